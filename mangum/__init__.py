@@ -1,0 +1,3 @@
+"""mangum: a strictly typed ASGI adapter for AWS Lambda."""
+
+__version__ = "1.0.0"

@@ -1,0 +1,125 @@
+"""The pydantic base every event model shares, and the source-independent request helpers."""
+
+from __future__ import annotations
+
+import binascii
+from abc import abstractmethod
+from base64 import b64decode
+from functools import cached_property
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, JsonValue, TypeAdapter, ValidationError
+from pydantic.alias_generators import to_camel
+
+from mangum.exceptions import FieldError, InvalidBody
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+_JSON_ADAPTER: TypeAdapter[JsonValue] = TypeAdapter(JsonValue)
+
+
+class AwsModel(BaseModel):
+    """Base of every event model: snake_case attributes, AWS's camelCase names as aliases.
+
+    Fields AWS sends that are not modelled are kept (``extra="allow"``), so that
+    ``model_dump(by_alias=True, exclude_unset=True)`` gives back the event as received.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        revalidate_instances="never",
+        defer_build=True,
+    )
+
+
+def field_errors(error: ValidationError) -> tuple[FieldError, ...]:
+    """Translate a pydantic error into field paths and messages, dropping every input value."""
+    return tuple(
+        FieldError(
+            path=".".join(str(part) for part in detail["loc"]),
+            message=detail["msg"],
+            kind=detail["type"],
+        )
+        for detail in error.errors(include_url=False, include_input=False, include_context=False)
+    )
+
+
+def decode_body(body: str | None, is_base64_encoded: bool) -> bytes:
+    """The raw request body: base64-decoded when the event says so, UTF-8 encoded otherwise."""
+    if not body:
+        return b""
+    if not is_base64_encoded:
+        return body.encode()
+    try:
+        return b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidBody("the event body is flagged isBase64Encoded but is not valid base64") from None
+
+
+class RequestEvent(AwsModel):
+    """Behaviour shared by every event that carries a request (HTTP or WebSocket).
+
+    Each source reduces its own header, query and body layout to the three primitives below;
+    the lookups built on them are written once, here.
+    """
+
+    @abstractmethod
+    def header_items(self) -> list[tuple[str, str]]:
+        """Every request header as (name as sent, value), repeated names kept as separate entries."""
+
+    @abstractmethod
+    def query_items(self) -> list[tuple[str, str]]:
+        """Every query parameter as (name, value), percent-decoded, repeated names kept in order."""
+
+    @abstractmethod
+    def encoded_query(self) -> str:
+        """The query string as it appears in a URL (percent-encoded, no leading ``?``)."""
+
+    @abstractmethod
+    def body_bytes(self) -> bytes:
+        """The request body as bytes, decoded from base64 when flagged; raises :class:`InvalidBody`."""
+
+    @cached_property
+    def _headers_by_name(self) -> dict[str, list[str]]:
+        headers: dict[str, list[str]] = {}
+        for name, value in self.header_items():
+            headers.setdefault(name.lower(), []).append(value)
+        return headers
+
+    def get_header(self, name: str) -> str | None:
+        """The first value of a header, looked up case-insensitively; ``None`` when absent."""
+        values = self._headers_by_name.get(name.lower())
+        return values[0] if values else None
+
+    def get_header_values(self, name: str) -> list[str]:
+        """Every value of a header, looked up case-insensitively, in the order received."""
+        return list(self._headers_by_name.get(name.lower(), ()))
+
+    def get_query_values(self, name: str) -> list[str]:
+        """Every value of a query parameter, in the order received."""
+        return [value for key, value in self.query_items() if key == name]
+
+    def get_query(self, name: str) -> str | None:
+        """The first value of a query parameter; ``None`` when absent."""
+        values = self.get_query_values(name)
+        return values[0] if values else None
+
+    def json_body(self) -> JsonValue:
+        """The body parsed as JSON; raises :class:`InvalidBody` when it is not JSON."""
+        try:
+            return _JSON_ADAPTER.validate_json(self.body_bytes())
+        except ValidationError as error:
+            raise InvalidBody("the event body is not valid JSON", field_errors(error)) from None
+
+    def parse_body(self, model: type[ModelT]) -> ModelT:
+        """The JSON body validated into ``model``; raises :class:`InvalidBody` naming the failing fields."""
+        try:
+            return model.model_validate_json(self.body_bytes())
+        except ValidationError as error:
+            raise InvalidBody(
+                f"the event body does not match {model.__name__}", field_errors(error)
+            ) from None

@@ -1,0 +1,38 @@
+"""Query-string encoding and decoding, written once for every source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from urllib.parse import parse_qsl, quote, unquote_plus, urlencode
+
+
+def encode_query(items: Iterable[tuple[str, str]]) -> str:
+    """Percent-encode decoded (name, value) pairs into a query string."""
+    return urlencode(list(items), quote_via=quote)
+
+
+def decode_query(query: str) -> list[tuple[str, str]]:
+    """Split a percent-encoded query string into decoded (name, value) pairs, blanks kept."""
+    return parse_qsl(query, keep_blank_values=True)
+
+
+def encoded_pairs_query(items: Iterable[tuple[str, str]]) -> str:
+    """Join pairs that are still percent-encoded as received (ALB) without encoding them again."""
+    return "&".join(f"{name}={value}" for name, value in items)
+
+
+def decode_pairs(items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Decode pairs that are still percent-encoded as received (ALB)."""
+    return [(unquote_plus(name), unquote_plus(value)) for name, value in items]
+
+
+def flatten_single(values: Mapping[str, str] | None) -> list[tuple[str, str]]:
+    """A single-value map as pairs."""
+    return list(values.items()) if values else []
+
+
+def flatten_multi(values: Mapping[str, list[str]] | None) -> list[tuple[str, str]]:
+    """A multi-value map as pairs, every value kept in order."""
+    if not values:
+        return []
+    return [(name, value) for name, many in values.items() for value in many]

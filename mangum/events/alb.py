@@ -1,0 +1,66 @@
+"""Application Load Balancer events, in single-value and multi-value header mode."""
+
+from __future__ import annotations
+
+from mangum.events._base import AwsModel, RequestEvent, decode_body
+from mangum.events._query import decode_pairs, encoded_pairs_query, flatten_multi, flatten_single
+
+
+class ElbContext(AwsModel):
+    """``requestContext.elb``: the target group that routed the request."""
+
+    target_group_arn: str
+
+
+class AlbRequestContext(AwsModel):
+    """``requestContext`` of an ALB event."""
+
+    elb: ElbContext
+
+
+class AlbEvent(RequestEvent):
+    """A request through an Application Load Balancer.
+
+    With multi-value headers enabled on the target group, ALB sends ``multiValueHeaders`` and
+    ``multiValueQueryStringParameters`` instead of ``headers`` and ``queryStringParameters``, and
+    expects the response in the same form (:attr:`multi_value`). ALB passes query parameters on
+    still percent-encoded, as the client sent them.
+    """
+
+    request_context: AlbRequestContext
+    http_method: str
+    path: str
+    headers: dict[str, str] | None = None
+    multi_value_headers: dict[str, list[str]] | None = None
+    query_string_parameters: dict[str, str] | None = None
+    multi_value_query_string_parameters: dict[str, list[str]] | None = None
+    body: str | None = None
+    is_base64_encoded: bool = False
+
+    @property
+    def multi_value(self) -> bool:
+        """Whether the target group has multi-value headers enabled (the response must match)."""
+        return self.multi_value_headers is not None or self.multi_value_query_string_parameters is not None
+
+    def header_items(self) -> list[tuple[str, str]]:
+        """Every header, from whichever form the load balancer sent."""
+        if self.multi_value_headers is not None:
+            return flatten_multi(self.multi_value_headers)
+        return flatten_single(self.headers)
+
+    def _encoded_query_items(self) -> list[tuple[str, str]]:
+        if self.multi_value_query_string_parameters is not None:
+            return flatten_multi(self.multi_value_query_string_parameters)
+        return flatten_single(self.query_string_parameters)
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """Query parameters, percent-decoded."""
+        return decode_pairs(self._encoded_query_items())
+
+    def encoded_query(self) -> str:
+        """The query string as the client sent it (ALB does not decode it, so it is not re-encoded)."""
+        return encoded_pairs_query(self._encoded_query_items())
+
+    def body_bytes(self) -> bytes:
+        """The body as bytes."""
+        return decode_body(self.body, self.is_base64_encoded)

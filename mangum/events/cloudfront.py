@@ -1,0 +1,100 @@
+"""CloudFront Lambda@Edge request events (viewer-request and origin-request)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, JsonValue
+
+from mangum.events._base import AwsModel, RequestEvent, decode_body
+from mangum.events._query import decode_query
+
+
+class CloudFrontHeader(AwsModel):
+    """One header value; CloudFront keys its header map by lower-cased name and keeps the original
+    spelling in ``key``."""
+
+    key: str | None = None
+    value: str
+
+
+class CloudFrontBody(AwsModel):
+    """The request body, present when the trigger is configured to include it."""
+
+    input_truncated: bool = False
+    action: str | None = None
+    encoding: Literal["base64", "text"] = "base64"
+    data: str = ""
+
+
+class CloudFrontRequest(AwsModel):
+    """``cf.request``: the viewer's request."""
+
+    client_ip: str | None = None
+    headers: dict[str, list[CloudFrontHeader]] = Field(default_factory=dict)
+    method: str
+    querystring: str = ""
+    uri: str
+    body: CloudFrontBody | None = None
+    origin: dict[str, JsonValue] | None = None
+
+
+class CloudFrontConfig(AwsModel):
+    """``cf.config``: the distribution and trigger."""
+
+    distribution_domain_name: str | None = None
+    distribution_id: str | None = None
+    event_type: str | None = None
+    request_id: str | None = None
+
+
+class CloudFrontPayload(AwsModel):
+    """``Records[].cf``."""
+
+    config: CloudFrontConfig
+    request: CloudFrontRequest
+
+
+class CloudFrontRecord(AwsModel):
+    """One entry of ``Records``."""
+
+    cf: CloudFrontPayload
+
+
+class CloudFrontEvent(RequestEvent):
+    """A Lambda@Edge request event. CloudFront always sends exactly one record."""
+
+    records: list[CloudFrontRecord] = Field(alias="Records", min_length=1, max_length=1)
+
+    @property
+    def request(self) -> CloudFrontRequest:
+        """The viewer's request."""
+        return self.records[0].cf.request
+
+    @property
+    def config(self) -> CloudFrontConfig:
+        """The distribution and trigger."""
+        return self.records[0].cf.config
+
+    def header_items(self) -> list[tuple[str, str]]:
+        """Every header value, under its original spelling."""
+        return [
+            (entry.key or name, entry.value)
+            for name, entries in self.request.headers.items()
+            for entry in entries
+        ]
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """Query parameters decoded from ``querystring``."""
+        return decode_query(self.request.querystring)
+
+    def encoded_query(self) -> str:
+        """``querystring`` as received."""
+        return self.request.querystring
+
+    def body_bytes(self) -> bytes:
+        """The body as bytes (empty when the trigger does not include it)."""
+        body = self.request.body
+        if body is None:
+            return b""
+        return decode_body(body.data, body.encoding == "base64")

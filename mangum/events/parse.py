@@ -1,0 +1,99 @@
+"""``parse_event``: find an event's source by its shape, then validate it with that source's model.
+
+Detection looks only at a few keys, in this order (the first match wins):
+
+1. ``Records[0].cf`` present: CloudFront Lambda@Edge (:class:`CloudFrontEvent`).
+2. ``requestContext.elb`` present: Application Load Balancer (:class:`AlbEvent`).
+3. ``requestContext.eventType`` or ``requestContext.connectionId`` present: WebSocket API
+   (:class:`WebSocketEvent`).
+4. ``version == "2.0"``: a Function URL when ``requestContext.domainName`` contains
+   ``.lambda-url.`` (:class:`FunctionUrlEvent`), otherwise an HTTP API (:class:`ApiGatewayV2Event`).
+5. ``httpMethod`` present: a REST API or payload 1.0 event (:class:`ApiGatewayV1Event`).
+
+Anything else raises :class:`~mangum.exceptions.UnsupportedEvent`; a detected source whose model
+rejects the event raises :class:`~mangum.exceptions.InvalidEvent`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeAlias
+
+from pydantic import ValidationError
+
+from mangum.events._base import field_errors
+from mangum.events.alb import AlbEvent
+from mangum.events.api_gateway_v1 import ApiGatewayV1Event
+from mangum.events.api_gateway_v2 import ApiGatewayV2Event, FunctionUrlEvent
+from mangum.events.cloudfront import CloudFrontEvent
+from mangum.events.websocket import WebSocketEvent
+from mangum.exceptions import InvalidEvent, UnsupportedEvent
+
+LambdaHttpEvent: TypeAlias = (
+    ApiGatewayV1Event | ApiGatewayV2Event | FunctionUrlEvent | AlbEvent | CloudFrontEvent
+)
+"""Every event that carries one HTTP request."""
+
+LambdaEventModel: TypeAlias = LambdaHttpEvent | WebSocketEvent
+"""Every event model ``parse_event`` can return."""
+
+EventModelType: TypeAlias = (
+    type[ApiGatewayV1Event]
+    | type[ApiGatewayV2Event]
+    | type[FunctionUrlEvent]
+    | type[AlbEvent]
+    | type[CloudFrontEvent]
+    | type[WebSocketEvent]
+)
+
+DETECTION_ORDER: tuple[str, ...] = (
+    "CloudFrontEvent (Records[0].cf)",
+    "AlbEvent (requestContext.elb)",
+    "WebSocketEvent (requestContext.eventType/connectionId)",
+    "FunctionUrlEvent / ApiGatewayV2Event (version 2.0)",
+    "ApiGatewayV1Event (httpMethod)",
+)
+
+
+def _is_cloudfront(event: Mapping[str, object]) -> bool:
+    records = event.get("Records")
+    if not isinstance(records, list) or not records:
+        return False
+    first = records[0]
+    return isinstance(first, Mapping) and "cf" in first
+
+
+def detect_source(event: Mapping[str, object]) -> EventModelType:
+    """The model class for an event, chosen by shape alone (see the module docs for the order)."""
+    if _is_cloudfront(event):
+        return CloudFrontEvent
+    context = event.get("requestContext")
+    if isinstance(context, Mapping):
+        if "elb" in context:
+            return AlbEvent
+        if "eventType" in context or "connectionId" in context:
+            return WebSocketEvent
+    if event.get("version") == "2.0":
+        domain = context.get("domainName") if isinstance(context, Mapping) else None
+        if isinstance(domain, str) and ".lambda-url." in domain:
+            return FunctionUrlEvent
+        return ApiGatewayV2Event
+    if "httpMethod" in event:
+        return ApiGatewayV1Event
+    raise UnsupportedEvent("the event matches no known Lambda event source", DETECTION_ORDER)
+
+
+def parse_event(event: object) -> LambdaEventModel:
+    """Validate a raw Lambda event into the model of its source.
+
+    Raises :class:`~mangum.exceptions.UnsupportedEvent` when the event is not a mapping or has no
+    known shape, and :class:`~mangum.exceptions.InvalidEvent` (naming each failing field path, never
+    a value) when its source's model rejects it.
+    """
+    if not isinstance(event, Mapping):
+        raise UnsupportedEvent(f"the event is a {type(event).__name__}, not a JSON object", DETECTION_ORDER)
+    model = detect_source(event)
+    try:
+        return model.model_validate(event)
+    except ValidationError as error:
+        raise InvalidEvent(model.__name__, field_errors(error)) from None

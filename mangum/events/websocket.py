@@ -1,0 +1,85 @@
+"""API Gateway WebSocket API events: CONNECT, MESSAGE and DISCONNECT."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from mangum.events._base import AwsModel, RequestEvent, decode_body
+from mangum.events._query import encode_query, flatten_multi, flatten_single
+from mangum.events.identity import RestAuthorizer, RestIdentity
+
+WebSocketEventType = Literal["CONNECT", "MESSAGE", "DISCONNECT"]
+
+
+class WebSocketRequestContext(AwsModel):
+    """``requestContext`` of a WebSocket event."""
+
+    route_key: str
+    event_type: WebSocketEventType
+    connection_id: str
+    domain_name: str
+    stage: str
+    api_id: str | None = None
+    message_id: str | None = None
+    message_direction: str | None = None
+    extended_request_id: str | None = None
+    request_id: str | None = None
+    request_time: str | None = None
+    request_time_epoch: int | None = None
+    connected_at: int | None = None
+    identity: RestIdentity | None = None
+    authorizer: RestAuthorizer | None = None
+    disconnect_status_code: int | None = None
+    disconnect_reason: str | None = None
+
+
+class WebSocketEvent(RequestEvent):
+    """One event of an API Gateway WebSocket API.
+
+    CONNECT carries the handshake's headers and query string; MESSAGE carries a frame in ``body``
+    (``isBase64Encoded`` for binary frames); DISCONNECT carries the close status code and reason.
+    """
+
+    request_context: WebSocketRequestContext
+    headers: dict[str, str] | None = None
+    multi_value_headers: dict[str, list[str]] | None = None
+    query_string_parameters: dict[str, str] | None = None
+    multi_value_query_string_parameters: dict[str, list[str]] | None = None
+    body: str | None = None
+    is_base64_encoded: bool = False
+
+    @property
+    def event_type(self) -> WebSocketEventType:
+        """CONNECT, MESSAGE or DISCONNECT."""
+        return self.request_context.event_type
+
+    @property
+    def connection_id(self) -> str:
+        """The API Gateway connection id of the client."""
+        return self.request_context.connection_id
+
+    @property
+    def source_ip(self) -> str | None:
+        """The client's address as API Gateway reports it."""
+        identity = self.request_context.identity
+        return identity.source_ip if identity else None
+
+    def header_items(self) -> list[tuple[str, str]]:
+        """Handshake headers (CONNECT only; later events carry none)."""
+        if self.multi_value_headers:
+            return flatten_multi(self.multi_value_headers)
+        return flatten_single(self.headers)
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """Handshake query parameters (CONNECT only), already decoded by API Gateway."""
+        if self.multi_value_query_string_parameters:
+            return flatten_multi(self.multi_value_query_string_parameters)
+        return flatten_single(self.query_string_parameters)
+
+    def encoded_query(self) -> str:
+        """The handshake query re-encoded from the decoded parameters."""
+        return encode_query(self.query_items())
+
+    def body_bytes(self) -> bytes:
+        """The frame's payload as bytes."""
+        return decode_body(self.body, self.is_base64_encoded)

@@ -1,0 +1,80 @@
+"""Every error the library raises, under one base class, :class:`MangumError`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class MangumError(Exception):
+    """Base class of every error raised by mangum."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem found in an event: where it is and what is wrong, never the offending value."""
+
+    path: str
+    message: str
+    kind: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '<event>'}: {self.message} [{self.kind}]"
+
+
+class EventError(MangumError, ValueError):
+    """An incoming Lambda event cannot be used."""
+
+
+class UnsupportedEvent(EventError):
+    """The event matches none of the known event sources.
+
+    ``tried`` names the sources checked, in detection order.
+    """
+
+    def __init__(self, reason: str, tried: tuple[str, ...]) -> None:
+        self.reason = reason
+        self.tried = tried
+        super().__init__(f"unsupported event: {reason}; tried {', '.join(tried)}")
+
+
+class InvalidEvent(EventError):
+    """The event has a known shape but a field is missing or of the wrong type.
+
+    ``source`` names the model that was validated; ``errors`` lists each field path with what is wrong.
+    Messages never include header or body values.
+    """
+
+    def __init__(self, source: str, errors: tuple[FieldError, ...]) -> None:
+        self.source = source
+        self.errors = errors
+        detail = "; ".join(str(error) for error in errors)
+        super().__init__(f"invalid {source} event: {detail}")
+
+
+class InvalidBody(EventError):
+    """The event body cannot be decoded (bad base64) or does not parse into the requested model."""
+
+    def __init__(self, message: str, errors: tuple[FieldError, ...] = ()) -> None:
+        self.errors = errors
+        detail = "; ".join(str(error) for error in errors)
+        super().__init__(f"{message}: {detail}" if detail else message)
+
+
+class InvalidResponse(MangumError, ValueError):
+    """A response model was given a value Lambda would refuse (status out of range, CR/LF in a header)."""
+
+
+class ConfigurationError(MangumError, ValueError):
+    """A ``Mangum(...)`` argument has a bad value; the message names the argument."""
+
+
+class LifespanFailure(MangumError):
+    """The application's lifespan startup or shutdown failed."""
+
+
+class LifespanUnsupported(MangumError):
+    """The application does not support the lifespan protocol (raised only with ``lifespan="on"``)."""
+
+
+class UnexpectedMessage(MangumError):
+    """The application sent an ASGI message that is not valid at this point of the protocol."""
