@@ -1,0 +1,109 @@
+"""The response models, one per source, on a shared validated base."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeAlias
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+def _no_line_breaks(text: str) -> str:
+    if "\r" in text or "\n" in text:
+        raise ValueError("header names and values must not contain CR or LF")
+    return text
+
+
+HeaderText = Annotated[str, AfterValidator(_no_line_breaks)]
+"""A header name or value: any text without CR or LF."""
+
+StatusCode = Annotated[int, Field(ge=100, le=599)]
+"""An HTTP status code Lambda accepts."""
+
+
+class LambdaResponse(BaseModel):
+    """Base of every response model: snake_case attributes, AWS's names when serialized."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        defer_build=True,
+    )
+
+    def to_lambda(self) -> dict[str, object]:
+        """The dict the Lambda handler returns for this response."""
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+class ApiGatewayV1Response(LambdaResponse):
+    """REST API / payload 1.0 result: single-value headers in ``headers``, repeated ones in
+    ``multiValueHeaders``."""
+
+    status_code: StatusCode
+    headers: dict[HeaderText, HeaderText] = Field(default_factory=dict)
+    multi_value_headers: dict[HeaderText, list[HeaderText]] = Field(default_factory=dict)
+    body: str = ""
+    is_base64_encoded: bool = False
+
+
+class ApiGatewayV2Response(LambdaResponse):
+    """HTTP API payload 2.0 result: every ``Set-Cookie`` in ``cookies``, other repeated headers
+    joined with ``", "``."""
+
+    status_code: StatusCode
+    headers: dict[HeaderText, HeaderText] = Field(default_factory=dict)
+    cookies: list[HeaderText] = Field(default_factory=list)
+    body: str = ""
+    is_base64_encoded: bool = False
+
+
+class FunctionUrlResponse(ApiGatewayV2Response):
+    """Lambda Function URL result (the payload 2.0 shape)."""
+
+
+class AlbResponse(LambdaResponse):
+    """ALB result: ``multiValueHeaders`` when the target group has multi-value headers enabled,
+    ``headers`` otherwise (exactly one of the two is set)."""
+
+    status_code: StatusCode
+    status_description: HeaderText
+    headers: dict[HeaderText, HeaderText] | None = None
+    multi_value_headers: dict[HeaderText, list[HeaderText]] | None = None
+    body: str = ""
+    is_base64_encoded: bool = False
+
+
+class LambdaEdgeHeader(LambdaResponse):
+    """One header value in CloudFront's header lists."""
+
+    key: HeaderText
+    value: HeaderText
+
+
+class LambdaEdgeResponse(LambdaResponse):
+    """Lambda@Edge generated response: ``status`` as a string, headers keyed by lower-cased name."""
+
+    status: Annotated[str, Field(pattern=r"^[1-5][0-9][0-9]$")]
+    status_description: HeaderText | None = None
+    headers: dict[HeaderText, list[LambdaEdgeHeader]] = Field(default_factory=dict)
+    body: str = ""
+    body_encoding: Literal["text", "base64"] = "text"
+
+
+class WebSocketResponse(LambdaResponse):
+    """WebSocket route result: a status code, optional headers (the chosen subprotocol on
+    ``$connect``) and an optional body."""
+
+    status_code: StatusCode
+    headers: dict[HeaderText, HeaderText] | None = None
+    body: str | None = None
+    is_base64_encoded: bool | None = None
+
+
+LambdaResponseModel: TypeAlias = (
+    ApiGatewayV1Response | ApiGatewayV2Response | AlbResponse | LambdaEdgeResponse | WebSocketResponse
+)
+"""Every response model."""
