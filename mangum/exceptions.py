@@ -78,3 +78,7 @@ class LifespanUnsupported(MangumError):
 
 class UnexpectedMessage(MangumError):
     """The application sent an ASGI message that is not valid at this point of the protocol."""
+
+
+class ResponseTooLarge(MangumError):
+    """The serialized response exceeds Lambda's 6 MB payload limit (the adapter answers 500 instead)."""

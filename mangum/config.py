@@ -1,0 +1,93 @@
+"""The adapter's configuration, validated once at construction into a frozen object."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+from mangum.exceptions import ConfigurationError
+
+LifespanMode: TypeAlias = Literal["auto", "on", "off"]
+
+DEFAULT_TEXT_MIME_TYPES: frozenset[str] = frozenset(
+    {
+        "application/json",
+        "application/javascript",
+        "application/xml",
+        "application/vnd.api+json",
+    }
+)
+"""Content types sent as text besides ``text/*`` and ``+json`` / ``+xml`` suffixed types."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything the pure conversion functions and the cycles need to know about the user's choices.
+
+    ``api_gateway_base_path`` is normalised: ``""`` for none, otherwise ``/segment`` without a
+    trailing slash. ``text_mime_types`` already includes the defaults; ``exclude_headers`` is
+    lower-cased.
+    """
+
+    lifespan: LifespanMode = "auto"
+    api_gateway_base_path: str = ""
+    text_mime_types: frozenset[str] = DEFAULT_TEXT_MIME_TYPES
+    exclude_headers: frozenset[str] = frozenset()
+
+
+def _normalise_base_path(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ConfigurationError(
+            f"api_gateway_base_path must be a string or None, not {type(value).__name__}"
+        )
+    stripped = value.strip("/")
+    if any(char in value for char in "?#") or any(char.isspace() for char in value):
+        raise ConfigurationError("api_gateway_base_path must be a URL path without query, fragment or spaces")
+    return f"/{stripped}" if stripped else ""
+
+
+def _string_set(name: str, values: object, *, lower: bool) -> frozenset[str]:
+    if values is None:
+        return frozenset()
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ConfigurationError(f"{name} must be a list of strings")
+    result: set[str] = set()
+    for item in values:
+        if not isinstance(item, str) or not item:
+            raise ConfigurationError(f"{name} must contain only non-empty strings")
+        result.add(item.lower() if lower else item.strip())
+    return frozenset(result)
+
+
+def build_config(
+    *,
+    lifespan: object = "auto",
+    enable_lifespan: object = None,
+    api_gateway_base_path: object = None,
+    text_mime_types: object = None,
+    exclude_headers: object = None,
+) -> Config:
+    """Validate the constructor's arguments; raises :class:`ConfigurationError` naming the argument.
+
+    ``enable_lifespan`` (the seed API) maps ``True`` / ``False`` onto ``"auto"`` / ``"off"``; when
+    both it and ``lifespan`` are given they must agree.
+    """
+    if lifespan != "auto" and lifespan != "on" and lifespan != "off":
+        raise ConfigurationError(f"lifespan must be 'auto', 'on' or 'off', not {lifespan!r}")
+    mode: LifespanMode = lifespan
+    if enable_lifespan is not None:
+        if not isinstance(enable_lifespan, bool):
+            raise ConfigurationError("enable_lifespan must be True or False")
+        if not enable_lifespan:
+            if mode == "on":
+                raise ConfigurationError("enable_lifespan=False contradicts lifespan='on'")
+            mode = "off"
+    return Config(
+        lifespan=mode,
+        api_gateway_base_path=_normalise_base_path(api_gateway_base_path),
+        text_mime_types=DEFAULT_TEXT_MIME_TYPES | _string_set("text_mime_types", text_mime_types, lower=True),
+        exclude_headers=_string_set("exclude_headers", exclude_headers, lower=True),
+    )
