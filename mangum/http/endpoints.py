@@ -58,7 +58,10 @@ def client_address(source_ip: str | None) -> ASGIAddress | None:
     """
     if not source_ip:
         return None
-    split = split_host_port(source_ip.strip().partition("/")[0])
+    if "/" not in source_ip and ":" not in source_ip:
+        # Nothing to strip: an IPv4 address or a name, passed on either way without parsing it.
+        return source_ip, UNKNOWN_PORT
+    split = split_host_port(source_ip.partition("/")[0])
     if split is not None:
         host, port = split
         if _is_ip(host):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 
 def header_bytes(text: str) -> bytes:
@@ -19,6 +19,10 @@ def header_bytes(text: str) -> bytes:
         return text.encode("utf-8", errors="replace")
 
 
-def asgi_headers(items: Iterable[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+def asgi_headers(items: Sequence[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     """ASGI ``headers``: names lower-cased, every value kept as its own entry, in order."""
-    return [(header_bytes(name.lower()), header_bytes(value)) for name, value in items]
+    try:
+        # Nearly every request is plain latin-1: encode it without a call per header.
+        return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in items]
+    except UnicodeEncodeError:
+        return [(header_bytes(name.lower()), header_bytes(value)) for name, value in items]
