@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from http import HTTPStatus
+from itertools import product
 
 from mangum.exceptions import InvalidResponse
 from mangum.http.body_encoding import EncodedBody
@@ -16,7 +17,6 @@ from mangum.responses import (
     AlbResponse,
     ApiGatewayV1Response,
     ApiGatewayV2Response,
-    LambdaEdgeHeader,
     LambdaEdgeResponse,
 )
 
@@ -104,15 +104,11 @@ def api_gateway_v2(
 
 
 def _case_variants(name: str) -> Iterator[str]:
-    """Every spelling of ``name`` that differs only in letter case, the lower-cased one first."""
-    lowered = name.lower()
-    letters = [index for index, char in enumerate(lowered) if char.isalpha()]
-    for mask in range(1 << len(letters)):
-        chars = list(lowered)
-        for bit, index in enumerate(letters):
-            if mask >> bit & 1:
-                chars[index] = chars[index].upper()
-        yield "".join(chars)
+    """Every spelling of ``name`` that differs only in letter case: the lower-cased one first, then
+    with the first letter upper-cased, the second, both, and so on (the original mangum's order)."""
+    options = [(char, char.upper()) if char.isalpha() else (char,) for char in reversed(name.lower())]
+    # product() varies its last iterable fastest; reversing makes the first letter change first.
+    return ("".join(reversed(spelling)) for spelling in product(*options))
 
 
 def _alb_single_value_headers(headers: list[ResponseHeader]) -> dict[str, str]:
@@ -126,7 +122,7 @@ def _alb_single_value_headers(headers: list[ResponseHeader]) -> dict[str, str]:
     cookies, others = split_cookies(headers)
     result = join_values(group_values(others))
     if len(cookies) == 1:
-        cookie_name = next(header.name for header in headers if header.key == "set-cookie")
+        cookie_name = next(name for name, key, _ in headers if key == "set-cookie")
         result[cookie_name] = cookies[0]
     elif cookies:
         variants = list(zip(_case_variants("set-cookie"), cookies, strict=False))
@@ -160,16 +156,17 @@ def _edge_allows(key: str) -> bool:
 def lambda_edge(status: int, headers: list[ResponseHeader], body: EncodedBody) -> LambdaEdgeResponse:
     """Lambda@Edge generated response: ``status`` as a string, headers as CloudFront's lists keyed
     by lower-cased name, minus those CloudFront refuses in a generated response."""
-    edge_headers: dict[str, list[LambdaEdgeHeader]] = {}
-    for header in headers:
-        if _edge_allows(header.key):
-            edge_headers.setdefault(header.key, []).append(
-                LambdaEdgeHeader(key=header.name, value=header.value)
-            )
-    return LambdaEdgeResponse(
-        status=str(status),
-        status_description=REASON_PHRASES.get(status),
-        headers=edge_headers,
-        body=body.text,
-        body_encoding="base64" if body.base64 else "text",
+    edge_headers: dict[str, list[dict[str, str]]] = {}
+    for name, key, value in headers:
+        if _edge_allows(key):
+            edge_headers.setdefault(key, []).append({"key": name, "value": value})
+    # Validating the plain dicts in one go is cheaper than building a LambdaEdgeHeader per header.
+    return LambdaEdgeResponse.model_validate(
+        {
+            "status": str(status),
+            "status_description": REASON_PHRASES.get(status),
+            "headers": edge_headers,
+            "body": body.text,
+            "body_encoding": "base64" if body.base64 else "text",
+        }
     )
