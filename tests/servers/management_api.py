@@ -2,9 +2,9 @@
 
 It implements ``POST``, ``GET`` and ``DELETE /@connections/{id}``, with or without a stage prefix
 (``/{stage}/@connections/{id}``), the way API Gateway answers them: connections the test has not
-opened, has marked gone or that were deleted answer ``410 GoneException``; a post over 128 KiB
-answers ``413 PayloadTooLargeException``. Everything is recorded under a lock, as the server
-handles each request in its own thread.
+opened, has marked gone or that were deleted answer ``410 GoneException``, those it forbids
+``403 ForbiddenException``; a post over 128 KiB answers ``413 PayloadTooLargeException``.
+Everything is recorded under a lock, as the server handles each request in its own thread.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class _Connection:
     user_agent: str
     posted: list[bytes] = field(default_factory=list)
     live: bool = True
+    forbidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,11 @@ class ManagementApiState:
             if connection is not None:
                 connection.live = False
 
+    def forbid(self, connection_id: str) -> None:
+        """Answer 403 ForbiddenException for the connection (what missing IAM permissions look like)."""
+        with self._lock:
+            self._connections[connection_id].forbidden = True
+
     def posted(self, connection_id: str) -> list[bytes]:
         """Every payload posted to the connection while it was live, in order."""
         with self._lock:
@@ -86,6 +92,8 @@ class ManagementApiState:
             connection = self._connections.get(connection_id)
             if connection is None or not connection.live:
                 return 410, _error("the connection is gone"), "GoneException"
+            if connection.forbidden:
+                return 403, _error("forbidden"), "ForbiddenException"
             if method == "POST":
                 if len(body) > MAX_POST_BYTES:
                     return 413, _error("the payload is too large"), "PayloadTooLargeException"

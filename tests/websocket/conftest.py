@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
 
+from mangum.websocket.settings import WebSocketSettings, websocket_settings
+from mangum.websocket.store import ConnectionStore
+from mangum.websocket.table import create_table
 from tests.servers.dynalite import missing_dynalite, running_dynalite
 from tests.servers.management_api import ManagementApiServer, running_management_api
 
 REGION = "eu-west-1"
+STAGE = "prod"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,3 +50,20 @@ def management_api() -> Iterator[ManagementApiServer]:
     """A Management API server on loopback, shared by the session (tests use unique connection ids)."""
     with running_management_api() as server:
         yield server
+
+
+@pytest.fixture
+def settings(dynalite_endpoint: str, management_api: ManagementApiServer) -> WebSocketSettings:
+    """Settings of a fresh, empty table on dynalite, posting to the loopback Management API."""
+    table = f"connections-{uuid.uuid4().hex}"
+    configured = websocket_settings(
+        table=table, dynamodb_endpoint=dynalite_endpoint, api_endpoint=management_api.endpoint(STAGE)
+    )
+    create_table(table, configured)
+    return configured
+
+
+@pytest.fixture
+def store(settings: WebSocketSettings) -> ConnectionStore:
+    """The store of the fresh table."""
+    return ConnectionStore.from_settings(settings)

@@ -12,7 +12,7 @@ import pytest
 from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
 
 from tests.servers.management_api import MAX_POST_BYTES, ManagementApiServer, Request
-from tests.websocket.ids import connection_id
+from tests.websocket.factories import connection_id
 
 
 def management_client(endpoint: str) -> ApiGatewayManagementApiClient:
