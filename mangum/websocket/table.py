@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from mangum.websocket.clients import dynamodb_client, error_code
+from mangum.websocket.errors import StoreError
 from mangum.websocket.store import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, store_errors
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
     from mangum.websocket.settings import WebSocketSettings
 
 logger = logging.getLogger("mangum.websocket")
 
 # A local server that lacks UpdateTimeToLive (dynalite) answers with this code.
 _UNSUPPORTED = "UnknownOperationException"
+ACTIVE_TIMEOUT_SECONDS = 300
+
+
+def _wait_until_active(client: DynamoDBClient, name: str) -> None:
+    # Polls from 50 ms up: a local server is ready at once, AWS takes seconds (botocore's waiter
+    # would sleep a whole interval first).
+    delay, deadline = 0.05, time.monotonic() + ACTIVE_TIMEOUT_SECONDS
+    while client.describe_table(TableName=name)["Table"].get("TableStatus") != "ACTIVE":
+        if time.monotonic() > deadline:
+            raise StoreError("create_table", f"table {name!r} not active after {ACTIVE_TIMEOUT_SECONDS}s")
+        time.sleep(delay)
+        delay = min(delay * 2, 2.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +65,7 @@ def create_table(name: str, settings: WebSocketSettings) -> CreatedTable:
             ],
             BillingMode="PAY_PER_REQUEST",
         )
-        client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+        _wait_until_active(client, name)
         try:
             client.update_time_to_live(
                 TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}

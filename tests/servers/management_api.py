@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -157,6 +158,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._respond(404, _error("no such route"), "NotFoundException")
             return
         stage, connection_id = parsed
+        if self.server.latency_seconds:
+            time.sleep(self.server.latency_seconds)
         self._respond(*self.server.state.handle(self.command, stage, connection_id, body))
 
     do_GET = do_POST = do_DELETE = _dispatch
@@ -165,9 +168,10 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, state: ManagementApiState) -> None:
+    def __init__(self, state: ManagementApiState, latency_seconds: float) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.state = state
+        self.latency_seconds = latency_seconds
 
 
 @dataclass(frozen=True)
@@ -183,10 +187,13 @@ class ManagementApiServer:
 
 
 @contextmanager
-def running_management_api() -> Iterator[ManagementApiServer]:
-    """Serve a fresh Management API on a free loopback port until the block exits."""
+def running_management_api(latency_seconds: float = 0.0) -> Iterator[ManagementApiServer]:
+    """Serve a fresh Management API on a free loopback port until the block exits.
+
+    ``latency_seconds`` delays every answer, to stand for the network round trip to AWS (benchmarks).
+    """
     state = ManagementApiState()
-    server = _Server(state)
+    server = _Server(state, latency_seconds)
     thread = threading.Thread(target=server.serve_forever, name="management-api", daemon=True)
     thread.start()
     try:

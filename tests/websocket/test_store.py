@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -255,3 +256,20 @@ def test_ttl_values_are_whole_epoch_seconds(store: ConnectionStore) -> None:
     for item in table_items(store).values():
         assert isinstance(item["ttl"], Decimal)
         assert item["ttl"] == int(item["ttl"])
+
+
+def test_concurrent_lifecycles_leave_nothing_behind(store: ConnectionStore) -> None:
+    def lifecycle(worker: int) -> None:
+        for _ in range(5):
+            member = record()
+            store.put_connection(member)
+            store.join_group(member.connection_id, "everyone")
+            store.join_group(member.connection_id, f"worker-{worker}")
+            store.leave_group(member.connection_id, f"worker-{worker}")
+            assert member.connection_id in set(store.group_members("everyone"))
+            store.delete_connection(member.connection_id)
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lifecycle, range(16)))
+
+    assert table_items(store) == {}
