@@ -273,3 +273,22 @@ def test_concurrent_lifecycles_leave_nothing_behind(store: ConnectionStore) -> N
         list(pool.map(lifecycle, range(16)))
 
     assert table_items(store) == {}
+
+
+def test_each_operation_sends_the_documented_requests(store: ConnectionStore) -> None:
+    member = record()
+    store.put_connection(member)
+    groups = [f"group-{n}" for n in range(30)]
+    for group in groups[1:]:
+        store.join_group(member.connection_id, group)
+
+    with DynamoDbRequests(store.client) as joining:
+        store.join_group(member.connection_id, groups[0])
+    with DynamoDbRequests(store.client) as leaving:
+        store.leave_group(member.connection_id, groups[0])
+    with DynamoDbRequests(store.client) as deleting:
+        store.delete_connection(member.connection_id)
+
+    assert joining.counts == {"UpdateItem": 1, "PutItem": 1}
+    assert leaving.counts == {"DeleteItem": 1, "UpdateItem": 1}
+    assert deleting.counts == {"DeleteItem": 1, "BatchWriteItem": 2}  # 29 memberships: 25 + 4
