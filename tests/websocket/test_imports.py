@@ -29,3 +29,15 @@ def test_the_aws_names_import_boto3_on_first_use() -> None:
     modules = imported_after("from mangum.websocket import connections, ConnectionStore, create_table")
 
     assert "boto3" in modules
+
+
+def test_the_type_stubs_are_not_needed_at_run_time() -> None:
+    # A None entry in sys.modules makes importing that module fail, as if it were not installed.
+    modules = imported_after(
+        "import sys\n"
+        "sys.modules.update(dict.fromkeys(['mypy_boto3_dynamodb', 'mypy_boto3_apigatewaymanagementapi']))\n"
+        "import mangum.websocket.api, mangum.websocket.table, mangum.websocket.store as store\n"
+        "assert store._membership_key('g', 'c')['pk'] == {'S': 'group#g'}"
+    )
+
+    assert "boto3" in modules
