@@ -5,7 +5,7 @@ from __future__ import annotations
 import binascii
 from abc import abstractmethod
 from base64 import b64decode
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue, TypeAdapter, ValidationError
@@ -15,7 +15,11 @@ from mangum.exceptions import FieldError, InvalidBody
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
-_JSON_ADAPTER: TypeAdapter[JsonValue] = TypeAdapter(JsonValue)
+
+@cache
+def _json_adapter() -> TypeAdapter[JsonValue]:
+    """The JSON validator, built on the first :meth:`RequestEvent.json_body` call rather than at import."""
+    return TypeAdapter(JsonValue)
 
 
 class AwsModel(BaseModel):
@@ -111,7 +115,7 @@ class RequestEvent(AwsModel):
     def json_body(self) -> JsonValue:
         """The body parsed as JSON; raises :class:`InvalidBody` when it is not JSON."""
         try:
-            return _JSON_ADAPTER.validate_json(self.body_bytes())
+            return _json_adapter().validate_json(self.body_bytes())
         except ValidationError as error:
             raise InvalidBody("the event body is not valid JSON", field_errors(error)) from None
 

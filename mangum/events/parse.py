@@ -17,34 +17,18 @@ rejects the event raises :class:`~mangum.exceptions.InvalidEvent`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeAlias
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+# The package loads each model from its submodule on first access and keeps it (PEP 562), so
+# detecting a source imports that source's module alone, once.
+import mangum.events as models
 from mangum.events._base import field_errors
-from mangum.events.alb import AlbEvent
-from mangum.events.api_gateway_v1 import ApiGatewayV1Event
-from mangum.events.api_gateway_v2 import ApiGatewayV2Event, FunctionUrlEvent
-from mangum.events.cloudfront import CloudFrontEvent
-from mangum.events.websocket import WebSocketEvent
 from mangum.exceptions import InvalidEvent, UnsupportedEvent
 
-LambdaHttpEvent: TypeAlias = (
-    ApiGatewayV1Event | ApiGatewayV2Event | FunctionUrlEvent | AlbEvent | CloudFrontEvent
-)
-"""Every event that carries one HTTP request."""
-
-LambdaEventModel: TypeAlias = LambdaHttpEvent | WebSocketEvent
-"""Every event model ``parse_event`` can return."""
-
-EventModelType: TypeAlias = (
-    type[ApiGatewayV1Event]
-    | type[ApiGatewayV2Event]
-    | type[FunctionUrlEvent]
-    | type[AlbEvent]
-    | type[CloudFrontEvent]
-    | type[WebSocketEvent]
-)
+if TYPE_CHECKING:
+    from mangum.events.sources import EventModelType, LambdaEventModel
 
 DETECTION_ORDER: tuple[str, ...] = (
     "CloudFrontEvent (Records[0].cf)",
@@ -66,20 +50,20 @@ def _is_cloudfront(event: Mapping[str, object]) -> bool:
 def detect_source(event: Mapping[str, object]) -> EventModelType:
     """The model class for an event, chosen by shape alone (see the module docs for the order)."""
     if _is_cloudfront(event):
-        return CloudFrontEvent
+        return models.CloudFrontEvent
     context = event.get("requestContext")
     if isinstance(context, Mapping):
         if "elb" in context:
-            return AlbEvent
+            return models.AlbEvent
         if "eventType" in context or "connectionId" in context:
-            return WebSocketEvent
+            return models.WebSocketEvent
     if event.get("version") == "2.0":
         domain = context.get("domainName") if isinstance(context, Mapping) else None
         if isinstance(domain, str) and ".lambda-url." in domain:
-            return FunctionUrlEvent
-        return ApiGatewayV2Event
+            return models.FunctionUrlEvent
+        return models.ApiGatewayV2Event
     if "httpMethod" in event:
-        return ApiGatewayV1Event
+        return models.ApiGatewayV1Event
     raise UnsupportedEvent("the event matches no known Lambda event source", DETECTION_ORDER)
 
 
