@@ -1,0 +1,64 @@
+"""Every sample event file under tests/events, mapped explicitly to the model it must parse to."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mangum.events import (
+    AlbEvent,
+    ApiGatewayV1Event,
+    ApiGatewayV2Event,
+    EventModelType,
+    FunctionUrlEvent,
+    WebSocketEvent,
+)
+from tests.conftest import EVENTS_DIR
+
+SAMPLE_MODELS: dict[str, EventModelType] = {
+    "powertools/albEvent.json": AlbEvent,
+    "powertools/albEventPathTrailingSlash.json": AlbEvent,
+    "powertools/albMultiValueHeadersEvent.json": AlbEvent,
+    "powertools/albMultiValueQueryStringEvent.json": AlbEvent,
+    "powertools/apiGatewayProxyEvent.json": ApiGatewayV1Event,
+    "powertools/apiGatewayProxyEventAnotherPath.json": ApiGatewayV1Event,
+    "powertools/apiGatewayProxyEventNoOrigin.json": ApiGatewayV1Event,
+    "powertools/apiGatewayProxyEventPathTrailingSlash.json": ApiGatewayV1Event,
+    "powertools/apiGatewayProxyEventPrincipalId.json": ApiGatewayV1Event,
+    "powertools/apiGatewayProxyEvent_noVersionAuth.json": ApiGatewayV1Event,
+    "powertools/apiGatewayProxyOtherEvent.json": ApiGatewayV1Event,
+    "powertools/apiGatewayProxyV2Event.json": ApiGatewayV2Event,
+    "powertools/apiGatewayProxyV2EventPathTrailingSlash.json": ApiGatewayV2Event,
+    "powertools/apiGatewayProxyV2Event_GET.json": ApiGatewayV2Event,
+    "powertools/apiGatewayProxyV2IamEvent.json": ApiGatewayV2Event,
+    "powertools/apiGatewayProxyV2LambdaAuthorizerEvent.json": ApiGatewayV2Event,
+    "powertools/apiGatewayProxyV2OtherGetEvent.json": ApiGatewayV2Event,
+    "powertools/apiGatewayProxyV2SchemaMiddlwareInvalidEvent.json": ApiGatewayV2Event,
+    "powertools/apiGatewayProxyV2SchemaMiddlwareValidEvent.json": ApiGatewayV2Event,
+    "powertools/apiGatewayWebSocketApiConnect.json": WebSocketEvent,
+    "powertools/apiGatewayWebSocketApiDisconnect.json": WebSocketEvent,
+    "powertools/apiGatewayWebSocketApiMessage.json": WebSocketEvent,
+    "powertools/apigatewayeSchemaMiddlwareInvalidEvent.json": ApiGatewayV1Event,
+    "powertools/apigatewayeSchemaMiddlwareValidEvent.json": ApiGatewayV1Event,
+    "powertools/lambdaFunctionUrlEvent.json": FunctionUrlEvent,
+    "powertools/lambdaFunctionUrlEventPathTrailingSlash.json": FunctionUrlEvent,
+    "powertools/lambdaFunctionUrlEventWithHeaders.json": FunctionUrlEvent,
+    "powertools/lambdaFunctionUrlIAMEvent.json": FunctionUrlEvent,
+}
+"""Sample path (relative to tests/events) -> the model ``parse_event`` must return for it."""
+
+
+def sample_files() -> list[str]:
+    """Every sample event file present, relative to tests/events."""
+    return sorted(path.relative_to(EVENTS_DIR).as_posix() for path in EVENTS_DIR.rglob("*.json"))
+
+
+def read_sample(relative: str) -> dict[str, Any]:
+    """A sample event as decoded JSON (a dict, as Lambda hands it to the handler)."""
+    loaded: dict[str, Any] = json.loads((EVENTS_DIR / relative).read_text())
+    return loaded
+
+
+def samples_of(model: EventModelType) -> list[str]:
+    """The sample files that parse to ``model``."""
+    return [name for name, expected in SAMPLE_MODELS.items() if expected is model]
