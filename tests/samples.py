@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from mangum.events import (
     AlbEvent,
@@ -12,9 +12,13 @@ from mangum.events import (
     CloudFrontEvent,
     EventModelType,
     FunctionUrlEvent,
+    RequestEvent,
     WebSocketEvent,
+    parse_event,
 )
 from tests.conftest import EVENTS_DIR
+
+EventT = TypeVar("EventT", bound=RequestEvent)
 
 SAMPLE_MODELS: dict[str, EventModelType] = {
     "powertools/albEvent.json": AlbEvent,
@@ -79,3 +83,15 @@ def read_sample(relative: str) -> dict[str, Any]:
 def samples_of(model: EventModelType) -> list[str]:
     """The sample files that parse to ``model``."""
     return [name for name, expected in SAMPLE_MODELS.items() if expected is model]
+
+
+def parse_sample(name: str, model: type[EventT]) -> EventT:
+    """A sample event parsed with ``parse_event``, checked to be (and typed as) ``model``."""
+    return parse_raw(read_sample(name), model)
+
+
+def parse_raw(raw: object, model: type[EventT]) -> EventT:
+    """A raw event parsed with ``parse_event``, checked to be (and typed as) ``model``."""
+    event = parse_event(raw)
+    assert isinstance(event, model), f"parsed as {type(event).__name__}, not {model.__name__}"
+    return event

@@ -37,6 +37,8 @@ class AwsModel(BaseModel):
         serialize_by_alias=True,
         revalidate_instances="never",
         defer_build=True,
+        # Errors name the field, never its value: headers and bodies can hold credentials.
+        hide_input_in_errors=True,
     )
 
 
@@ -57,7 +59,11 @@ def decode_body(body: str | None, is_base64_encoded: bool) -> bytes:
     if not body:
         return b""
     if not is_base64_encoded:
-        return body.encode()
+        try:
+            return body.encode()
+        except UnicodeEncodeError:
+            # JSON can carry lone surrogates ("\ud800"), which have no UTF-8 form.
+            raise InvalidBody("the event body is text that cannot be encoded as UTF-8") from None
     try:
         return b64decode(body, validate=True)
     except (binascii.Error, ValueError):
