@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -322,3 +323,10 @@ def test_a_secret_header_of_the_wrong_type_is_not_echoed(name: str) -> None:
         parse_event(event)
     assert "sk-live" not in str(caught.value)
     assert "sk-live" not in repr(caught.value)
+
+
+def test_any_mapping_is_accepted_not_only_dict() -> None:
+    event = read_sample("custom/lambdaFunctionUrlNoStageRouteKey.json")
+    event["requestContext"] = MappingProxyType(event["requestContext"])
+    assert detect_source(MappingProxyType(event)) is FunctionUrlEvent
+    assert type(parse_event(MappingProxyType(event))) is FunctionUrlEvent

@@ -6,14 +6,22 @@ import binascii
 from abc import abstractmethod
 from base64 import b64decode
 from functools import cache, cached_property
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
-from pydantic import BaseModel, ConfigDict, JsonValue, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, JsonValue, SkipValidation, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
 from mangum.exceptions import FieldError, InvalidBody
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+DecodedJson: TypeAlias = SkipValidation[JsonValue]
+"""Free-form JSON inside an event (claims, authorizer context, origin settings), kept as decoded.
+
+Typed as :data:`~pydantic.JsonValue` but not checked item by item: the event came from
+``json.loads``, so it is JSON already, and walking it on every invocation costs more than the rest
+of the block it sits in. Its JSON Schema is that of ``JsonValue``.
+"""
 
 
 @cache
