@@ -20,6 +20,7 @@ from mangum.responses import (
     WebSocketResponse,
 )
 from tests.response_cases import RESPONSE_CASES
+from tests.schema_validators import assert_matches_its_schema
 
 STATUS_CODE_MODELS: list[Callable[[int], LambdaResponse]] = [
     lambda status: ApiGatewayV1Response(status_code=status),
@@ -46,7 +47,9 @@ def test_every_response_model_has_a_case() -> None:
 @pytest.mark.parametrize("build", STATUS_CODE_MODELS)
 @pytest.mark.parametrize("status", [100, 200, 599])
 def test_status_codes_100_to_599_are_accepted(build: Callable[[int], LambdaResponse], status: int) -> None:
-    assert build(status).to_lambda()["statusCode"] == status
+    response = build(status)
+    assert response.to_lambda()["statusCode"] == status
+    assert_matches_its_schema(response)
 
 
 @pytest.mark.parametrize("build", STATUS_CODE_MODELS)
@@ -61,7 +64,9 @@ def test_status_codes_outside_100_to_599_are_rejected(
 
 @pytest.mark.parametrize("status", ["100", "404", "599"])
 def test_lambda_edge_status_strings_are_accepted(status: str) -> None:
-    assert LambdaEdgeResponse(status=status).to_lambda()["status"] == status
+    response = LambdaEdgeResponse(status=status)
+    assert response.to_lambda()["status"] == status
+    assert_matches_its_schema(response)
 
 
 @pytest.mark.parametrize("status", ["99", "600", "2000", "20x", "", " 200"])
@@ -81,7 +86,9 @@ NAME_CASES: dict[str, Callable[[str], LambdaResponse]] = {
     "lambda@edge header map name": lambda text: LambdaEdgeResponse(
         status="200", headers={text: [LambdaEdgeHeader(key="h", value="v")]}
     ),
-    "lambda@edge header key": lambda text: LambdaEdgeHeader(key=text, value="v"),
+    "lambda@edge header key": lambda text: LambdaEdgeResponse(
+        status="200", headers={"h": [LambdaEdgeHeader(key=text, value="v")]}
+    ),
 }
 
 VALUE_CASES: dict[str, Callable[[str], LambdaResponse]] = {
@@ -98,7 +105,9 @@ VALUE_CASES: dict[str, Callable[[str], LambdaResponse]] = {
         status_code=200, status_description="OK", multi_value_headers={"h": [text]}
     ),
     "alb status description": lambda text: AlbResponse(status_code=200, status_description=text),
-    "lambda@edge header value": lambda text: LambdaEdgeHeader(key="h", value=text),
+    "lambda@edge header value": lambda text: LambdaEdgeResponse(
+        status="200", headers={"h": [LambdaEdgeHeader(key="h", value=text)]}
+    ),
     "lambda@edge status description": lambda text: LambdaEdgeResponse(status="200", status_description=text),
     "websocket header value": lambda text: WebSocketResponse(status_code=200, headers={"h": text}),
 }
@@ -128,7 +137,7 @@ def test_cr_or_lf_in_a_header_value_is_rejected_without_echoing_it(
     "build", [*NAME_CASES.values(), *VALUE_CASES.values()], ids=[*NAME_CASES.keys(), *VALUE_CASES.keys()]
 )
 def test_header_text_without_line_breaks_is_accepted(build: Callable[[str], LambdaResponse]) -> None:
-    build("text; with: punctuation, tabs\tand unicode é")
+    assert_matches_its_schema(build("text; with: punctuation, tabs\tand unicode é"))
 
 
 def test_responses_reject_unknown_fields() -> None:
@@ -141,3 +150,4 @@ def test_alb_response_serializes_only_the_header_form_that_was_set() -> None:
     multi = AlbResponse(status_code=200, status_description="200 OK", multi_value_headers={"a": ["1"]})
     assert "multiValueHeaders" not in single
     assert "headers" not in multi.to_lambda()
+    assert_matches_its_schema(multi)

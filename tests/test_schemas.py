@@ -6,20 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
 
 from mangum.responses import LambdaResponseModel
 from mangum.schemas import GENERATE_COMMAND, main, schema_documents, stale_files
 from tests.response_cases import RESPONSE_CASES
 from tests.samples import SAMPLE_MODELS, read_sample
-
-SCHEMAS_DIR = Path(__file__).parent.parent / "schemas"
-
-
-def validator(kind: str, model_name: str) -> Draft202012Validator:
-    schema = json.loads((SCHEMAS_DIR / kind / f"{model_name}.json").read_text())
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+from tests.schema_validators import SCHEMAS_DIR, assert_matches_its_schema, validator
 
 
 def test_checked_in_schemas_match_the_models() -> None:
@@ -61,7 +53,7 @@ def test_event_schema_rejects_a_wrong_type() -> None:
     "response", [case[1] for case in RESPONSE_CASES], ids=[case[0] for case in RESPONSE_CASES]
 )
 def test_built_response_validates_against_its_schema(response: LambdaResponseModel) -> None:
-    validator("responses", type(response).__name__).validate(response.to_lambda())
+    assert_matches_its_schema(response)
 
 
 def test_response_schema_rejects_an_out_of_range_status() -> None:
