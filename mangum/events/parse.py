@@ -51,7 +51,7 @@ def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
 def detect_source(event: Mapping[str, object]) -> EventModelType:
     """The model class for an event, chosen by shape alone (see the module docs for the order)."""
     records = event.get("Records")
-    if type(records) is list and records and _is_mapping(records[0]) and "cf" in records[0]:
+    if isinstance(records, list) and records and _is_mapping(records[0]) and "cf" in records[0]:
         return models.CloudFrontEvent
     found = event.get("requestContext")
     context = found if _is_mapping(found) else _NO_CONTEXT
@@ -61,7 +61,7 @@ def detect_source(event: Mapping[str, object]) -> EventModelType:
         return models.WebSocketEvent
     if event.get("version") == "2.0":
         domain = context.get("domainName")
-        if type(domain) is str and ".lambda-url." in domain:
+        if isinstance(domain, str) and ".lambda-url." in domain:
             return models.FunctionUrlEvent
         return models.ApiGatewayV2Event
     if "httpMethod" in event:
