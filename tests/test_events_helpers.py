@@ -369,3 +369,12 @@ def test_unknown_fields_are_kept_at_every_level() -> None:
     assert authorizer.model_extra == {"newAuthorizerKind": {"x": 1}}
     assert authorizer.jwt is not None
     assert authorizer.jwt.model_extra == {"newJwtField": "kept"}
+
+
+def test_header_lookups_of_a_copy_see_its_updated_headers() -> None:
+    event = parse_sample("powertools/albEvent.json", AlbEvent)
+    assert event.get_header("x-new") is None
+    copied = event.model_copy(update={"headers": {"X-New": "1"}})
+    assert copied.get_header("x-new") == "1"
+    assert event.get_header("x-new") is None
+    assert event.model_copy(deep=True).get_header("host") == event.get_header("host")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import binascii
 from abc import abstractmethod
 from base64 import b64decode
+from collections.abc import Mapping
 from functools import cache, cached_property
 from typing import TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue, SkipValidation, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
+from typing_extensions import Self
 
 from mangum.exceptions import FieldError, InvalidBody
 
@@ -107,6 +109,13 @@ class RequestEvent(AwsModel):
         for name, value in self.header_items():
             headers.setdefault(name.lower(), []).append(value)
         return headers
+
+    def model_copy(self, *, update: Mapping[str, object] | None = None, deep: bool = False) -> Self:
+        """A copy, as :meth:`pydantic.BaseModel.model_copy`, whose header lookups see ``update``."""
+        copied = super().model_copy(update=update, deep=deep)
+        # The header index is cached in the instance dict, which pydantic copies with the fields.
+        copied.__dict__.pop("_headers_by_name", None)
+        return copied
 
     def get_header(self, name: str) -> str | None:
         """The first value of a header, looked up case-insensitively; ``None`` when absent."""
