@@ -7,13 +7,15 @@ from abc import abstractmethod
 from base64 import b64decode
 from collections.abc import Mapping
 from functools import cache, cached_property
-from typing import TypeAlias, TypeVar
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue, SkipValidation, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
-from typing_extensions import Self
 
 from mangum.exceptions import FieldError, InvalidBody
+
+if TYPE_CHECKING:
+    from typing_extensions import Self  # typing.Self is Python 3.11+
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
