@@ -16,6 +16,8 @@ DEFAULT_TEXT_MIME_TYPES: frozenset[str] = frozenset(
         "application/javascript",
         "application/xml",
         "application/vnd.api+json",
+        # PyPI mangum sends OpenAPI documents as text; kept so switching changes nothing.
+        "application/vnd.oai.openapi",
     }
 )
 """Content types sent as text besides ``text/*`` and ``+json`` / ``+xml`` suffixed types."""

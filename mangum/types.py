@@ -10,7 +10,10 @@ Scope: TypeAlias = MutableMapping[str, Any]
 Message: TypeAlias = MutableMapping[str, Any]
 Receive: TypeAlias = Callable[[], Awaitable[Message]]
 Send: TypeAlias = Callable[[Message], Awaitable[None]]
-ASGI: TypeAlias = Callable[[Scope, Receive, Send], Awaitable[None]]
+# The parameters are Any on purpose: frameworks (Quart, Litestar, ...) annotate scope, receive and send
+# with their own narrower TypedDict unions, and any precise parameter type would reject their apps.
+ASGI: TypeAlias = Callable[[Any, Any, Any], Awaitable[None]]
+"""Any ASGI 3 application: ``await app(scope, receive, send)``."""
 
 #: The raw event as Lambda hands it to the handler (decoded JSON).
 LambdaEvent: TypeAlias = dict[str, Any]

@@ -1,0 +1,91 @@
+"""WebSocket APIs on Lambda: connections and groups kept in DynamoDB, frames sent through the
+API Gateway Management API.
+
+Needs ``pip install 'mangum[full]'`` (boto3). Settings, records and errors import without boto3;
+the names that talk to AWS (:class:`WebSocketConnections`, :func:`connections`, :func:`send`,
+:func:`broadcast`, :func:`join`, :func:`leave`, :class:`ConnectionStore`, :func:`create_table`)
+import boto3 on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from mangum.websocket.errors import (
+    ConnectionExists,
+    ConnectionGone,
+    InvalidGroupName,
+    ManagementApiError,
+    NoCurrentConnection,
+    StoreError,
+    UnknownConnection,
+    WebSocketError,
+)
+from mangum.websocket.record import ConnectionRecord, StoredConnection
+from mangum.websocket.settings import WebSocketSettings, websocket_settings
+
+if TYPE_CHECKING:
+    from mangum.websocket.api import (
+        EXTENSION_KEY,
+        BroadcastIncomplete,
+        BroadcastResult,
+        WebSocketConnections,
+        broadcast,
+        connections,
+        join,
+        leave,
+        send,
+    )
+    from mangum.websocket.store import ConnectionStore
+    from mangum.websocket.table import CreatedTable, create_table
+
+_NEEDS_BOTO3 = {
+    "EXTENSION_KEY": "api",
+    "BroadcastIncomplete": "api",
+    "BroadcastResult": "api",
+    "WebSocketConnections": "api",
+    "broadcast": "api",
+    "connections": "api",
+    "join": "api",
+    "leave": "api",
+    "send": "api",
+    "ConnectionStore": "store",
+    "CreatedTable": "table",
+    "create_table": "table",
+}
+
+__all__ = [
+    "EXTENSION_KEY",
+    "BroadcastIncomplete",
+    "BroadcastResult",
+    "ConnectionExists",
+    "ConnectionGone",
+    "ConnectionRecord",
+    "ConnectionStore",
+    "CreatedTable",
+    "InvalidGroupName",
+    "ManagementApiError",
+    "NoCurrentConnection",
+    "StoreError",
+    "StoredConnection",
+    "UnknownConnection",
+    "WebSocketConnections",
+    "WebSocketError",
+    "WebSocketSettings",
+    "broadcast",
+    "connections",
+    "create_table",
+    "join",
+    "leave",
+    "send",
+    "websocket_settings",
+]
+
+
+def __getattr__(name: str) -> object:
+    """Import the boto3-backed names on first access."""
+    module = _NEEDS_BOTO3.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -1,0 +1,66 @@
+"""Errors of the WebSocket connection store and the Management API (none of them needs boto3)."""
+
+from __future__ import annotations
+
+from mangum.exceptions import MangumError
+
+
+class WebSocketError(MangumError):
+    """Base class of the errors raised by :mod:`mangum.websocket`."""
+
+
+class StoreError(WebSocketError):
+    """A DynamoDB request failed (after botocore's retries); the cause is chained.
+
+    ``operation`` names the store operation, e.g. ``"put_connection"``.
+    """
+
+    def __init__(self, operation: str, detail: str) -> None:
+        self.operation = operation
+        super().__init__(f"connection store: {operation} failed: {detail}")
+
+
+class ConnectionExists(StoreError):
+    """``put_connection`` found a record for that connection id already; nothing was written."""
+
+    def __init__(self, connection_id: str) -> None:
+        self.connection_id = connection_id
+        super().__init__("put_connection", f"connection {connection_id!r} is already recorded")
+
+
+class UnknownConnection(WebSocketError):
+    """The connection has no record (it disconnected, expired, or was never accepted)."""
+
+    def __init__(self, connection_id: str) -> None:
+        self.connection_id = connection_id
+        super().__init__(f"no record of connection {connection_id!r}")
+
+
+class ConnectionGone(WebSocketError):
+    """The Management API answered 410 Gone: the client is no longer connected."""
+
+    def __init__(self, connection_id: str) -> None:
+        self.connection_id = connection_id
+        super().__init__(f"connection {connection_id!r} is gone")
+
+
+class ManagementApiError(WebSocketError):
+    """A Management API request failed for another reason than 410 Gone; the cause is chained.
+
+    ``operation`` is ``"post"`` or ``"close"``; ``code`` the AWS error code when there was an answer.
+    """
+
+    def __init__(self, operation: str, connection_id: str, code: str | None) -> None:
+        self.operation = operation
+        self.connection_id = connection_id
+        self.code = code
+        reason = code or "no answer"
+        super().__init__(f"management API: {operation} to connection {connection_id!r} failed: {reason}")
+
+
+class InvalidGroupName(WebSocketError, ValueError):
+    """A group name is empty or longer than the store allows."""
+
+
+class NoCurrentConnection(WebSocketError, ValueError):
+    """``join`` / ``leave`` were called without a connection id outside of a connection's invocation."""

@@ -1,0 +1,93 @@
+"""Where the WebSocket state lives: table, endpoints and region, from arguments or the environment."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from mangum.exceptions import ConfigurationError
+
+TABLE_VARIABLE = "MANGUM_WEBSOCKET_TABLE"
+DYNAMODB_ENDPOINT_VARIABLE = "MANGUM_DYNAMODB_ENDPOINT"
+API_ENDPOINT_VARIABLE = "MANGUM_WEBSOCKET_API_ENDPOINT"
+
+_TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+
+
+@dataclass(frozen=True, slots=True)
+class WebSocketSettings:
+    """Validated, immutable: build it with :func:`websocket_settings`, once per container.
+
+    ``dynamodb_endpoint`` is ``None`` for AWS's own endpoint; ``api_endpoint`` is ``None`` to use
+    ``https://{domainName}/{stage}`` of each event. Endpoints carry no trailing slash.
+    """
+
+    table: str
+    region: str
+    dynamodb_endpoint: str | None = None
+    api_endpoint: str | None = None
+
+    def management_endpoint(self, domain_name: str | None = None, stage: str | None = None) -> str:
+        """The Management API endpoint: the configured one, else built from the event's domain and stage."""
+        if self.api_endpoint is not None:
+            return self.api_endpoint
+        if not domain_name or not stage:
+            raise ConfigurationError(
+                f"{API_ENDPOINT_VARIABLE} (or api_endpoint) must be set to reach connections "
+                "outside of a WebSocket event"
+            )
+        return f"https://{domain_name}/{stage}"
+
+
+def _value(argument: str | None, variable: str, environ: Mapping[str, str]) -> str | None:
+    value = argument if argument is not None else environ.get(variable)
+    stripped = value.strip() if value is not None else ""
+    return stripped or None
+
+
+def _endpoint(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigurationError(f"{name} must be an http(s) URL without query or fragment")
+    return value.rstrip("/")
+
+
+def websocket_settings(
+    *,
+    table: str | None = None,
+    dynamodb_endpoint: str | None = None,
+    api_endpoint: str | None = None,
+    region: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> WebSocketSettings:
+    """Settings from the arguments, each falling back to its environment variable.
+
+    ``table`` ← ``MANGUM_WEBSOCKET_TABLE`` (required), ``dynamodb_endpoint`` ←
+    ``MANGUM_DYNAMODB_ENDPOINT``, ``api_endpoint`` ← ``MANGUM_WEBSOCKET_API_ENDPOINT``, ``region`` ←
+    ``AWS_REGION`` (then ``AWS_DEFAULT_REGION``). Raises :class:`ConfigurationError` naming the
+    variable that is missing or malformed.
+    """
+    env = os.environ if environ is None else environ
+    table_name = _value(table, TABLE_VARIABLE, env)
+    if table_name is None:
+        raise ConfigurationError(f"{TABLE_VARIABLE} (or table) must name the WebSocket connections table")
+    if not _TABLE_NAME.fullmatch(table_name):
+        raise ConfigurationError(
+            f"{TABLE_VARIABLE} (or table) must be 3 to 255 letters, digits, '_', '-' or '.'"
+        )
+    region_name = _value(region, "AWS_REGION", env) or _value(None, "AWS_DEFAULT_REGION", env)
+    if region_name is None:
+        raise ConfigurationError("AWS_REGION (or region) must name the AWS region of the table")
+    return WebSocketSettings(
+        table=table_name,
+        region=region_name,
+        dynamodb_endpoint=_endpoint(
+            _value(dynamodb_endpoint, DYNAMODB_ENDPOINT_VARIABLE, env), DYNAMODB_ENDPOINT_VARIABLE
+        ),
+        api_endpoint=_endpoint(_value(api_endpoint, API_ENDPOINT_VARIABLE, env), API_ENDPOINT_VARIABLE),
+    )

@@ -1,0 +1,78 @@
+"""Create the connections table: the keys the store uses, on-demand billing, TTL enabled."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import ClientError
+
+from mangum.websocket.clients import dynamodb_client, error_code
+from mangum.websocket.errors import StoreError
+from mangum.websocket.store import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, store_errors
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from mangum.websocket.settings import WebSocketSettings
+
+logger = logging.getLogger("mangum.websocket")
+
+# A local server that lacks UpdateTimeToLive (dynalite) answers with this code.
+_UNSUPPORTED = "UnknownOperationException"
+ACTIVE_TIMEOUT_SECONDS = 300
+
+
+def _wait_until_active(client: DynamoDBClient, name: str) -> None:
+    # Polls from 50 ms up: a local server is ready at once, AWS takes seconds (botocore's waiter
+    # would sleep a whole interval first).
+    delay, deadline = 0.05, time.monotonic() + ACTIVE_TIMEOUT_SECONDS
+    while client.describe_table(TableName=name)["Table"].get("TableStatus") != "ACTIVE":
+        if time.monotonic() > deadline:
+            raise StoreError("create_table", f"table {name!r} not active after {ACTIVE_TIMEOUT_SECONDS}s")
+        time.sleep(delay)
+        delay = min(delay * 2, 2.0)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedTable:
+    """What :func:`create_table` did: the table's name and whether TTL is on (``False`` only on
+    local servers that do not implement TTL)."""
+
+    name: str
+    ttl_enabled: bool
+
+
+def create_table(name: str, settings: WebSocketSettings) -> CreatedTable:
+    """Create a connections table in the settings' region and endpoint, wait until it is active,
+    then turn TTL on for the ``ttl`` attribute.
+
+    Raises :class:`StoreError` (cause chained) when the table exists already or a request fails.
+    """
+    client = dynamodb_client(settings)
+    with store_errors("create_table"):
+        client.create_table(
+            TableName=name,
+            KeySchema=[
+                {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
+                {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
+                {"AttributeName": SORT_KEY, "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        _wait_until_active(client, name)
+        try:
+            client.update_time_to_live(
+                TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+            )
+        except ClientError as error:
+            if error_code(error) != _UNSUPPORTED:
+                raise
+            logger.warning("table %s created without TTL: the server does not implement TTL", name)
+            return CreatedTable(name=name, ttl_enabled=False)
+    return CreatedTable(name=name, ttl_enabled=True)

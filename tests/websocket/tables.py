@@ -1,0 +1,21 @@
+"""Read a whole table back, to check exactly what the store left in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer
+
+from mangum.websocket.store import ConnectionStore
+
+
+def table_items(store: ConnectionStore) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every item in the store's table by (pk, sk), values plain (a test may Scan; the library never)."""
+    pages = store.client.get_paginator("scan").paginate(TableName=store.table, ConsistentRead=True)
+    deserializer = TypeDeserializer()
+    items: dict[tuple[str, str], dict[str, Any]] = {}
+    for page in pages:
+        for item in page["Items"]:
+            plain = {name: deserializer.deserialize(value) for name, value in item.items()}
+            items[(plain.pop("pk"), plain.pop("sk"))] = plain
+    return items

@@ -1,0 +1,43 @@
+"""boto3 is imported only by the modules that talk to AWS, never by the package or the HTTP path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def imported_after(statement: str) -> set[str]:
+    """The top-level modules loaded after running ``statement`` in a fresh interpreter."""
+    probe = (
+        f"{statement}\nimport sys\nprint(' '.join(sorted({{name.split('.')[0] for name in sys.modules}})))"
+    )
+    output = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    return set(output.split())
+
+
+def test_the_package_the_models_and_websocket_settings_do_not_import_boto3() -> None:
+    modules = imported_after(
+        "import mangum, mangum.events, mangum.config, mangum.websocket, mangum.websocket.cli\n"
+        "from mangum.websocket import websocket_settings, ConnectionRecord, ConnectionGone"
+    )
+
+    assert "boto3" not in modules
+    assert "botocore" not in modules
+
+
+def test_the_aws_names_import_boto3_on_first_use() -> None:
+    modules = imported_after("from mangum.websocket import connections, ConnectionStore, create_table")
+
+    assert "boto3" in modules
+
+
+def test_the_type_stubs_are_not_needed_at_run_time() -> None:
+    # A None entry in sys.modules makes importing that module fail, as if it were not installed.
+    modules = imported_after(
+        "import sys\n"
+        "sys.modules.update(dict.fromkeys(['mypy_boto3_dynamodb', 'mypy_boto3_apigatewaymanagementapi']))\n"
+        "import mangum.websocket.api, mangum.websocket.table, mangum.websocket.store as store\n"
+        "assert store._membership_key('g', 'c')['pk'] == {'S': 'group#g'}"
+    )
+
+    assert "boto3" in modules
