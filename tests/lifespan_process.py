@@ -1,10 +1,11 @@
-"""A process for the shutdown tests: it starts an application's lifespan, prints "ready", then
-waits on stdin. Its lifespan writes "startup" and "shutdown" lines to the file named first.
+"""A process for the shutdown tests: it serves one request through ``Mangum(app)`` (which starts
+the app's lifespan), prints "ready", then waits on stdin. The lifespan writes "startup" and
+"shutdown" lines to the file named first.
 
 Usage: python -m tests.lifespan_process OUT_FILE MODE, where MODE is one of
 ``default`` (no SIGTERM handler of its own), ``chain`` (a handler of its own installed first,
 which writes "previous handler" and exits 0), ``ignore`` (SIGTERM ignored beforehand; each stdin
-line then answers whether the lifespan still serves) or ``exit`` (returns at once).
+line is then served as a request and its status printed) or ``exit`` (returns at once).
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from pathlib import Path
 from types import FrameType
 
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 
-from mangum.asgi.lifespan import lifespan_for, start
-from mangum.exceptions import LifespanFailure
+from mangum import Mangum
+from mangum.local_context import LocalContext
+from tests.http_events import v2_event
 
 
 def main(out: Path, mode: str) -> None:
@@ -33,6 +38,9 @@ def main(out: Path, mode: str) -> None:
         yield
         write("shutdown")
 
+    async def home(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("home")
+
     def previous_handler(signum: int, frame: FrameType | None) -> None:
         write("previous handler")
         sys.exit(0)
@@ -42,17 +50,13 @@ def main(out: Path, mode: str) -> None:
     elif mode == "ignore":
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
-    app_lifespan = lifespan_for(Starlette(lifespan=lifespan))
-    start(app_lifespan)
-    print("ready", flush=True)
+    handler = Mangum(Starlette(routes=[Route("/", home)], lifespan=lifespan))
+    result = handler(v2_event("/"), LocalContext())
+    print("ready" if result["statusCode"] == 200 else "failed", flush=True)
     if mode == "exit":
         return
     for _ in sys.stdin:
-        try:
-            app_lifespan.request_state(required=True)
-            print("serving", flush=True)
-        except LifespanFailure:
-            print("shut down", flush=True)
+        print(handler(v2_event("/"), LocalContext())["statusCode"], flush=True)
 
 
 if __name__ == "__main__":

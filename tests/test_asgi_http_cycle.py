@@ -19,26 +19,10 @@ from mangum.asgi.http_cycle import run_http_cycle
 from mangum.exceptions import UnexpectedMessage
 from mangum.http.collected import CollectedResponse
 from mangum.types import ASGI, Message, Receive, Scope, Send
+from tests.adapter_support import http_scope
 
 PLAIN = [(b"content-type", b"text/plain; charset=utf-8")]
 SECRET = "s3cr3t-detail"
-
-
-def http_scope(path: str = "/") -> Scope:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.3"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "https",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"example.com")],
-        "client": ("203.0.113.7", 0),
-        "server": ("example.com", 443),
-    }
 
 
 def run(app: ASGI, body: bytes = b"") -> CollectedResponse:

@@ -22,6 +22,7 @@ from mangum.asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
 from mangum.exceptions import LifespanFailure, LifespanUnsupported
 from mangum.http.collected import CollectedResponse
 from mangum.types import ASGI, Receive, Scope, Send
+from tests.adapter_support import http_scope
 
 LifespanFactory = Callable[[ASGI], Lifespan]
 
@@ -40,26 +41,10 @@ def make_lifespan() -> Iterator[LifespanFactory]:
         loop.run(lifespan.shutdown())
 
 
-def http_scope(path: str) -> Scope:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "https",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [],
-        "server": ("example.com", 443),
-    }
-
-
 def invoke(lifespan: Lifespan, app: ASGI, path: str, *, required: bool = False) -> CollectedResponse:
     """What the adapter does per invocation, with a hand-built scope."""
     start(lifespan)
-    scope = http_scope(path)
+    scope = http_scope(path, method="GET")
     state = lifespan.request_state(required=required)
     if state is not None:
         scope["state"] = state

@@ -1,5 +1,5 @@
-"""Lifespan shutdown when the container ends, in real processes: on SIGTERM (chaining whatever
-handler was there) and at interpreter exit."""
+"""Lifespan shutdown when the container ends, in real processes serving through ``Mangum(app)``:
+on SIGTERM (chaining whatever handler was there) and at interpreter exit."""
 
 from __future__ import annotations
 
@@ -77,11 +77,11 @@ def test_ignored_sigterm_stays_ignored_after_shutdown(
     assert process.stdout is not None
     process.stdin.write("ping\n")
     process.stdin.flush()
-    assert process.stdout.readline() == "serving\n"
+    assert process.stdout.readline() == "200\n"
     process.send_signal(signal.SIGTERM)
     process.stdin.write("ping\n")
     process.stdin.flush()
-    assert process.stdout.readline() == "shut down\n"
+    assert process.stdout.readline() == "500\n"
     process.stdin.close()
     assert process.wait(timeout=60) == 0
     assert lines(out) == ["startup", "shutdown"]
