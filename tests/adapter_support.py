@@ -9,12 +9,29 @@ from collections.abc import Mapping
 from typing import Any
 
 from mangum.local_context import LocalContext
+from mangum.responses import (
+    AlbResponse,
+    ApiGatewayV1Response,
+    ApiGatewayV2Response,
+    FunctionUrlResponse,
+    LambdaEdgeResponse,
+    LambdaResponse,
+)
 from mangum.types import Receive, Scope, Send
 
 # A handler result is open JSON by nature: its values are read by key and checked.
 Result = Mapping[str, Any]
 
 CONTEXT = LocalContext()
+
+RESPONSE_MODEL: dict[str, type[LambdaResponse]] = {
+    "ApiGatewayV1Event": ApiGatewayV1Response,
+    "ApiGatewayV2Event": ApiGatewayV2Response,
+    "FunctionUrlEvent": FunctionUrlResponse,
+    "AlbEvent": AlbResponse,
+    "CloudFrontEvent": LambdaEdgeResponse,
+}
+"""The response model of each HTTP event model, by the event model's name."""
 
 
 def status_of(result: Result) -> int:

@@ -15,27 +15,20 @@ from mangum import Mangum
 from mangum.events import WebSocketEvent, parse_event
 from mangum.events.parse import LambdaHttpEvent
 from mangum.exceptions import InvalidBody, InvalidEvent, UnsupportedEvent
-from mangum.responses import (
-    AlbResponse,
-    ApiGatewayV1Response,
-    ApiGatewayV2Response,
-    FunctionUrlResponse,
-    LambdaEdgeResponse,
-    LambdaResponse,
-)
 from mangum.types import ASGI, LambdaEvent, Receive, Scope, Send
-from tests.adapter_support import CONTEXT, EchoApp, Result, body_of, header_values, json_of, status_of
+from tests.adapter_support import (
+    CONTEXT,
+    RESPONSE_MODEL,
+    EchoApp,
+    Result,
+    body_of,
+    header_values,
+    json_of,
+    status_of,
+)
 from tests.conftest import all_sample_paths
 from tests.frameworks import BINARY, FRAMEWORKS
 from tests.http_events import EVENT_BUILDERS, v2_event
-
-RESPONSE_MODEL: dict[str, type[LambdaResponse]] = {
-    "ApiGatewayV1Event": ApiGatewayV1Response,
-    "ApiGatewayV2Event": ApiGatewayV2Response,
-    "FunctionUrlEvent": FunctionUrlResponse,
-    "AlbEvent": AlbResponse,
-    "CloudFrontEvent": LambdaEdgeResponse,
-}
 
 HTTP_SAMPLES = [
     path
