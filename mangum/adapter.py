@@ -20,7 +20,8 @@ from mangum.asgi.http_cycle import internal_server_error, run_http_cycle
 from mangum.asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
 from mangum.config import Config, LifespanMode, build_config
 from mangum.custom import LambdaHandler, checked_handlers, handler_response, legacy_config
-from mangum.events.parse import LambdaHttpEvent, parse_event
+from mangum.events.parse import parse_event
+from mangum.events.sources import LambdaHttpEvent
 from mangum.events.websocket import WebSocketEvent
 from mangum.exceptions import (
     ConfigurationError,

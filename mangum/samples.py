@@ -24,7 +24,7 @@ from mangum.events import (
     WebSocketEvent,
 )
 from mangum.events._query import decode_query
-from mangum.events.parse import EventModelType
+from mangum.events.sources import EventModelType
 from mangum.types import LambdaEvent
 
 ACCOUNT_ID = "123456789012"

@@ -13,7 +13,7 @@ import pytest
 
 from mangum import Mangum
 from mangum.events import WebSocketEvent, parse_event
-from mangum.events.parse import LambdaHttpEvent
+from mangum.events.sources import LambdaHttpEvent
 from mangum.exceptions import InvalidBody, InvalidEvent, UnsupportedEvent
 from mangum.types import ASGI, LambdaEvent, Receive, Scope, Send
 from tests.adapter_support import (
