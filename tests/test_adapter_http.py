@@ -197,3 +197,10 @@ def websocket_event() -> Result:
     from tests.conftest import load_event
 
     return load_event("apiGatewayWebSocketApiMessage.json")
+
+
+def test_a_missing_context_is_tolerated_as_pypi_mangum_tests_pass_none() -> None:
+    app = EchoApp()
+    result = Mangum(app)(v2_event("/"), None)  # type: ignore[arg-type]  # what such tests pass
+    assert status_of(result) == 200
+    assert app.scopes[0]["aws.context"] is None
