@@ -17,7 +17,11 @@ import resource  # noqa: E402
 import statistics  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+if TYPE_CHECKING:
+    # Both this repository's mangum and PyPI mangum define these protocols in mangum.types.
+    from mangum.types import LambdaCognitoIdentity, LambdaMobileClientContext
 
 EVENTS = Path(__file__).resolve().parent.parent / "tests" / "events" / "powertools"
 EVENT_FILES = {
@@ -39,8 +43,8 @@ class Context:
     aws_request_id = "bench-request"
     log_group_name = "/aws/lambda/bench"
     log_stream_name = "bench"
-    identity = None
-    client_context = None
+    identity: LambdaCognitoIdentity | None = None
+    client_context: LambdaMobileClientContext | None = None
 
     def get_remaining_time_in_millis(self) -> int:
         """A constant: benchmarks never time out."""
