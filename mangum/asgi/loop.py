@@ -58,6 +58,8 @@ def _worker_pool() -> ThreadPoolExecutor:
 def _run_here(coroutine: Coroutine[Any, Any, T]) -> T:
     loop = container_loop()
     with _run_lock:
+        # run_until_complete, not a cheaper run_forever + stop: anyio recognises the root task of a
+        # loop by run_until_complete's done callback, and stops its worker threads when it ends.
         return loop.run_until_complete(coroutine)
 
 
@@ -68,9 +70,9 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
     Calling it from a coroutine already running on the container loop is a deadlock, and raises
     :class:`RuntimeError` instead.
     """
-    try:
-        running = asyncio.get_running_loop()
-    except RuntimeError:
+    # The exception-free probe: this runs on every invocation.
+    running = asyncio._get_running_loop()
+    if running is None:
         return _run_here(coroutine)
     if running is _loop:
         coroutine.close()

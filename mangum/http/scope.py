@@ -56,7 +56,16 @@ class RequestLine(NamedTuple):
     caller: str | None
 
 
-def request_line(event: LambdaHttpEvent) -> RequestLine:
+FirstHeaders = dict[bytes, bytes]
+"""The first value of each request header, by lower-cased name (a view of the scope's headers)."""
+
+
+def _header_text(headers: FirstHeaders, name: bytes) -> str | None:
+    value = headers.get(name)
+    return None if value is None else value.decode("latin-1")
+
+
+def request_line(event: LambdaHttpEvent, headers: FirstHeaders) -> RequestLine:
     """The request line of an event, read from its source's fields."""
     if isinstance(event, ApiGatewayV1Event):
         context = event.request_context
@@ -66,7 +75,7 @@ def request_line(event: LambdaHttpEvent) -> RequestLine:
         http = event.request_context.http
         return RequestLine(http.method, http.protocol, "", event.raw_path, http.source_ip)
     if isinstance(event, AlbEvent):
-        caller = forwarded_client_ip(event.get_header("x-forwarded-for"))
+        caller = forwarded_client_ip(_header_text(headers, b"x-forwarded-for"))
         return RequestLine(event.http_method, None, "", event.path, caller)
     request = event.request
     return RequestLine(request.method, None, "", request.uri, request.client_ip)
@@ -76,9 +85,12 @@ def build_http_scope(
     event: LambdaHttpEvent, raw_event: LambdaEvent, context: LambdaContext | None, config: Config
 ) -> Scope:
     """The ASGI HTTP scope for one request event (see the module docs for each key's source)."""
-    line = request_line(event)
+    headers = asgi_headers(event.header_items())
+    # reversed: the first value of a repeated header wins, as get_header() would return it.
+    first = dict(reversed(headers))
+    line = request_line(event, first)
     paths = scope_path(line.mount, line.route, config.api_gateway_base_path)
-    scheme = request_scheme(event.get_header("x-forwarded-proto"))
+    scheme = request_scheme(_header_text(first, b"x-forwarded-proto"))
     return {
         "type": "http",
         "asgi": ASGI_VERSIONS.copy(),
@@ -89,9 +101,11 @@ def build_http_scope(
         "raw_path": paths.raw_path,
         "root_path": paths.root_path,
         "query_string": event.encoded_query().encode("utf-8", errors="replace"),
-        "headers": asgi_headers(event.header_items()),
+        "headers": headers,
         "client": client_address(line.caller),
-        "server": server_address(event.get_header("host"), event.get_header("x-forwarded-port"), scheme),
+        "server": server_address(
+            _header_text(first, b"host"), _header_text(first, b"x-forwarded-port"), scheme
+        ),
         "aws.event": raw_event,
         "aws.context": context,
         "mangum.event": event,
