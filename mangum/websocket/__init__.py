@@ -27,7 +27,6 @@ from mangum.websocket.settings import WebSocketSettings, websocket_settings
 
 if TYPE_CHECKING:
     from mangum.websocket.api import (
-        EXTENSION_KEY,
         BroadcastIncomplete,
         BroadcastResult,
         WebSocketConnections,
@@ -37,11 +36,12 @@ if TYPE_CHECKING:
         leave,
         send,
     )
+    from mangum.websocket.scope import EXTENSION_KEY
     from mangum.websocket.store import ConnectionStore
     from mangum.websocket.table import CreatedTable, create_table
 
 _NEEDS_BOTO3 = {
-    "EXTENSION_KEY": "api",
+    "EXTENSION_KEY": "scope",
     "BroadcastIncomplete": "api",
     "BroadcastResult": "api",
     "WebSocketConnections": "api",
