@@ -1,8 +1,10 @@
-"""A WebSocket client as API Gateway sees it: each of its actions becomes one event through the cycle."""
+"""A WebSocket client as API Gateway sees it: each of its actions is one event through the cycle,
+invoked in a :class:`Container` (a Lambda container: an app, a runtime and an event loop)."""
 
 from __future__ import annotations
 
 import asyncio
+from types import TracebackType
 
 from pydantic import JsonValue
 
@@ -15,30 +17,45 @@ from tests.servers.management_api import ManagementApiServer
 from tests.websocket.factories import connect_raw, connection_id, disconnect_raw, message_raw
 
 
-def invoke(
-    app: ASGI,
-    runtime: WebSocketRuntime,
-    raw: LambdaEvent,
-    *,
-    config: Config | None = None,
-    state: dict[str, object] | None = None,
-) -> dict[str, object]:
-    """One invocation with a raw event, as Lambda would make it; returns the result as Lambda gets it."""
-    event = WebSocketEvent.model_validate(raw)
-    response = asyncio.run(run_websocket_event(app, event, raw, None, config or Config(), state, runtime))
-    return response.to_lambda()
+class Container:
+    """One Lambda container: an app, its :class:`WebSocketRuntime` and the event loop every
+    invocation runs on, one at a time. Close it (or use it as a context manager) when done."""
+
+    def __init__(self, app: ASGI, runtime: WebSocketRuntime) -> None:
+        self.app = app
+        self.runtime = runtime
+        self.loop = asyncio.new_event_loop()
+
+    def invoke(
+        self, raw: LambdaEvent, *, config: Config | None = None, state: dict[str, object] | None = None
+    ) -> dict[str, object]:
+        """One invocation with a raw event; returns the result as Lambda gets it."""
+        event = WebSocketEvent.model_validate(raw)
+        cycle = run_websocket_event(self.app, event, raw, None, config or Config(), state, self.runtime)
+        return self.loop.run_until_complete(cycle).to_lambda()
+
+    def close(self) -> None:
+        """Close the event loop."""
+        self.loop.close()
+
+    def __enter__(self) -> Container:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
 
 
 class Client:
-    """One client connection: ``connect`` / ``send`` / ``disconnect`` invoke the app through the cycle.
+    """One client connection: ``connect`` / ``send`` / ``disconnect`` invoke the container's app.
 
     API Gateway opens the connection once CONNECT answered 200; the client then appears live on the
     loopback Management API, which records what is posted to it (:attr:`received`).
     """
 
-    def __init__(self, app: ASGI, runtime: WebSocketRuntime, server: ManagementApiServer) -> None:
-        self.app = app
-        self.runtime = runtime
+    def __init__(self, container: Container, server: ManagementApiServer) -> None:
+        self.container = container
         self.server = server
         self.id = connection_id()
 
@@ -54,19 +71,19 @@ class Client:
         raw = connect_raw(
             self.id, subprotocols=subprotocols, authorizer=authorizer, query=query, headers=headers
         )
-        result = invoke(self.app, self.runtime, raw)
+        result = self.container.invoke(raw)
         if result["statusCode"] == 200:
             self.server.state.open(self.id)
         return result
 
     def send(self, frame: str | bytes, *, route_key: str = "$default") -> dict[str, object]:
         """A MESSAGE invocation carrying one frame (bytes as a binary frame)."""
-        return invoke(self.app, self.runtime, message_raw(self.id, frame, route_key=route_key))
+        return self.container.invoke(message_raw(self.id, frame, route_key=route_key))
 
     def disconnect(self, *, code: int = 1001, reason: str = "Going away") -> dict[str, object]:
         """The client leaves: the connection closes, then the DISCONNECT invocation."""
         self.server.state.mark_gone(self.id)
-        return invoke(self.app, self.runtime, disconnect_raw(self.id, code=code, reason=reason))
+        return self.container.invoke(disconnect_raw(self.id, code=code, reason=reason))
 
     def leave_silently(self) -> None:
         """The client vanishes without a DISCONNECT event (API Gateway does not guarantee one)."""

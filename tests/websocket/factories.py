@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import functools
 import itertools
+import json
 import uuid
 from typing import Any
 
@@ -27,8 +29,13 @@ def _set_header(raw: dict[str, Any], name: str, value: str) -> None:
     raw["multiValueHeaders"][name] = [value]
 
 
+@functools.cache
+def _sample_text(name: str) -> str:
+    return json.dumps(load_event(name))
+
+
 def _for_connection(sample: str, connection: str) -> LambdaEvent:
-    raw = load_event(sample)
+    raw: LambdaEvent = json.loads(_sample_text(sample))  # a fresh copy to change
     context = raw["requestContext"]
     context["connectionId"] = connection
     context["requestId"] = context["extendedRequestId"] = f"request-{next(_request_ids)}"

@@ -11,11 +11,10 @@ import pytest
 from mangum.types import ASGI
 from mangum.websocket.record import ConnectionRecord
 from mangum.websocket.runtime import WebSocketRuntime
-from mangum.websocket.settings import WebSocketSettings
 from tests.servers.management_api import ManagementApiServer
 from tests.websocket.apps import fastapi_chat, starlette_chat
 from tests.websocket.apps.chat import QUIT_CODE, SUBPROTOCOL
-from tests.websocket.client import Client, invoke
+from tests.websocket.client import Client, Container
 from tests.websocket.counting import DynamoDbRequests
 from tests.websocket.factories import connection_id, disconnect_raw, message_raw
 from tests.websocket.tables import table_items
@@ -33,15 +32,13 @@ def app(request: pytest.FixtureRequest) -> ASGI:
 
 
 @pytest.fixture
-def runtime(settings: WebSocketSettings) -> WebSocketRuntime:
-    return WebSocketRuntime(settings)
+def container(app: ASGI, containers: Callable[[ASGI], Container]) -> Container:
+    return containers(app)
 
 
 @pytest.fixture
-def client_factory(
-    app: ASGI, runtime: WebSocketRuntime, management_api: ManagementApiServer
-) -> Callable[[], Client]:
-    return lambda: Client(app, runtime, management_api)
+def client_factory(container: Container, management_api: ManagementApiServer) -> Callable[[], Client]:
+    return lambda: Client(container, management_api)
 
 
 def keys(runtime: WebSocketRuntime) -> set[tuple[str, str]]:
@@ -264,14 +261,14 @@ def test_disconnect_tells_the_app_and_deletes_everything_of_the_connection(
 
 
 def test_events_for_unknown_connections_do_not_run_the_app(
-    app: ASGI, runtime: WebSocketRuntime, management_api: ManagementApiServer
+    container: Container, runtime: WebSocketRuntime, management_api: ManagementApiServer
 ) -> None:
     stranger = connection_id()
     management_api.state.open(stranger)
 
     with DynamoDbRequests(runtime.store.client) as requests:
-        message = invoke(app, runtime, message_raw(stranger, json.dumps({"action": "echo", "text": "?"})))
-        disconnect = invoke(app, runtime, disconnect_raw(stranger))
+        message = container.invoke(message_raw(stranger, json.dumps({"action": "echo", "text": "?"})))
+        disconnect = container.invoke(disconnect_raw(stranger))
 
     assert (message, disconnect) == ({"statusCode": 410}, {"statusCode": 200})
     assert requests.counts == {"GetItem": 2}
@@ -280,13 +277,13 @@ def test_events_for_unknown_connections_do_not_run_the_app(
 
 
 def test_lifespan_state_is_copied_into_every_scope(
-    app: ASGI, runtime: WebSocketRuntime, management_api: ManagementApiServer
+    container: Container, management_api: ManagementApiServer
 ) -> None:
-    ann = Client(app, runtime, management_api)
+    ann = Client(container, management_api)
     ann.connect(query={"name": "ann"})
     state: dict[str, object] = {"greeting": "hello"}
 
-    invoke(app, runtime, message_raw(ann.id, json.dumps({"action": "whoami"})), state=state)
+    container.invoke(message_raw(ann.id, json.dumps({"action": "whoami"})), state=state)
 
     reply = frames(ann)[0]
     assert isinstance(reply, dict)

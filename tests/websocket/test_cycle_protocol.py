@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable
 
 import pytest
 
 from mangum.types import ASGI, Message, Receive, Scope, Send
 from mangum.websocket.errors import ClientDisconnected
 from mangum.websocket.runtime import WebSocketRuntime
-from mangum.websocket.settings import WebSocketSettings, websocket_settings
+from mangum.websocket.settings import websocket_settings
 from tests.servers.management_api import ManagementApiServer
-from tests.websocket.client import Client, invoke
+from tests.websocket.client import Client, Container
 from tests.websocket.counting import DynamoDbRequests
 from tests.websocket.factories import connection_id, message_raw
 from tests.websocket.tables import table_items
@@ -23,11 +24,6 @@ ACCEPT: Message = {"type": "websocket.accept"}
 
 class Boom(Exception):
     pass
-
-
-@pytest.fixture
-def runtime(settings: WebSocketSettings) -> WebSocketRuntime:
-    return WebSocketRuntime(settings)
 
 
 class Echo:
@@ -53,17 +49,20 @@ class Echo:
             raise
 
 
-def connected(app: ASGI, runtime: WebSocketRuntime, server: ManagementApiServer) -> Client:
-    client = Client(app, runtime, server)
+Containers = Callable[[ASGI], Container]
+
+
+def connected(container: Container, server: ManagementApiServer) -> Client:
+    client = Client(container, server)
     assert client.connect() == {"statusCode": 200}
     return client
 
 
 def test_waiting_for_the_next_message_ends_the_invocation_and_cancels_the_app(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer
+    containers: Containers, management_api: ManagementApiServer
 ) -> None:
     app = Echo()
-    client = connected(app, runtime, management_api)
+    client = connected(containers(app), management_api)
 
     assert client.send("one") == {"statusCode": 200}
     assert client.send("two") == {"statusCode": 200}
@@ -80,10 +79,10 @@ def test_waiting_for_the_next_message_ends_the_invocation_and_cancels_the_app(
 
 
 def test_disconnect_delivers_the_code_and_reason(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer
+    containers: Containers, runtime: WebSocketRuntime, management_api: ManagementApiServer
 ) -> None:
     app = Echo()
-    client = connected(app, runtime, management_api)
+    client = connected(containers(app), management_api)
 
     assert client.disconnect(code=1006, reason="abnormal") == {"statusCode": 200}
 
@@ -93,7 +92,7 @@ def test_disconnect_delivers_the_code_and_reason(
 
 
 def test_frames_sent_while_connecting_or_replaying_are_not_posted(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer, caplog: pytest.LogCaptureFixture
+    containers: Containers, management_api: ManagementApiServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     async def welcoming(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()
@@ -102,7 +101,7 @@ def test_frames_sent_while_connecting_or_replaying_are_not_posted(
         message = await receive()
         await send({"type": "websocket.send", "bytes": message["text"].upper().encode()})
 
-    client = connected(welcoming, runtime, management_api)
+    client = connected(containers(welcoming), management_api)
     assert "dropping a frame sent during $connect" in caplog.text
 
     client.send("hi")
@@ -111,7 +110,7 @@ def test_frames_sent_while_connecting_or_replaying_are_not_posted(
 
 
 def test_send_after_the_invocation_ended_is_dropped(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer
+    containers: Containers, management_api: ManagementApiServer
 ) -> None:
     async def lingering(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()
@@ -123,14 +122,17 @@ def test_send_after_the_invocation_ended_is_dropped(
         finally:
             await send({"type": "websocket.send", "text": "finally"})
 
-    client = connected(lingering, runtime, management_api)
+    client = connected(containers(lingering), management_api)
     client.send("x")
 
     assert client.received == [b"got x"]
 
 
 def test_a_client_gone_during_a_message_is_removed_and_the_app_told(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer, caplog: pytest.LogCaptureFixture
+    containers: Containers,
+    runtime: WebSocketRuntime,
+    management_api: ManagementApiServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     raised: list[BaseException] = []
 
@@ -144,7 +146,7 @@ def test_a_client_gone_during_a_message_is_removed_and_the_app_told(
             raised.append(error)
             raise
 
-    client = connected(app, runtime, management_api)
+    client = connected(containers(app), management_api)
     client.leave_silently()
 
     assert client.send("hello") == {"statusCode": 200}
@@ -156,7 +158,10 @@ def test_a_client_gone_during_a_message_is_removed_and_the_app_told(
 
 
 def test_an_app_exception_on_connect_is_500_and_writes_nothing(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer, caplog: pytest.LogCaptureFixture
+    containers: Containers,
+    runtime: WebSocketRuntime,
+    management_api: ManagementApiServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()
@@ -164,7 +169,7 @@ def test_an_app_exception_on_connect_is_500_and_writes_nothing(
         scope["extensions"]["mangum.websocket"].join("room")
         raise Boom("after accept and join")
 
-    client = Client(app, runtime, management_api)
+    client = Client(containers(app), management_api)
 
     assert client.connect() == {"statusCode": 500}
 
@@ -175,7 +180,10 @@ def test_an_app_exception_on_connect_is_500_and_writes_nothing(
 
 
 def test_an_app_exception_on_message_is_500_and_keeps_the_connection(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer, caplog: pytest.LogCaptureFixture
+    containers: Containers,
+    runtime: WebSocketRuntime,
+    management_api: ManagementApiServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()
@@ -183,7 +191,7 @@ def test_an_app_exception_on_message_is_500_and_keeps_the_connection(
         await receive()
         raise Boom("on message")
 
-    client = connected(app, runtime, management_api)
+    client = connected(containers(app), management_api)
     before = table_items(runtime.store)
 
     assert client.send("x") == {"statusCode": 500}
@@ -193,7 +201,7 @@ def test_an_app_exception_on_message_is_500_and_keeps_the_connection(
 
 
 def test_an_app_exception_on_disconnect_is_500_and_still_deletes(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer
+    containers: Containers, runtime: WebSocketRuntime, management_api: ManagementApiServer
 ) -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if (await receive())["type"] == "websocket.connect":
@@ -203,7 +211,7 @@ def test_an_app_exception_on_disconnect_is_500_and_still_deletes(
         if (await receive())["type"] == "websocket.disconnect":
             raise Boom("on disconnect")
 
-    client = connected(app, runtime, management_api)
+    client = connected(containers(app), management_api)
     assert len(table_items(runtime.store)) == 2
 
     assert client.disconnect() == {"statusCode": 500}
@@ -253,20 +261,22 @@ def test_an_app_exception_on_disconnect_is_500_and_still_deletes(
     ],
 )
 def test_connect_answers(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer, messages: list[Message], status: int
+    containers: Containers,
+    runtime: WebSocketRuntime,
+    management_api: ManagementApiServer,
+    messages: list[Message],
+    status: int,
 ) -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()
         for message in messages:
             await send(message)
 
-    assert Client(app, runtime, management_api).connect()["statusCode"] == status
+    assert Client(containers(app), management_api).connect()["statusCode"] == status
     assert table_items(runtime.store) == {}
 
 
-def test_a_binary_denial_body_is_base64(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer
-) -> None:
+def test_a_binary_denial_body_is_base64(containers: Containers, management_api: ManagementApiServer) -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()
         await send(
@@ -279,7 +289,7 @@ def test_a_binary_denial_body_is_base64(
         await send({"type": "websocket.http.response.body", "body": b"\xff\x00", "more_body": True})
         await send({"type": "websocket.http.response.body", "body": b"\x01"})
 
-    assert Client(app, runtime, management_api).connect() == {
+    assert Client(containers(app), management_api).connect() == {
         "statusCode": 429,
         "headers": {"content-type": "application/octet-stream", "retry-after": "5"},
         "body": "/wAB",
@@ -287,19 +297,19 @@ def test_a_binary_denial_body_is_base64(
     }
 
 
-def test_accept_headers_are_answered(runtime: WebSocketRuntime, management_api: ManagementApiServer) -> None:
+def test_accept_headers_are_answered(containers: Containers, management_api: ManagementApiServer) -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()
         await send({"type": "websocket.accept", "subprotocol": "v1", "headers": [(b"x-session", b"abc")]})
 
-    assert Client(app, runtime, management_api).connect() == {
+    assert Client(containers(app), management_api).connect() == {
         "statusCode": 200,
         "headers": {"x-session": "abc", "Sec-WebSocket-Protocol": "v1"},
     }
 
 
 def test_the_app_refusing_a_replayed_connect_closes_the_connection(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer
+    containers: Containers, runtime: WebSocketRuntime, management_api: ManagementApiServer
 ) -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()
@@ -310,7 +320,7 @@ def test_the_app_refusing_a_replayed_connect_closes_the_connection(
             with pytest.raises(ClientDisconnected):
                 await send({"type": "websocket.send", "text": "after close"})
 
-    client = connected(app, runtime, management_api)
+    client = connected(containers(app), management_api)
 
     assert client.send("x") == {"statusCode": 200}
 
@@ -327,22 +337,25 @@ def test_a_store_failure_is_500_and_logged(
         dynamodb_endpoint=dynalite_endpoint,
         api_endpoint=management_api.endpoint("prod"),
     )
-    runtime = WebSocketRuntime(missing)
     app = Echo()
 
-    assert Client(app, runtime, management_api).connect() == {"statusCode": 500}
-    assert "put_connection failed: ResourceNotFoundException" in caplog.text
-    caplog.clear()
+    with Container(app, WebSocketRuntime(missing)) as container:
+        assert Client(container, management_api).connect() == {"statusCode": 500}
+        assert "put_connection failed: ResourceNotFoundException" in caplog.text
+        caplog.clear()
 
-    assert invoke(app, runtime, message_raw(connection_id(), "x")) == {"statusCode": 500}
+        assert container.invoke(message_raw(connection_id(), "x")) == {"statusCode": 500}
     assert "get_connection failed: ResourceNotFoundException" in caplog.text
     assert [message["type"] for message in app.received] == ["websocket.connect"]
 
 
 def test_a_management_api_failure_is_500_and_logged(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer, caplog: pytest.LogCaptureFixture
+    containers: Containers,
+    runtime: WebSocketRuntime,
+    management_api: ManagementApiServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    client = connected(Echo(), runtime, management_api)
+    client = connected(containers(Echo()), management_api)
     management_api.state.forbid(client.id)
 
     assert client.send("x") == {"statusCode": 500}
@@ -352,14 +365,15 @@ def test_a_management_api_failure_is_500_and_logged(
 
 
 def test_an_invalid_binary_frame_is_400_without_a_read(
-    runtime: WebSocketRuntime, management_api: ManagementApiServer
+    containers: Containers, runtime: WebSocketRuntime, management_api: ManagementApiServer
 ) -> None:
     app = Echo()
-    client = connected(app, runtime, management_api)
+    container = containers(app)
+    client = connected(container, management_api)
     raw = message_raw(client.id, b"x")
     raw["body"] = "not base64!"
 
     with DynamoDbRequests(runtime.store.client) as requests:
-        assert invoke(app, runtime, raw) == {"statusCode": 400}
+        assert container.invoke(raw) == {"statusCode": 400}
 
     assert requests.counts == {}
