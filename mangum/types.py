@@ -1,9 +1,43 @@
-"""Public typing names: the ASGI callable shapes and the Lambda handler arguments."""
+"""Public typing names: the ASGI callable shapes and the Lambda handler arguments.
+
+The custom handler names PyPI mangum kept here (``LambdaConfig``, ``LambdaHandler``, ``Response``,
+``LifespanMode``) import from here too, so existing custom handlers keep working; they are defined
+in :mod:`mangum.custom` and :mod:`mangum.config`.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+
+if TYPE_CHECKING:
+    from mangum.config import LifespanMode
+    from mangum.custom import LambdaConfig, LambdaHandler, Response
+
+__all__ = [
+    "ASGI",
+    "LambdaCognitoIdentity",
+    "LambdaConfig",
+    "LambdaContext",
+    "LambdaEvent",
+    "LambdaHandler",
+    "LambdaMobileClient",
+    "LambdaMobileClientContext",
+    "LifespanMode",
+    "Message",
+    "Receive",
+    "Response",
+    "Scope",
+    "Send",
+]
+
+_ELSEWHERE = {
+    "LambdaConfig": "mangum.custom",
+    "LambdaHandler": "mangum.custom",
+    "Response": "mangum.custom",
+    "LifespanMode": "mangum.config",
+}
 
 # ASGI scopes and messages are open dictionaries by specification: values of many types under string keys.
 Scope: TypeAlias = MutableMapping[str, Any]
@@ -60,3 +94,11 @@ class LambdaContext(Protocol):
     def get_remaining_time_in_millis(self) -> int:
         """Milliseconds left before Lambda stops the invocation."""
         ...
+
+
+def __getattr__(name: str) -> object:
+    """PyPI mangum's custom handler names, imported from where they are defined on first access."""
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

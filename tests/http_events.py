@@ -7,7 +7,7 @@ from typing import Any
 
 from mangum.config import Config
 from mangum.events import WebSocketEvent, parse_event
-from mangum.events.parse import LambdaHttpEvent
+from mangum.events.sources import LambdaHttpEvent
 from mangum.http.scope import build_http_scope
 from mangum.types import LambdaEvent, Scope
 

@@ -8,7 +8,7 @@ from http import HTTPStatus
 
 from mangum.config import Config
 from mangum.events import WebSocketEvent, parse_event
-from mangum.events.parse import LambdaHttpEvent
+from mangum.events.sources import LambdaHttpEvent
 from mangum.http.collected import CollectedResponse
 from mangum.http.response import build_response
 from tests.conftest import load_event

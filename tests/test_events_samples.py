@@ -2,48 +2,23 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from mangum.events import (
-    AlbEvent,
-    ApiGatewayV1Event,
-    ApiGatewayV2Event,
-    FunctionUrlEvent,
-    WebSocketEvent,
-    parse_event,
-)
-from tests.conftest import POWERTOOLS_DIR
-
-EXPECTED_BY_PREFIX: list[tuple[str, type]] = [
-    ("alb", AlbEvent),
-    ("apiGatewayWebSocket", WebSocketEvent),
-    ("apiGatewayProxyV2", ApiGatewayV2Event),
-    ("apiGatewayProxy", ApiGatewayV1Event),
-    ("apigateway", ApiGatewayV1Event),
-    ("lambdaFunctionUrl", FunctionUrlEvent),
-]
+from mangum.events import parse_event
+from tests.samples import SAMPLE_MODELS, read_sample, sample_files
 
 
-def expected_model(path: Path) -> type:
-    for prefix, model in EXPECTED_BY_PREFIX:
-        if path.name.startswith(prefix):
-            return model
-    raise AssertionError(f"no expectation for {path.name}")
-
-
-POWERTOOLS_SAMPLES = sorted(POWERTOOLS_DIR.glob("*.json"))
+def test_every_sample_file_has_an_expected_model() -> None:
+    assert sample_files() == sorted(SAMPLE_MODELS)
 
 
 def test_all_powertools_samples_present() -> None:
-    assert len(POWERTOOLS_SAMPLES) == 28
+    assert len([name for name in sample_files() if name.startswith("powertools/")]) == 28
 
 
-@pytest.mark.parametrize("path", POWERTOOLS_SAMPLES, ids=lambda p: p.name)
-def test_sample_parses_to_its_source_and_round_trips(path: Path) -> None:
-    raw = json.loads(path.read_text())
+@pytest.mark.parametrize("name", sorted(SAMPLE_MODELS))
+def test_sample_parses_to_its_source_and_round_trips(name: str) -> None:
+    raw = read_sample(name)
     model = parse_event(raw)
-    assert type(model) is expected_model(path)
+    assert type(model) is SAMPLE_MODELS[name]
     assert model.model_dump(by_alias=True, exclude_unset=True) == raw

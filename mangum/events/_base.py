@@ -5,17 +5,33 @@ from __future__ import annotations
 import binascii
 from abc import abstractmethod
 from base64 import b64decode
-from functools import cached_property
-from typing import TypeVar
+from collections.abc import Mapping
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
-from pydantic import BaseModel, ConfigDict, JsonValue, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, JsonValue, SkipValidation, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
 from mangum.exceptions import FieldError, InvalidBody
 
+if TYPE_CHECKING:
+    from typing_extensions import Self  # typing.Self is Python 3.11+
+
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
-_JSON_ADAPTER: TypeAdapter[JsonValue] = TypeAdapter(JsonValue)
+DecodedJson: TypeAlias = SkipValidation[JsonValue]
+"""Free-form JSON inside an event (claims, authorizer context, origin settings), kept as decoded.
+
+Typed as :data:`~pydantic.JsonValue` but not checked item by item: the event came from
+``json.loads``, so it is JSON already, and walking it on every invocation costs more than the rest
+of the block it sits in. Its JSON Schema is that of ``JsonValue``.
+"""
+
+
+@cache
+def _json_adapter() -> TypeAdapter[JsonValue]:
+    """The JSON validator, built on the first :meth:`RequestEvent.json_body` call rather than at import."""
+    return TypeAdapter(JsonValue)
 
 
 class AwsModel(BaseModel):
@@ -33,6 +49,8 @@ class AwsModel(BaseModel):
         serialize_by_alias=True,
         revalidate_instances="never",
         defer_build=True,
+        # Errors name the field, never its value: headers and bodies can hold credentials.
+        hide_input_in_errors=True,
     )
 
 
@@ -53,7 +71,11 @@ def decode_body(body: str | None, is_base64_encoded: bool) -> bytes:
     if not body:
         return b""
     if not is_base64_encoded:
-        return body.encode()
+        try:
+            return body.encode()
+        except UnicodeEncodeError:
+            # JSON can carry lone surrogates ("\ud800"), which have no UTF-8 form.
+            raise InvalidBody("the event body is text that cannot be encoded as UTF-8") from None
     try:
         return b64decode(body, validate=True)
     except (binascii.Error, ValueError):
@@ -90,6 +112,13 @@ class RequestEvent(AwsModel):
             headers.setdefault(name.lower(), []).append(value)
         return headers
 
+    def model_copy(self, *, update: Mapping[str, object] | None = None, deep: bool = False) -> Self:
+        """A copy, as :meth:`pydantic.BaseModel.model_copy`, whose header lookups see ``update``."""
+        copied = super().model_copy(update=update, deep=deep)
+        # The header index is cached in the instance dict, which pydantic copies with the fields.
+        copied.__dict__.pop("_headers_by_name", None)
+        return copied
+
     def get_header(self, name: str) -> str | None:
         """The first value of a header, looked up case-insensitively; ``None`` when absent."""
         values = self._headers_by_name.get(name.lower())
@@ -111,7 +140,7 @@ class RequestEvent(AwsModel):
     def json_body(self) -> JsonValue:
         """The body parsed as JSON; raises :class:`InvalidBody` when it is not JSON."""
         try:
-            return _JSON_ADAPTER.validate_json(self.body_bytes())
+            return _json_adapter().validate_json(self.body_bytes())
         except ValidationError as error:
             raise InvalidBody("the event body is not valid JSON", field_errors(error)) from None
 

@@ -8,7 +8,9 @@ from urllib.parse import parse_qsl, quote, unquote_plus, urlencode
 
 def encode_query(items: Iterable[tuple[str, str]]) -> str:
     """Percent-encode decoded (name, value) pairs into a query string."""
-    return urlencode(list(items), quote_via=quote)
+    # A lone surrogate (possible in JSON, impossible in UTF-8) is passed on as the bytes a client
+    # would have sent for it rather than failing the request.
+    return urlencode(list(items), quote_via=quote, errors="surrogatepass")
 
 
 def decode_query(query: str) -> list[tuple[str, str]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, JsonValue
+from pydantic import Field
 
-from mangum.events._base import AwsModel, RequestEvent, decode_body
+from mangum.events._base import AwsModel, DecodedJson, RequestEvent, decode_body
 from mangum.events._query import decode_query
 
 
@@ -36,7 +36,7 @@ class CloudFrontRequest(AwsModel):
     querystring: str = ""
     uri: str
     body: CloudFrontBody | None = None
-    origin: dict[str, JsonValue] | None = None
+    origin: dict[str, DecodedJson] | None = None
 
 
 class CloudFrontConfig(AwsModel):

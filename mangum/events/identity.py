@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, JsonValue
 
-from mangum.events._base import AwsModel
+from mangum.events._base import AwsModel, DecodedJson
 
 
 class ClientCertValidity(AwsModel):
@@ -56,7 +56,7 @@ class RestAuthorizer(AwsModel):
     available through :meth:`context`.
     """
 
-    claims: dict[str, JsonValue] | None = None
+    claims: dict[str, DecodedJson] | None = None
     scopes: list[str] | None = None
     principal_id: str | None = None
     integration_latency: int | None = None
@@ -69,7 +69,7 @@ class RestAuthorizer(AwsModel):
 class JwtAuthorizer(AwsModel):
     """A JWT (or Cognito) authorizer's result on an HTTP API."""
 
-    claims: dict[str, JsonValue] | None = None
+    claims: dict[str, DecodedJson] | None = None
     scopes: list[str] | None = None
 
 
@@ -79,7 +79,7 @@ class IamAuthorizer(AwsModel):
     access_key: str | None = None
     account_id: str | None = None
     caller_id: str | None = None
-    cognito_identity: JsonValue = None
+    cognito_identity: DecodedJson = None
     principal_org_id: str | None = None
     user_arn: str | None = None
     user_id: str | None = None
@@ -90,4 +90,4 @@ class HttpAuthorizer(AwsModel):
 
     jwt: JwtAuthorizer | None = None
     iam: IamAuthorizer | None = None
-    lambda_context: dict[str, JsonValue] | None = Field(default=None, alias="lambda")
+    lambda_context: dict[str, DecodedJson] | None = Field(default=None, alias="lambda")

@@ -17,7 +17,7 @@ import json
 from json.encoder import encode_basestring_ascii
 
 from mangum.events.cloudfront import CloudFrontEvent
-from mangum.events.parse import LambdaHttpEvent
+from mangum.events.sources import LambdaHttpEvent
 from mangum.exceptions import ResponseTooLarge
 from mangum.http.body_encoding import EncodedBody
 from mangum.responses import LambdaResponse

@@ -13,7 +13,7 @@ from mangum.events.alb import AlbEvent
 from mangum.events.api_gateway_v1 import ApiGatewayV1Event
 from mangum.events.api_gateway_v2 import FunctionUrlEvent
 from mangum.events.cloudfront import CloudFrontEvent
-from mangum.events.parse import LambdaHttpEvent
+from mangum.events.sources import LambdaHttpEvent
 from mangum.exceptions import InvalidResponse
 from mangum.http import response_shapes
 from mangum.http.body_encoding import EncodedBody, encode_body, is_text_media_type

@@ -36,7 +36,7 @@ from mangum.config import Config
 from mangum.events.alb import AlbEvent
 from mangum.events.api_gateway_v1 import ApiGatewayV1Event
 from mangum.events.api_gateway_v2 import V2ShapedEvent
-from mangum.events.parse import LambdaHttpEvent
+from mangum.events.sources import LambdaHttpEvent
 from mangum.http.endpoints import client_address, forwarded_client_ip, server_address
 from mangum.http.headers import asgi_headers
 from mangum.http.paths import scope_path, stage_prefix

@@ -31,6 +31,8 @@ class LambdaResponse(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         defer_build=True,
+        # Errors name the field, never its value: headers and bodies can hold credentials.
+        hide_input_in_errors=True,
     )
 
     def to_lambda(self) -> dict[str, object]:

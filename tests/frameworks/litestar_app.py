@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Litestar, MediaType, Request, Response, get, post
 from litestar.datastructures import Cookie, State
+from litestar.params import FromQuery
 
 from mangum.types import ASGI
 from tests.frameworks import BINARY, Boom
@@ -13,7 +14,9 @@ def make_app() -> ASGI:
     """A fresh app."""
 
     @get("/json")
-    async def json_route(request: Request[None, None, State], name: str = "world") -> dict[str, str]:
+    async def json_route(
+        request: Request[None, None, State], name: FromQuery[str] = "world"
+    ) -> dict[str, str]:
         return {"hello": name, "path": request.url.path, "root_path": str(request.scope.get("root_path", ""))}
 
     @get("/binary", media_type="image/png")
