@@ -4,6 +4,7 @@ invoked in a :class:`Container` (a Lambda container: an app, a runtime and an ev
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from types import TracebackType
 
 from pydantic import JsonValue
@@ -47,15 +48,20 @@ class Container:
         self.close()
 
 
+Invoke = Callable[[LambdaEvent], dict[str, object]]
+"""One invocation with a raw event, giving the result as Lambda gets it: :meth:`Container.invoke`,
+or a ``Mangum`` handler with its context."""
+
+
 class Client:
-    """One client connection: ``connect`` / ``send`` / ``disconnect`` invoke the container's app.
+    """One client connection: ``connect`` / ``send`` / ``disconnect`` are invocations with its events.
 
     API Gateway opens the connection once CONNECT answered 200; the client then appears live on the
     loopback Management API, which records what is posted to it (:attr:`received`).
     """
 
-    def __init__(self, container: Container, server: ManagementApiServer) -> None:
-        self.container = container
+    def __init__(self, invoke: Invoke, server: ManagementApiServer) -> None:
+        self.invoke = invoke
         self.server = server
         self.id = connection_id()
 
@@ -71,19 +77,19 @@ class Client:
         raw = connect_raw(
             self.id, subprotocols=subprotocols, authorizer=authorizer, query=query, headers=headers
         )
-        result = self.container.invoke(raw)
+        result = self.invoke(raw)
         if result["statusCode"] == 200:
             self.server.state.open(self.id)
         return result
 
     def send(self, frame: str | bytes, *, route_key: str = "$default") -> dict[str, object]:
         """A MESSAGE invocation carrying one frame (bytes as a binary frame)."""
-        return self.container.invoke(message_raw(self.id, frame, route_key=route_key))
+        return self.invoke(message_raw(self.id, frame, route_key=route_key))
 
     def disconnect(self, *, code: int = 1001, reason: str = "Going away") -> dict[str, object]:
         """The client leaves: the connection closes, then the DISCONNECT invocation."""
         self.server.state.mark_gone(self.id)
-        return self.container.invoke(disconnect_raw(self.id, code=code, reason=reason))
+        return self.invoke(disconnect_raw(self.id, code=code, reason=reason))
 
     def leave_silently(self) -> None:
         """The client vanishes without a DISCONNECT event (API Gateway does not guarantee one)."""

@@ -38,7 +38,7 @@ def container(app: ASGI, containers: Callable[[ASGI], Container]) -> Container:
 
 @pytest.fixture
 def client_factory(container: Container, management_api: ManagementApiServer) -> Callable[[], Client]:
-    return lambda: Client(container, management_api)
+    return lambda: Client(container.invoke, management_api)
 
 
 def keys(runtime: WebSocketRuntime) -> set[tuple[str, str]]:
@@ -279,7 +279,7 @@ def test_events_for_unknown_connections_do_not_run_the_app(
 def test_lifespan_state_is_copied_into_every_scope(
     container: Container, management_api: ManagementApiServer
 ) -> None:
-    ann = Client(container, management_api)
+    ann = Client(container.invoke, management_api)
     ann.connect(query={"name": "ann"})
     state: dict[str, object] = {"greeting": "hello"}
 

@@ -105,7 +105,7 @@ def test_concurrent_connections_leave_nothing_behind_and_lose_nothing(
     containers = [Container(starlette_chat.make_app(), WebSocketRuntime(settings)) for _ in range(THREADS)]
     members = [
         Member(
-            Client(containers[index % THREADS], management_api),
+            Client(containers[index % THREADS].invoke, management_api),
             room=f"room-{index % ROOMS}",
             speaks=index < ROOMS,
         )

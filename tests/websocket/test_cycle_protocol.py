@@ -53,7 +53,7 @@ Containers = Callable[[ASGI], Container]
 
 
 def connected(container: Container, server: ManagementApiServer) -> Client:
-    client = Client(container, server)
+    client = Client(container.invoke, server)
     assert client.connect() == {"statusCode": 200}
     return client
 
@@ -169,7 +169,7 @@ def test_an_app_exception_on_connect_is_500_and_writes_nothing(
         scope["extensions"]["mangum.websocket"].join("room")
         raise Boom("after accept and join")
 
-    client = Client(containers(app), management_api)
+    client = Client(containers(app).invoke, management_api)
 
     assert client.connect() == {"statusCode": 500}
 
@@ -272,7 +272,7 @@ def test_connect_answers(
         for message in messages:
             await send(message)
 
-    assert Client(containers(app), management_api).connect()["statusCode"] == status
+    assert Client(containers(app).invoke, management_api).connect()["statusCode"] == status
     assert table_items(runtime.store) == {}
 
 
@@ -289,7 +289,7 @@ def test_a_binary_denial_body_is_base64(containers: Containers, management_api: 
         await send({"type": "websocket.http.response.body", "body": b"\xff\x00", "more_body": True})
         await send({"type": "websocket.http.response.body", "body": b"\x01"})
 
-    assert Client(containers(app), management_api).connect() == {
+    assert Client(containers(app).invoke, management_api).connect() == {
         "statusCode": 429,
         "headers": {"content-type": "application/octet-stream", "retry-after": "5"},
         "body": "/wAB",
@@ -302,7 +302,7 @@ def test_accept_headers_are_answered(containers: Containers, management_api: Man
         await receive()
         await send({"type": "websocket.accept", "subprotocol": "v1", "headers": [(b"x-session", b"abc")]})
 
-    assert Client(containers(app), management_api).connect() == {
+    assert Client(containers(app).invoke, management_api).connect() == {
         "statusCode": 200,
         "headers": {"x-session": "abc", "Sec-WebSocket-Protocol": "v1"},
     }
@@ -340,7 +340,7 @@ def test_a_store_failure_is_500_and_logged(
     app = Echo()
 
     with Container(app, WebSocketRuntime(missing)) as container:
-        assert Client(container, management_api).connect() == {"statusCode": 500}
+        assert Client(container.invoke, management_api).connect() == {"statusCode": 500}
         assert "put_connection failed: ResourceNotFoundException" in caplog.text
         caplog.clear()
 
