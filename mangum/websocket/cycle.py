@@ -188,6 +188,12 @@ async def run_websocket_event(
     if event.event_type == "CONNECT":
         return _connect_answer(session, app_error, config)
     failed = _failed(session, app_error)
+    if session.replaying and session.handshake is Handshake.PENDING:
+        logger.warning(
+            "ASGI websocket application did not accept the replayed connect of %s: the %s was not delivered",
+            event.connection_id,
+            event.event_type,
+        )
     if event.event_type == "DISCONNECT":
         try:
             connections.store.delete_connection(event.connection_id)

@@ -377,3 +377,23 @@ def test_an_invalid_binary_frame_is_400_without_a_read(
         assert container.invoke(raw) == {"statusCode": 400}
 
     assert requests.counts == {}
+
+
+def test_an_app_that_does_not_accept_the_replayed_connect_misses_the_frame(
+    containers: Containers, management_api: ManagementApiServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    received: list[str] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        received.append((await receive())["type"])
+        if scope["mangum.event"].event_type == "CONNECT":
+            await send(ACCEPT)
+        received.append((await receive())["type"])
+
+    client = connected(containers(app), management_api)
+    received.clear()
+
+    assert client.send("x") == {"statusCode": 200}
+
+    assert received == ["websocket.connect"]
+    assert "did not accept the replayed connect" in caplog.text
