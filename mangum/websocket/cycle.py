@@ -34,6 +34,7 @@ from mangum.events.websocket import WebSocketEvent
 from mangum.exceptions import InvalidBody
 from mangum.http.body_encoding import encode_body, is_text_media_type
 from mangum.http.collected import CollectedResponse
+from mangum.http.headers import header_bytes
 from mangum.http.response_headers import decode_headers, group_values, join_values
 from mangum.responses import WebSocketResponse
 from mangum.types import ASGI, LambdaContext, LambdaEvent, Message, Scope
@@ -74,7 +75,7 @@ def websocket_response(response: CollectedResponse, config: Config) -> WebSocket
 def _accepted(session: Session, config: Config) -> WebSocketResponse:
     headers = list(session.accept_headers)
     if session.subprotocol is not None:
-        headers.append((SUBPROTOCOL_RESPONSE_HEADER.encode(), session.subprotocol.encode("latin-1")))
+        headers.append((SUBPROTOCOL_RESPONSE_HEADER.encode(), header_bytes(session.subprotocol)))
     return websocket_response(CollectedResponse(200, headers), config)
 
 

@@ -228,6 +228,10 @@ def test_an_app_exception_on_disconnect_is_500_and_still_deletes(
         pytest.param([{"type": "websocket.send", "text": "x"}], 500, id="sends-before-accepting"),
         pytest.param([ACCEPT, ACCEPT], 500, id="accepts-twice"),
         pytest.param([{"type": "websocket.accept", "subprotocol": 2}], 500, id="bad-subprotocol"),
+        pytest.param(
+            [{"type": "websocket.accept", "subprotocol": "a\r\nb"}], 500, id="subprotocol-with-crlf"
+        ),
+        pytest.param([{"type": "websocket.accept", "headers": [(b"x", "y")]}], 500, id="text-header"),
         pytest.param([{"type": "http.response.start", "status": 200}], 500, id="http-message"),
         pytest.param(
             [
