@@ -87,6 +87,14 @@ class Mangum:
         self._legacy_config = legacy_config(self.config)
         self._lifespan: Lifespan | None = None if self.config.lifespan == "off" else lifespan_for(app)
         self._lifespan_required = self.config.lifespan == "on"
+        if websocket is not None:
+            from mangum.websocket.settings import WebSocketSettings
+
+            if not isinstance(websocket, WebSocketSettings):
+                raise ConfigurationError(
+                    "websocket must be WebSocketSettings (mangum.websocket.websocket_settings(...)), "
+                    f"not {type(websocket).__name__}"
+                )
         self._websocket_settings = websocket
         self._websocket_runtime: WebSocketRuntime | None = None
 

@@ -182,3 +182,10 @@ def test_malformed_event_raises_invalid_event() -> None:
     del event["requestContext"]["http"]
     with pytest.raises(InvalidEvent, match=r"requestContext\.http"):
         Mangum(EchoApp())(event, CONTEXT)
+
+
+def test_a_missing_context_is_tolerated_as_pypi_mangum_tests_pass_none() -> None:
+    app = EchoApp()
+    result = Mangum(app)(v2_event("/"), None)  # type: ignore[arg-type]  # what such tests pass
+    assert status_of(result) == 200
+    assert app.scopes[0]["aws.context"] is None

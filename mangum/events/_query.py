@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from urllib.parse import parse_qsl, quote, unquote_plus, urlencode
+from urllib.parse import parse_qsl, quote, unquote_plus
+
+_NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def _quote_component(text: str) -> str:
+    if _NEEDS_NO_QUOTING(text):
+        return text
+    # A lone surrogate (possible in JSON, impossible in UTF-8) is passed on as the bytes a client
+    # would have sent for it rather than failing the request.
+    return quote(text, safe="", errors="surrogatepass")
 
 
 def encode_query(items: Iterable[tuple[str, str]]) -> str:
-    """Percent-encode decoded (name, value) pairs into a query string."""
-    # A lone surrogate (possible in JSON, impossible in UTF-8) is passed on as the bytes a client
-    # would have sent for it rather than failing the request.
-    return urlencode(list(items), quote_via=quote, errors="surrogatepass")
+    """Percent-encode decoded (name, value) pairs into a query string (``%20`` for spaces)."""
+    return "&".join(f"{_quote_component(name)}={_quote_component(value)}" for name, value in items)
 
 
 def decode_query(query: str) -> list[tuple[str, str]]:

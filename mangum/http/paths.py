@@ -11,6 +11,7 @@ specification asks, and ``path`` minus ``root_path`` is exactly the path PyPI ma
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -28,8 +29,13 @@ class ScopePath:
     raw_path: bytes
 
 
+_ALREADY_ENCODED = re.compile(r"[A-Za-z0-9/%!$&'()*+,;=:@~._-]*").fullmatch
+
+
 def encode_path(path: str) -> str:
     """``path`` percent-encoded as on the wire; already-encoded escapes and delimiters are kept."""
+    if _ALREADY_ENCODED(path):
+        return path
     return quote(path, safe=SAFE_PATH_CHARS, errors="replace")
 
 

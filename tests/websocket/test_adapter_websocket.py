@@ -117,3 +117,11 @@ def test_the_runtime_is_built_once_and_lifespan_state_reaches_the_scope(
     assert len(stores) == 3
     assert stores[0] is stores[1] is stores[2]
     assert len(table_items_of(settings)) == 1
+
+
+def test_websocket_settings_are_checked_when_the_handler_is_made() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        pass
+
+    with pytest.raises(ConfigurationError, match="websocket must be WebSocketSettings"):
+        Mangum(app, websocket={"table": "chat"})  # type: ignore[arg-type]  # the mistake under test

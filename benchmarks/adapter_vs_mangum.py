@@ -1,0 +1,165 @@
+"""Benchmark this repository's ``Mangum`` against PyPI ``mangum``, in the same run.
+
+Usage: ``.venv/bin/python benchmarks/adapter_vs_mangum.py [--quick]``
+
+PyPI mangum is installed in its own virtual environment (``benchmarks/.venvs/pypi-mangum``), with the
+same pinned FastAPI / Starlette / pydantic as ours. Every measurement runs in fresh processes,
+alternating ours and theirs so that machine noise hits both alike; figures are medians and the ratio is
+ours / theirs (lower is better).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER = ROOT / "benchmarks" / "adapter_worker.py"
+THEIR_VENV = ROOT / "benchmarks" / ".venvs" / "pypi-mangum"
+PYPI_MANGUM = "mangum==0.22.0"
+SHARED_PINS = ("fastapi", "starlette", "pydantic", "pydantic-core", "anyio", "typing-extensions")
+
+Result = dict[str, float]
+
+
+def pinned(names: tuple[str, ...]) -> list[str]:
+    """The requirement lines of requirements-dev.txt for these distributions."""
+    wanted = {name.lower().replace("_", "-") for name in names}
+    lines = (ROOT / "requirements-dev.txt").read_text().splitlines()
+    return [line for line in lines if line.split("==")[0].lower().replace("_", "-") in wanted]
+
+
+def their_python() -> Path:
+    """The interpreter of PyPI mangum's virtual environment, created on first use."""
+    python = THEIR_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(THEIR_VENV)], check=True)
+        install = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", PYPI_MANGUM]
+        subprocess.run([*install, *pinned(SHARED_PINS)], check=True)
+    return python
+
+
+def run_worker(python: Path, env: dict[str, str], *args: str) -> tuple[Result, float]:
+    """Run the worker once; its JSON output and the process's wall time."""
+    start = time.perf_counter()
+    completed = subprocess.run(
+        [str(python), str(WORKER), *args], env=env, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - start
+    if completed.returncode != 0:
+        raise SystemExit(f"worker {args} failed with {python}:\n{completed.stderr}")
+    parsed: Result = json.loads(completed.stdout)
+    return parsed, wall
+
+
+def alternate(ours: Path, theirs: Path, repeats: int, *args: str) -> tuple[list[Result], list[Result]]:
+    """Run the same measurement ``repeats`` times for each side, alternating."""
+    our_env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    their_env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    mine: list[Result] = []
+    other: list[Result] = []
+    for _ in range(repeats):
+        result, wall = run_worker(ours, our_env, *args)
+        mine.append({**result, "wall": wall})
+        result, wall = run_worker(theirs, their_env, *args)
+        other.append({**result, "wall": wall})
+    return mine, other
+
+
+def median_of(results: list[Result], key: str) -> float:
+    """The median of one figure over several runs."""
+    return statistics.median(result[key] for result in results)
+
+
+def row(label: str, ours: float, theirs: float, unit: str, target: str) -> str:
+    """One printed line: both medians, the ratio and the target."""
+    scale = {"us": 1e6, "ms": 1e3, "MiB": 1 / 1024}[unit]
+    return (
+        f"{label:<44} {ours * scale:>10.1f} {theirs * scale:>10.1f} {unit:<4} "
+        f"{ours / theirs:>6.2f}x   target {target}"
+    )
+
+
+def main() -> None:
+    """Measure and print every figure."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke run")
+    args = parser.parse_args()
+    repeats = 3 if args.quick else 7
+    cold_repeats = 5 if args.quick else 21
+    ours = ROOT / ".venv" / "bin" / "python"
+    theirs = their_python()
+    calls = "300" if args.quick else "2000"
+
+    print(f"ours: {ROOT} | theirs: {PYPI_MANGUM} | medians over fresh processes; ratio = ours / theirs")
+    print(f"{'measurement':<44} {'ours':>10} {'theirs':>10}")
+    for event in ("rest", "http", "alb"):
+        mine, other = alternate(ours, theirs, repeats, "warm", "--event", event, "--calls", calls)
+        label = f"warm invocation, bare app, {event} event"
+        print(row(label, median_of(mine, "median"), median_of(other, "median"), "us", "<= 0.50x"), flush=True)
+    for app, target in (("bare", "<= 1.30x"), ("fastapi", "<= 1.05x")):
+        mine, other = alternate(ours, theirs, cold_repeats, "cold", "--app", app)
+        print(
+            row(
+                f"cold start, {app} app (import+construct+1 call)",
+                median_of(mine, "seconds"),
+                median_of(other, "seconds"),
+                "ms",
+                target,
+            ),
+            flush=True,
+        )
+        print(
+            row(
+                f"cold start, {app} app (whole process)",
+                median_of(mine, "wall"),
+                median_of(other, "wall"),
+                "ms",
+                "(info)",
+            ),
+            flush=True,
+        )
+    mine, other = alternate(
+        ours, theirs, repeats, "warm", "--app", "fastapi", "--calls", "200", "--rounds", "3"
+    )
+    print(
+        row(
+            "peak RSS, FastAPI app after 600 invocations",
+            median_of(mine, "max_rss_kib"),
+            median_of(other, "max_rss_kib"),
+            "MiB",
+            "<= 1.20x",
+        ),
+        flush=True,
+    )
+    print(
+        row(
+            "warm invocation, FastAPI app, http event",
+            median_of(mine, "median"),
+            median_of(other, "median"),
+            "us",
+            "(info)",
+        ),
+        flush=True,
+    )
+    for size, label in (
+        (4_500_000, "4.5 MB binary response (6.0 MB base64)"),
+        (6_000_000, "6 MB binary response"),
+    ):
+        mine, other = alternate(ours, theirs, repeats, "big", "--size", str(size), "--rounds", "5")
+        print(row(label, median_of(mine, "median"), median_of(other, "median"), "ms", "(info)"), flush=True)
+        print(
+            f"{'':<44} status ours {mine[0]['status']:.0f}, theirs {other[0]['status']:.0f}; "
+            f"peak RSS ours {median_of(mine, 'max_rss_kib') / 1024:.1f} MiB, "
+            f"theirs {median_of(other, 'max_rss_kib') / 1024:.1f} MiB"
+        )
+
+
+if __name__ == "__main__":
+    main()
