@@ -10,15 +10,14 @@ functions to the asynchronous core:
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, cast
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from mangum.asgi import loop
 from mangum.asgi.http_cycle import internal_server_error, run_http_cycle
 from mangum.asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
-from mangum.config import Config, LifespanMode, build_config
+from mangum.config import LifespanMode, build_config
 from mangum.custom import LambdaHandler, checked_handlers, handler_response, legacy_config
 from mangum.events.parse import parse_event
 from mangum.events.sources import LambdaHttpEvent
@@ -29,19 +28,17 @@ from mangum.exceptions import (
     InvalidResponse,
     LifespanFailure,
     ResponseTooLarge,
-    UnsupportedEvent,
 )
 from mangum.http.response import build_response, error_response
 from mangum.http.scope import build_http_scope
 from mangum.responses import WebSocketResponse
 from mangum.types import ASGI, LambdaContext, LambdaEvent
 
-logger = logging.getLogger("mangum")
+if TYPE_CHECKING:
+    from mangum.websocket.runtime import WebSocketRuntime
+    from mangum.websocket.settings import WebSocketSettings
 
-WebSocketEventHandler = Callable[
-    [ASGI, WebSocketEvent, LambdaEvent, LambdaContext, Config, "dict[str, Any] | None"], dict[str, object]
-]
-"""What ``mangum.websocket.cycle.handle_websocket_event`` must be (see the WebSocket dispatch point)."""
+logger = logging.getLogger("mangum")
 
 
 class Mangum:
@@ -57,6 +54,9 @@ class Mangum:
     - ``text_mime_types``: content types sent as text, added to the defaults.
     - ``exclude_headers``: response headers never returned.
     - ``enable_lifespan``: ``False`` is ``lifespan="off"``.
+    - ``websocket``: where WebSocket connections are kept
+      (:func:`~mangum.websocket.websocket_settings`); by default read from the environment on the
+      first WebSocket event (``MANGUM_WEBSOCKET_TABLE``, ...).
     """
 
     def __init__(
@@ -69,6 +69,7 @@ class Mangum:
         exclude_headers: Iterable[str] | None = None,
         *,
         enable_lifespan: bool = True,
+        websocket: WebSocketSettings | None = None,
     ) -> None:
         if not callable(app):
             raise ConfigurationError(
@@ -86,6 +87,16 @@ class Mangum:
         self._legacy_config = legacy_config(self.config)
         self._lifespan: Lifespan | None = None if self.config.lifespan == "off" else lifespan_for(app)
         self._lifespan_required = self.config.lifespan == "on"
+        if websocket is not None:
+            from mangum.websocket.settings import WebSocketSettings
+
+            if not isinstance(websocket, WebSocketSettings):
+                raise ConfigurationError(
+                    "websocket must be WebSocketSettings (mangum.websocket.websocket_settings(...)), "
+                    f"not {type(websocket).__name__}"
+                )
+        self._websocket_settings = websocket
+        self._websocket_runtime: WebSocketRuntime | None = None
 
     def __call__(self, event: LambdaEvent, context: LambdaContext) -> dict[str, object]:
         """Handle one Lambda invocation and return its result.
@@ -152,26 +163,30 @@ class Mangum:
 
     # --- WebSocket dispatch point ---------------------------------------------------------------
     # WebSocket events are served by mangum.websocket.cycle, imported here on the first WebSocket
-    # event and nowhere else: it needs boto3, which only WebSocket users install.
+    # event and nowhere else: it needs boto3, which only WebSocket users install. The container's
+    # WebSocketRuntime (settings, store, Management API clients) is built then too, and kept.
     def _serve_websocket(
         self, model: WebSocketEvent, event: LambdaEvent, context: LambdaContext
     ) -> dict[str, object]:
+        runtime = self._websocket_runtime
         try:
-            cycle = importlib.import_module("mangum.websocket.cycle")
+            from mangum.websocket.cycle import run_websocket_event
+
+            if runtime is None:
+                from mangum.websocket.runtime import WebSocketRuntime
+                from mangum.websocket.settings import websocket_settings
+
+                settings = self._websocket_settings or websocket_settings()
+                runtime = self._websocket_runtime = WebSocketRuntime(settings)
         except ModuleNotFoundError as error:
-            if error.name == "mangum.websocket.cycle":
-                raise UnsupportedEvent(
-                    "WebSocket events need the mangum.websocket cycle, which this version does not include",
-                    ("WebSocketEvent",),
-                ) from None
             if error.name is not None and error.name.split(".")[0] in {"boto3", "botocore"}:
                 raise ConfigurationError("WebSocket events need boto3: pip install 'mangum[full]'") from None
             raise
-        handle = cast("WebSocketEventHandler", cycle.handle_websocket_event)
         try:
             state = self._lifespan_state()
         except LifespanFailure:
             if self._lifespan_required:
                 raise
             return WebSocketResponse(status_code=500, body="Internal Server Error").to_lambda()
-        return handle(self.app, model, event, context, self.config, state)
+        cycle = run_websocket_event(self.app, model, event, context, self.config, state, runtime)
+        return loop.run(cycle).to_lambda()

@@ -20,7 +20,6 @@ from tests.adapter_support import (
     CONTEXT,
     RESPONSE_MODEL,
     EchoApp,
-    Result,
     body_of,
     header_values,
     json_of,
@@ -183,20 +182,6 @@ def test_malformed_event_raises_invalid_event() -> None:
     del event["requestContext"]["http"]
     with pytest.raises(InvalidEvent, match=r"requestContext\.http"):
         Mangum(EchoApp())(event, CONTEXT)
-
-
-def test_websocket_event_names_the_missing_websocket_cycle(websocket_event: Result) -> None:
-    app = EchoApp()
-    with pytest.raises(UnsupportedEvent, match=r"mangum\.websocket"):
-        Mangum(app)(dict(websocket_event), CONTEXT)
-    assert app.scopes == []
-
-
-@pytest.fixture
-def websocket_event() -> Result:
-    from tests.conftest import load_event
-
-    return load_event("apiGatewayWebSocketApiMessage.json")
 
 
 def test_a_missing_context_is_tolerated_as_pypi_mangum_tests_pass_none() -> None:

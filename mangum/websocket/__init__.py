@@ -1,10 +1,13 @@
 """WebSocket APIs on Lambda: connections and groups kept in DynamoDB, frames sent through the
 API Gateway Management API.
 
+``Mangum(app)`` serves WebSocket events through :mod:`mangum.websocket.cycle` (one ASGI
+``websocket`` cycle per event) with a :class:`WebSocketRuntime` it builds on the first one.
+
 Needs ``pip install 'mangum[full]'`` (boto3). Settings, records and errors import without boto3;
 the names that talk to AWS (:class:`WebSocketConnections`, :func:`connections`, :func:`send`,
-:func:`broadcast`, :func:`join`, :func:`leave`, :class:`ConnectionStore`, :func:`create_table`)
-import boto3 on first use.
+:func:`broadcast`, :func:`join`, :func:`leave`, :class:`ConnectionStore`, :class:`WebSocketRuntime`,
+:func:`create_table`) import boto3 on first use.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from mangum.websocket.errors import (
+    ClientDisconnected,
     ConnectionExists,
     ConnectionGone,
     InvalidGroupName,
@@ -27,7 +31,6 @@ from mangum.websocket.settings import WebSocketSettings, websocket_settings
 
 if TYPE_CHECKING:
     from mangum.websocket.api import (
-        EXTENSION_KEY,
         BroadcastIncomplete,
         BroadcastResult,
         WebSocketConnections,
@@ -37,11 +40,13 @@ if TYPE_CHECKING:
         leave,
         send,
     )
+    from mangum.websocket.runtime import WebSocketRuntime
+    from mangum.websocket.scope import EXTENSION_KEY
     from mangum.websocket.store import ConnectionStore
     from mangum.websocket.table import CreatedTable, create_table
 
 _NEEDS_BOTO3 = {
-    "EXTENSION_KEY": "api",
+    "EXTENSION_KEY": "scope",
     "BroadcastIncomplete": "api",
     "BroadcastResult": "api",
     "WebSocketConnections": "api",
@@ -51,6 +56,7 @@ _NEEDS_BOTO3 = {
     "leave": "api",
     "send": "api",
     "ConnectionStore": "store",
+    "WebSocketRuntime": "runtime",
     "CreatedTable": "table",
     "create_table": "table",
 }
@@ -59,6 +65,7 @@ __all__ = [
     "EXTENSION_KEY",
     "BroadcastIncomplete",
     "BroadcastResult",
+    "ClientDisconnected",
     "ConnectionExists",
     "ConnectionGone",
     "ConnectionRecord",
@@ -72,6 +79,7 @@ __all__ = [
     "UnknownConnection",
     "WebSocketConnections",
     "WebSocketError",
+    "WebSocketRuntime",
     "WebSocketSettings",
     "broadcast",
     "connections",

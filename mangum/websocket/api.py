@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from mangum.websocket.clients import POST_CONCURRENCY
 from mangum.websocket.errors import ConnectionGone, ManagementApiError, NoCurrentConnection, WebSocketError
 from mangum.websocket.management import ManagementApi
+from mangum.websocket.scope import EXTENSION_KEY as EXTENSION_KEY  # re-exported: its home before scope.py
 from mangum.websocket.settings import WebSocketSettings
 from mangum.websocket.store import ConnectionStore
-
-EXTENSION_KEY = "mangum.websocket"
 
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None

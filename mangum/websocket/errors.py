@@ -64,3 +64,15 @@ class InvalidGroupName(WebSocketError, ValueError):
 
 class NoCurrentConnection(WebSocketError, ValueError):
     """``join`` / ``leave`` were called without a connection id outside of a connection's invocation."""
+
+
+class ClientDisconnected(WebSocketError, OSError):
+    """Raised into the app by ``send()`` when its connection is closed (ASGI spec 2.4): the client
+    left (the Management API answered 410 Gone), the app closed it, or the event is a DISCONNECT.
+
+    The app may catch it to clean up; letting it propagate is not an error.
+    """
+
+    def __init__(self, connection_id: str) -> None:
+        self.connection_id = connection_id
+        super().__init__(f"connection {connection_id!r} is closed")

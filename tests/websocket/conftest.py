@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from mangum.types import ASGI
+from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import WebSocketSettings, websocket_settings
 from mangum.websocket.store import ConnectionStore
 from mangum.websocket.table import create_table
 from tests.servers.dynalite import missing_dynalite, running_dynalite
 from tests.servers.management_api import ManagementApiServer, running_management_api
+from tests.websocket.client import Container
 
 REGION = "eu-west-1"
 STAGE = "prod"
@@ -67,3 +70,23 @@ def settings(dynalite_endpoint: str, management_api: ManagementApiServer) -> Web
 def store(settings: WebSocketSettings) -> ConnectionStore:
     """The store of the fresh table."""
     return ConnectionStore.from_settings(settings)
+
+
+@pytest.fixture
+def runtime(settings: WebSocketSettings) -> WebSocketRuntime:
+    """The container runtime of the fresh table."""
+    return WebSocketRuntime(settings)
+
+
+@pytest.fixture
+def containers(runtime: WebSocketRuntime) -> Iterator[Callable[[ASGI], Container]]:
+    """Makes Lambda containers of an app on the fresh table; closes them after the test."""
+    made: list[Container] = []
+
+    def make(app: ASGI) -> Container:
+        made.append(Container(app, runtime))
+        return made[-1]
+
+    yield make
+    for container in made:
+        container.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 
 import boto3
@@ -86,3 +88,28 @@ def test_a_missing_region_exits_with_2(
 def test_help_exits_with_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["create-table", "--help"]) == 0
     assert "--endpoint-url" in capsys.readouterr().out
+
+
+def test_python_m_mangum_websocket_create_table(dynalite_endpoint: str) -> None:
+    name = f"cli-{uuid.uuid4().hex}"
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mangum",
+            "websocket",
+            "create-table",
+            name,
+            "--endpoint-url",
+            dynalite_endpoint,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"created table {name} (TTL not supported by this server)\n"
+    client = boto3.client("dynamodb", endpoint_url=dynalite_endpoint, region_name=os.environ["AWS_REGION"])
+    assert client.describe_table(TableName=name)["Table"]["TableStatus"] == "ACTIVE"

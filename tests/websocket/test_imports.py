@@ -41,3 +41,37 @@ def test_the_type_stubs_are_not_needed_at_run_time() -> None:
     )
 
     assert "boto3" in modules
+
+
+def test_serving_http_events_does_not_import_boto3() -> None:
+    modules = imported_after(
+        "from mangum.adapter import Mangum\n"
+        "from mangum.local_context import LocalContext\n"
+        "from tests.conftest import load_event\n"
+        "async def app(scope, receive, send):\n"
+        "    await send({'type': 'http.response.start', 'status': 204})\n"
+        "    await send({'type': 'http.response.body'})\n"
+        "result = Mangum(app, lifespan='off')(load_event('apiGatewayProxyV2Event.json'), LocalContext())\n"
+        "assert result['statusCode'] == 204, result"
+    )
+
+    assert "boto3" not in modules
+    assert "botocore" not in modules
+
+
+def test_serving_a_websocket_event_imports_boto3() -> None:
+    modules = imported_after(
+        "import os\n"
+        "os.environ.pop('MANGUM_WEBSOCKET_TABLE', None)\n"
+        "from mangum.adapter import Mangum\n"
+        "from mangum.exceptions import ConfigurationError\n"
+        "from mangum.local_context import LocalContext\n"
+        "from tests.conftest import load_event\n"
+        "async def app(scope, receive, send): pass\n"
+        "try:\n"
+        "    Mangum(app)(load_event('apiGatewayWebSocketApiConnect.json'), LocalContext())\n"
+        "except ConfigurationError:\n"
+        "    pass"
+    )
+
+    assert "boto3" in modules

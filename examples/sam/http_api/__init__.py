@@ -1,0 +1,1 @@
+"""A FastAPI app behind an API Gateway HTTP API (``template.yaml``)."""

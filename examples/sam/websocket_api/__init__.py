@@ -1,0 +1,1 @@
+"""A FastAPI WebSocket chat behind an API Gateway WebSocket API (``template.yaml``)."""
