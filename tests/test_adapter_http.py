@@ -26,8 +26,8 @@ from tests.adapter_support import (
     status_of,
 )
 from tests.conftest import all_sample_paths
-from tests.frameworks import BINARY, FRAMEWORKS
-from tests.http_events import EVENT_BUILDERS, v2_event
+from tests.frameworks import BINARY, FRAMEWORKS, Boom
+from tests.http_events import EVENT_BUILDERS, rest_event, v2_event
 
 HTTP_SAMPLES = [
     path
@@ -119,6 +119,32 @@ def test_framework_exception_is_a_500_without_details(framework_handler: Mangum,
 @pytest.mark.parametrize("source", SOURCES)
 def test_framework_unknown_route_is_404(framework_handler: Mangum, source: str) -> None:
     assert status_of(framework_handler(EVENT_BUILDERS[source]("/nowhere"), CONTEXT)) == 404
+
+
+@pytest.mark.parametrize("name", ["fastapi", "starlette"])
+def test_propagated_framework_exception_is_logged_with_its_traceback(
+    name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    result = Mangum(framework_app(name))(v2_event("/boom"), CONTEXT)
+    assert (status_of(result), body_of(result)) == (500, b"Internal Server Error")
+    [error] = [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("mangum")]
+    assert error.exc_info is not None
+    assert error.exc_info[0] is Boom
+
+
+def test_framework_routes_behind_a_rest_stage_and_sees_the_mount(framework_handler: Mangum) -> None:
+    # The stage is what the client requested in front of the route: routed as /json, mounted at /prod.
+    result = framework_handler(rest_event("/json", context_path="/prod/json"), CONTEXT)
+    assert status_of(result) == 200
+    assert json_of(result)["root_path"] == "/prod"
+    assert json_of(result)["path"] in ("/json", "/prod/json")  # route path or full URL path, by framework
+
+
+def test_framework_routes_under_a_custom_domain_base_path(framework_handler: Mangum) -> None:
+    handler = Mangum(framework_handler.app, api_gateway_base_path="/api")
+    result = handler(v2_event("/api/json"), CONTEXT)
+    assert status_of(result) == 200
+    assert json_of(result)["root_path"] == "/api"
 
 
 def test_framework_echo_post(framework_handler: Mangum) -> None:
