@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from mangum.events._base import AwsModel, RequestEvent, decode_body
-from mangum.events._query import encode_query, flatten_multi, flatten_single
+from mangum.events._base import AwsModel
+from mangum.events._payload_v1 import PayloadV1Request
 from mangum.events.identity import RestAuthorizer, RestIdentity
 
 WebSocketEventType = Literal["CONNECT", "MESSAGE", "DISCONNECT"]
@@ -33,7 +33,7 @@ class WebSocketRequestContext(AwsModel):
     disconnect_reason: str | None = None
 
 
-class WebSocketEvent(RequestEvent):
+class WebSocketEvent(PayloadV1Request):
     """One event of an API Gateway WebSocket API.
 
     CONNECT carries the handshake's headers and query string; MESSAGE carries a frame in ``body``
@@ -41,12 +41,6 @@ class WebSocketEvent(RequestEvent):
     """
 
     request_context: WebSocketRequestContext
-    headers: dict[str, str] | None = None
-    multi_value_headers: dict[str, list[str]] | None = None
-    query_string_parameters: dict[str, str] | None = None
-    multi_value_query_string_parameters: dict[str, list[str]] | None = None
-    body: str | None = None
-    is_base64_encoded: bool = False
 
     @property
     def event_type(self) -> WebSocketEventType:
@@ -63,23 +57,3 @@ class WebSocketEvent(RequestEvent):
         """The client's address as API Gateway reports it."""
         identity = self.request_context.identity
         return identity.source_ip if identity else None
-
-    def header_items(self) -> list[tuple[str, str]]:
-        """Handshake headers (CONNECT only; later events carry none)."""
-        if self.multi_value_headers:
-            return flatten_multi(self.multi_value_headers)
-        return flatten_single(self.headers)
-
-    def query_items(self) -> list[tuple[str, str]]:
-        """Handshake query parameters (CONNECT only), already decoded by API Gateway."""
-        if self.multi_value_query_string_parameters:
-            return flatten_multi(self.multi_value_query_string_parameters)
-        return flatten_single(self.query_string_parameters)
-
-    def encoded_query(self) -> str:
-        """The handshake query re-encoded from the decoded parameters."""
-        return encode_query(self.query_items())
-
-    def body_bytes(self) -> bytes:
-        """The frame's payload as bytes."""
-        return decode_body(self.body, self.is_base64_encoded)
