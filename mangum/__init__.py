@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mangum._lazy import lazy_attributes
+
 if TYPE_CHECKING:
     from mangum.adapter import Mangum
 
@@ -16,10 +18,5 @@ __version__ = "1.0.0"
 __all__ = ["Mangum", "__version__"]
 
 
-def __getattr__(name: str) -> object:
-    """Import :class:`~mangum.adapter.Mangum` on first access."""
-    if name == "Mangum":
-        from mangum.adapter import Mangum
-
-        return Mangum
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The adapter is imported on first access.
+__getattr__ = lazy_attributes(globals(), {"Mangum": "mangum.adapter"})

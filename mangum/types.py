@@ -7,9 +7,10 @@ in :mod:`mangum.custom` and :mod:`mangum.config`.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+
+from mangum._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from mangum.config import LifespanMode
@@ -96,9 +97,5 @@ class LambdaContext(Protocol):
         ...
 
 
-def __getattr__(name: str) -> object:
-    """PyPI mangum's custom handler names, imported from where they are defined on first access."""
-    module = _ELSEWHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+# PyPI mangum's custom handler names, imported from where they are defined on first access.
+__getattr__ = lazy_attributes(globals(), _ELSEWHERE)

@@ -14,8 +14,9 @@ use (:pep:`562`), and :func:`parse_event` loads only the model of the source it 
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from mangum._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from mangum.events._base import AwsModel, RequestEvent
@@ -133,19 +134,11 @@ __all__ = [
 ]
 
 
-def _load(name: str) -> object:
-    """Import a public name from its submodule on first use, then keep it in this namespace."""
-    submodule = _SUBMODULE_OF.get(name)
-    if submodule is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value: object = getattr(import_module(f"{__name__}.{submodule}"), name)
-    globals()[name] = value
-    return value
-
-
 if not TYPE_CHECKING:
     # Hidden from type checkers so that a misspelt name is an error there, not an ``object``.
-    __getattr__ = _load
+    __getattr__ = lazy_attributes(
+        globals(), {name: f"{__name__}.{module}" for name, module in _SUBMODULE_OF.items()}
+    )
 
 
 def __dir__() -> list[str]:

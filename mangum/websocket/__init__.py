@@ -12,9 +12,9 @@ the names that talk to AWS (:class:`WebSocketConnections`, :func:`connections`, 
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from mangum._lazy import lazy_attributes
 from mangum.websocket.errors import (
     ClientDisconnected,
     ConnectionExists,
@@ -91,9 +91,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """Import the boto3-backed names on first access."""
-    module = _NEEDS_BOTO3.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+# The boto3-backed names are imported on first access.
+__getattr__ = lazy_attributes(
+    globals(), {name: f"{__name__}.{module}" for name, module in _NEEDS_BOTO3.items()}
+)
