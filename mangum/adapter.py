@@ -20,8 +20,7 @@ from mangum.asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
 from mangum.config import LifespanMode, build_config
 from mangum.custom import LambdaHandler, checked_handlers, handler_response, legacy_config
 from mangum.events.parse import parse_event
-from mangum.events.sources import LambdaHttpEvent
-from mangum.events.websocket import WebSocketEvent
+from mangum.events.source_checks import is_websocket
 from mangum.exceptions import (
     ConfigurationError,
     InvalidBody,
@@ -35,6 +34,8 @@ from mangum.responses import WebSocketResponse
 from mangum.types import ASGI, LambdaContext, LambdaEvent
 
 if TYPE_CHECKING:
+    from mangum.events.sources import LambdaHttpEvent
+    from mangum.events.websocket import WebSocketEvent
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.settings import WebSocketSettings
 
@@ -110,7 +111,7 @@ class Mangum:
             if handler_class.infer(event, context, self._legacy_config):
                 return self._serve_custom(handler_class(event, context, self._legacy_config))
         model = parse_event(event)
-        if isinstance(model, WebSocketEvent):
+        if is_websocket(model):
             return self._serve_websocket(model, event, context)
         return self._serve_http(model, event, context)
 

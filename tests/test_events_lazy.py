@@ -61,19 +61,45 @@ def test_importing_the_packages_does_not_import_pydantic() -> None:
     assert not {name for name in loaded if name.startswith("mangum.events.")}
 
 
+HTTP_SAMPLE_MODULES = [
+    ("apiGatewayProxyEvent.json", "mangum.events.api_gateway_v1"),
+    ("apiGatewayProxyV2Event.json", "mangum.events.api_gateway_v2"),
+    ("lambdaFunctionUrlEvent.json", "mangum.events.api_gateway_v2"),
+    ("albEvent.json", "mangum.events.alb"),
+]
+"""An HTTP sample of each source, and the one source module serving it needs."""
+
+
 @pytest.mark.parametrize(
     ("sample", "module"),
-    [
-        ("apiGatewayProxyEvent.json", "mangum.events.api_gateway_v1"),
-        ("apiGatewayProxyV2Event.json", "mangum.events.api_gateway_v2"),
-        ("lambdaFunctionUrlEvent.json", "mangum.events.api_gateway_v2"),
-        ("albEvent.json", "mangum.events.alb"),
-        ("apiGatewayWebSocketApiMessage.json", "mangum.events.websocket"),
-    ],
+    [*HTTP_SAMPLE_MODULES, ("apiGatewayWebSocketApiMessage.json", "mangum.events.websocket")],
 )
 def test_parsing_imports_only_the_detected_source(sample: str, module: str) -> None:
     path = POWERTOOLS_DIR / sample
     loaded = modules_after(
         f"import json\nfrom mangum.events import parse_event\nparse_event(json.load(open({str(path)!r})))"
     )
+    assert loaded & SOURCE_MODULES == {module}
+
+
+HANDLER_SCRIPT = """
+import json
+from mangum import Mangum
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await receive()
+    await send({{"type": "http.response.start", "status": 200, "headers": []}})
+    await send({{"type": "http.response.body", "body": b"ok"}})
+
+result = Mangum(app)(json.load(open({path!r})), None)
+assert result["statusCode"] == 200, result
+"""
+
+
+@pytest.mark.parametrize(("sample", "module"), HTTP_SAMPLE_MODULES)
+def test_the_handler_imports_only_the_source_it_serves(sample: str, module: str) -> None:
+    loaded = modules_after(HANDLER_SCRIPT.format(path=str(POWERTOOLS_DIR / sample)))
+    assert "mangum.http.scope" in loaded
     assert loaded & SOURCE_MODULES == {module}

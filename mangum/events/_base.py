@@ -7,7 +7,7 @@ from abc import abstractmethod
 from base64 import b64decode
 from collections.abc import Mapping
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue, SkipValidation, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
@@ -82,12 +82,22 @@ def decode_body(body: str | None, is_base64_encoded: bool) -> bytes:
         raise InvalidBody("the event body is flagged isBase64Encoded but is not valid base64") from None
 
 
+EventSource: TypeAlias = Literal[
+    "api_gateway_v1", "api_gateway_v2", "function_url", "alb", "cloudfront", "websocket"
+]
+"""The name of each event source, as a source model's :attr:`RequestEvent.SOURCE` gives it."""
+
+
 class RequestEvent(AwsModel):
     """Behaviour shared by every event that carries a request (HTTP or WebSocket).
 
     Each source reduces its own header, query and body layout to the three primitives below;
     the lookups built on them are written once, here.
     """
+
+    SOURCE: ClassVar[EventSource]
+    """Which source the model is for: set on each of the six source models (a class constant, not a
+    field), so that code can tell events apart without importing every source's module."""
 
     @abstractmethod
     def header_items(self) -> list[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Literal
+
 from mangum.events._base import AwsModel, RequestEvent, decode_body
 from mangum.events._query import decode_pairs, encoded_pairs_query, flatten_multi, flatten_single
 
@@ -26,6 +28,8 @@ class AlbEvent(RequestEvent):
     expects the response in the same form (:attr:`multi_value`). ALB passes query parameters on
     still percent-encoded, as the client sent them.
     """
+
+    SOURCE: ClassVar[Literal["alb"]] = "alb"
 
     request_context: AlbRequestContext
     http_method: str

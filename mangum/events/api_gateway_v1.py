@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import JsonValue
 
@@ -36,6 +36,8 @@ class ApiGatewayV1RequestContext(AwsModel):
 
 class ApiGatewayV1Event(PayloadV1Request):
     """A request through an API Gateway REST API (Lambda proxy integration, payload 1.0)."""
+
+    SOURCE: ClassVar[Literal["api_gateway_v1"]] = "api_gateway_v1"
 
     version: Literal["1.0"] | None = None
     resource: str | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from mangum.events._base import AwsModel, RequestEvent, decode_body
 from mangum.events._query import decode_query
@@ -88,6 +88,10 @@ class V2ShapedEvent(RequestEvent):
 class ApiGatewayV2Event(V2ShapedEvent):
     """A request through an API Gateway HTTP API (payload format 2.0)."""
 
+    SOURCE: ClassVar[Literal["api_gateway_v2"]] = "api_gateway_v2"
+
 
 class FunctionUrlEvent(V2ShapedEvent):
     """A request through a Lambda Function URL. ``routeKey`` and ``stage`` may be absent."""
+
+    SOURCE: ClassVar[Literal["function_url"]] = "function_url"

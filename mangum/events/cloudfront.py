@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -63,6 +63,8 @@ class CloudFrontRecord(AwsModel):
 
 class CloudFrontEvent(RequestEvent):
     """A Lambda@Edge request event. CloudFront always sends exactly one record."""
+
+    SOURCE: ClassVar[Literal["cloudfront"]] = "cloudfront"
 
     records: list[CloudFrontRecord] = Field(alias="Records", min_length=1, max_length=1)
 

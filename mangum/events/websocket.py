@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from mangum.events._base import AwsModel
 from mangum.events._payload_v1 import PayloadV1Request
@@ -39,6 +39,8 @@ class WebSocketEvent(PayloadV1Request):
     CONNECT carries the handshake's headers and query string; MESSAGE carries a frame in ``body``
     (``isBase64Encoded`` for binary frames); DISCONNECT carries the close status code and reason.
     """
+
+    SOURCE: ClassVar[Literal["websocket"]] = "websocket"
 
     request_context: WebSocketRequestContext
 

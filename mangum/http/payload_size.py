@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring_ascii
+from typing import TYPE_CHECKING
 
-from mangum.events.cloudfront import CloudFrontEvent
-from mangum.events.sources import LambdaHttpEvent
+from mangum.events.source_checks import is_cloudfront
 from mangum.exceptions import ResponseTooLarge
 from mangum.http.body_encoding import EncodedBody
 from mangum.responses import LambdaResponse
+
+if TYPE_CHECKING:
+    from mangum.events.sources import LambdaHttpEvent
 
 LAMBDA_RESPONSE_LIMIT = 6_291_556
 """Bytes Lambda accepts as a synchronous invocation's result."""
@@ -44,7 +47,7 @@ _TEXT_BYTE_BOUND = 6
 
 def response_limit(event: LambdaHttpEvent) -> int:
     """The largest result, in bytes, that the event's source accepts."""
-    if isinstance(event, CloudFrontEvent):
+    if is_cloudfront(event):
         trigger = event.config.event_type
         if trigger is not None and trigger in EDGE_RESPONSE_LIMITS:
             return EDGE_RESPONSE_LIMITS[trigger]

@@ -6,14 +6,12 @@ builds its own 400/500 answers the same way.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import ValidationError
 
 from mangum.config import Config
-from mangum.events.alb import AlbEvent
-from mangum.events.api_gateway_v1 import ApiGatewayV1Event
-from mangum.events.api_gateway_v2 import FunctionUrlEvent
-from mangum.events.cloudfront import CloudFrontEvent
-from mangum.events.sources import LambdaHttpEvent
+from mangum.events.source_checks import is_alb, is_api_gateway_v1, is_cloudfront, is_function_url
 from mangum.exceptions import InvalidResponse
 from mangum.http import response_shapes
 from mangum.http.body_encoding import EncodedBody, encode_body, is_text_media_type
@@ -22,19 +20,22 @@ from mangum.http.payload_size import check_result_size, reject_oversized_body, r
 from mangum.http.response_headers import ResponseHeader, decode_headers
 from mangum.responses import ApiGatewayV2Response, FunctionUrlResponse, LambdaResponseModel
 
+if TYPE_CHECKING:
+    from mangum.events.sources import LambdaHttpEvent
+
 PLAIN_TEXT_HEADERS: list[tuple[bytes, bytes]] = [(b"content-type", b"text/plain; charset=utf-8")]
 
 
 def _shape(
     event: LambdaHttpEvent, status: int, headers: list[ResponseHeader], body: EncodedBody
 ) -> LambdaResponseModel:
-    if isinstance(event, ApiGatewayV1Event):
+    if is_api_gateway_v1(event):
         return response_shapes.api_gateway_v1(status, headers, body)
-    if isinstance(event, AlbEvent):
+    if is_alb(event):
         return response_shapes.alb(status, headers, body, multi_value=event.multi_value)
-    if isinstance(event, CloudFrontEvent):
+    if is_cloudfront(event):
         return response_shapes.lambda_edge(status, headers, body)
-    model = FunctionUrlResponse if isinstance(event, FunctionUrlEvent) else ApiGatewayV2Response
+    model = FunctionUrlResponse if is_function_url(event) else ApiGatewayV2Response
     return response_shapes.api_gateway_v2(model, status, headers, body)
 
 

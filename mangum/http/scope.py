@@ -30,18 +30,18 @@ raw event object as received, ``aws.context`` the Lambda context and ``mangum.ev
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mangum.config import Config
-from mangum.events.alb import AlbEvent
-from mangum.events.api_gateway_v1 import ApiGatewayV1Event
-from mangum.events.api_gateway_v2 import V2ShapedEvent
-from mangum.events.sources import LambdaHttpEvent
+from mangum.events.source_checks import is_alb, is_api_gateway_v1, is_payload_v2
 from mangum.http.endpoints import client_address, forwarded_client_ip, server_address
 from mangum.http.headers import asgi_headers
 from mangum.http.paths import scope_path, stage_prefix
 from mangum.http.protocol import http_version, request_scheme
 from mangum.types import LambdaContext, LambdaEvent, Scope
+
+if TYPE_CHECKING:
+    from mangum.events.sources import LambdaHttpEvent
 
 ASGI_VERSIONS: dict[str, str] = {"version": "3.0", "spec_version": "2.3"}
 
@@ -67,14 +67,14 @@ def _header_text(headers: FirstHeaders, name: bytes) -> str | None:
 
 def request_line(event: LambdaHttpEvent, headers: FirstHeaders) -> RequestLine:
     """The request line of an event, read from its source's fields."""
-    if isinstance(event, ApiGatewayV1Event):
+    if is_api_gateway_v1(event):
         context = event.request_context
         mount = stage_prefix(context.path, event.path)
         return RequestLine(event.http_method, context.protocol, mount, event.path, event.source_ip)
-    if isinstance(event, V2ShapedEvent):
+    if is_payload_v2(event):
         http = event.request_context.http
         return RequestLine(http.method, http.protocol, "", event.raw_path, http.source_ip)
-    if isinstance(event, AlbEvent):
+    if is_alb(event):
         caller = forwarded_client_ip(_header_text(headers, b"x-forwarded-for"))
         return RequestLine(event.http_method, None, "", event.path, caller)
     request = event.request
