@@ -88,13 +88,21 @@ def load(name: str) -> dict[str, Any]:
 def main() -> None:
     """Run the measurement named on the command line."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["warm", "cold", "rss", "big"])
+    parser.add_argument("scenario", choices=["warm", "cold", "rss", "big", "pydantic-import"])
     parser.add_argument("--event", default="http", choices=sorted(EVENT_FILES))
     parser.add_argument("--app", default="bare", choices=["bare", "fastapi"])
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--size", type=int, default=0)
+    parser.add_argument("--lifespan", default="auto", choices=["auto", "off"])
     args = parser.parse_args()
+    if args.scenario == "pydantic-import":
+        # The floor of any cold start that validates with pydantic models, on the same clock.
+        before = time.perf_counter()
+        from pydantic import BaseModel
+
+        print(json.dumps({"seconds": time.perf_counter() - before, "loaded": BaseModel.__name__}))
+        return
     event = load(args.event)
     context = Context()
 
@@ -135,7 +143,7 @@ def main() -> None:
         return
 
     app = fastapi_app() if args.app == "fastapi" else bare_app(b'{"ok":true}', b"application/json")
-    handler = Mangum(app)
+    handler = Mangum(app, lifespan=args.lifespan)
     handler(event, context)
     per_call = []
     for _ in range(args.rounds):
