@@ -26,6 +26,7 @@ PYPI_MANGUM = "mangum==0.22.0"
 SHARED_PINS = ("fastapi", "starlette", "pydantic", "pydantic-core", "anyio", "typing-extensions")
 
 Result = dict[str, float]
+OUR_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def pinned(names: tuple[str, ...]) -> list[str]:
@@ -60,7 +61,7 @@ def run_worker(python: Path, env: dict[str, str], *args: str) -> tuple[Result, f
 
 def alternate(ours: Path, theirs: Path, repeats: int, *args: str) -> tuple[list[Result], list[Result]]:
     """Run the same measurement ``repeats`` times for each side, alternating."""
-    our_env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    our_env = OUR_ENV
     their_env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     mine: list[Result] = []
     other: list[Result] = []
@@ -133,8 +134,20 @@ def main() -> None:
             ),
             flush=True,
         )
+        if app == "fastapi":
+            floor = [run_worker(ours, OUR_ENV, "models-floor")[0] for _ in range(cold_repeats)]
+            print(
+                row(
+                    "  floor: the event's and response's models alone",
+                    median_of(floor, "seconds"),
+                    median_of(other, "seconds"),
+                    "ms",
+                    "(info: / their whole cold start)",
+                ),
+                flush=True,
+            )
         if app == "bare":
-            floor, _ = alternate(ours, theirs, cold_repeats, "pydantic-import")
+            floor = [run_worker(ours, OUR_ENV, "pydantic-import")[0] for _ in range(cold_repeats)]
             print(
                 row(
                     "  floor: 'from pydantic import BaseModel' alone",
