@@ -12,7 +12,7 @@ specification asks, and ``path`` minus ``root_path`` is exactly the path PyPI ma
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, unquote
 
 SAFE_PATH_CHARS = "/%!$&'()*+,;=:@~-._"
@@ -20,8 +20,7 @@ SAFE_PATH_CHARS = "/%!$&'()*+,;=:@~-._"
 ``%`` so that a path already percent-encoded is not encoded twice."""
 
 
-@dataclass(frozen=True, slots=True)
-class ScopePath:
+class ScopePath(NamedTuple):
     """The three path keys of an ASGI HTTP scope."""
 
     root_path: str
@@ -78,4 +77,9 @@ def scope_path(mount: str, route: str, base_path: str) -> ScopePath:
     base, rest = split_base_path(route or "/", base_path)
     root = mount + base
     full = root + (rest or "/")
-    return ScopePath(root_path=unquote(root), path=unquote(full), raw_path=encode_path(full).encode("ascii"))
+    # unquote() returns text without "%" unchanged; testing first skips the call on almost every path.
+    return ScopePath(
+        root_path=unquote(root) if "%" in root else root,
+        path=unquote(full) if "%" in full else full,
+        raw_path=encode_path(full).encode("ascii"),
+    )

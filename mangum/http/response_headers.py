@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 ResponseHeader: TypeAlias = tuple[str, str, str]
 """One header the app sent: ``(name as sent, lower-cased name, value)``. A plain tuple: the hot path
 builds one per header, and a named tuple costs twice as much to create."""
 
 
-@dataclass(frozen=True, slots=True)
-class DecodedHeaders:
+class DecodedHeaders(NamedTuple):
     """The app's headers after ``exclude_headers``, plus what the body encoding needs to know.
 
     ``media_type`` and ``content_encoded`` describe the body as the app sent it, so they are read
