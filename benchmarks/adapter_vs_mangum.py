@@ -2,8 +2,11 @@
 
 Usage: ``.venv/bin/python benchmarks/adapter_vs_mangum.py [--quick]``
 
-PyPI mangum is installed in its own virtual environment (``benchmarks/.venvs/pypi-mangum``), with the
-same pinned FastAPI / Starlette / pydantic as ours. Every measurement runs in fresh processes,
+Both sides run in virtual environments holding the same pinned FastAPI / Starlette / pydantic and
+nothing else: PyPI mangum in ``benchmarks/.venvs/pypi-mangum``, this checkout in
+``benchmarks/.venvs/ours``, where it is installed afresh on every run as a deployment package would
+be (the package's files and their compiled bytecode), so that neither side pays for compiling its
+sources or for the development environment's other packages. Every measurement runs in fresh processes,
 alternating ours and theirs so that machine noise hits both alike; figures are medians and the ratio is
 ours / theirs (lower is better).
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -22,11 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = ROOT / "benchmarks" / "adapter_worker.py"
 THEIR_VENV = ROOT / "benchmarks" / ".venvs" / "pypi-mangum"
+OUR_VENV = ROOT / "benchmarks" / ".venvs" / "ours"
 PYPI_MANGUM = "mangum==0.22.0"
 SHARED_PINS = ("fastapi", "starlette", "pydantic", "pydantic-core", "anyio", "typing-extensions")
 
 Result = dict[str, float]
-OUR_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+# Each side imports mangum from its own environment only: never from the checkout on PYTHONPATH.
+WORKER_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
 
 
 def pinned(names: tuple[str, ...]) -> list[str]:
@@ -36,13 +42,39 @@ def pinned(names: tuple[str, ...]) -> list[str]:
     return [line for line in lines if line.split("==")[0].lower().replace("_", "-") in wanted]
 
 
-def their_python() -> Path:
-    """The interpreter of PyPI mangum's virtual environment, created on first use."""
-    python = THEIR_VENV / "bin" / "python"
+def venv_python(venv: Path, *requirements: str) -> Path:
+    """The interpreter of a virtual environment holding ``requirements`` and the shared pins,
+    created on first use."""
+    python = venv / "bin" / "python"
     if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(THEIR_VENV)], check=True)
-        install = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", PYPI_MANGUM]
-        subprocess.run([*install, *pinned(SHARED_PINS)], check=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        install = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+        subprocess.run([*install, *requirements, *pinned(SHARED_PINS)], check=True)
+    return python
+
+
+def their_python() -> Path:
+    """The interpreter of PyPI mangum's virtual environment."""
+    return venv_python(THEIR_VENV, PYPI_MANGUM)
+
+
+def our_python() -> Path:
+    """The interpreter of this checkout's virtual environment, with the checkout installed now.
+
+    The package is pure Python, so installing it is what pip does with its wheel: copy the files
+    into site-packages and compile them to bytecode.
+    """
+    python = venv_python(OUR_VENV)
+    found = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    installed = Path(found.stdout.strip()) / "mangum"
+    shutil.rmtree(installed, ignore_errors=True)
+    shutil.copytree(ROOT / "mangum", installed, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([str(python), "-m", "compileall", "-q", str(installed)], check=True)
     return python
 
 
@@ -61,14 +93,12 @@ def run_worker(python: Path, env: dict[str, str], *args: str) -> tuple[Result, f
 
 def alternate(ours: Path, theirs: Path, repeats: int, *args: str) -> tuple[list[Result], list[Result]]:
     """Run the same measurement ``repeats`` times for each side, alternating."""
-    our_env = OUR_ENV
-    their_env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     mine: list[Result] = []
     other: list[Result] = []
     for _ in range(repeats):
-        result, wall = run_worker(ours, our_env, *args)
+        result, wall = run_worker(ours, WORKER_ENV, *args)
         mine.append({**result, "wall": wall})
-        result, wall = run_worker(theirs, their_env, *args)
+        result, wall = run_worker(theirs, WORKER_ENV, *args)
         other.append({**result, "wall": wall})
     return mine, other
 
@@ -94,11 +124,14 @@ def main() -> None:
     args = parser.parse_args()
     repeats = 3 if args.quick else 7
     cold_repeats = 5 if args.quick else 21
-    ours = ROOT / ".venv" / "bin" / "python"
+    ours = our_python()
     theirs = their_python()
     calls = "300" if args.quick else "2000"
 
-    print(f"ours: {ROOT} | theirs: {PYPI_MANGUM} | medians over fresh processes; ratio = ours / theirs")
+    print(
+        f"ours: this checkout, installed in {OUR_VENV.relative_to(ROOT)} | theirs: {PYPI_MANGUM} | "
+        "medians over fresh processes; ratio = ours / theirs"
+    )
     print(f"{'measurement':<44} {'ours':>10} {'theirs':>10}")
     for event in ("rest", "http", "alb"):
         mine, other = alternate(ours, theirs, repeats, "warm", "--event", event, "--calls", calls)
@@ -135,7 +168,7 @@ def main() -> None:
             flush=True,
         )
         if app == "fastapi":
-            floor = [run_worker(ours, OUR_ENV, "models-floor")[0] for _ in range(cold_repeats)]
+            floor = [run_worker(ours, WORKER_ENV, "models-floor")[0] for _ in range(cold_repeats)]
             print(
                 row(
                     "  floor: the event's and response's models alone",
@@ -147,7 +180,7 @@ def main() -> None:
                 flush=True,
             )
         if app == "bare":
-            floor = [run_worker(ours, OUR_ENV, "pydantic-import")[0] for _ in range(cold_repeats)]
+            floor = [run_worker(ours, WORKER_ENV, "pydantic-import")[0] for _ in range(cold_repeats)]
             print(
                 row(
                     "  floor: 'from pydantic import BaseModel' alone",
