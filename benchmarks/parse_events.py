@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -160,9 +161,10 @@ def ensure_powertools_venv() -> None:
     stamp.write_text(wanted)
 
 
-def fresh_import_seconds(python: Path | str, statement: str) -> float:
+def fresh_import_seconds(python: Path, statement: str) -> float:
     """Median seconds ``statement`` takes in a fresh interpreter, over IMPORT_RUNS runs (after one
-    discarded run that writes bytecode caches). Every run first loads the same sample event."""
+    discarded run). Every run first loads the same sample event. The interpreter imports only what
+    its own venv holds: it runs outside the checkout, without PYTHONPATH."""
     sample = SAMPLES_DIR / FIRST_PARSE_SAMPLE
     code = (
         "import json, time\n"
@@ -174,7 +176,12 @@ def fresh_import_seconds(python: Path | str, statement: str) -> float:
     runs = [
         float(
             subprocess.run(
-                [str(python), "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
+                [str(python), "-c", code],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=POWERTOOLS_VENV.parent,
+                env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"},
             ).stdout
         )
         for _ in range(IMPORT_RUNS + 1)
@@ -192,17 +199,31 @@ def print_parse_table(ours: dict[str, float], theirs: dict[str, float]) -> None:
         print(f"{label:<14}{ours[label] * 1e6:>10.2f}{theirs[label] * 1e6:>12.2f}{ratio:>8.2f}{flag}")
 
 
+def installed_python() -> Path:
+    """The interpreter of the venv where ``adapter_vs_mangum.py`` installs this checkout (files and
+    bytecode, beside the same pinned pydantic), installing the current sources first."""
+    sys.path.insert(0, str(ROOT))  # the benchmarks package, when run as a script from anywhere
+    from benchmarks.adapter_vs_mangum import our_python
+
+    return our_python()
+
+
 def print_import_table() -> None:
-    """Import-time medians in fresh interpreters, as ratios to ``import pydantic``."""
-    measures = [
-        ("import pydantic", sys.executable, "import pydantic"),
-        ("import mangum.events", sys.executable, "import mangum.events"),
+    """Import-time medians in fresh interpreters, as ratios to ``import pydantic``.
+
+    mangum is imported as installed, with its bytecode, as Powertools is: from source, with bytecode
+    writing off, every run would compile it again.
+    """
+    ours = installed_python()
+    measures: list[tuple[str, Path, str]] = [
+        ("import pydantic", ours, "import pydantic"),
+        ("import mangum.events", ours, "import mangum.events"),
         (
             "import mangum.events + first parse_event",
-            sys.executable,
+            ours,
             "import mangum.events\nmangum.events.parse_event(event)",
         ),
-        ("import Powertools parser models", str(POWERTOOLS_PYTHON), f"import {POWERTOOLS_MODELS}"),
+        ("import Powertools parser models", POWERTOOLS_PYTHON, f"import {POWERTOOLS_MODELS}"),
     ]
     results = [(label, fresh_import_seconds(python, statement)) for label, python, statement in measures]
     baseline = results[0][1]
