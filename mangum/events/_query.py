@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import parse_qsl, quote, unquote_plus
 
 _NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+_PLAIN_QUERY = re.compile(r"[A-Za-z0-9_.~=&-]*").fullmatch
 
 
 def _quote_component(text: str) -> str:
@@ -17,8 +18,13 @@ def _quote_component(text: str) -> str:
     return quote(text, safe="", errors="surrogatepass")
 
 
-def encode_query(items: Iterable[tuple[str, str]]) -> str:
+def encode_query(items: Sequence[tuple[str, str]]) -> str:
     """Percent-encode decoded (name, value) pairs into a query string (``%20`` for spaces)."""
+    # Nearly every query is plain: one check over the joined text settles that nothing needs quoting
+    # (no component holds a character to quote, nor an "=" or "&" of its own).
+    query = "&".join([f"{name}={value}" for name, value in items])
+    if _PLAIN_QUERY(query) and query.count("=") == len(items) and query.count("&") == len(items) - 1:
+        return query
     return "&".join(f"{_quote_component(name)}={_quote_component(value)}" for name, value in items)
 
 
