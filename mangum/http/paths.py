@@ -28,6 +28,12 @@ class ScopePath(NamedTuple):
     raw_path: bytes
 
 
+def decode_path(path: str) -> str:
+    """``path`` percent-decoded (invalid escapes kept as they are)."""
+    # unquote() returns text without "%" unchanged; testing first skips the call on almost every path.
+    return unquote(path) if "%" in path else path
+
+
 _ALREADY_ENCODED = re.compile(r"[A-Za-z0-9/%!$&'()*+,;=:@~._-]*").fullmatch
 
 
@@ -49,7 +55,7 @@ def split_base_path(route: str, base_path: str) -> tuple[str, str]:
     segments = base_path.count("/")
     parts = route.split("/", segments + 1)
     head = "/".join(parts[: segments + 1])
-    if len(parts) <= segments or unquote(head) != base_path:
+    if len(parts) <= segments or decode_path(head) != base_path:
         return "", route
     return head, route[len(head) :]
 
@@ -63,8 +69,8 @@ def stage_prefix(requested_path: str | None, routed_path: str) -> str:
     """
     if not requested_path:
         return ""
-    requested = unquote(requested_path)
-    routed = unquote(routed_path)
+    requested = decode_path(requested_path)
+    routed = decode_path(routed_path)
     if len(requested) > len(routed) and requested.endswith(routed):
         return encode_path(requested[: len(requested) - len(routed)])
     if routed == "/" and requested.startswith("/") and not requested.endswith("/"):
@@ -77,9 +83,6 @@ def scope_path(mount: str, route: str, base_path: str) -> ScopePath:
     base, rest = split_base_path(route or "/", base_path)
     root = mount + base
     full = root + (rest or "/")
-    # unquote() returns text without "%" unchanged; testing first skips the call on almost every path.
     return ScopePath(
-        root_path=unquote(root) if "%" in root else root,
-        path=unquote(full) if "%" in full else full,
-        raw_path=encode_path(full).encode("ascii"),
+        root_path=decode_path(root), path=decode_path(full), raw_path=encode_path(full).encode("ascii")
     )
