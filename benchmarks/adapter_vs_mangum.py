@@ -31,6 +31,12 @@ PYPI_MANGUM = "mangum==0.22.0"
 SHARED_PINS = ("fastapi", "starlette", "pydantic", "pydantic-core", "anyio", "typing-extensions")
 
 Result = dict[str, float]
+
+COLD_STARTS = (
+    ("bare", "<= 1.30x", "pydantic-import", "'from pydantic import BaseModel' alone"),
+    ("fastapi", "<= 1.05x", "models-floor", "the event's and response's models alone"),
+)
+"""Per app: the cold-start target, and the worker scenario timing the fixed cost beneath it."""
 # Each side imports mangum from its own environment only: never from the checkout on PYTHONPATH.
 WORKER_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
 
@@ -145,7 +151,7 @@ def main() -> None:
     )
     label = "warm, bare app, http event, lifespan='off'"
     print(row(label, median_of(mine, "median"), median_of(other, "median"), "us", "(info)"), flush=True)
-    for app, target in (("bare", "<= 1.30x"), ("fastapi", "<= 1.05x")):
+    for app, target, floor_scenario, floor_label in COLD_STARTS:
         mine, other = alternate(ours, theirs, cold_repeats, "cold", "--app", app)
         print(
             row(
@@ -167,30 +173,17 @@ def main() -> None:
             ),
             flush=True,
         )
-        if app == "fastapi":
-            floor = [run_worker(ours, WORKER_ENV, "models-floor")[0] for _ in range(cold_repeats)]
-            print(
-                row(
-                    "  floor: the event's and response's models alone",
-                    median_of(floor, "seconds"),
-                    median_of(other, "seconds"),
-                    "ms",
-                    "(info: / their whole cold start)",
-                ),
-                flush=True,
-            )
-        if app == "bare":
-            floor = [run_worker(ours, WORKER_ENV, "pydantic-import")[0] for _ in range(cold_repeats)]
-            print(
-                row(
-                    "  floor: 'from pydantic import BaseModel' alone",
-                    median_of(floor, "seconds"),
-                    median_of(other, "seconds"),
-                    "ms",
-                    "(info: / their whole cold start)",
-                ),
-                flush=True,
-            )
+        floor = [run_worker(ours, WORKER_ENV, floor_scenario)[0] for _ in range(cold_repeats)]
+        print(
+            row(
+                f"  floor: {floor_label}",
+                median_of(floor, "seconds"),
+                median_of(other, "seconds"),
+                "ms",
+                "(info: / their whole cold start)",
+            ),
+            flush=True,
+        )
     mine, other = alternate(
         ours, theirs, repeats, "warm", "--app", "fastapi", "--calls", "200", "--rounds", "3"
     )
