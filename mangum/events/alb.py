@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from mangum.events._base import AwsModel, RequestEvent, decode_body
-from mangum.events._query import decode_pairs, encoded_pairs_query, flatten_multi, flatten_single
+from mangum.events._base import AwsModel
+from mangum.events._query import decode_pairs, encoded_pairs_query
+from mangum.events._value_maps import ValueMapsRequest
 
 
 class ElbContext(AwsModel):
@@ -20,7 +21,7 @@ class AlbRequestContext(AwsModel):
     elb: ElbContext
 
 
-class AlbEvent(RequestEvent):
+class AlbEvent(ValueMapsRequest):
     """A request through an Application Load Balancer.
 
     With multi-value headers enabled on the target group, ALB sends ``multiValueHeaders`` and
@@ -34,37 +35,16 @@ class AlbEvent(RequestEvent):
     request_context: AlbRequestContext
     http_method: str
     path: str
-    headers: dict[str, str] | None = None
-    multi_value_headers: dict[str, list[str]] | None = None
-    query_string_parameters: dict[str, str] | None = None
-    multi_value_query_string_parameters: dict[str, list[str]] | None = None
-    body: str | None = None
-    is_base64_encoded: bool = False
 
     @property
     def multi_value(self) -> bool:
         """Whether the target group has multi-value headers enabled (the response must match)."""
         return self.multi_value_headers is not None or self.multi_value_query_string_parameters is not None
 
-    def header_items(self) -> list[tuple[str, str]]:
-        """Every header, from whichever form the load balancer sent."""
-        if self.multi_value_headers is not None:
-            return flatten_multi(self.multi_value_headers)
-        return flatten_single(self.headers)
-
-    def _encoded_query_items(self) -> list[tuple[str, str]]:
-        if self.multi_value_query_string_parameters is not None:
-            return flatten_multi(self.multi_value_query_string_parameters)
-        return flatten_single(self.query_string_parameters)
-
     def query_items(self) -> list[tuple[str, str]]:
         """Query parameters, percent-decoded."""
-        return decode_pairs(self._encoded_query_items())
+        return decode_pairs(self.query_pairs())
 
     def encoded_query(self) -> str:
         """The query string as the client sent it (ALB does not decode it, so it is not re-encoded)."""
-        return encoded_pairs_query(self._encoded_query_items())
-
-    def body_bytes(self) -> bytes:
-        """The body as bytes."""
-        return decode_body(self.body, self.is_base64_encoded)
+        return encoded_pairs_query(self.query_pairs())
