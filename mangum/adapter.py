@@ -30,12 +30,14 @@ from mangum.exceptions import (
 )
 from mangum.http.response import build_response, error_response
 from mangum.http.scope import build_http_scope
+from mangum.invoke_mode import InvokeMode, resolve_invoke_mode
 from mangum.responses import WebSocketResponse
 from mangum.types import ASGI, LambdaContext, LambdaEvent
 
 if TYPE_CHECKING:
     from mangum.events.sources import LambdaHttpEvent
     from mangum.events.websocket import WebSocketEvent
+    from mangum.streaming import ResponseSink
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.settings import WebSocketSettings
 
@@ -58,6 +60,8 @@ class Mangum:
     - ``websocket``: where WebSocket connections are kept
       (:func:`~mangum.websocket.websocket_settings`); by default read from the environment on the
       first WebSocket event (``MANGUM_WEBSOCKET_TABLE``, ...).
+    - ``invoke_mode``: ``"BUFFERED"`` or ``"RESPONSE_STREAM"`` (Function URL and REST API answers
+      streamed by :meth:`stream`); by default ``$MANGUM_INVOKE_MODE``, else ``"BUFFERED"``.
     """
 
     def __init__(
@@ -71,6 +75,7 @@ class Mangum:
         *,
         enable_lifespan: bool = True,
         websocket: WebSocketSettings | None = None,
+        invoke_mode: InvokeMode | None = None,
     ) -> None:
         if not callable(app):
             raise ConfigurationError(
@@ -98,6 +103,7 @@ class Mangum:
                 )
         self._websocket_settings = websocket
         self._websocket_runtime: WebSocketRuntime | None = None
+        self.invoke_mode = resolve_invoke_mode(invoke_mode)
 
     def __call__(self, event: LambdaEvent, context: LambdaContext) -> dict[str, object]:
         """Handle one Lambda invocation and return its result.
@@ -114,6 +120,26 @@ class Mangum:
         if is_websocket(model):
             return self._serve_websocket(model, event, context)
         return self._serve_http(model, event, context)
+
+    def stream(
+        self, event: LambdaEvent, context: LambdaContext, sink: ResponseSink
+    ) -> dict[str, object] | None:
+        """Handle one invocation, writing the answer to ``sink`` as the app produces it when it can
+        be streamed (``invoke_mode="RESPONSE_STREAM"`` and a Function URL or REST API event); returns
+        ``None`` then. Any other invocation is handled as by calling the adapter, and its result
+        returned for the runtime to post buffered. :mod:`mangum.runtime` calls this.
+        """
+        if self.invoke_mode == "RESPONSE_STREAM" and not any(
+            handler.infer(event, context, self._legacy_config) for handler in self.custom_handlers
+        ):
+            from mangum.streaming.serve import serve_stream, streamable
+
+            model = parse_event(event)
+            if streamable(model):
+                state, required = self._lifespan_state, self._lifespan_required
+                serve_stream(self.app, model, event, context, self.config, state, required, sink)
+                return None
+        return self(event, context)
 
     def _lifespan_state(self) -> dict[str, Any] | None:
         """The request's ``state``; raises :class:`LifespanFailure` after a failed startup."""

@@ -1,0 +1,71 @@
+"""The streamed HTTP answer of one invocation: the prelude once, then each body chunk, to a sink."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mangum.config import Config
+from mangum.exceptions import ResponseTooLarge
+from mangum.http.response import PLAIN_TEXT_HEADERS
+from mangum.streaming import PRELUDE_DELIMITER, STREAM_LIMIT, ResponseSink
+from mangum.streaming.prelude import encode_prelude
+
+if TYPE_CHECKING:
+    from mangum.events.api_gateway_v1 import ApiGatewayV1Event
+    from mangum.events.api_gateway_v2 import FunctionUrlEvent
+
+_SEPARATE_FIRST_CHUNK = 64 * 1024
+"""A first chunk at least this large is written on its own rather than copied behind the prelude."""
+
+
+class HttpStream:
+    """A :class:`~mangum.asgi.streaming_cycle.StreamTarget` writing Lambda's HTTP integration
+    response to ``sink``, refusing to go past ``limit`` bytes in all."""
+
+    def __init__(
+        self,
+        event: FunctionUrlEvent | ApiGatewayV1Event,
+        config: Config,
+        sink: ResponseSink,
+        limit: int = STREAM_LIMIT,
+    ) -> None:
+        self._event = event
+        self._config = config
+        self._sink = sink
+        self._limit = limit
+        self._sent = 0
+        self._started = False
+
+    @property
+    def started(self) -> bool:
+        """Whether anything was written."""
+        return self._started
+
+    def begin(self, status: int, headers: list[tuple[bytes, bytes]], first: bytes) -> None:
+        """Write the prelude, the delimiter and the first body bytes."""
+        head = encode_prelude(self._event, status, headers, self._config) + PRELUDE_DELIMITER
+        self._reserve(len(head) + len(first))
+        self._started = True
+        if len(first) >= _SEPARATE_FIRST_CHUNK:
+            self._sink.write(head)
+            self._sink.write(first)
+        else:
+            self._sink.write(head + first)
+
+    def write(self, data: bytes) -> None:
+        """Write the next body bytes."""
+        self._reserve(len(data))
+        self._sink.write(data)
+
+    def abort(self, error: BaseException) -> None:
+        """End the stream with the error trailers for ``error``."""
+        self._sink.fail(error)
+
+    def respond(self, status: int, message: str) -> None:
+        """A whole plain-text answer of the adapter's own (a 400 for a bad body, a 500)."""
+        self.begin(status, list(PLAIN_TEXT_HEADERS), message.encode())
+
+    def _reserve(self, size: int) -> None:
+        if self._sent + size > self._limit:
+            raise ResponseTooLarge(f"the streamed response would exceed Lambda's {self._limit:,}-byte limit")
+        self._sent += size
