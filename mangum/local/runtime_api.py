@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import queue
+import sys
 import threading
 import time
 import uuid
@@ -82,8 +83,9 @@ class RuntimeApiServer:
         """Every error posted to ``/runtime/init/error``, in order."""
         self.delivered = 0
         """How many invocations runtimes have received."""
-        self._http = ThreadingHTTPServer((host, port), _handler_class(self))
-        self._http.daemon_threads = True
+        self.waiting = 0
+        """How many runtimes are waiting on ``/next`` now (idle execution environments)."""
+        self._http = _QuietServer((host, port), _handler_class(self))
         self._thread: threading.Thread | None = None
 
     @property
@@ -169,6 +171,15 @@ class RuntimeApiServer:
     # --- called by the request handler --------------------------------------------------------
 
     def _next(self) -> Invocation | None:
+        with self._lock:
+            self.waiting += 1
+        try:
+            return self._take()
+        finally:
+            with self._lock:
+                self.waiting -= 1
+
+    def _take(self) -> Invocation | None:
         while not self._closing.is_set():
             try:
                 invocation = self._pending.get(timeout=_POLL_SECONDS)
@@ -207,6 +218,15 @@ class RuntimeApiServer:
             self.init_errors.append(error)
         self._init_error.set()
         return True
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A runtime that went away (ended, killed) is not an error of the server."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]  # typeshed: socket | tuple
 
 
 def _handler_class(server: RuntimeApiServer) -> type[BaseHTTPRequestHandler]:

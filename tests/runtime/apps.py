@@ -122,3 +122,11 @@ async def _incomplete(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 incomplete = Mangum(_incomplete, lifespan="off", invoke_mode="RESPONSE_STREAM")
+
+
+async def _raising(scope: Scope, receive: Receive, send: Send) -> None:
+    """Fails before sending anything (no framework middleware to answer for it)."""
+    raise LookupError("the app is broken")
+
+
+raising = Mangum(_raising, lifespan="off", invoke_mode="RESPONSE_STREAM")
