@@ -20,19 +20,19 @@ _SEPARATE_FIRST_CHUNK = 64 * 1024
 
 class HttpStream:
     """A :class:`~mangum.asgi.streaming_cycle.StreamTarget` writing Lambda's HTTP integration
-    response to ``sink``, refusing to go past ``limit`` bytes in all."""
+    response to ``sink``, refusing to go past ``limit`` bytes in all (Lambda's 200 MiB by default)."""
 
     def __init__(
         self,
         event: FunctionUrlEvent | ApiGatewayV1Event,
         config: Config,
         sink: ResponseSink,
-        limit: int = STREAM_LIMIT,
+        limit: int | None = None,
     ) -> None:
         self._event = event
         self._config = config
         self._sink = sink
-        self._limit = limit
+        self._limit = STREAM_LIMIT if limit is None else limit
         self._sent = 0
         self._started = False
 

@@ -27,7 +27,7 @@ def echo(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if event.get("fail"):
         raise ValueError(f"asked to fail: {event['fail']}")
     if event.get("unserializable"):
-        return {"value": object()}  # type: ignore[dict-item]  # deliberately not JSON
+        return {"value": object()}  # deliberately not JSON
     return {
         "event": event,
         "request_id": context.aws_request_id,
@@ -116,7 +116,11 @@ streaming = Mangum(app, lifespan="off", invoke_mode="RESPONSE_STREAM")
 
 async def _incomplete(scope: Scope, receive: Receive, send: Send) -> None:
     """Starts a body, then returns without finishing it."""
-    start: Message = {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]}
+    start: Message = {
+        "type": "http.response.start",
+        "status": 200,
+        "headers": [(b"content-type", b"text/plain")],
+    }
     await send(start)
     await send({"type": "http.response.body", "body": b"half", "more_body": True})
 

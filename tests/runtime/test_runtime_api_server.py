@@ -77,7 +77,8 @@ def test_next_gives_the_event_and_the_invocation_headers(
     assert response.headers["Lambda-Runtime-Trace-Id"].startswith("Root=1-")
     deadline = int(response.headers["Lambda-Runtime-Deadline-Ms"]) / 1000
     assert before + server.function.timeout_s - 1 <= deadline <= time.time() + server.function.timeout_s
-    assert invocation.delivered.is_set() and not invocation.complete
+    assert invocation.delivered.is_set()
+    assert not invocation.complete
 
 
 def test_one_connection_serves_many_invocations(
@@ -90,7 +91,8 @@ def test_one_connection_serves_many_invocations(
         response, body = _call(
             connection, "POST", f"/2018-06-01/runtime/invocation/{invocation.request_id}/response", b'"ok"'
         )
-        assert response.status == 202 and json.loads(body) == {"status": "OK"}
+        assert response.status == 202
+        assert json.loads(body) == {"status": "OK"}
         assert connection.sock is sock  # kept alive
         assert invocation.result(timeout=WAIT).json() == "ok"
 
@@ -149,7 +151,9 @@ def test_an_error_body_that_is_not_json_keeps_the_header_type(
     _call(connection, "POST", path, b"not json", {"Lambda-Runtime-Function-Error-Type": "Custom.Fault"})
 
     error = invocation.result(timeout=WAIT).error
-    assert error is not None and error.error_type == "Custom.Fault" and error.error_message == ""
+    assert error is not None
+    assert error.error_type == "Custom.Fault"
+    assert error.error_message == ""
 
 
 def test_init_errors_are_taken_only_before_the_first_invocation(
@@ -179,7 +183,8 @@ def test_a_buffered_result_over_the_limit_is_413_and_the_invocation_stays_open(
     assert not invocation.complete
     assert _call(connection, "POST", f"{path}/error", b'{"errorType": "TooBig"}')[0].status == 202
     error = invocation.result(timeout=WAIT).error
-    assert error is not None and error.error_type == "TooBig"
+    assert error is not None
+    assert error.error_type == "TooBig"
 
 
 def test_a_stream_is_recorded_chunk_by_chunk_with_extensions_and_trailers(server: RuntimeApiServer) -> None:
@@ -204,7 +209,8 @@ def test_a_stream_is_recorded_chunk_by_chunk_with_extensions_and_trailers(server
     assert first.data == b"first"
     assert [chunk.data for chunk in result.chunks] == [b"first", b"second"]
     assert heard == list(result.chunks)
-    assert result.body == b"firstsecond" and result.streamed
+    assert result.body == b"firstsecond"
+    assert result.streamed
     assert result.error is not None
     assert (result.error.error_type, result.error.error_message) == ("Boom", "late")
 
@@ -218,7 +224,8 @@ def test_a_stream_that_breaks_off_is_an_error(server: RuntimeApiServer) -> None:
     result = invocation.result(timeout=WAIT)
 
     assert result.body == b"some"
-    assert result.error is not None and result.error.error_type == "Runtime.TruncatedResponse"
+    assert result.error is not None
+    assert result.error.error_type == "Runtime.TruncatedResponse"
 
 
 def test_a_bad_chunk_size_is_an_error(server: RuntimeApiServer) -> None:
@@ -229,10 +236,13 @@ def test_a_bad_chunk_size_is_an_error(server: RuntimeApiServer) -> None:
         sock.sendall(_stream_head(invocation.request_id) + b"zz\r\nabc\r\n")
         result = invocation.result(timeout=WAIT)
 
-    assert result.error is not None and "bad chunk size" in result.error.error_message
+    assert result.error is not None
+    assert "bad chunk size" in result.error.error_message
 
 
-def test_a_stream_over_the_limit_is_cut_off(server: RuntimeApiServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stream_over_the_limit_is_cut_off(
+    server: RuntimeApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(runtime_api, "STREAMED_RESPONSE_LIMIT", 8)
     invocation = server.invoke({})
     with _raw(server) as sock:
@@ -243,7 +253,8 @@ def test_a_stream_over_the_limit_is_cut_off(server: RuntimeApiServer, monkeypatc
     result = invocation.result(timeout=WAIT)
 
     assert result.body == b"first"
-    assert result.error is not None and result.error.error_type == "Function.ResponseSizeTooLarge"
+    assert result.error is not None
+    assert result.error.error_type == "Function.ResponseSizeTooLarge"
 
 
 def test_runtimes_sharing_a_server_take_one_invocation_each(server: RuntimeApiServer) -> None:

@@ -104,7 +104,8 @@ def test_a_handler_exception_is_posted_to_error_and_the_runtime_goes_on(server: 
     # The trace starts at the handler, not in the runtime's own loop.
     assert "tests/runtime/apps.py" in failed.error.stack_trace[0]
     assert "raise ValueError" in failed.error.stack_trace[-1]
-    assert after.ok and after.json()["event"] == {"n": 2}
+    assert after.ok
+    assert after.json()["event"] == {"n": 2}
 
 
 def test_a_result_that_is_not_json_is_a_marshal_error(server: RuntimeApiServer) -> None:

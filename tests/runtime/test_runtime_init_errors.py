@@ -56,7 +56,8 @@ def test_a_syntax_error_names_the_file_and_line_and_the_task_root_is_on_the_path
 
     assert error is not None
     assert error.error_type == "Runtime.UserCodeSyntaxError"
-    assert "faulty.py" in error.stack_trace[0] and "Line 1" in error.stack_trace[0]
+    assert "faulty.py" in error.stack_trace[0]
+    assert "Line 1" in error.stack_trace[0]
 
 
 def test_a_handler_in_the_task_root_is_served(server: RuntimeApiServer, tmp_path: Path) -> None:

@@ -37,12 +37,14 @@ def test_each_event_arrives_before_the_app_is_allowed_to_produce_the_next(server
                 app_gate.release()
         result = invocation.result(timeout=WAIT)
 
-    assert result.ok and result.streamed
+    assert result.ok
+    assert result.streamed
     assert result.content_type == HTTP_INTEGRATION_CONTENT_TYPE
     assert bodies == [b"id: 0\ndata: event 0\n\n", b"id: 1\ndata: event 1\n\n", b"id: 2\ndata: event 2\n\n"]
     # Chunk n arrived before the gate let the app produce chunk n+1, and chunk n+1 after it.
     assert received[0].arrived < releases[0] < received[1].arrived < releases[1] < received[2].arrived
-    assert reader.prelude is not None and reader.prelude["statusCode"] == 200
+    assert reader.prelude is not None
+    assert reader.prelude["statusCode"] == 200
 
 
 def test_the_function_url_prelude_carries_the_buffered_answers_headers_and_cookies(
@@ -105,7 +107,11 @@ def test_an_error_before_the_response_starts_is_a_500_prelude_without_details(
 
     assert result.ok
     prelude, body = split_integration_response(result.body)
-    assert prelude == {"statusCode": 500, "headers": {"content-type": "text/plain; charset=utf-8"}, "cookies": []}
+    assert prelude == {
+        "statusCode": 500,
+        "headers": {"content-type": "text/plain; charset=utf-8"},
+        "cookies": [],
+    }
     assert body == b"Internal Server Error"
 
 
@@ -123,7 +129,9 @@ def test_an_error_after_the_response_started_ends_the_stream_with_error_trailers
     server: RuntimeApiServer,
 ) -> None:
     with runtime_process(server, STREAMING) as process:
-        failed = server.invoke(sample_event("function-url", path="/events?count=4&fail_at=2")).result(timeout=WAIT)
+        failed = server.invoke(sample_event("function-url", path="/events?count=4&fail_at=2")).result(
+            timeout=WAIT
+        )
         after = server.invoke(sample_event("function-url", path="/plain")).result(timeout=WAIT)
         assert process.poll() is None
 
@@ -135,7 +143,8 @@ def test_an_error_after_the_response_started_ends_the_stream_with_error_trailers
     assert failed.error.error_message == "failed before event 2"
     assert any("fail_at" in line or "raise RuntimeError" in line for line in failed.error.stack_trace)
     # The connection is usable for the next invocation.
-    assert after.ok and split_integration_response(after.body)[1] == b"plain"
+    assert after.ok
+    assert split_integration_response(after.body)[1] == b"plain"
 
 
 def test_an_app_that_returns_mid_body_ends_the_stream_with_an_error(server: RuntimeApiServer) -> None:
