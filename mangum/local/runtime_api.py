@@ -240,6 +240,9 @@ class _RuntimeApiHandler(BaseHTTPRequestHandler):
     """One runtime connection; requests are handled in order, with keep-alive."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as separate writes: with Nagle's algorithm on, the second waits for
+    # the runtime's delayed ACK (tens of milliseconds per request).
+    disable_nagle_algorithm = True
     api: RuntimeApiServer
 
     def log_message(self, format: str, *args: object) -> None:
