@@ -47,10 +47,10 @@ def _raw(server: RuntimeApiServer) -> socket.socket:
 
 
 def _answer(sock: socket.socket) -> bytes:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += sock.recv(65536)
-    return data
+    """The next answer on ``sock``, whole: its status line, and its body after it."""
+    response = http.client.HTTPResponse(sock)
+    response.begin()
+    return f"HTTP/1.1 {response.status}\r\n".encode() + response.read()
 
 
 def _stream_head(request_id: str) -> bytes:
