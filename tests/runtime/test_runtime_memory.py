@@ -22,7 +22,8 @@ def test_a_thousand_invocations_in_one_process_keep_memory_flat(
     with runtime_process(server, f"tests.runtime.apps.{handler}") as process:
         for number in range(INVOCATIONS):
             result = server.invoke(event).result(timeout=WAIT)
-            assert result.ok and result.streamed is streamed
+            assert result.ok
+            assert result.streamed is streamed
             assert len(result.body) > 8000
             if number + 1 == WARM_UP:
                 warm = rss_kib(process.pid)
