@@ -13,8 +13,8 @@ from mangum.local.runtime_api import RuntimeApiServer
 from mangum.samples import sample_event
 from tests.runtime.support import WAIT, runtime_process
 
-AWSLAMBDARIC = (sys.executable, "-m", "awslambdaric")
-RUNTIMES = {"mangum.runtime": (sys.executable, "-m", "mangum.runtime"), "awslambdaric": AWSLAMBDARIC}
+AWSLAMBDARIC: tuple[str, ...] = (sys.executable, "-m", "awslambdaric")
+RUNTIMES: dict[str, tuple[str, ...]] = {"mangum.runtime": (sys.executable, "-m", "mangum.runtime"), "awslambdaric": AWSLAMBDARIC}
 
 
 def _serve(server: RuntimeApiServer, runtime: str, handler: str, events: list[Any]) -> list[Any]:
