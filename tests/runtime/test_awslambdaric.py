@@ -14,7 +14,10 @@ from mangum.samples import sample_event
 from tests.runtime.support import WAIT, runtime_process
 
 AWSLAMBDARIC: tuple[str, ...] = (sys.executable, "-m", "awslambdaric")
-RUNTIMES: dict[str, tuple[str, ...]] = {"mangum.runtime": (sys.executable, "-m", "mangum.runtime"), "awslambdaric": AWSLAMBDARIC}
+RUNTIMES: dict[str, tuple[str, ...]] = {
+    "mangum.runtime": (sys.executable, "-m", "mangum.runtime"),
+    "awslambdaric": AWSLAMBDARIC,
+}
 
 
 def _serve(server: RuntimeApiServer, runtime: str, handler: str, events: list[Any]) -> list[Any]:

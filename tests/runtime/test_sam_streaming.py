@@ -65,8 +65,10 @@ def test_the_image_installs_the_bootstrap_as_the_runtime() -> None:
 
 
 def test_the_bootstrap_streams_the_example_apps_events(server: RuntimeApiServer, tmp_path: Path) -> None:
-    # The image's interpreter is python3.12; here it is this one under that name.
-    (tmp_path / "python3.12").symlink_to(sys.executable)
+    # The image's interpreter is python3.12; here it is this one (with its venv) under that name.
+    interpreter = tmp_path / "python3.12"
+    interpreter.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    interpreter.chmod(0o755)
     env = {
         "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}",
         "LAMBDA_TASK_ROOT": str(EXAMPLE),
