@@ -28,11 +28,13 @@ Usage::
 from __future__ import annotations
 
 import json
-import queue
+import select
+import socket
 import sys
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -74,9 +76,10 @@ class RuntimeApiServer:
         self, host: str = "127.0.0.1", port: int = 0, function: FunctionSettings | None = None
     ) -> None:
         self.function = function or FunctionSettings()
-        self._pending: queue.Queue[Invocation] = queue.Queue()
+        self._pending: deque[Invocation] = deque()
         self._in_flight: dict[str, Invocation] = {}
         self._lock = threading.Lock()
+        self._arrival = threading.Condition(self._lock)
         self._closing = threading.Event()
         self._init_error = threading.Event()
         self.init_errors: list[FunctionError] = []
@@ -160,7 +163,9 @@ class RuntimeApiServer:
         if cognito_identity is not None:
             headers["Lambda-Runtime-Cognito-Identity"] = json.dumps(cognito_identity)
         invocation = Invocation(request_id, body, headers, listener)
-        self._pending.put(invocation)
+        with self._arrival:
+            self._pending.append(invocation)
+            self._arrival.notify()
         return invocation
 
     def wait_init_error(self, timeout: float | None = None) -> FunctionError | None:
@@ -170,29 +175,27 @@ class RuntimeApiServer:
 
     # --- called by the request handler --------------------------------------------------------
 
-    def _next(self) -> Invocation | None:
-        with self._lock:
+    def _next(self, gone: Callable[[], bool]) -> Invocation | None:
+        """The next invocation for a runtime, or ``None`` when the server closes or the runtime has
+        gone (checked before each hand-out, so that a dead runtime's wait takes nothing)."""
+        with self._arrival:
             self.waiting += 1
-        try:
-            return self._take()
-        finally:
-            with self._lock:
+            try:
+                while not self._closing.is_set() and not gone():
+                    if self._pending:
+                        return self._deliver(self._pending.popleft())
+                    self._arrival.wait(_POLL_SECONDS)
+                return None
+            finally:
                 self.waiting -= 1
 
-    def _take(self) -> Invocation | None:
-        while not self._closing.is_set():
-            try:
-                invocation = self._pending.get(timeout=_POLL_SECONDS)
-            except queue.Empty:
-                continue
-            deadline = int((time.time() + self.function.timeout_s) * 1000)
-            invocation.headers["Lambda-Runtime-Deadline-Ms"] = str(deadline)
-            with self._lock:
-                self._in_flight[invocation.request_id] = invocation
-                self.delivered += 1
-            invocation.delivered.set()
-            return invocation
-        return None
+    def _deliver(self, invocation: Invocation) -> Invocation:
+        deadline = int((time.time() + self.function.timeout_s) * 1000)
+        invocation.headers["Lambda-Runtime-Deadline-Ms"] = str(deadline)
+        self._in_flight[invocation.request_id] = invocation
+        self.delivered += 1
+        invocation.delivered.set()
+        return invocation
 
     def _claim(self, request_id: str) -> Invocation | None:
         with self._lock:
@@ -261,12 +264,22 @@ class _RuntimeApiHandler(BaseHTTPRequestHandler):
     def _refuse(self, status: int, error_type: str, message: str) -> None:
         self._answer(status, {"errorType": error_type, "errorMessage": message})
 
+    def _runtime_gone(self) -> bool:
+        """Whether the runtime closed its end while waiting (its process ended, say)."""
+        connection: socket.socket = self.connection
+        if not select.select([connection], [], [], 0)[0]:
+            return False
+        try:
+            return connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
     def do_GET(self) -> None:
         """``/invocation/next``."""
         if self.path != f"{API_PREFIX}/invocation/next":
             self._refuse(404, "NotFound", f"no such resource: GET {self.path}")
             return
-        invocation = self.api._next()
+        invocation = self.api._next(self._runtime_gone)
         if invocation is None:
             self.close_connection = True
             self._refuse(500, "Runtime.ServerClosed", "the Runtime API server is shutting down")

@@ -9,7 +9,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -277,6 +277,27 @@ def test_runtimes_sharing_a_server_take_one_invocation_each(server: RuntimeApiSe
     assert set(answers.values()) == sent
 
 
+def _wait_for(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_a_runtime_that_went_away_while_waiting_takes_nothing(server: RuntimeApiServer) -> None:
+    dead = _raw(server)
+    dead.sendall(b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    _wait_for(lambda: server.waiting == 1)
+    dead.close()
+    invocation = server.invoke({"for": "the living"})
+    with _raw(server) as alive:
+        alive.sendall(b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        answer = _answer(alive)
+
+    assert json.loads(answer.split(b"\r\n", 1)[1]) == {"for": "the living"}
+    assert invocation.delivered.is_set()
+
+
 def test_closing_the_server_answers_a_waiting_next_with_500() -> None:
     server = RuntimeApiServer().start()
     host, port = server.address.split(":")
@@ -284,9 +305,7 @@ def test_closing_the_server_answers_a_waiting_next_with_500() -> None:
     statuses: list[int] = []
     waiter = threading.Thread(target=lambda: statuses.append(_call(connection, "GET", NEXT)[0].status))
     waiter.start()
-    deadline = time.monotonic() + WAIT
-    while server.waiting == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    _wait_for(lambda: server.waiting == 1)
     server.close()
     waiter.join(WAIT)
     connection.close()
