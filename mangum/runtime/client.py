@@ -1,4 +1,4 @@
-"""The Runtime API over one keep-alive HTTP/1.1 connection (``http.client``).
+"""The Runtime API over one keep-alive HTTP/1.1 connection (:mod:`mangum.runtime.connection`).
 
 Requests go one at a time, as Lambda runs one invocation at a time in an execution environment.
 A streamed answer is one ``POST .../response`` with ``Transfer-Encoding: chunked`` and
@@ -8,12 +8,11 @@ chunk at once, and an error after the stream started is reported in its trailers
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 from dataclasses import dataclass
-from email.message import Message as HeaderMap
 
+from mangum.runtime.connection import Answer, Connection
 from mangum.runtime.errors import ERROR_BODY_TRAILER, ERROR_TYPE_HEADER, error_trailers
 
 API_VERSION = "2018-06-01"
@@ -29,11 +28,16 @@ class RuntimeApiError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class NextInvocation:
-    """An invocation received from ``/invocation/next``: its id, raw event and response headers."""
+    """An invocation received from ``/invocation/next``: its id, raw event and the answer's headers
+    (by lower-cased name)."""
 
     request_id: str
     event: bytes
-    headers: HeaderMap
+    headers: dict[str, str]
+
+
+def _summary(answer: Answer) -> str:
+    return answer.body[:500].decode("utf-8", "replace")
 
 
 class RuntimeApiClient:
@@ -44,41 +48,36 @@ class RuntimeApiClient:
         if not colon or not port.isdigit():
             raise RuntimeApiError(f"AWS_LAMBDA_RUNTIME_API must be host:port, not {address!r}")
         # No timeout: /next waits for as long as the environment has no invocation (and may be frozen).
-        self.connection = http.client.HTTPConnection(host, int(port))
+        self.connection = Connection(host, int(port))
         self.prefix = f"/{API_VERSION}/runtime"
+        self._next_path = f"{self.prefix}/invocation/next"
 
-    def _exchange(
-        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
-    ) -> tuple[int, HeaderMap, bytes]:
+    def _exchange(self, method: str, path: str, headers: str = "", body: bytes = b"") -> Answer:
         try:
-            self.connection.request(method, path, body, headers or {})
-            response = self.connection.getresponse()
-            return response.status, response.headers, response.read()
-        except (OSError, http.client.HTTPException) as error:
-            self.connection.close()
+            return self.connection.request(method, path, headers, body)
+        except OSError as error:
             raise RuntimeApiError(f"{method} {path} failed: {error!r}") from error
 
     def next_invocation(self) -> NextInvocation:
         """Wait for the next invocation."""
-        path = f"{self.prefix}/invocation/next"
-        status, headers, body = self._exchange("GET", path)
-        request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
-        if status != 200 or not request_id:
-            raise RuntimeApiError(f"GET {path} answered {status}: {body[:500]!r}")
-        return NextInvocation(request_id, body, headers)
+        answer = self._exchange("GET", self._next_path)
+        request_id = answer.headers.get("lambda-runtime-aws-request-id")
+        if answer.status != 200 or not request_id:
+            raise RuntimeApiError(f"GET {self._next_path} answered {answer.status}: {_summary(answer)}")
+        return NextInvocation(request_id, answer.body, answer.headers)
 
-    def _post(self, path: str, body: bytes, headers: dict[str, str]) -> int:
-        status, _, answer = self._exchange("POST", path, body, headers)
-        if status >= 500:
-            raise RuntimeApiError(f"POST {path} answered {status}: {answer[:500]!r}")
-        if status != 202:
-            logger.error("POST %s answered %s: %s", path, status, answer[:500].decode("utf-8", "replace"))
-        return status
+    def _post(self, path: str, headers: str, body: bytes) -> int:
+        answer = self._exchange("POST", path, headers, body)
+        if answer.status >= 500:
+            raise RuntimeApiError(f"POST {path} answered {answer.status}: {_summary(answer)}")
+        if answer.status != 202:
+            logger.error("POST %s answered %s: %s", path, answer.status, _summary(answer))
+        return answer.status
 
     def post_response(self, request_id: str, body: bytes, content_type: str = "application/json") -> int:
         """Post a buffered result; returns the status (202, or 413 for a result too large)."""
         path = f"{self.prefix}/invocation/{request_id}/response"
-        return self._post(path, body, {"Content-Type": content_type})
+        return self._post(path, f"Content-Type: {content_type}\r\n", body)
 
     def post_error(self, request_id: str, payload: dict[str, object]) -> None:
         """Report that the invocation failed."""
@@ -89,8 +88,9 @@ class RuntimeApiClient:
         self._post_error(f"{self.prefix}/init/error", payload)
 
     def _post_error(self, path: str, payload: dict[str, object]) -> None:
-        headers = {"Content-Type": "application/json", ERROR_TYPE_HEADER: str(payload.get("errorType", ""))}
-        self._post(path, json.dumps(payload).encode(), headers)
+        error_type = str(payload.get("errorType", "")).replace("\r", " ").replace("\n", " ")
+        headers = f"Content-Type: application/json\r\n{ERROR_TYPE_HEADER}: {error_type}\r\n"
+        self._post(path, headers, json.dumps(payload).encode())
 
     def open_stream(self, request_id: str, content_type: str) -> StreamedResponse:
         """A streamed answer to ``request_id``, sent from its first :meth:`~StreamedResponse.write`."""
@@ -116,68 +116,59 @@ class StreamedResponse:
         try:
             self._client.connection.send(data)
         except OSError as error:
-            self._broken()
+            self.finished = True
             raise RuntimeApiError(f"the response stream broke off: {error!r}") from error
 
-    def _broken(self) -> None:
-        self.finished = True
-        self._client.connection.close()
-
-    def _open(self) -> None:
-        connection = self._client.connection
+    def _open(self, first: bytes = b"") -> None:
         path = f"{self._client.prefix}/invocation/{self._request_id}/response"
-        try:
-            connection.putrequest("POST", path, skip_accept_encoding=True)
-            connection.putheader("Content-Type", self._content_type)
-            connection.putheader("Transfer-Encoding", "chunked")
-            connection.putheader("Lambda-Runtime-Function-Response-Mode", "streaming")
-            connection.putheader("Trailer", f"{ERROR_TYPE_HEADER}, {ERROR_BODY_TRAILER}")
-            connection.endheaders()
-        except (OSError, http.client.HTTPException) as error:
-            self._broken()
-            raise RuntimeApiError(f"POST {path} failed: {error!r}") from error
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self._client.connection.host}\r\n"
+            f"Content-Type: {self._content_type}\r\nTransfer-Encoding: chunked\r\n"
+            "Lambda-Runtime-Function-Response-Mode: streaming\r\n"
+            f"Trailer: {ERROR_TYPE_HEADER}, {ERROR_BODY_TRAILER}\r\n\r\n"
+        )
         self.opened = True
+        self._send(head.encode("latin-1") + first)
 
     def write(self, data: bytes) -> None:
         """Send ``data`` as one chunk now (an empty write only opens the stream)."""
         if self.finished:
             return
-        if not self.opened:
-            self._open()
-        if not data:
-            return
-        size_line = b"%X\r\n" % len(data)
+        frame = b"%X\r\n" % len(data) if data else b""
         if len(data) >= _SEPARATE_WRITE:
-            self._send(size_line)
+            if not self.opened:
+                self._open()
+            self._send(frame)
             self._send(data)
             self._send(b"\r\n")
+            return
+        if data:
+            frame += data + b"\r\n"
+        if self.opened:
+            self._send(frame)
         else:
-            self._send(size_line + data + b"\r\n")
+            # The request's head and its first chunk in one write.
+            self._open(frame)
 
     def fail(self, error: BaseException) -> None:
         """End the stream with the error trailers for ``error``."""
-        if not self.finished:
-            if not self.opened:
-                self._open()
-            self.finish(error_trailers(error, self._request_id))
+        self.finish(error_trailers(error, self._request_id))
 
     def finish(self, trailers: bytes = b"") -> None:
         """Send the last chunk (with ``trailers``) and read the API's answer."""
         if self.finished:
             return
-        if not self.opened:
-            self._open()
-        self._send(b"0\r\n" + trailers + b"\r\n")
+        last = b"0\r\n" + trailers + b"\r\n"
+        if self.opened:
+            self._send(last)
+        else:
+            self._open(last)
         self.finished = True
         try:
-            response = self._client.connection.getresponse()
-            status, answer = response.status, response.read()
-        except (OSError, http.client.HTTPException) as error:
-            self._client.connection.close()
+            answer = self._client.connection.answer()
+        except OSError as error:
             raise RuntimeApiError(f"the streamed response was not acknowledged: {error!r}") from error
-        if status >= 500:
-            raise RuntimeApiError(f"the streamed response was answered {status}: {answer[:500]!r}")
-        if status != 202:
-            logger.error(
-                "the streamed response was answered %s: %s", status, answer[:500].decode("utf-8", "replace")
-            )
+        if answer.status >= 500:
+            raise RuntimeApiError(f"the streamed response was answered {answer.status}: {_summary(answer)}")
+        if answer.status != 202:
+            logger.error("the streamed response was answered %s: %s", answer.status, _summary(answer))

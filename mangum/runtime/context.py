@@ -7,7 +7,6 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.message import Message as HeaderMap
 from typing import Any
 
 
@@ -121,19 +120,20 @@ def _client_context(text: str | None) -> ClientContext | None:
     )
 
 
-def build_context(function: FunctionInfo, request_id: str, headers: HeaderMap) -> RuntimeContext:
-    """The context of one invocation; raises :class:`ValueError` for an unreadable header."""
-    deadline = headers.get("Lambda-Runtime-Deadline-Ms", "")
+def build_context(function: FunctionInfo, request_id: str, headers: Mapping[str, str]) -> RuntimeContext:
+    """The context of one invocation, from ``/next``'s headers (by lower-cased name); raises
+    :class:`ValueError` for an unreadable header."""
+    deadline = headers.get("lambda-runtime-deadline-ms", "")
     return RuntimeContext(
         function_name=function.function_name,
         function_version=function.function_version,
-        invoked_function_arn=headers.get("Lambda-Runtime-Invoked-Function-Arn", ""),
+        invoked_function_arn=headers.get("lambda-runtime-invoked-function-arn", ""),
         memory_limit_in_mb=function.memory_limit_in_mb,
         aws_request_id=request_id,
         log_group_name=function.log_group_name,
         log_stream_name=function.log_stream_name,
         deadline_ms=int(deadline) if deadline.isdigit() else 0,
-        identity=_identity(headers.get("Lambda-Runtime-Cognito-Identity")),
-        client_context=_client_context(headers.get("Lambda-Runtime-Client-Context")),
-        tenant_id=headers.get("Lambda-Runtime-Aws-Tenant-Id"),
+        identity=_identity(headers.get("lambda-runtime-cognito-identity")),
+        client_context=_client_context(headers.get("lambda-runtime-client-context")),
+        tenant_id=headers.get("lambda-runtime-aws-tenant-id"),
     )

@@ -59,7 +59,7 @@ def handle(
     """Run one invocation and post its answer."""
     request_id = invocation.request_id
     current_request.id = request_id
-    _set_trace_id(invocation.headers.get("Lambda-Runtime-Trace-Id"))
+    _set_trace_id(invocation.headers.get("lambda-runtime-trace-id"))
     response = None
     try:
         context = build_context(function, request_id, invocation.headers)
