@@ -15,8 +15,9 @@ ERROR_BODY_TRAILER = "Lambda-Runtime-Function-Error-Body"
 
 
 class InitError(Exception):
-    """The handler cannot be loaded; ``error_type`` is the managed runtime's name for why
-    (``Runtime.ImportModuleError``, ``Runtime.HandlerNotFound``, ...)."""
+    """A failure the managed runtime reports under a name of its own (``error_type``): the handler
+    cannot be loaded (``Runtime.ImportModuleError``, ``Runtime.HandlerNotFound``, ...), or an event
+    cannot be decoded (``Runtime.UnmarshalError``)."""
 
     def __init__(self, error_type: str, message: str, stack_trace: list[str] | None = None) -> None:
         super().__init__(message)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from mangum.runtime.client import NextInvocation, RuntimeApiClient
 from mangum.runtime.context import FunctionInfo, build_context
-from mangum.runtime.errors import error_payload
+from mangum.runtime.errors import InitError, error_payload
 from mangum.runtime.log import current_request
 from mangum.streaming import HTTP_INTEGRATION_CONTENT_TYPE, ResponseSink
 
@@ -39,6 +39,18 @@ def _to_json(result: object) -> bytes:
         return json.dumps(result).encode()
     except (TypeError, ValueError) as error:
         raise MarshalError(f"Unable to marshal response: {error}") from None
+
+
+def _event(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        raise InitError("Runtime.UnmarshalError", f"Unable to unmarshal input: {error}") from None
+
+
+def _too_large(request_id: str) -> dict[str, object]:
+    message = "The result is larger than Lambda accepts for a buffered response (6,291,556 bytes)."
+    return {"errorMessage": message, "errorType": "Function.ResponseSizeTooLarge", "requestId": request_id}
 
 
 def _set_trace_id(trace_id: str | None) -> None:
@@ -63,7 +75,7 @@ def handle(
     response = None
     try:
         context = build_context(function, request_id, invocation.headers)
-        event = json.loads(invocation.event)
+        event = _event(invocation.event)
         if stream is not None:
             response = client.open_stream(request_id, HTTP_INTEGRATION_CONTENT_TYPE)
             result = stream(event, context, response)
@@ -72,7 +84,9 @@ def handle(
                 return
         else:
             result = handler(event, context)
-        client.post_response(request_id, _to_json(result))
+        if client.post_response(request_id, _to_json(result)) == 413:
+            # Refused: the invocation is still open, and fails as Lambda reports it for other runtimes.
+            client.post_error(request_id, _too_large(request_id))
     except Exception as error:
         logger.error("Invocation %s failed: %s: %s", request_id, type(error).__name__, error, exc_info=error)
         if response is not None and response.opened:

@@ -26,6 +26,8 @@ def echo(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """The event back, with what the context says."""
     if event.get("fail"):
         raise ValueError(f"asked to fail: {event['fail']}")
+    if event.get("big"):
+        return {"value": "x" * int(event["big"])}
     if event.get("unserializable"):
         return {"value": object()}  # deliberately not JSON
     return {

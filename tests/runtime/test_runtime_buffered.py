@@ -122,7 +122,19 @@ def test_an_event_that_is_not_json_is_an_invocation_error(server: RuntimeApiServ
         result = server.invoke(b"{not json").result(timeout=WAIT)
 
     assert result.error is not None
-    assert result.error.error_type == "JSONDecodeError"
+    assert result.error.error_type == "Runtime.UnmarshalError"
+    assert result.error.error_message.startswith("Unable to unmarshal input")
+
+
+def test_a_result_lambda_refuses_as_too_large_fails_the_invocation(server: RuntimeApiServer) -> None:
+    with runtime_process(server, "tests.runtime.apps.echo") as process:
+        result = server.invoke({"big": 7_000_000}).result(timeout=WAIT)
+        after = server.invoke({"n": 3}).result(timeout=WAIT)
+        assert process.poll() is None
+
+    assert result.error is not None
+    assert result.error.error_type == "Function.ResponseSizeTooLarge"
+    assert after.ok
 
 
 @pytest.mark.parametrize("mode", ["BUFFERED", "RESPONSE_STREAM"])
