@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from mangum.local import runtime_api
-from mangum.local.invocations import Chunk
+from mangum.local.invocations import Chunk, Invocation
 from mangum.local.runtime_api import BUFFERED_RESPONSE_LIMIT, RuntimeApiServer
 from tests.runtime.support import WAIT
 
@@ -41,6 +41,13 @@ def _call(
     return response, response.read()
 
 
+def _deliver(server: RuntimeApiServer, connection: http.client.HTTPConnection) -> tuple[Invocation, str]:
+    """Enqueue an invocation and take it from ``/next``: it, and the path of its answers."""
+    invocation = server.invoke({})
+    _call(connection, "GET", NEXT)
+    return invocation, f"/2018-06-01/runtime/invocation/{invocation.request_id}"
+
+
 def _raw(server: RuntimeApiServer) -> socket.socket:
     host, port = server.address.split(":")
     return socket.create_connection((host, int(port)), timeout=WAIT)
@@ -51,6 +58,16 @@ def _answer(sock: socket.socket) -> bytes:
     response = http.client.HTTPResponse(sock)
     response.begin()
     return f"HTTP/1.1 {response.status}\r\n".encode() + response.read()
+
+
+def _ask_next(sock: socket.socket) -> None:
+    sock.sendall(b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
+
+
+def _take_next(sock: socket.socket) -> bytes:
+    """Ask for the next invocation on a raw connection; its answer."""
+    _ask_next(sock)
+    return _answer(sock)
 
 
 def _stream_head(request_id: str) -> bytes:
@@ -107,9 +124,7 @@ def test_an_unknown_request_id_is_refused(connection: http.client.HTTPConnection
 def test_an_answered_invocation_cannot_be_answered_again(
     server: RuntimeApiServer, connection: http.client.HTTPConnection
 ) -> None:
-    invocation = server.invoke({})
-    _call(connection, "GET", NEXT)
-    path = f"/2018-06-01/runtime/invocation/{invocation.request_id}"
+    invocation, path = _deliver(server, connection)
     assert _call(connection, "POST", f"{path}/response", b"1")[0].status == 202
 
     response, _ = _call(connection, "POST", f"{path}/error", b"{}")
@@ -125,13 +140,12 @@ def test_an_unknown_path_is_404(connection: http.client.HTTPConnection) -> None:
 def test_an_error_is_recorded_with_its_type_header(
     server: RuntimeApiServer, connection: http.client.HTTPConnection
 ) -> None:
-    invocation = server.invoke({})
-    _call(connection, "GET", NEXT)
+    invocation, path = _deliver(server, connection)
     payload = {"errorMessage": "boom", "errorType": "KeyError", "stackTrace": ["  File x"]}
     response, _ = _call(
         connection,
         "POST",
-        f"/2018-06-01/runtime/invocation/{invocation.request_id}/error",
+        f"{path}/error",
         json.dumps(payload).encode(),
         {"Lambda-Runtime-Function-Error-Type": "KeyError"},
     )
@@ -145,10 +159,14 @@ def test_an_error_is_recorded_with_its_type_header(
 def test_an_error_body_that_is_not_json_keeps_the_header_type(
     server: RuntimeApiServer, connection: http.client.HTTPConnection
 ) -> None:
-    invocation = server.invoke({})
-    _call(connection, "GET", NEXT)
-    path = f"/2018-06-01/runtime/invocation/{invocation.request_id}/error"
-    _call(connection, "POST", path, b"not json", {"Lambda-Runtime-Function-Error-Type": "Custom.Fault"})
+    invocation, path = _deliver(server, connection)
+    _call(
+        connection,
+        "POST",
+        f"{path}/error",
+        b"not json",
+        {"Lambda-Runtime-Function-Error-Type": "Custom.Fault"},
+    )
 
     error = invocation.result(timeout=WAIT).error
     assert error is not None
@@ -173,9 +191,7 @@ def test_init_errors_are_taken_only_before_the_first_invocation(
 def test_a_buffered_result_over_the_limit_is_413_and_the_invocation_stays_open(
     server: RuntimeApiServer, connection: http.client.HTTPConnection
 ) -> None:
-    invocation = server.invoke({})
-    _call(connection, "GET", NEXT)
-    path = f"/2018-06-01/runtime/invocation/{invocation.request_id}"
+    invocation, path = _deliver(server, connection)
     response, body = _call(connection, "POST", f"{path}/response", b"x" * (BUFFERED_RESPONSE_LIMIT + 1))
 
     assert response.status == 413
@@ -191,8 +207,7 @@ def test_a_stream_is_recorded_chunk_by_chunk_with_extensions_and_trailers(server
     heard: list[Chunk] = []
     invocation = server.invoke({}, listener=heard.append)
     with _raw(server) as sock:
-        sock.sendall(b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        head = _answer(sock)
+        head = _take_next(sock)
         assert head.startswith(b"HTTP/1.1 200")
         sock.sendall(_stream_head(invocation.request_id) + b"5;name=value\r\nfirst\r\n")
         first = next(invocation.chunks(timeout=WAIT))
@@ -218,8 +233,7 @@ def test_a_stream_is_recorded_chunk_by_chunk_with_extensions_and_trailers(server
 def test_a_stream_that_breaks_off_is_an_error(server: RuntimeApiServer) -> None:
     invocation = server.invoke({})
     with _raw(server) as sock:
-        sock.sendall(b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        _answer(sock)
+        _take_next(sock)
         sock.sendall(_stream_head(invocation.request_id) + b"4\r\nsome\r\n10\r\npart")
     result = invocation.result(timeout=WAIT)
 
@@ -231,8 +245,7 @@ def test_a_stream_that_breaks_off_is_an_error(server: RuntimeApiServer) -> None:
 def test_a_bad_chunk_size_is_an_error(server: RuntimeApiServer) -> None:
     invocation = server.invoke({})
     with _raw(server) as sock:
-        sock.sendall(b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        _answer(sock)
+        _take_next(sock)
         sock.sendall(_stream_head(invocation.request_id) + b"zz\r\nabc\r\n")
         result = invocation.result(timeout=WAIT)
 
@@ -246,8 +259,7 @@ def test_a_stream_over_the_limit_is_cut_off(
     monkeypatch.setattr(runtime_api, "STREAMED_RESPONSE_LIMIT", 8)
     invocation = server.invoke({})
     with _raw(server) as sock:
-        sock.sendall(b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        _answer(sock)
+        _take_next(sock)
         sock.sendall(_stream_head(invocation.request_id) + b"5\r\nfirst\r\n6\r\nsecond\r\n0\r\n\r\n")
         assert _answer(sock).startswith(b"HTTP/1.1 413")
     result = invocation.result(timeout=WAIT)
@@ -286,13 +298,12 @@ def _wait_for(condition: Callable[[], bool]) -> None:
 
 def test_a_runtime_that_went_away_while_waiting_takes_nothing(server: RuntimeApiServer) -> None:
     dead = _raw(server)
-    dead.sendall(b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    _ask_next(dead)
     _wait_for(lambda: server.waiting == 1)
     dead.close()
     invocation = server.invoke({"for": "the living"})
     with _raw(server) as alive:
-        alive.sendall(b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        answer = _answer(alive)
+        answer = _take_next(alive)
 
     assert json.loads(answer.split(b"\r\n", 1)[1]) == {"for": "the living"}
     assert invocation.delivered.is_set()
