@@ -47,7 +47,8 @@ class FunctionError:
         except ValueError:
             decoded = {}
         payload: dict[str, Any] = decoded if isinstance(decoded, dict) else {}
-        trace = payload.get("stackTrace")
+        # The managed Python runtime says stackTrace; the Node.js runtime client says trace.
+        trace = payload.get("stackTrace", payload.get("trace"))
         return cls(
             error_type=str(payload.get("errorType") or header_type or "Unknown"),
             error_message=str(payload.get("errorMessage") or ""),

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from mangum.local import runtime_api
+from mangum.local import limits
 from mangum.local.invocations import Chunk, Invocation
 from mangum.local.runtime_api import BUFFERED_RESPONSE_LIMIT, RuntimeApiServer
 from tests.runtime.support import WAIT
@@ -256,7 +256,7 @@ def test_a_bad_chunk_size_is_an_error(server: RuntimeApiServer) -> None:
 def test_a_stream_over_the_limit_is_cut_off(
     server: RuntimeApiServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runtime_api, "STREAMED_RESPONSE_LIMIT", 8)
+    monkeypatch.setattr(limits, "STREAMED_RESPONSE_LIMIT", 8)
     invocation = server.invoke({})
     with _raw(server) as sock:
         _take_next(sock)
