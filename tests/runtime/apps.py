@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -136,3 +138,25 @@ async def _raising(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 raising = Mangum(_raising, lifespan="off", invoke_mode="RESPONSE_STREAM")
+
+
+def _note(line: str) -> None:
+    with Path(os.environ["RUNTIME_TEST_LIFESPAN_LOG"]).open("a") as file:
+        file.write(line + "\n")
+
+
+@asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[dict[str, int]]:
+    _note("startup")
+    yield {"pid": os.getpid()}
+    _note("shutdown")
+
+
+async def _pid(request: Request) -> PlainTextResponse:
+    return PlainTextResponse(str(request.state.pid))
+
+
+with_lifespan = Mangum(
+    Starlette(routes=[Route("/", _pid)], lifespan=_lifespan), invoke_mode="RESPONSE_STREAM"
+)
+"""Writes ``startup`` / ``shutdown`` to the file ``$RUNTIME_TEST_LIFESPAN_LOG`` names."""
