@@ -1,7 +1,8 @@
 """The JSON prelude of a streamed HTTP answer: the status and headers, shaped as the source reads them.
 
-Pure, and written with the buffered responses' own header handling (``exclude_headers``, repeated
-names, ``Set-Cookie``), so a streamed answer carries exactly the headers its buffered twin would:
+Pure. It is the buffered result of the same status and headers with an empty body, less the body
+fields, so a streamed answer carries exactly the headers its buffered twin would (``exclude_headers``,
+repeated names, ``Set-Cookie``), validated the same way:
 
 - Function URL: ``statusCode``, ``headers`` (repeated names joined with ``", "``), ``cookies``;
 - API Gateway REST API: ``statusCode``, ``headers`` and ``multiValueHeaders`` (repeated names,
@@ -13,17 +14,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
 from mangum.config import Config
-from mangum.events.source_checks import is_api_gateway_v1
-from mangum.http import response_shapes
-from mangum.http.body_encoding import EMPTY_BODY
-
-# The buffered path's translation of a refused value into InvalidResponse, reused as is.
-from mangum.http.response import _invalid_response
-from mangum.http.response_headers import decode_headers
-from mangum.responses import FunctionUrlResponse, LambdaResponse
+from mangum.http.collected import CollectedResponse
+from mangum.http.response import build_response
 
 if TYPE_CHECKING:
     from mangum.events.api_gateway_v1 import ApiGatewayV1Event
@@ -43,16 +36,7 @@ def encode_prelude(
     Raises :class:`~mangum.exceptions.InvalidResponse` for a status outside 100-599 or a header
     with CR or LF, as the buffered path does.
     """
-    decoded = decode_headers(headers, config.exclude_headers).headers
-    model: LambdaResponse
-    try:
-        if is_api_gateway_v1(event):
-            model = response_shapes.api_gateway_v1(status, decoded, EMPTY_BODY)
-        else:
-            model = response_shapes.api_gateway_v2(FunctionUrlResponse, status, decoded, EMPTY_BODY)
-    except ValidationError as error:
-        raise _invalid_response(error) from None
-    fields = model.to_lambda()
+    fields = build_response(event, CollectedResponse(status, headers), config).to_lambda()
     for name in _BODY_FIELDS:
         fields.pop(name, None)
     return json.dumps(fields, separators=(",", ":")).encode()
