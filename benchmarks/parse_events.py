@@ -27,7 +27,7 @@ from statistics import median
 from time import perf_counter
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES_DIR = ROOT / "tests" / "events" / "powertools"
+SAMPLES_DIR = ROOT / "tests" / "fixtures" / "events" / "powertools"
 POWERTOOLS_VENV = ROOT / "benchmarks" / ".venvs" / "powertools"
 POWERTOOLS_PYTHON = POWERTOOLS_VENV / "bin" / "python"
 POWERTOOLS_REQUIREMENT = "aws-lambda-powertools==3.37.0"

@@ -19,7 +19,7 @@ from mangum.events import WebSocketEvent, parse_event
 from mangum.http.collected import CollectedResponse
 from mangum.http.response import build_response
 
-EVENTS_DIR = Path(__file__).resolve().parent.parent / "tests" / "events"
+EVENTS_DIR = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "events"
 SOURCES = {
     "rest": "powertools/apiGatewayProxyEvent.json",
     "http": "powertools/apiGatewayProxyV2Event.json",

@@ -9,9 +9,9 @@ import pytest
 
 from mangum.responses import LambdaResponseModel
 from mangum.schemas import GENERATE_COMMAND, main, schema_documents, stale_files
-from tests.response_cases import RESPONSE_CASES
-from tests.samples import SAMPLE_MODELS, read_sample
-from tests.schema_validators import SCHEMAS_DIR, assert_matches_its_schema, validator
+from tests.support.json_schemas import SCHEMAS_DIR, assert_matches_its_schema, validator
+from tests.support.response_cases import RESPONSE_CASES
+from tests.support.samples import SAMPLE_MODELS, read_sample
 
 
 def test_checked_in_schemas_match_the_models() -> None:

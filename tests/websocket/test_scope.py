@@ -11,7 +11,7 @@ from mangum.types import LambdaEvent, Scope
 from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.scope import build_websocket_scope
 from mangum.websocket.settings import websocket_settings
-from tests.conftest import load_event
+from tests.support.event_files import load_event
 from tests.websocket.factories import connect_raw, connection_id, message_raw
 
 

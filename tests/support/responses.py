@@ -1,0 +1,82 @@
+"""Shared by the response tests: one sample event per source, and the result layout of each source
+for a response whose header names are all distinct."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+
+from mangum.config import Config
+from mangum.events import WebSocketEvent, parse_event
+from mangum.events.sources import LambdaHttpEvent
+from mangum.http.collected import CollectedResponse
+from mangum.http.response import build_response
+from tests.support.event_files import load_event
+
+SOURCE_EVENTS: dict[str, str] = {
+    "rest": "apiGatewayProxyEvent.json",
+    "http": "apiGatewayProxyV2Event.json",
+    "url": "lambdaFunctionUrlEvent.json",
+    "alb": "albEvent.json",
+    "alb-multi": "albMultiValueCookiesEvent.json",
+    "edge-viewer": "cloudFrontViewerRequestEvent.json",
+    "edge-origin": "cloudFrontOriginRequestEvent.json",
+}
+SOURCES = list(SOURCE_EVENTS)
+
+LAMBDA_LIMIT = 6_291_556
+LIMITS: dict[str, int] = {
+    **dict.fromkeys(SOURCES, LAMBDA_LIMIT),
+    "edge-viewer": 40 * 1024,
+    "edge-origin": 1024 * 1024,
+}
+
+
+def event_for(source: str) -> LambdaHttpEvent:
+    """The parsed sample event of a source."""
+    model = parse_event(load_event(SOURCE_EVENTS[source]))
+    assert not isinstance(model, WebSocketEvent)
+    return model
+
+
+def result(
+    source: str,
+    status: int,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes = b"",
+    config: Config | None = None,
+) -> dict[str, object]:
+    """What the handler returns for this app response under the source's sample event."""
+    response = CollectedResponse(status, headers, body)
+    return build_response(event_for(source), response, config or Config()).to_lambda()
+
+
+def serialized_size(payload: dict[str, object]) -> int:
+    """Bytes of the result as the Lambda runtime serializes it (non-ASCII escaped)."""
+    return len(json.dumps(payload).encode())
+
+
+def expected(
+    source: str, headers: list[tuple[str, str]], body: str, base64: bool, status: int = 200
+) -> dict[str, object]:
+    """The exact result for a response whose header names are pairwise distinct (case-insensitively)."""
+    phrase = HTTPStatus(status).phrase
+    if source.startswith("edge-"):
+        return {
+            "status": str(status),
+            "statusDescription": phrase,
+            "headers": {name.lower(): [{"key": name, "value": value}] for name, value in headers},
+            "body": body,
+            "bodyEncoding": "base64" if base64 else "text",
+        }
+    layouts: dict[str, dict[str, object]] = {
+        "rest": {"headers": dict(headers), "multiValueHeaders": {}},
+        "http": {"headers": dict(headers), "cookies": []},
+        "url": {"headers": dict(headers), "cookies": []},
+        "alb": {"statusDescription": f"{status} {phrase}", "headers": dict(headers)},
+        "alb-multi": {
+            "statusDescription": f"{status} {phrase}",
+            "multiValueHeaders": {name: [value] for name, value in headers},
+        },
+    }
+    return {"statusCode": status, **layouts[source], "body": body, "isBase64Encoded": base64}
