@@ -31,8 +31,8 @@ def test_one_schema_per_event_and_response_model() -> None:
         "responses/AlbResponse.json",
         "responses/ApiGatewayV1Response.json",
         "responses/ApiGatewayV2Response.json",
+        "responses/CloudFrontResponse.json",
         "responses/FunctionUrlResponse.json",
-        "responses/LambdaEdgeResponse.json",
         "responses/WebSocketResponse.json",
     ]
 

@@ -5,9 +5,8 @@ becomes a ``typed-dict`` with the same fields, aliases, defaults, constraints an
 only the output differs (a dict per model instead of an instance). Two choices follow from what the
 output is for:
 
-- ``keys="name"`` (events): output keys are the models' attribute names, and fields the model does
-  not declare are validated as the model validates them but left out of the output, which is read
-  only for the declared fields.
+- ``keys="name"`` (events): output keys are the models' attribute names (fields the model does not
+  declare are kept under their own names, as the model keeps them, and never read).
 - ``keys="alias"`` (results): output keys are AWS's names, because the dict validated is the result
   the handler returns.
 
@@ -79,8 +78,9 @@ def _typed_dict(model: Mapping[str, object], keys: KeyStyle) -> SchemaNode:
     result: SchemaNode = {
         "type": "typed-dict",
         "fields": dict(_fields(fields, keys)),
-        # Unknown fields are refused where the model refuses them; elsewhere accepted, not kept.
-        "extra_behavior": "forbid" if config.get("extra_fields_behavior") == "forbid" else "ignore",
+        # As the model treats unknown fields (pydantic-core checks their names even to keep them, so
+        # "ignore" would accept names that "allow" refuses: lone surrogates).
+        "extra_behavior": config.get("extra_fields_behavior", "ignore"),
         "config": {key: config[key] for key in _CONFIG_KEYS if key in config},
     }
     if "title" in config:

@@ -48,6 +48,11 @@ class LazyValidator(Generic[OutputT]):
         self.validate: Callable[[object], OutputT] = self._build_then_validate
         """Validate ``data``; the validator is built by the first call."""
 
+    @property
+    def model_name(self) -> str:
+        """The name of the model the schema was generated from."""
+        return self._model.rpartition(":")[2]
+
     def _build_then_validate(self, data: object) -> OutputT:
         self.validate = self.build().validate_python
         return self.validate(data)

@@ -8,6 +8,8 @@ Importable without any ASGI code: plain Lambda functions can use them to read th
         request = parse_event(event)
         name = request.get_query("name")
 
+Inside an app served by mangum, :func:`event_of` gives the model of the invocation's event.
+
 Importing this package is nearly free: each public name is imported from its submodule on first
 use (:pep:`562`), and :func:`parse_event` loads only the model of the source it detects.
 """
@@ -19,42 +21,113 @@ from typing import TYPE_CHECKING
 from mangum._lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from mangum.events._base import AwsModel, RequestEvent
-    from mangum.events.alb import AlbEvent, AlbRequestContext, ElbContext
-    from mangum.events.api_gateway_v1 import ApiGatewayV1Event, ApiGatewayV1RequestContext
+    from mangum.events._base import RequestEvent as RequestEvent
+    from mangum.events.alb import (
+        AlbEvent as AlbEvent,
+    )
+    from mangum.events.alb import (
+        AlbRequestContext as AlbRequestContext,
+    )
+    from mangum.events.alb import (
+        ElbContext as ElbContext,
+    )
+    from mangum.events.api_gateway_v1 import (
+        ApiGatewayV1Event as ApiGatewayV1Event,
+    )
+    from mangum.events.api_gateway_v1 import (
+        ApiGatewayV1RequestContext as ApiGatewayV1RequestContext,
+    )
     from mangum.events.api_gateway_v2 import (
-        ApiGatewayV2Event,
-        ApiGatewayV2RequestContext,
-        Authentication,
-        FunctionUrlEvent,
-        HttpDescription,
-        V2ShapedEvent,
+        ApiGatewayV2Event as ApiGatewayV2Event,
+    )
+    from mangum.events.api_gateway_v2 import (
+        ApiGatewayV2RequestContext as ApiGatewayV2RequestContext,
+    )
+    from mangum.events.api_gateway_v2 import (
+        Authentication as Authentication,
+    )
+    from mangum.events.api_gateway_v2 import (
+        FunctionUrlEvent as FunctionUrlEvent,
+    )
+    from mangum.events.api_gateway_v2 import (
+        HttpDescription as HttpDescription,
     )
     from mangum.events.cloudfront import (
-        CloudFrontBody,
-        CloudFrontConfig,
-        CloudFrontEvent,
-        CloudFrontHeader,
-        CloudFrontPayload,
-        CloudFrontRecord,
-        CloudFrontRequest,
+        CloudFrontBody as CloudFrontBody,
+    )
+    from mangum.events.cloudfront import (
+        CloudFrontConfig as CloudFrontConfig,
+    )
+    from mangum.events.cloudfront import (
+        CloudFrontEvent as CloudFrontEvent,
+    )
+    from mangum.events.cloudfront import (
+        CloudFrontHeader as CloudFrontHeader,
+    )
+    from mangum.events.cloudfront import (
+        CloudFrontPayload as CloudFrontPayload,
+    )
+    from mangum.events.cloudfront import (
+        CloudFrontRecord as CloudFrontRecord,
+    )
+    from mangum.events.cloudfront import (
+        CloudFrontRequest as CloudFrontRequest,
     )
     from mangum.events.identity import (
-        ClientCert,
-        ClientCertValidity,
-        HttpAuthorizer,
-        IamAuthorizer,
-        JwtAuthorizer,
-        RestAuthorizer,
-        RestIdentity,
+        ClientCert as ClientCert,
     )
-    from mangum.events.parse import DETECTION_ORDER, detect_source, parse_event
-    from mangum.events.sources import EVENT_MODELS, EventModelType, LambdaEventModel, LambdaHttpEvent
-    from mangum.events.websocket import WebSocketEvent, WebSocketEventType, WebSocketRequestContext
+    from mangum.events.identity import (
+        ClientCertValidity as ClientCertValidity,
+    )
+    from mangum.events.identity import (
+        HttpAuthorizer as HttpAuthorizer,
+    )
+    from mangum.events.identity import (
+        IamAuthorizer as IamAuthorizer,
+    )
+    from mangum.events.identity import (
+        JwtAuthorizer as JwtAuthorizer,
+    )
+    from mangum.events.identity import (
+        RestAuthorizer as RestAuthorizer,
+    )
+    from mangum.events.identity import (
+        RestIdentity as RestIdentity,
+    )
+    from mangum.events.parse import (
+        detect_source as detect_source,
+    )
+    from mangum.events.parse import (
+        event_of as event_of,
+    )
+    from mangum.events.parse import (
+        parse_event as parse_event,
+    )
+    from mangum.events.sources import (
+        EVENT_MODELS as EVENT_MODELS,
+    )
+    from mangum.events.sources import (
+        EventModelType as EventModelType,
+    )
+    from mangum.events.sources import (
+        LambdaEventModel as LambdaEventModel,
+    )
+    from mangum.events.sources import (
+        LambdaHttpEvent as LambdaHttpEvent,
+    )
+    from mangum.events.websocket import (
+        WebSocketEvent as WebSocketEvent,
+    )
+    from mangum.events.websocket import (
+        WebSocketEventType as WebSocketEventType,
+    )
+    from mangum.events.websocket import (
+        WebSocketRequestContext as WebSocketRequestContext,
+    )
 
-# Which submodule defines each public name (kept equal to __all__ by a test).
-_SUBMODULE_OF: dict[str, str] = {
-    "AwsModel": "_base",
+# The public names, each with the submodule that defines it: the one list of them. (The imports
+# above are what type checkers read; a test keeps the two equal.)
+_EXPORTS: dict[str, str] = {
     "RequestEvent": "_base",
     "AlbEvent": "alb",
     "AlbRequestContext": "alb",
@@ -66,7 +139,6 @@ _SUBMODULE_OF: dict[str, str] = {
     "Authentication": "api_gateway_v2",
     "FunctionUrlEvent": "api_gateway_v2",
     "HttpDescription": "api_gateway_v2",
-    "V2ShapedEvent": "api_gateway_v2",
     "CloudFrontBody": "cloudfront",
     "CloudFrontConfig": "cloudfront",
     "CloudFrontEvent": "cloudfront",
@@ -81,8 +153,8 @@ _SUBMODULE_OF: dict[str, str] = {
     "JwtAuthorizer": "identity",
     "RestAuthorizer": "identity",
     "RestIdentity": "identity",
-    "DETECTION_ORDER": "parse",
     "detect_source": "parse",
+    "event_of": "parse",
     "parse_event": "parse",
     "EVENT_MODELS": "sources",
     "EventModelType": "sources",
@@ -93,51 +165,13 @@ _SUBMODULE_OF: dict[str, str] = {
     "WebSocketRequestContext": "websocket",
 }
 
-__all__ = [
-    "DETECTION_ORDER",
-    "EVENT_MODELS",
-    "AlbEvent",
-    "AlbRequestContext",
-    "ApiGatewayV1Event",
-    "ApiGatewayV1RequestContext",
-    "ApiGatewayV2Event",
-    "ApiGatewayV2RequestContext",
-    "Authentication",
-    "AwsModel",
-    "ClientCert",
-    "ClientCertValidity",
-    "CloudFrontBody",
-    "CloudFrontConfig",
-    "CloudFrontEvent",
-    "CloudFrontHeader",
-    "CloudFrontPayload",
-    "CloudFrontRecord",
-    "CloudFrontRequest",
-    "ElbContext",
-    "EventModelType",
-    "FunctionUrlEvent",
-    "HttpAuthorizer",
-    "HttpDescription",
-    "IamAuthorizer",
-    "JwtAuthorizer",
-    "LambdaEventModel",
-    "LambdaHttpEvent",
-    "RequestEvent",
-    "RestAuthorizer",
-    "RestIdentity",
-    "V2ShapedEvent",
-    "WebSocketEvent",
-    "WebSocketEventType",
-    "WebSocketRequestContext",
-    "detect_source",
-    "parse_event",
-]
+__all__ = sorted(_EXPORTS)
 
 
 if not TYPE_CHECKING:
     # Hidden from type checkers so that a misspelt name is an error there, not an ``object``.
     __getattr__ = lazy_attributes(
-        globals(), {name: f"{__name__}.{module}" for name, module in _SUBMODULE_OF.items()}
+        globals(), {name: f"{__name__}.{module}" for name, module in _EXPORTS.items()}
     )
 
 

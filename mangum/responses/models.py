@@ -98,19 +98,19 @@ class AlbResponse(LambdaResponse):
     is_base64_encoded: bool = False
 
 
-class LambdaEdgeHeader(LambdaResponse):
+class CloudFrontResponseHeader(LambdaResponse):
     """One header value in CloudFront's header lists."""
 
     key: HeaderText
     value: HeaderText
 
 
-class LambdaEdgeResponse(LambdaResponse):
+class CloudFrontResponse(LambdaResponse):
     """Lambda@Edge generated response: ``status`` as a string, headers keyed by lower-cased name."""
 
     status: Annotated[str, Field(pattern=r"^[1-5][0-9][0-9]$")]
     status_description: HeaderText | None = None
-    headers: dict[HeaderText, list[LambdaEdgeHeader]] = Field(default_factory=dict)
+    headers: dict[HeaderText, list[CloudFrontResponseHeader]] = Field(default_factory=dict)
     body: str = ""
     body_encoding: Literal["text", "base64"] = "text"
 
@@ -126,6 +126,6 @@ class WebSocketResponse(LambdaResponse):
 
 
 LambdaResponseModel: TypeAlias = (
-    ApiGatewayV1Response | ApiGatewayV2Response | AlbResponse | LambdaEdgeResponse | WebSocketResponse
+    ApiGatewayV1Response | ApiGatewayV2Response | AlbResponse | CloudFrontResponse | WebSocketResponse
 )
 """Every response model."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mangum import Mangum
-from mangum.events import WebSocketEvent, parse_event
+from mangum.events import WebSocketEvent, event_of, parse_event
 from mangum.events.sources import LambdaHttpEvent
 from mangum.exceptions import InvalidBody, InvalidEvent, UnsupportedEvent
 from mangum.types import ASGI, LambdaEvent, Receive, Scope, Send
@@ -62,7 +62,7 @@ def test_every_sample_http_event_round_trips_through_the_handler(path: Path) -> 
     assert header_values(result, "x-path") == [scope["path"]]
     assert scope["aws.event"] is raw
     assert scope["aws.context"] is CONTEXT
-    assert scope["mangum.event"] == model
+    assert event_of(scope) == model
     assert "state" not in scope
 
 

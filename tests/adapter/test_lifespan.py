@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from mangum import Mangum
-from mangum.asgi import loop
+from mangum._asgi import loop
 from mangum.config import LifespanMode
 from mangum.exceptions import LifespanFailure, LifespanUnsupported
 from mangum.types import ASGI, Receive, Scope, Send

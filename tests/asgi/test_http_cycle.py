@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from mangum.asgi.http_cycle import run_http_cycle
+from mangum._asgi.http_cycle import run_http_cycle
+from mangum._http.response import CollectedResponse
 from mangum.exceptions import UnexpectedMessage
-from mangum.http.collected import CollectedResponse
 from mangum.types import ASGI, Message, Receive, Scope, Send
 from tests.support.adapter import http_scope
 

@@ -15,12 +15,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mangum.asgi import lifespan as lifespan_module
-from mangum.asgi import loop
-from mangum.asgi.http_cycle import run_http_cycle
-from mangum.asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
+from mangum._asgi import lifespan as lifespan_module
+from mangum._asgi import loop
+from mangum._asgi.http_cycle import run_http_cycle
+from mangum._asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
+from mangum._http.response import CollectedResponse
 from mangum.exceptions import LifespanFailure, LifespanUnsupported
-from mangum.http.collected import CollectedResponse
 from mangum.types import ASGI, Receive, Scope, Send
 from tests.support.adapter import http_scope
 

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from mangum.asgi import loop
+from mangum._asgi import loop
 
 
 async def current() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from mangum._sources.registry import DETECTION_ORDER
 from mangum.events import (
-    DETECTION_ORDER,
     AlbEvent,
     ApiGatewayV1Event,
     ApiGatewayV2Event,

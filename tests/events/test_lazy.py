@@ -42,7 +42,7 @@ def test_every_public_name_resolves(name: str) -> None:
 
 
 def test_all_lists_exactly_the_lazily_loaded_names() -> None:
-    assert sorted(mangum.events.__all__) == sorted(mangum.events._SUBMODULE_OF)
+    assert sorted(mangum.events.__all__) == sorted(mangum.events._EXPORTS)
     assert len(set(mangum.events.__all__)) == len(mangum.events.__all__)
 
 
@@ -67,7 +67,15 @@ HTTP_SAMPLE_MODULES = [
     ("lambdaFunctionUrlEvent.json", "mangum.events.api_gateway_v2"),
     ("albEvent.json", "mangum.events.alb"),
 ]
-"""An HTTP sample of each source, and the one source module serving it needs."""
+"""An HTTP sample of each source, and the one model module parsing it needs."""
+
+HTTP_SAMPLE_SOURCES = [
+    ("apiGatewayProxyEvent.json", "api_gateway_v1"),
+    ("apiGatewayProxyV2Event.json", "api_gateway_v2"),
+    ("lambdaFunctionUrlEvent.json", "function_url"),
+    ("albEvent.json", "alb"),
+]
+"""An HTTP sample of each source, and the source's name."""
 
 
 @pytest.mark.parametrize(
@@ -98,8 +106,13 @@ assert result["statusCode"] == 200, result
 """
 
 
-@pytest.mark.parametrize(("sample", "module"), HTTP_SAMPLE_MODULES)
-def test_the_handler_imports_only_the_source_it_serves(sample: str, module: str) -> None:
+@pytest.mark.parametrize(("sample", "source"), HTTP_SAMPLE_SOURCES)
+def test_the_handler_imports_neither_pydantic_nor_models_and_one_generated_validator(
+    sample: str, source: str
+) -> None:
     loaded = modules_after(HANDLER_SCRIPT.format(path=str(POWERTOOLS_DIR / sample)))
-    assert "mangum.http.scope" in loaded
-    assert loaded & SOURCE_MODULES == {module}
+    assert "mangum._http.scope" in loaded
+    assert not {name for name in loaded if name == "pydantic" or name.startswith("pydantic.")}
+    assert not loaded & SOURCE_MODULES
+    prefix = "mangum._validation.generated."
+    assert {name.removeprefix(prefix) for name in loaded if name.startswith(prefix)} == {source, "results"}

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mangum.events._query import encode_query
+from mangum._http.request import encode_query
 
 PLAIN_AND_DELIMITERS = st.text(alphabet="ab9_.~-=&% +/é", max_size=6)
 

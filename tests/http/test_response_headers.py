@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from mangum._http.response import CollectedResponse, build_result, plain_text
 from mangum.config import build_config
 from mangum.exceptions import InvalidResponse
-from mangum.http.collected import CollectedResponse
-from mangum.http.response import build_response, error_response
 from tests.support.responses import SOURCES, event_for, expected, result
 
 EXPIRING = "b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly"
@@ -47,7 +46,7 @@ COOKIE_RESULTS: dict[str, dict[str, object]] = {
         "body": "ok",
         "isBase64Encoded": False,
     },
-    "edge-viewer": {
+    "cloudfront-viewer": {
         "status": "200",
         "statusDescription": "OK",
         "headers": {
@@ -62,7 +61,7 @@ COOKIE_RESULTS: dict[str, dict[str, object]] = {
     },
 }
 COOKIE_RESULTS["url"] = COOKIE_RESULTS["http"]
-COOKIE_RESULTS["edge-origin"] = COOKIE_RESULTS["edge-viewer"]
+COOKIE_RESULTS["cloudfront-origin"] = COOKIE_RESULTS["cloudfront-viewer"]
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -100,7 +99,7 @@ REPEATED_RESULTS: dict[str, dict[str, object]] = {
         "body": "",
         "isBase64Encoded": False,
     },
-    "edge-viewer": {
+    "cloudfront-viewer": {
         "status": "204",
         "statusDescription": "No Content",
         "headers": {
@@ -112,7 +111,7 @@ REPEATED_RESULTS: dict[str, dict[str, object]] = {
     },
 }
 REPEATED_RESULTS["url"] = REPEATED_RESULTS["http"]
-REPEATED_RESULTS["edge-origin"] = REPEATED_RESULTS["edge-viewer"]
+REPEATED_RESULTS["cloudfront-origin"] = REPEATED_RESULTS["cloudfront-viewer"]
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -155,8 +154,8 @@ EDGE_REFUSED = [
 ]
 
 
-@pytest.mark.parametrize("source", ["edge-viewer", "edge-origin"])
-def test_lambda_edge_drops_headers_cloudfront_refuses(source: str) -> None:
+@pytest.mark.parametrize("source", ["cloudfront-viewer", "cloudfront-origin"])
+def test_cloudfront_drops_headers_cloudfront_refuses(source: str) -> None:
     headers = [(name, b"v") for name in EDGE_REFUSED] + [(b"X-Custom", b"kept")]
     assert result(source, 200, headers) == expected(source, [("X-Custom", "kept")], "", False)
 
@@ -196,7 +195,7 @@ def test_alb_single_value_mode_refuses_more_cookies_than_spellings() -> None:
 def test_status_descriptions(status: int, alb_description: str, edge_description: str | None) -> None:
     assert result("alb", status, [])["statusDescription"] == alb_description
     assert result("alb-multi", status, [])["statusDescription"] == alb_description
-    assert result("edge-viewer", status, []).get("statusDescription") == edge_description
+    assert result("cloudfront-viewer", status, []).get("statusDescription") == edge_description
 
 
 CRLF_HEADERS = {
@@ -237,7 +236,8 @@ def test_status_bounds_are_accepted(source: str, status: int) -> None:
     ("status", "message"), [(400, "Bad Request: invalid event"), (500, "Erreur interne")]
 )
 def test_error_response_is_plain_text(source: str, status: int, message: str) -> None:
-    got = error_response(event_for(source), status, message, build_config()).to_lambda()
+    event = event_for(source)
+    got = build_result(event.response, event.limit, plain_text(status, message), build_config())
     assert got == expected(source, [("content-type", "text/plain; charset=utf-8")], message, False, status)
 
 
@@ -245,5 +245,6 @@ def test_build_response_does_not_change_the_collected_response() -> None:
     response = CollectedResponse(200, [(b"Set-Cookie", b"a=1"), (b"set-cookie", b"b=2")], b"\x00")
     before = (response.status, list(response.headers), response.body)
     for source in SOURCES:
-        build_response(event_for(source), response, build_config())
+        event = event_for(source)
+        build_result(event.response, event.limit, response, build_config())
     assert (response.status, response.headers, response.body) == before

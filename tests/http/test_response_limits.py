@@ -94,9 +94,9 @@ def test_refused_exactly_when_the_serialized_result_is_over_the_limit(
     # A viewer-request result is laid out exactly like an origin-request one, whose 1 MiB limit
     # these bodies never reach: so its serialized size says whether 40 KiB must be refused.
     app_headers = [(b"content-type", content_type), *headers]
-    size = serialized_size(result("edge-origin", 200, app_headers, body))
-    if size > LIMITS["edge-viewer"]:
+    size = serialized_size(result("cloudfront-origin", 200, app_headers, body))
+    if size > LIMITS["cloudfront-viewer"]:
         with pytest.raises(ResponseTooLarge):
-            result("edge-viewer", 200, app_headers, body)
+            result("cloudfront-viewer", 200, app_headers, body)
     else:
-        assert serialized_size(result("edge-viewer", 200, app_headers, body)) == size
+        assert serialized_size(result("cloudfront-viewer", 200, app_headers, body)) == size

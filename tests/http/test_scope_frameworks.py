@@ -11,18 +11,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mangum.types import ASGI, Message, Scope
+from mangum.types import ASGI, HTTPScope, Message
 from tests.support.http_events import HOST, rest_event, scope_of, v2_event
 
 HEADERS = {"Host": HOST, "X-Forwarded-Proto": "https", "X-Forwarded-Port": "443"}
 
 
-def staged(path: str) -> Scope:
+def staged(path: str) -> HTTPScope:
     """The scope of a REST API request for ``path`` on the default domain's ``prod`` stage."""
     return scope_of(rest_event(path, context_path=f"/prod{path}", headers=HEADERS))
 
 
-async def _drive(app: ASGI, scope: Scope) -> list[Message]:
+async def _drive(app: ASGI, scope: HTTPScope) -> list[Message]:
     sent: list[Message] = []
 
     async def receive() -> Message:
@@ -35,7 +35,7 @@ async def _drive(app: ASGI, scope: Scope) -> list[Message]:
     return sent
 
 
-def call(app: ASGI, scope: Scope) -> tuple[int, bytes]:
+def call(app: ASGI, scope: HTTPScope) -> tuple[int, bytes]:
     """Run one request through ``app``: its status and whole body."""
     sent = asyncio.run(_drive(app, scope))
     start = next(message for message in sent if message["type"] == "http.response.start")

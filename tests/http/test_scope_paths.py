@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mangum.http.paths import split_base_path
-from mangum.types import Scope
+from mangum._http.paths import split_base_path
+from mangum.types import HTTPScope
 from tests.support.http_events import (
     EVENT_BUILDERS,
     alb_event,
@@ -18,7 +18,7 @@ from tests.support.http_events import (
 SOURCES = sorted(EVENT_BUILDERS)
 
 
-def route_path(scope: Scope) -> str:
+def route_path(scope: HTTPScope) -> str:
     """The path an app routes on (what PyPI mangum put in ``path``): ``path`` minus ``root_path``."""
     path: str = scope["path"]
     root: str = scope["root_path"]
@@ -26,7 +26,7 @@ def route_path(scope: Scope) -> str:
     return path[len(root) :]
 
 
-def paths(scope: Scope) -> tuple[str, str, bytes]:
+def paths(scope: HTTPScope) -> tuple[str, str, bytes]:
     return scope["root_path"], scope["path"], scope["raw_path"]
 
 

@@ -11,11 +11,12 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from mangum._http.scope import http_scope
 from mangum.config import Config
-from mangum.http.scope import build_http_scope
-from mangum.types import LambdaCognitoIdentity, LambdaEvent, LambdaMobileClientContext, Scope
+from mangum.events import event_of, parse_event
+from mangum.types import HTTPScope, LambdaCognitoIdentity, LambdaEvent, LambdaMobileClientContext
 from tests.support.event_files import POWERTOOLS_DIR
-from tests.support.http_events import http_event_of
+from tests.support.http_events import read_http
 
 HTTP_SAMPLES = sorted(p for p in POWERTOOLS_DIR.glob("*.json") if "WebSocket" not in p.name)
 
@@ -38,9 +39,9 @@ class FakeContext:
         return 1000
 
 
-def load(path: Path) -> tuple[LambdaEvent, Scope]:
+def load(path: Path) -> tuple[LambdaEvent, HTTPScope]:
     raw: LambdaEvent = json.loads(path.read_text())
-    return raw, build_http_scope(http_event_of(raw), raw, None, Config())
+    return raw, http_scope(read_http(raw).request, raw, None, Config())
 
 
 def is_v2(raw: LambdaEvent) -> bool:
@@ -156,10 +157,13 @@ def test_scheme_and_server(path: Path) -> None:
 @pytest.mark.parametrize("path", HTTP_SAMPLES, ids=lambda p: p.name)
 def test_aws_and_mangum_keys(path: Path) -> None:
     raw: dict[str, Any] = json.loads(path.read_text())
-    event = http_event_of(raw)
     context = FakeContext()
-    scope = build_http_scope(event, raw, context, Config())
+    scope = http_scope(read_http(raw).request, raw, context, Config())
     assert scope["aws.event"] is raw
     assert scope["aws.context"] is context
-    assert scope["mangum.event"] is event
     assert "state" not in scope
+    # The model is built on demand, from the raw event, and kept.
+    assert "mangum.event" not in scope
+    event = event_of(scope)
+    assert event == parse_event(raw)
+    assert event_of(scope) is event

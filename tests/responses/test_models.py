@@ -12,9 +12,9 @@ from mangum.responses import (
     AlbResponse,
     ApiGatewayV1Response,
     ApiGatewayV2Response,
+    CloudFrontResponse,
+    CloudFrontResponseHeader,
     FunctionUrlResponse,
-    LambdaEdgeHeader,
-    LambdaEdgeResponse,
     LambdaResponse,
     LambdaResponseModel,
     WebSocketResponse,
@@ -63,16 +63,16 @@ def test_status_codes_outside_100_to_599_are_rejected(
 
 
 @pytest.mark.parametrize("status", ["100", "404", "599"])
-def test_lambda_edge_status_strings_are_accepted(status: str) -> None:
-    response = LambdaEdgeResponse(status=status)
+def test_cloudfront_status_strings_are_accepted(status: str) -> None:
+    response = CloudFrontResponse(status=status)
     assert response.to_lambda()["status"] == status
     assert_matches_its_schema(response)
 
 
 @pytest.mark.parametrize("status", ["99", "600", "2000", "20x", "", " 200"])
-def test_lambda_edge_status_strings_outside_100_to_599_are_rejected(status: str) -> None:
+def test_cloudfront_status_strings_outside_100_to_599_are_rejected(status: str) -> None:
     with pytest.raises(ValidationError):
-        LambdaEdgeResponse(status=status)
+        CloudFrontResponse(status=status)
 
 
 SECRET = "session=sk-live-SECRET"
@@ -83,11 +83,11 @@ NAME_CASES: dict[str, Callable[[str], LambdaResponse]] = {
         status_code=200, multi_value_headers={text: ["v"]}
     ),
     "function url header name": lambda text: FunctionUrlResponse(status_code=200, headers={text: "v"}),
-    "lambda@edge header map name": lambda text: LambdaEdgeResponse(
-        status="200", headers={text: [LambdaEdgeHeader(key="h", value="v")]}
+    "lambda@edge header map name": lambda text: CloudFrontResponse(
+        status="200", headers={text: [CloudFrontResponseHeader(key="h", value="v")]}
     ),
-    "lambda@edge header key": lambda text: LambdaEdgeResponse(
-        status="200", headers={"h": [LambdaEdgeHeader(key=text, value="v")]}
+    "lambda@edge header key": lambda text: CloudFrontResponse(
+        status="200", headers={"h": [CloudFrontResponseHeader(key=text, value="v")]}
     ),
 }
 
@@ -105,10 +105,10 @@ VALUE_CASES: dict[str, Callable[[str], LambdaResponse]] = {
         status_code=200, status_description="OK", multi_value_headers={"h": [text]}
     ),
     "alb status description": lambda text: AlbResponse(status_code=200, status_description=text),
-    "lambda@edge header value": lambda text: LambdaEdgeResponse(
-        status="200", headers={"h": [LambdaEdgeHeader(key="h", value=text)]}
+    "lambda@edge header value": lambda text: CloudFrontResponse(
+        status="200", headers={"h": [CloudFrontResponseHeader(key="h", value=text)]}
     ),
-    "lambda@edge status description": lambda text: LambdaEdgeResponse(status="200", status_description=text),
+    "lambda@edge status description": lambda text: CloudFrontResponse(status="200", status_description=text),
     "websocket header value": lambda text: WebSocketResponse(status_code=200, headers={"h": text}),
 }
 

@@ -13,8 +13,8 @@ from mangum.responses import (
     AlbResponse,
     ApiGatewayV1Response,
     ApiGatewayV2Response,
+    CloudFrontResponse,
     FunctionUrlResponse,
-    LambdaEdgeResponse,
     LambdaResponse,
 )
 from mangum.types import Receive, Scope, Send
@@ -29,7 +29,7 @@ RESPONSE_MODEL: dict[str, type[LambdaResponse]] = {
     "ApiGatewayV2Event": ApiGatewayV2Response,
     "FunctionUrlEvent": FunctionUrlResponse,
     "AlbEvent": AlbResponse,
-    "CloudFrontEvent": LambdaEdgeResponse,
+    "CloudFrontEvent": CloudFrontResponse,
 }
 """The response model of each HTTP event model, by the event model's name."""
 

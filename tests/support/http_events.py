@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mangum._http.scope import http_scope
+from mangum._sources.contract import HttpEvent, HttpSource
+from mangum._sources.registry import detect
 from mangum.config import Config
 from mangum.events import WebSocketEvent, parse_event
 from mangum.events.sources import LambdaHttpEvent
-from mangum.http.scope import build_http_scope
-from mangum.types import LambdaEvent, Scope
+from mangum.types import HTTPScope, LambdaEvent
 
 HOST = "abc123.execute-api.eu-west-1.amazonaws.com"
 
@@ -160,6 +162,14 @@ def http_event_of(raw: LambdaEvent) -> LambdaHttpEvent:
     return event
 
 
-def scope_of(raw: LambdaEvent, base_path: str = "") -> Scope:
-    """The scope for a raw event, as the adapter will build it."""
-    return build_http_scope(http_event_of(raw), raw, None, Config(api_gateway_base_path=base_path))
+def read_http(raw: LambdaEvent) -> HttpEvent:
+    """An HTTP event as the adapter reads it: detected, validated and reduced by its source's home."""
+    source = detect(raw)
+    if not isinstance(source, HttpSource):
+        raise AssertionError("not an HTTP event")
+    return source.read(raw)
+
+
+def scope_of(raw: LambdaEvent, base_path: str = "") -> HTTPScope:
+    """The scope for a raw event, as the adapter builds it."""
+    return http_scope(read_http(raw).request, raw, None, Config(api_gateway_base_path=base_path))

@@ -6,9 +6,9 @@ from mangum.responses import (
     AlbResponse,
     ApiGatewayV1Response,
     ApiGatewayV2Response,
+    CloudFrontResponse,
+    CloudFrontResponseHeader,
     FunctionUrlResponse,
-    LambdaEdgeHeader,
-    LambdaEdgeResponse,
     LambdaResponseModel,
     WebSocketResponse,
 )
@@ -83,10 +83,10 @@ RESPONSE_CASES: list[tuple[str, LambdaResponseModel, dict[str, object]]] = [
     ),
     (
         "lambda-edge",
-        LambdaEdgeResponse(
+        CloudFrontResponse(
             status="200",
             status_description="OK",
-            headers={"content-type": [LambdaEdgeHeader(key="Content-Type", value="text/html")]},
+            headers={"content-type": [CloudFrontResponseHeader(key="Content-Type", value="text/html")]},
             body="<p>hi</p>",
         ),
         {
@@ -99,7 +99,7 @@ RESPONSE_CASES: list[tuple[str, LambdaResponseModel, dict[str, object]]] = [
     ),
     (
         "lambda-edge-base64",
-        LambdaEdgeResponse(status="500", body="AA==", body_encoding="base64"),
+        CloudFrontResponse(status="500", body="AA==", body_encoding="base64"),
         {"status": "500", "headers": {}, "body": "AA==", "bodyEncoding": "base64"},
     ),
     (

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 
+from mangum._http.response import CollectedResponse, build_result
+from mangum._sources.contract import HttpEvent
 from mangum.config import Config
-from mangum.events import WebSocketEvent, parse_event
-from mangum.events.sources import LambdaHttpEvent
-from mangum.http.collected import CollectedResponse
-from mangum.http.response import build_response
 from tests.support.event_files import load_event
+from tests.support.http_events import read_http
 
 SOURCE_EVENTS: dict[str, str] = {
     "rest": "apiGatewayProxyEvent.json",
@@ -19,24 +18,22 @@ SOURCE_EVENTS: dict[str, str] = {
     "url": "lambdaFunctionUrlEvent.json",
     "alb": "albEvent.json",
     "alb-multi": "albMultiValueCookiesEvent.json",
-    "edge-viewer": "cloudFrontViewerRequestEvent.json",
-    "edge-origin": "cloudFrontOriginRequestEvent.json",
+    "cloudfront-viewer": "cloudFrontViewerRequestEvent.json",
+    "cloudfront-origin": "cloudFrontOriginRequestEvent.json",
 }
 SOURCES = list(SOURCE_EVENTS)
 
 LAMBDA_LIMIT = 6_291_556
 LIMITS: dict[str, int] = {
     **dict.fromkeys(SOURCES, LAMBDA_LIMIT),
-    "edge-viewer": 40 * 1024,
-    "edge-origin": 1024 * 1024,
+    "cloudfront-viewer": 40 * 1024,
+    "cloudfront-origin": 1024 * 1024,
 }
 
 
-def event_for(source: str) -> LambdaHttpEvent:
-    """The parsed sample event of a source."""
-    model = parse_event(load_event(SOURCE_EVENTS[source]))
-    assert not isinstance(model, WebSocketEvent)
-    return model
+def event_for(source: str) -> HttpEvent:
+    """The sample event of a source, as the adapter reads it."""
+    return read_http(load_event(SOURCE_EVENTS[source]))
 
 
 def result(
@@ -48,7 +45,8 @@ def result(
 ) -> dict[str, object]:
     """What the handler returns for this app response under the source's sample event."""
     response = CollectedResponse(status, headers, body)
-    return build_response(event_for(source), response, config or Config()).to_lambda()
+    event = event_for(source)
+    return build_result(event.response, event.limit, response, config or Config())
 
 
 def serialized_size(payload: dict[str, object]) -> int:
@@ -61,7 +59,7 @@ def expected(
 ) -> dict[str, object]:
     """The exact result for a response whose header names are pairwise distinct (case-insensitively)."""
     phrase = HTTPStatus(status).phrase
-    if source.startswith("edge-"):
+    if source.startswith("cloudfront-"):
         return {
             "status": str(status),
             "statusDescription": phrase,

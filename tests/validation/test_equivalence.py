@@ -1,5 +1,5 @@
 """The generated validators accept and reject exactly what the models do, with the same errors, and
-output the models' declared fields as plain dicts."""
+output what the models hold, as plain dicts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from mangum._validation.errors import field_errors
 from mangum._validation.validators import LazyValidator
@@ -26,23 +26,13 @@ VALIDATORS: dict[EventModelType, LazyValidator[dict[str, Any]]] = {
 }
 
 
-def declared_fields(value: object) -> object:
-    """A model's declared fields as plain data, nested models included (unmodelled fields left out)."""
-    if isinstance(value, BaseModel):
-        return {name: declared_fields(getattr(value, name)) for name in type(value).model_fields}
-    if isinstance(value, dict):
-        return {key: declared_fields(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [declared_fields(item) for item in value]
-    return value
-
-
 def verdicts(model: EventModelType, event: object) -> tuple[object, object]:
-    """What the model and the generated validator make of ``event``: the declared fields, or the errors."""
+    """What the model and the generated validator make of ``event``: its fields as a dict (unmodelled
+    ones included), or the errors."""
     by_model: object
     by_validator: object
     try:
-        by_model = declared_fields(model.model_validate(copy.deepcopy(event)))
+        by_model = model.model_validate(copy.deepcopy(event)).model_dump(by_alias=False)
     except ValidationError as error:
         by_model = field_errors(error)
     try:
@@ -55,7 +45,7 @@ def verdicts(model: EventModelType, event: object) -> tuple[object, object]:
 @pytest.mark.parametrize("name", sorted(SAMPLE_MODELS))
 def test_every_sample_validates_to_the_models_fields(name: str) -> None:
     by_model, by_validator = verdicts(SAMPLE_MODELS[name], read_sample(name))
-    assert not isinstance(by_model, tuple)
+    assert isinstance(by_model, dict)
     assert by_validator == by_model
 
 

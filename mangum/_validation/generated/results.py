@@ -41,14 +41,14 @@ if TYPE_CHECKING:
         body: NotRequired[str]
         isBase64Encoded: NotRequired[bool]
 
-    class LambdaEdgeHeaderDict(TypedDict):
+    class CloudFrontResponseHeaderDict(TypedDict):
         key: str
         value: str
 
-    class LambdaEdgeResponseDict(TypedDict):
+    class CloudFrontResponseDict(TypedDict):
         status: str
         statusDescription: NotRequired[str | None]
-        headers: NotRequired[dict[str, list[LambdaEdgeHeaderDict]]]
+        headers: NotRequired[dict[str, list[CloudFrontResponseHeaderDict]]]
         body: NotRequired[str]
         bodyEncoding: NotRequired[Literal['text', 'base64']]
 
@@ -388,8 +388,8 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
  'cls_name': 'AlbResponse',
  'ref': 'mangum.responses.models.AlbResponse'}
 
-# Validates into LambdaEdgeResponseDict.
-LambdaEdgeResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
+# Validates into CloudFrontResponseDict.
+CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
  'fields': {'status': {'type': 'typed-dict-field',
                        'schema': {'type': 'str', 'pattern': '^[1-5][0-9][0-9]$'},
                        'required': True},
@@ -467,12 +467,12 @@ LambdaEdgeResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                                                                                     'LF'}]},
                                                                                                       'required': True}},
                                                                                  'extra_behavior': 'forbid',
-                                                                                 'config': {'title': 'LambdaEdgeHeader',
+                                                                                 'config': {'title': 'CloudFrontResponseHeader',
                                                                                             'validate_by_alias': True,
                                                                                             'validate_by_name': True,
                                                                                             'hide_input_in_errors': True},
-                                                                                 'cls_name': 'LambdaEdgeHeader',
-                                                                                 'ref': 'mangum.responses.models.LambdaEdgeHeader'}}},
+                                                                                 'cls_name': 'CloudFrontResponseHeader',
+                                                                                 'ref': 'mangum.responses.models.CloudFrontResponseHeader'}}},
                                    'default': {}},
                         'required': False},
             'body': {'type': 'typed-dict-field',
@@ -484,12 +484,12 @@ LambdaEdgeResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                         'default': 'text'},
                              'required': False}},
  'extra_behavior': 'forbid',
- 'config': {'title': 'LambdaEdgeResponse',
+ 'config': {'title': 'CloudFrontResponse',
             'validate_by_alias': True,
             'validate_by_name': True,
             'hide_input_in_errors': True},
- 'cls_name': 'LambdaEdgeResponse',
- 'ref': 'mangum.responses.models.LambdaEdgeResponse'}
+ 'cls_name': 'CloudFrontResponse',
+ 'ref': 'mangum.responses.models.CloudFrontResponse'}
 
 # Validates into WebSocketResponseDict.
 WebSocketResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',

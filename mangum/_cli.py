@@ -3,7 +3,7 @@
 - ``invoke MODULE:APP --event FILE``: one event (a JSON file, ``-`` for stdin) through
   ``Mangum(app)`` with a local Lambda context; prints the handler's result as indented JSON.
 - ``event SOURCE``: a fresh sample event of a source (``rest``, ``http``, ``function-url``,
-  ``alb``, ``alb-multi``, ``edge``, ``websocket-connect``, ``websocket-message``,
+  ``alb``, ``alb-multi``, ``cloudfront``, ``websocket-connect``, ``websocket-message``,
   ``websocket-disconnect``).
 - ``websocket ...``: the WebSocket table commands (:mod:`mangum.websocket.cli`).
 
@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from mangum._sources.registry import SAMPLES, sample_event
 from mangum.exceptions import MangumError
-from mangum.samples import SAMPLES, sample_event
 from mangum.types import ASGI, LambdaEvent
 
 PROG = "python -m mangum"

@@ -1,4 +1,5 @@
-"""Custom event sources: handler classes in the shape PyPI mangum's ``custom_handlers`` take.
+"""Custom event sources: handler classes in the shape PyPI mangum's ``custom_handlers`` take
+(the protocol is :class:`mangum.types.LambdaHandler`).
 
 A custom handler recognises an event no built-in source does (or overrides one: custom handlers
 are asked first, in the order given), builds the ASGI scope and body for it, and turns the app's
@@ -32,53 +33,11 @@ app's lifespan started, and an app failure reaches ``__call__`` as a plain-text 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol, TypedDict
 
+from mangum._http.response import CollectedResponse
 from mangum.config import Config
 from mangum.exceptions import ConfigurationError
-from mangum.http.collected import CollectedResponse
-from mangum.types import LambdaContext, LambdaEvent, Scope
-
-
-class LambdaConfig(TypedDict):
-    """The configuration a custom handler receives (PyPI mangum's shape: plain lists and strings)."""
-
-    api_gateway_base_path: str
-    text_mime_types: list[str]
-    exclude_headers: list[str]
-
-
-class Response(TypedDict):
-    """The app's response as a custom handler receives it: headers as ``[name, value]`` byte pairs."""
-
-    status: int
-    headers: list[list[bytes]]
-    body: bytes
-
-
-class LambdaHandler(Protocol):
-    """What a custom handler class provides (PyPI mangum's ``LambdaHandler``)."""
-
-    def __init__(self, event: LambdaEvent, context: LambdaContext, config: LambdaConfig) -> None: ...
-
-    @classmethod
-    def infer(cls, event: LambdaEvent, context: LambdaContext, config: LambdaConfig) -> bool:
-        """Whether this handler takes ``event``."""
-        ...
-
-    @property
-    def body(self) -> bytes:
-        """The request body."""
-        ...
-
-    @property
-    def scope(self) -> Scope:
-        """The ASGI scope of the request."""
-        ...
-
-    def __call__(self, response: Response) -> dict[str, Any]:
-        """The Lambda result for the app's response."""
-        ...
+from mangum.types import LambdaConfig, LambdaHandler, Response
 
 
 def legacy_config(config: Config) -> LambdaConfig:

@@ -23,18 +23,11 @@ import enum
 import logging
 from typing import NoReturn
 
+from mangum._http.response import CollectedResponse, internal_server_error
 from mangum.exceptions import UnexpectedMessage
-from mangum.http.collected import CollectedResponse
-from mangum.types import ASGI, Message, Scope
+from mangum.types import ASGI, HTTPDisconnectEvent, HTTPRequestEvent, HTTPScope, Message, Scope
 
 logger = logging.getLogger("mangum.http")
-
-_PLAIN_TEXT = (b"content-type", b"text/plain; charset=utf-8")
-
-
-def internal_server_error() -> CollectedResponse:
-    """The response given for any application failure: a plain "Internal Server Error", never details."""
-    return CollectedResponse(status=500, headers=[_PLAIN_TEXT], body=b"Internal Server Error")
 
 
 class _Phase(enum.Enum):
@@ -43,8 +36,8 @@ class _Phase(enum.Enum):
     COMPLETE = enum.auto()
 
 
-class _Exchange:
-    """The receive/send pair handed to the application, and what it has sent so far."""
+class _ResponseCollector:
+    """The receive/send pair handed to the application, collecting what it sends."""
 
     __slots__ = (
         "_body",
@@ -73,7 +66,7 @@ class _Exchange:
     def complete(self) -> bool:
         return self._phase is _Phase.COMPLETE
 
-    async def receive(self) -> Message:
+    async def receive(self) -> HTTPRequestEvent | HTTPDisconnectEvent:
         if not self._request_delivered:
             self._request_delivered = True
             return {"type": "http.request", "body": self._body, "more_body": False}
@@ -145,17 +138,17 @@ class _Exchange:
         return CollectedResponse(status=self._status, headers=self._headers, body=b"".join(self._chunks))
 
 
-def _describe(scope: Scope) -> str:
+def _describe(scope: HTTPScope | Scope) -> str:
     return f"{scope.get('method', '?')} {scope.get('path', '?')}"
 
 
-async def run_http_cycle(app: ASGI, scope: Scope, body: bytes) -> CollectedResponse:
+async def run_http_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes) -> CollectedResponse:
     """Run ``app`` on one request and collect its response; application failures give a 500.
 
     Never raises for anything the application does (see the module docs); only ``BaseException``
     subclasses that are not ``Exception`` (cancellation, ``SystemExit``) propagate.
     """
-    exchange = _Exchange(body)
+    exchange = _ResponseCollector(body)
     try:
         await app(scope, exchange.receive, exchange.send)
     except Exception as exc:

@@ -1,8 +1,8 @@
 """The ASGI lifespan protocol, run once per container and shared by every invocation.
 
-Startup runs on the first invocation, on the container's event loop (:mod:`mangum.asgi.loop`);
+Startup runs on the first invocation, on the container's event loop (:mod:`mangum._asgi.loop`);
 the application's lifespan task then stays on that loop until the container ends, when shutdown
-runs (on SIGTERM or at interpreter exit, see :mod:`mangum.asgi.container_exit`).
+runs (on SIGTERM or at interpreter exit, see :mod:`mangum._asgi.container_exit`).
 
 There is one :class:`Lifespan` per application object (:func:`lifespan_for`), so two adapters
 wrapping the same application, or an adapter created on every invocation, still start it once.
@@ -27,7 +27,7 @@ import logging
 import threading
 from typing import Any
 
-from mangum.asgi import container_exit, loop
+from mangum._asgi import container_exit, loop
 from mangum.exceptions import LifespanFailure, LifespanUnsupported, UnexpectedMessage
 from mangum.types import ASGI, Message
 

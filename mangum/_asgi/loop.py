@@ -22,7 +22,7 @@ from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from mangum.asgi import container_exit
+from mangum._asgi import container_exit
 
 T = TypeVar("T")
 

@@ -1,6 +1,6 @@
 """``root_path``, ``path`` and ``raw_path`` of an HTTP scope, computed the same way for every source.
 
-Every source reduces its request path to two percent-encoded parts (see :mod:`mangum.http.scope`):
+Every source reduces its request path to two percent-encoded parts (see :mod:`mangum._http.scope`):
 the *mount*, a prefix the service routed on before the function (the REST API stage), and the
 *route*, the path as the service passes it on. The configured ``api_gateway_base_path`` then moves
 from the start of the route into the mount, segment-wise (``/api`` matches ``/api`` and ``/api/x``,
