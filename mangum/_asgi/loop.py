@@ -1,9 +1,12 @@
 """One event loop per container, reused by every invocation.
 
 The loop is created on first use (``asyncio.new_event_loop()``) and each invocation runs to
-completion on it with ``run_until_complete``: no ``asyncio.run`` per call, so connection pools,
-clients and the lifespan task created on it stay usable from one invocation to the next. Uses of
-the loop are serialised by a lock (Lambda sends one event at a time to an execution environment).
+completion on it: no ``asyncio.run`` per call, so connection pools, clients and the lifespan task
+created on it stay usable from one invocation to the next. When nothing else waits on the loop, the
+invocation's task is stepped through the loop's ready queue (:mod:`.ready_queue`), which finishes
+most requests without polling for I/O; a task that waits on I/O or a timer, and every invocation
+on a loop that is not the standard library's, runs with ``run_until_complete``. Uses of the loop are
+serialised by a lock (Lambda sends one event at a time to an execution environment).
 
 Called from a thread that is already running an event loop (the handler called from async code, a
 notebook, a test using an async framework), the invocation cannot run there: it runs on a single
@@ -22,7 +25,7 @@ from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from mangum._asgi import container_exit
+from mangum._asgi import container_exit, ready_queue
 
 T = TypeVar("T")
 
@@ -58,9 +61,25 @@ def _worker_pool() -> ThreadPoolExecutor:
 def _run_here(coroutine: Coroutine[Any, Any, T]) -> T:
     loop = container_loop()
     with _run_lock:
+        if _steppable(loop) and ready_queue.is_idle(loop):
+            task = loop.create_task(coroutine)
+            if ready_queue.step_until_done(loop, task):
+                return task.result()
+            # Waiting on I/O or a timer: the loop itself finishes it.
+            return loop.run_until_complete(task)
         # run_until_complete, not a cheaper run_forever + stop: anyio recognises the root task of a
         # loop by run_until_complete's done callback, and stops its worker threads when it ends.
         return loop.run_until_complete(coroutine)
+
+
+_steppable_loops: dict[int, bool] = {}
+
+
+def _steppable(loop: asyncio.AbstractEventLoop) -> bool:
+    found = _steppable_loops.get(id(loop))
+    if found is None:
+        found = _steppable_loops[id(loop)] = ready_queue.supports(loop)
+    return found
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
