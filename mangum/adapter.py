@@ -19,6 +19,7 @@ from mangum.asgi.http_cycle import internal_server_error, run_http_cycle
 from mangum.asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
 from mangum.config import LifespanMode, build_config
 from mangum.custom import LambdaHandler, checked_handlers, handler_response, legacy_config
+from mangum.event_handlers import EventHandlers
 from mangum.events.parse import parse_event
 from mangum.events.source_checks import is_websocket
 from mangum.exceptions import (
@@ -27,6 +28,7 @@ from mangum.exceptions import (
     InvalidResponse,
     LifespanFailure,
     ResponseTooLarge,
+    UnsupportedEvent,
 )
 from mangum.http.response import build_response, error_response
 from mangum.http.scope import build_http_scope
@@ -35,6 +37,7 @@ from mangum.types import ASGI, LambdaContext, LambdaEvent
 
 if TYPE_CHECKING:
     from mangum.events.sources import LambdaHttpEvent
+    from mangum.events.typed_handler import EventHandler
     from mangum.events.websocket import WebSocketEvent
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.settings import WebSocketSettings
@@ -58,6 +61,8 @@ class Mangum:
     - ``websocket``: where WebSocket connections are kept
       (:func:`~mangum.websocket.websocket_settings`); by default read from the environment on the
       first WebSocket event (``MANGUM_WEBSOCKET_TABLE``, ...).
+    - ``event_handlers``: :func:`~mangum.events.typed_handler` functions for events no source
+      recognizes (warm-up pings, schedules, SQS...), tried in order (:mod:`mangum.event_handlers`).
     """
 
     def __init__(
@@ -71,6 +76,7 @@ class Mangum:
         *,
         enable_lifespan: bool = True,
         websocket: WebSocketSettings | None = None,
+        event_handlers: Sequence[EventHandler] | None = None,
     ) -> None:
         if not callable(app):
             raise ConfigurationError(
@@ -98,19 +104,24 @@ class Mangum:
                 )
         self._websocket_settings = websocket
         self._websocket_runtime: WebSocketRuntime | None = None
+        self._event_handlers = EventHandlers(event_handlers)
 
     def __call__(self, event: LambdaEvent, context: LambdaContext) -> dict[str, object]:
         """Handle one Lambda invocation and return its result.
 
         Raises :class:`~mangum.exceptions.UnsupportedEvent` or
-        :class:`~mangum.exceptions.InvalidEvent` for an event no custom handler takes and no
-        source matches, and, with ``lifespan="on"``, :class:`~mangum.exceptions.LifespanFailure` or
+        :class:`~mangum.exceptions.InvalidEvent` for an event no custom handler takes, no source
+        matches and no event handler accepts, and, with ``lifespan="on"``,
+        :class:`~mangum.exceptions.LifespanFailure` or
         :class:`~mangum.exceptions.LifespanUnsupported`. Application errors give a 500 instead.
         """
         for handler_class in self.custom_handlers:
             if handler_class.infer(event, context, self._legacy_config):
                 return self._serve_custom(handler_class(event, context, self._legacy_config))
-        model = parse_event(event)
+        try:
+            model = parse_event(event)
+        except UnsupportedEvent as unsupported:
+            return self._event_handlers.serve(event, context, unsupported)
         if is_websocket(model):
             return self._serve_websocket(model, event, context)
         return self._serve_http(model, event, context)

@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode
 
+from mangum.events.handler_models import HANDLER_EVENT_MODELS, HANDLER_RESULT_MODELS
 from mangum.events.sources import EVENT_MODELS
 from mangum.responses import RESPONSE_MODELS
 
@@ -37,9 +38,11 @@ def _document(model: type[BaseModel], mode: JsonSchemaMode) -> str:
 
 def schema_documents() -> dict[str, str]:
     """Every schema file's text, keyed by its path under ``schemas/`` (``events/X.json`` ...)."""
-    documents = {f"events/{model.__name__}.json": _document(model, "validation") for model in EVENT_MODELS}
+    events = (*EVENT_MODELS, *HANDLER_EVENT_MODELS)
+    documents = {f"events/{model.__name__}.json": _document(model, "validation") for model in events}
     documents.update(
-        (f"responses/{model.__name__}.json", _document(model, "serialization")) for model in RESPONSE_MODELS
+        (f"responses/{model.__name__}.json", _document(model, "serialization"))
+        for model in (*RESPONSE_MODELS, *HANDLER_RESULT_MODELS)
     )
     return documents
 

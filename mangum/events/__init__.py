@@ -1,4 +1,5 @@
-"""Pydantic models of every event Lambda receives from an HTTP or WebSocket source.
+"""Pydantic models of every event Lambda receives from an HTTP or WebSocket source, and of the
+events beside the API (authorizers, EventBridge, SQS, warm-up pings) with ``typed_handler``.
 
 Importable without any ASGI code: plain Lambda functions can use them to read their event::
 
@@ -30,6 +31,33 @@ if TYPE_CHECKING:
         HttpDescription,
         V2ShapedEvent,
     )
+    from mangum.events.authorizers.arn import MethodArn
+    from mangum.events.authorizers.events import (
+        AUTHORIZER_EVENT_MODELS,
+        AuthorizerEvent,
+        AuthorizerEventType,
+        HttpApiAuthorizerEventV1,
+        HttpApiAuthorizerEventV2,
+        RestRequestAuthorizerEvent,
+        RestTokenAuthorizerEvent,
+        WebSocketAuthorizerEvent,
+        WebSocketAuthorizerRequestContext,
+    )
+    from mangum.events.authorizers.parse import (
+        AUTHORIZER_DETECTION_ORDER,
+        detect_authorizer,
+        parse_authorizer_event,
+    )
+    from mangum.events.authorizers.responses import (
+        AuthorizerContext,
+        AuthorizerPolicyResponse,
+        AuthorizerResponse,
+        AuthorizerSimpleResponse,
+        PolicyCondition,
+        PolicyDocument,
+        PolicyStatement,
+        Unauthorized,
+    )
     from mangum.events.cloudfront import (
         CloudFrontBody,
         CloudFrontConfig,
@@ -39,6 +67,8 @@ if TYPE_CHECKING:
         CloudFrontRecord,
         CloudFrontRequest,
     )
+    from mangum.events.eventbridge import EventBridgeEvent, ScheduledEvent
+    from mangum.events.handler_models import HANDLER_EVENT_MODELS, HANDLER_RESULT_MODELS
     from mangum.events.identity import (
         ClientCert,
         ClientCertValidity,
@@ -50,6 +80,16 @@ if TYPE_CHECKING:
     )
     from mangum.events.parse import DETECTION_ORDER, detect_source, parse_event
     from mangum.events.sources import EVENT_MODELS, EventModelType, LambdaEventModel, LambdaHttpEvent
+    from mangum.events.sqs import (
+        SqsAttributes,
+        SqsBatchItemFailure,
+        SqsBatchResponse,
+        SqsEvent,
+        SqsMessageAttribute,
+        SqsRecord,
+    )
+    from mangum.events.typed_handler import EventHandler, TypedHandler, typed_handler
+    from mangum.events.warmup import WarmUpEvent
     from mangum.events.websocket import WebSocketEvent, WebSocketEventType, WebSocketRequestContext
 
 # Which submodule defines each public name (kept equal to __all__ by a test).
@@ -131,6 +171,85 @@ __all__ = [
     "WebSocketRequestContext",
     "detect_source",
     "parse_event",
+]
+
+
+# Beside the API: authorizers, EventBridge, SQS, warm-up pings, and the typed handler decorator.
+_SUBMODULE_OF.update(
+    {
+        "MethodArn": "authorizers.arn",
+        "AUTHORIZER_EVENT_MODELS": "authorizers.events",
+        "AuthorizerEvent": "authorizers.events",
+        "AuthorizerEventType": "authorizers.events",
+        "HttpApiAuthorizerEventV1": "authorizers.events",
+        "HttpApiAuthorizerEventV2": "authorizers.events",
+        "RestRequestAuthorizerEvent": "authorizers.events",
+        "RestTokenAuthorizerEvent": "authorizers.events",
+        "WebSocketAuthorizerEvent": "authorizers.events",
+        "WebSocketAuthorizerRequestContext": "authorizers.events",
+        "AUTHORIZER_DETECTION_ORDER": "authorizers.parse",
+        "detect_authorizer": "authorizers.parse",
+        "parse_authorizer_event": "authorizers.parse",
+        "AuthorizerContext": "authorizers.responses",
+        "AuthorizerPolicyResponse": "authorizers.responses",
+        "AuthorizerResponse": "authorizers.responses",
+        "AuthorizerSimpleResponse": "authorizers.responses",
+        "PolicyCondition": "authorizers.responses",
+        "PolicyDocument": "authorizers.responses",
+        "PolicyStatement": "authorizers.responses",
+        "Unauthorized": "authorizers.responses",
+        "EventBridgeEvent": "eventbridge",
+        "ScheduledEvent": "eventbridge",
+        "HANDLER_EVENT_MODELS": "handler_models",
+        "HANDLER_RESULT_MODELS": "handler_models",
+        "SqsAttributes": "sqs",
+        "SqsBatchItemFailure": "sqs",
+        "SqsBatchResponse": "sqs",
+        "SqsEvent": "sqs",
+        "SqsMessageAttribute": "sqs",
+        "SqsRecord": "sqs",
+        "EventHandler": "typed_handler",
+        "TypedHandler": "typed_handler",
+        "typed_handler": "typed_handler",
+        "WarmUpEvent": "warmup",
+    }
+)
+__all__ += [
+    "AUTHORIZER_DETECTION_ORDER",
+    "AUTHORIZER_EVENT_MODELS",
+    "HANDLER_EVENT_MODELS",
+    "HANDLER_RESULT_MODELS",
+    "AuthorizerContext",
+    "AuthorizerEvent",
+    "AuthorizerEventType",
+    "AuthorizerPolicyResponse",
+    "AuthorizerResponse",
+    "AuthorizerSimpleResponse",
+    "EventBridgeEvent",
+    "EventHandler",
+    "HttpApiAuthorizerEventV1",
+    "HttpApiAuthorizerEventV2",
+    "MethodArn",
+    "PolicyCondition",
+    "PolicyDocument",
+    "PolicyStatement",
+    "RestRequestAuthorizerEvent",
+    "RestTokenAuthorizerEvent",
+    "ScheduledEvent",
+    "SqsAttributes",
+    "SqsBatchItemFailure",
+    "SqsBatchResponse",
+    "SqsEvent",
+    "SqsMessageAttribute",
+    "SqsRecord",
+    "TypedHandler",
+    "Unauthorized",
+    "WarmUpEvent",
+    "WebSocketAuthorizerEvent",
+    "WebSocketAuthorizerRequestContext",
+    "detect_authorizer",
+    "parse_authorizer_event",
+    "typed_handler",
 ]
 
 
