@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast, get_type_hints
 
@@ -72,15 +73,15 @@ def type_name(annotation: object) -> str:
     return str(annotation).replace("typing.", "").replace("mangum.events.", "")
 
 
-def _annotations(function: Callable[..., object]) -> tuple[object, object]:
-    """The event parameter's and the return annotations, resolved; ``ConfigurationError`` when
-    the function cannot be a typed handler."""
+def _annotations(function: Callable[..., object], namespace: Mapping[str, object]) -> tuple[object, object]:
+    """The event parameter's and the return annotations, resolved in the function's globals and
+    ``namespace``; ``ConfigurationError`` when the function cannot be a typed handler."""
     label = f"typed_handler({getattr(function, '__qualname__', function)!r})"
     if inspect.iscoroutinefunction(function):
         raise ConfigurationError(f"{label}: the function must be a plain function, not async")
     try:
         parameters = list(inspect.signature(function).parameters.values())
-        hints = get_type_hints(function, include_extras=True)
+        hints = get_type_hints(function, localns=dict(namespace), include_extras=True)
     except (TypeError, ValueError) as error:
         raise ConfigurationError(f"{label}: cannot read the function's signature ({error})") from None
     except NameError as error:
@@ -106,8 +107,14 @@ class TypedHandler(Generic[EventT, ResultT]):
     the function actually uses.
     """
 
-    def __init__(self, function: Callable[[EventT, LambdaContext], ResultT]) -> None:
-        self.event_type, self.result_type = _annotations(function)
+    def __init__(
+        self,
+        function: Callable[[EventT, LambdaContext], ResultT],
+        namespace: Mapping[str, object] | None = None,
+    ) -> None:
+        """``namespace``: names the annotations may use besides the function's module globals
+        (:func:`typed_handler` passes the decorating scope's, so models defined in a function work)."""
+        self.event_type, self.result_type = _annotations(function, namespace or {})
         self.function = function
         """The decorated function, called with the validated event."""
         self.event_name = type_name(self.event_type)
@@ -181,4 +188,6 @@ def typed_handler(function: Callable[[EventT, LambdaContext], ResultT]) -> Typed
     included. Raises :class:`~mangum.exceptions.ConfigurationError` at decoration when the function
     is async, does not take ``(event, context)``, or lacks the event or return annotation.
     """
-    return TypedHandler(function)
+    # The decorating scope's names: annotations (strings under `from __future__ import annotations`)
+    # may name models defined in the function that applies the decorator.
+    return TypedHandler(function, sys._getframe(1).f_locals)
