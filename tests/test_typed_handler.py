@@ -322,7 +322,8 @@ def test_a_generic_body_annotation_validates_each_message() -> None:
     with pytest.raises(InvalidEvent) as caught:
         pay(batch, CONTEXT)
     assert {error.path for error in caught.value.errors} == {"Records.0.body", "Records.1.body.amount"}
-    assert caught.value.source == "SqsEvent[Annotated[Payment, Json]]"
+    assert caught.value.source.startswith("SqsEvent[Annotated[")
+    assert caught.value.source.endswith("Payment, Json]]")
 
 
 def test_parse_accepts_only_what_the_annotation_accepts() -> None:
