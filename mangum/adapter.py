@@ -37,7 +37,7 @@ from mangum.types import ASGI, LambdaContext, LambdaEvent
 
 if TYPE_CHECKING:
     from mangum.events.sources import LambdaHttpEvent
-    from mangum.events.typed_handler import EventHandler
+    from mangum.events.typed_handlers import EventHandler
     from mangum.events.websocket import WebSocketEvent
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.settings import WebSocketSettings

@@ -30,7 +30,7 @@ from mangum.exceptions import ConfigurationError, InvalidEvent, InvalidResponse,
 if TYPE_CHECKING:
     from pydantic import JsonValue
 
-    from mangum.events.typed_handler import EventHandler
+    from mangum.events.typed_handlers import EventHandler
     from mangum.types import LambdaContext, LambdaEvent
 
 _ARGUMENT = "event_handlers"
@@ -68,13 +68,13 @@ class EventHandlers:
             return
         if isinstance(handlers, str | bytes) or not isinstance(handlers, Sequence):
             raise ConfigurationError(f"{_ARGUMENT} must be a list of functions decorated with @typed_handler")
-        from mangum.events.typed_handler import TypedHandler
+        from mangum.events.typed_handlers import TypedHandler
 
         for handler in handlers:
             if not isinstance(handler, TypedHandler):
                 raise ConfigurationError(
                     f"{_ARGUMENT} must contain only functions decorated with @typed_handler "
-                    f"(mangum.events.typed_handler), not {type(handler).__name__}"
+                    f"(mangum.events), not {type(handler).__name__}"
                 )
             if not serializes_to_object(handler.result_type):
                 raise ConfigurationError(

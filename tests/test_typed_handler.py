@@ -4,6 +4,7 @@ are refused when decorated."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -357,6 +358,15 @@ def test_typed_handler_imports_no_asgi_code() -> None:
         cwd=Path(__file__).parent.parent,
     )
     loaded = set(json.loads(result.stdout.splitlines()[-1]))
-    assert "mangum.events.typed_handler" in loaded
+    assert "mangum.events.typed_handlers" in loaded
     assert not {name for name in loaded if name.split(".")[:2] in (["mangum", "asgi"], ["mangum", "http"])}
     assert not loaded & {"mangum.adapter", "mangum.websocket", "asyncio"}
+
+
+def test_no_public_name_of_mangum_events_is_shadowed_by_a_submodule() -> None:
+    # Importing a submodule sets it as an attribute of its package: a submodule named like a
+    # public name (as typed_handler once was) would replace that name for every later import.
+    import mangum.events
+
+    clashes = [name for name in mangum.events.__all__ if importlib.util.find_spec(f"mangum.events.{name}")]
+    assert clashes == []

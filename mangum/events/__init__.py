@@ -88,7 +88,7 @@ if TYPE_CHECKING:
         SqsMessageAttribute,
         SqsRecord,
     )
-    from mangum.events.typed_handler import EventHandler, TypedHandler, typed_handler
+    from mangum.events.typed_handlers import EventHandler, TypedHandler, typed_handler
     from mangum.events.warmup import WarmUpEvent
     from mangum.events.websocket import WebSocketEvent, WebSocketEventType, WebSocketRequestContext
 
@@ -208,9 +208,9 @@ _SUBMODULE_OF.update(
         "SqsEvent": "sqs",
         "SqsMessageAttribute": "sqs",
         "SqsRecord": "sqs",
-        "EventHandler": "typed_handler",
-        "TypedHandler": "typed_handler",
-        "typed_handler": "typed_handler",
+        "EventHandler": "typed_handlers",
+        "TypedHandler": "typed_handlers",
+        "typed_handler": "typed_handlers",
         "WarmUpEvent": "warmup",
     }
 )
