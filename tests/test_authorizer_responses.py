@@ -3,7 +3,6 @@ every result validates against its schema, and malformed results or ARNs get cle
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError
 from typing import Any
 
 import pytest
@@ -182,8 +181,8 @@ def test_a_method_arn_is_split_into_its_parts() -> None:
     assert (arn.partition, arn.http_method, arn.resource_path) == ("aws", "GET", "/orders/7")
     assert str(arn.with_stage()) == "arn:aws:execute-api:eu-west-1:210987654321:k3x9qz7a1b/*/GET/orders/7"
     assert str(arn.with_route("POST", "orders")).endswith("/prod/POST/orders")
-    with pytest.raises(FrozenInstanceError):
-        arn.stage = "dev"  # type: ignore[misc]  # the point: it is frozen
+    with pytest.raises(AttributeError):
+        arn.stage = "dev"  # type: ignore[misc]  # the point: it is immutable
 
 
 def test_the_root_resource_and_other_partitions() -> None:

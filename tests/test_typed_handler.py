@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from pydantic import BaseModel, Json
+from pydantic import BaseModel, Json, ValidationError
 
 from mangum.events import (
     AuthorizerPolicyResponse,
@@ -223,15 +223,21 @@ def test_a_result_that_does_not_match_the_return_annotation_is_an_invalid_respon
     assert "SECRET" not in str(caught.value)
 
 
-def test_a_response_changed_after_construction_is_validated_again() -> None:
-    @typed_handler
-    def mutating(event: WarmUpEvent, context: LambdaContext) -> AuthorizerPolicyResponse:
-        response = AuthorizerPolicyResponse.allow("p", "*")
+def test_a_response_field_set_after_construction_is_validated_when_set() -> None:
+    response = AuthorizerPolicyResponse.allow("p", "*")
+    with pytest.raises(ValidationError, match="Input should be 'Allow' or 'Deny'"):
         response.policy_document.statement[0].effect = "Perhaps"  # type: ignore[assignment]  # the point
+
+
+def test_a_wrong_item_put_into_a_response_fails_its_serialization() -> None:
+    @typed_handler
+    def appending(event: WarmUpEvent, context: LambdaContext) -> AuthorizerPolicyResponse:
+        response = AuthorizerPolicyResponse.allow("p", "*")
+        response.policy_document.statement.append({"Effect": "Perhaps"})  # type: ignore[arg-type]  # the point
         return response
 
-    with pytest.raises(InvalidResponse, match=r"statement\.0\.effect: Input should be 'Allow' or 'Deny'"):
-        mutating(read_handler_sample("warmUpPluginEvent.json"), CONTEXT)
+    with pytest.raises(InvalidResponse, match="appending returned a result that does not serialize as"):
+        appending(read_handler_sample("warmUpPluginEvent.json"), CONTEXT)
 
 
 def test_a_dict_result_of_the_annotated_shape_is_validated_into_the_model() -> None:
@@ -248,7 +254,7 @@ def test_a_result_that_is_not_json_is_an_invalid_response() -> None:
     def opaque(event: WarmUpEvent, context: LambdaContext) -> dict[str, object]:
         return {"when": object()}
 
-    with pytest.raises(InvalidResponse, match="not JSON"):
+    with pytest.raises(InvalidResponse, match="does not serialize as dict"):
         opaque(read_handler_sample("warmUpPluginEvent.json"), CONTEXT)
 
 

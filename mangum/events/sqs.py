@@ -92,7 +92,7 @@ class SqsBatchResponse(LambdaResponse):
     """The partial batch response (the mapping needs ``ReportBatchItemFailures``): the messages
     listed are retried, the others deleted. An empty list means the whole batch succeeded."""
 
-    model_config = ConfigDict(revalidate_instances="always")
+    model_config = ConfigDict(validate_assignment=True)
 
     batch_item_failures: list[SqsBatchItemFailure] = Field(default_factory=list)
 

@@ -138,7 +138,7 @@ class TypedHandler(Generic[EventT, ResultT]):
         :class:`~mangum.exceptions.InvalidEvent` (field paths and messages, never values) when the
         annotation rejects it.
         """
-        if not isinstance(event, Mapping):
+        if type(event) is not dict and not isinstance(event, Mapping):
             raise UnsupportedEvent(
                 f"the event is a {type(event).__name__}, not a JSON object", (self.event_name,)
             )
@@ -153,19 +153,22 @@ class TypedHandler(Generic[EventT, ResultT]):
         (AWS's field names, ``None`` fields of models left out); raises
         :class:`~mangum.exceptions.InvalidResponse` naming the failing fields."""
         adapter = self._result_adapter
-        name = type_name(self.result_type)
         try:
             checked = adapter.validator.validate_python(result)
+            # warnings="error": a value of the wrong type put into a model after it was built (an
+            # item appended to a list field) fails here instead of being serialized as it is.
             serialized: JsonValue = adapter.serializer.to_python(
-                checked, mode="json", by_alias=True, exclude_none=True
+                checked, mode="json", by_alias=True, exclude_none=True, warnings="error"
             )
         except ValidationError as error:
             detail = "; ".join(str(problem) for problem in field_errors(error))
             raise InvalidResponse(
-                f"{self.name} returned a result that is not a valid {name}: {detail}"
+                f"{self.name} returned a result that is not a valid {type_name(self.result_type)}: {detail}"
             ) from None
         except PydanticSerializationError:
-            raise InvalidResponse(f"{self.name} returned a result that is not JSON as {name}") from None
+            raise InvalidResponse(
+                f"{self.name} returned a result that does not serialize as {type_name(self.result_type)}"
+            ) from None
         return serialized
 
     def bind(self, event: object) -> Callable[[LambdaContext], JsonValue]:

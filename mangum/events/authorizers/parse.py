@@ -14,6 +14,7 @@ The rules, in order (the first match wins):
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeGuard
 
 from pydantic import ValidationError
 
@@ -38,6 +39,11 @@ AUTHORIZER_DETECTION_ORDER: tuple[str, ...] = (
 )
 
 
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
+    # Lambda hands over plain dicts: test for dict first, the much slower ABC check only otherwise.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def detect_authorizer(event: Mapping[str, object]) -> AuthorizerEventType:
     """The authorizer event model for an event, chosen by shape alone (see the module docs)."""
     kind = event.get("type")
@@ -52,7 +58,7 @@ def detect_authorizer(event: Mapping[str, object]) -> AuthorizerEventType:
     if version == "2.0":
         return HttpApiAuthorizerEventV2
     context = event.get("requestContext")
-    if isinstance(context, Mapping) and ("eventType" in context or "connectionId" in context):
+    if _is_mapping(context) and ("eventType" in context or "connectionId" in context):
         return WebSocketAuthorizerEvent
     if version == "1.0":
         return HttpApiAuthorizerEventV1
@@ -66,7 +72,7 @@ def parse_authorizer_event(event: object) -> AuthorizerEvent:
     an authorizer event, and :class:`~mangum.exceptions.InvalidEvent` (naming each failing field,
     never a value) when its model rejects it.
     """
-    if not isinstance(event, Mapping):
+    if not _is_mapping(event):
         raise UnsupportedEvent(
             f"the event is a {type(event).__name__}, not a JSON object", AUTHORIZER_DETECTION_ORDER
         )

@@ -47,10 +47,10 @@ class Unauthorized(MangumError):
 
 
 class AuthorizerResponse(LambdaResponse):
-    """Base of the authorizer responses: re-validated wherever they are validated again (a
-    ``typed_handler``'s result), so that a field changed after construction is checked too."""
+    """Base of the authorizer responses: a field set after construction is validated too, when it
+    is set."""
 
-    model_config = ConfigDict(revalidate_instances="always")
+    model_config = ConfigDict(validate_assignment=True)
 
 
 class PolicyStatement(AuthorizerResponse):
@@ -145,15 +145,19 @@ class AuthorizerPolicyResponse(AuthorizerResponse):
         resources: str | list[str] = (
             str(resource) if isinstance(resource, str | MethodArn) else [str(arn) for arn in resource]
         )
-        statement = PolicyStatement(
-            effect=effect, action=INVOKE_ACTION, resource=resources, condition=condition
-        )
-        return cls(
-            principal_id=principal_id,
-            policy_document=PolicyDocument(statement=[statement]),
-            context=dict(context) if context is not None else None,
-            usage_identifier_key=usage_identifier_key,
-        )
+        statement: dict[str, object] = {"effect": effect, "action": INVOKE_ACTION, "resource": resources}
+        if condition is not None:
+            statement["condition"] = condition
+        fields: dict[str, object] = {
+            "principal_id": principal_id,
+            "policy_document": {"statement": [statement]},
+        }
+        if context is not None:
+            fields["context"] = context
+        if usage_identifier_key is not None:
+            fields["usage_identifier_key"] = usage_identifier_key
+        # One validation of the whole tree: cheaper than building each nested model on its own.
+        return cls.model_validate(fields)
 
 
 class AuthorizerSimpleResponse(AuthorizerResponse):
