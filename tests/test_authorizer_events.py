@@ -24,6 +24,7 @@ from mangum.events import (
     parse_event,
 )
 from mangum.exceptions import InvalidArn, InvalidEvent, UnsupportedEvent
+from tests.conftest import HANDLER_EVENTS_DIR
 from tests.handler_samples import (
     AUTHORIZER_SAMPLES,
     EVENT_SAMPLES,
@@ -33,6 +34,7 @@ from tests.handler_samples import (
 )
 from tests.samples import read_sample
 from tests.schema_validators import validator
+from tests.test_events_lazy import modules_after
 
 SECRET = "Bearer sk-live-0123456789-SECRET"
 
@@ -243,3 +245,24 @@ def test_rest_request_authorizer_events_also_look_like_rest_requests() -> None:
     raw = read_handler_sample("restRequestAuthorizer.json")
     assert type(parse_event(copy.deepcopy(raw))).__name__ == "ApiGatewayV1Event"
     assert isinstance(MethodArn.parse(raw["methodArn"]), MethodArn)
+
+
+KIND_MODULES = {
+    "RestTokenAuthorizerEvent": "mangum.events.authorizers.token",
+    "RestRequestAuthorizerEvent": "mangum.events.authorizers.rest",
+    "HttpApiAuthorizerEventV1": "mangum.events.authorizers.rest",
+    "HttpApiAuthorizerEventV2": "mangum.events.authorizers.http_v2",
+    "WebSocketAuthorizerEvent": "mangum.events.authorizers.websocket",
+}
+
+
+@pytest.mark.parametrize("name", sorted(AUTHORIZER_SAMPLES))
+def test_parsing_imports_only_the_detected_kind(name: str) -> None:
+    path = HANDLER_EVENTS_DIR / name
+    loaded = modules_after(
+        "import json\nfrom mangum.events import parse_authorizer_event\n"
+        f"parse_authorizer_event(json.load(open({str(path)!r})))"
+    )
+    kinds = {module for module in loaded if module in KIND_MODULES.values()}
+    assert kinds == {KIND_MODULES[AUTHORIZER_SAMPLES[name].__name__]}
+    assert "mangum.events.authorizers.kinds" not in loaded

@@ -366,7 +366,14 @@ def test_typed_handler_imports_no_asgi_code() -> None:
     loaded = set(json.loads(result.stdout.splitlines()[-1]))
     assert "mangum.events.typed_handlers" in loaded
     assert not {name for name in loaded if name.split(".")[:2] in (["mangum", "asgi"], ["mangum", "http"])}
-    assert not loaded & {"mangum.adapter", "mangum.websocket", "asyncio"}
+    assert not loaded & {"mangum.adapter", "mangum.websocket", "mangum.responses", "asyncio"}
+    # A TOKEN authorizer loads the TOKEN model alone: no request layout, no other kind.
+    assert not {name for name in loaded if name.startswith("mangum.events.") and "api_gateway" in name}
+    assert {name for name in loaded if name.startswith("mangum.events.authorizers.")} == {
+        "mangum.events.authorizers.arn",
+        "mangum.events.authorizers.responses",
+        "mangum.events.authorizers.token",
+    }
 
 
 def test_no_public_name_of_mangum_events_is_shadowed_by_a_submodule() -> None:

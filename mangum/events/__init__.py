@@ -21,6 +21,7 @@ from mangum._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from mangum.events._base import AwsModel, RequestEvent
+    from mangum.events._result import HandlerResult
     from mangum.events.alb import AlbEvent, AlbRequestContext, ElbContext
     from mangum.events.api_gateway_v1 import ApiGatewayV1Event, ApiGatewayV1RequestContext
     from mangum.events.api_gateway_v2 import (
@@ -32,17 +33,8 @@ if TYPE_CHECKING:
         V2ShapedEvent,
     )
     from mangum.events.authorizers.arn import MethodArn
-    from mangum.events.authorizers.events import (
-        AUTHORIZER_EVENT_MODELS,
-        AuthorizerEvent,
-        AuthorizerEventType,
-        HttpApiAuthorizerEventV1,
-        HttpApiAuthorizerEventV2,
-        RestRequestAuthorizerEvent,
-        RestTokenAuthorizerEvent,
-        WebSocketAuthorizerEvent,
-        WebSocketAuthorizerRequestContext,
-    )
+    from mangum.events.authorizers.http_v2 import HttpApiAuthorizerEventV2
+    from mangum.events.authorizers.kinds import AUTHORIZER_EVENT_MODELS, AuthorizerEvent, AuthorizerEventType
     from mangum.events.authorizers.parse import (
         AUTHORIZER_DETECTION_ORDER,
         detect_authorizer,
@@ -51,12 +43,17 @@ if TYPE_CHECKING:
     from mangum.events.authorizers.responses import (
         AuthorizerContext,
         AuthorizerPolicyResponse,
-        AuthorizerResponse,
         AuthorizerSimpleResponse,
         PolicyCondition,
         PolicyDocument,
         PolicyStatement,
         Unauthorized,
+    )
+    from mangum.events.authorizers.rest import HttpApiAuthorizerEventV1, RestRequestAuthorizerEvent
+    from mangum.events.authorizers.token import RestTokenAuthorizerEvent
+    from mangum.events.authorizers.websocket import (
+        WebSocketAuthorizerEvent,
+        WebSocketAuthorizerRequestContext,
     )
     from mangum.events.cloudfront import (
         CloudFrontBody,
@@ -178,21 +175,21 @@ __all__ = [
 _SUBMODULE_OF.update(
     {
         "MethodArn": "authorizers.arn",
-        "AUTHORIZER_EVENT_MODELS": "authorizers.events",
-        "AuthorizerEvent": "authorizers.events",
-        "AuthorizerEventType": "authorizers.events",
-        "HttpApiAuthorizerEventV1": "authorizers.events",
-        "HttpApiAuthorizerEventV2": "authorizers.events",
-        "RestRequestAuthorizerEvent": "authorizers.events",
-        "RestTokenAuthorizerEvent": "authorizers.events",
-        "WebSocketAuthorizerEvent": "authorizers.events",
-        "WebSocketAuthorizerRequestContext": "authorizers.events",
+        "HttpApiAuthorizerEventV2": "authorizers.http_v2",
+        "AUTHORIZER_EVENT_MODELS": "authorizers.kinds",
+        "AuthorizerEvent": "authorizers.kinds",
+        "AuthorizerEventType": "authorizers.kinds",
+        "HttpApiAuthorizerEventV1": "authorizers.rest",
+        "RestRequestAuthorizerEvent": "authorizers.rest",
+        "RestTokenAuthorizerEvent": "authorizers.token",
+        "WebSocketAuthorizerEvent": "authorizers.websocket",
+        "WebSocketAuthorizerRequestContext": "authorizers.websocket",
         "AUTHORIZER_DETECTION_ORDER": "authorizers.parse",
         "detect_authorizer": "authorizers.parse",
         "parse_authorizer_event": "authorizers.parse",
         "AuthorizerContext": "authorizers.responses",
         "AuthorizerPolicyResponse": "authorizers.responses",
-        "AuthorizerResponse": "authorizers.responses",
+        "HandlerResult": "_result",
         "AuthorizerSimpleResponse": "authorizers.responses",
         "PolicyCondition": "authorizers.responses",
         "PolicyDocument": "authorizers.responses",
@@ -223,10 +220,10 @@ __all__ += [
     "AuthorizerEvent",
     "AuthorizerEventType",
     "AuthorizerPolicyResponse",
-    "AuthorizerResponse",
     "AuthorizerSimpleResponse",
     "EventBridgeEvent",
     "EventHandler",
+    "HandlerResult",
     "HttpApiAuthorizerEventV1",
     "HttpApiAuthorizerEventV2",
     "MethodArn",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from mangum.events.authorizers.events import AUTHORIZER_EVENT_MODELS
+from mangum.events.authorizers.kinds import AUTHORIZER_EVENT_MODELS
 from mangum.events.authorizers.responses import AuthorizerPolicyResponse, AuthorizerSimpleResponse
 from mangum.events.eventbridge import EventBridgeEvent, ScheduledEvent
 from mangum.events.sqs import SqsBatchResponse, SqsEvent

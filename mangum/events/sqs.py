@@ -14,8 +14,8 @@ from pydantic.alias_generators import to_pascal
 from typing_extensions import TypeVar  # a TypeVar with a default: typing has it from Python 3.13
 
 from mangum.events._base import AwsModel, ModelT, field_errors
+from mangum.events._result import HandlerResult
 from mangum.exceptions import InvalidBody
-from mangum.responses.models import LambdaResponse
 
 BodyT = TypeVar("BodyT", default=str)
 
@@ -82,17 +82,15 @@ class SqsEvent(AwsModel, Generic[BodyT]):
     records: list[SqsRecord[BodyT]] = Field(alias="Records", min_length=1)
 
 
-class SqsBatchItemFailure(LambdaResponse):
+class SqsBatchItemFailure(HandlerResult):
     """A message to retry: its ``messageId`` as ``itemIdentifier``."""
 
     item_identifier: str
 
 
-class SqsBatchResponse(LambdaResponse):
+class SqsBatchResponse(HandlerResult):
     """The partial batch response (the mapping needs ``ReportBatchItemFailures``): the messages
     listed are retried, the others deleted. An empty list means the whole batch succeeded."""
-
-    model_config = ConfigDict(validate_assignment=True)
 
     batch_item_failures: list[SqsBatchItemFailure] = Field(default_factory=list)
 

@@ -14,21 +14,19 @@ The rules, in order (the first match wins):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeGuard
+from typing import TYPE_CHECKING, TypeGuard
 
 from pydantic import ValidationError
 
+# The package loads each model from its submodule on first access and keeps it (PEP 562), so
+# detecting a kind imports that kind's module alone: a TOKEN authorizer never loads the REST,
+# HTTP or WebSocket request models.
+import mangum.events as models
 from mangum.events._base import field_errors
-from mangum.events.authorizers.events import (
-    AuthorizerEvent,
-    AuthorizerEventType,
-    HttpApiAuthorizerEventV1,
-    HttpApiAuthorizerEventV2,
-    RestRequestAuthorizerEvent,
-    RestTokenAuthorizerEvent,
-    WebSocketAuthorizerEvent,
-)
 from mangum.exceptions import InvalidEvent, UnsupportedEvent
+
+if TYPE_CHECKING:
+    from mangum.events.authorizers.kinds import AuthorizerEvent, AuthorizerEventType
 
 AUTHORIZER_DETECTION_ORDER: tuple[str, ...] = (
     "RestTokenAuthorizerEvent (type TOKEN)",
@@ -48,7 +46,7 @@ def detect_authorizer(event: Mapping[str, object]) -> AuthorizerEventType:
     """The authorizer event model for an event, chosen by shape alone (see the module docs)."""
     kind = event.get("type")
     if kind == "TOKEN":
-        return RestTokenAuthorizerEvent
+        return models.RestTokenAuthorizerEvent
     if kind != "REQUEST":
         raise UnsupportedEvent(
             "the event is not a Lambda authorizer event (no type TOKEN or REQUEST)",
@@ -56,13 +54,13 @@ def detect_authorizer(event: Mapping[str, object]) -> AuthorizerEventType:
         )
     version = event.get("version")
     if version == "2.0":
-        return HttpApiAuthorizerEventV2
+        return models.HttpApiAuthorizerEventV2
     context = event.get("requestContext")
     if _is_mapping(context) and ("eventType" in context or "connectionId" in context):
-        return WebSocketAuthorizerEvent
+        return models.WebSocketAuthorizerEvent
     if version == "1.0":
-        return HttpApiAuthorizerEventV1
-    return RestRequestAuthorizerEvent
+        return models.HttpApiAuthorizerEventV1
+    return models.RestRequestAuthorizerEvent
 
 
 def parse_authorizer_event(event: object) -> AuthorizerEvent:

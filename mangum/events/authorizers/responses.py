@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from pydantic import ConfigDict, JsonValue, model_validator
 from pydantic.alias_generators import to_pascal
 
+from mangum.events._result import HandlerResult
 from mangum.events.authorizers.arn import MethodArn
 from mangum.exceptions import MangumError
-from mangum.responses.models import LambdaResponse
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self is Python 3.11+
@@ -46,14 +46,7 @@ class Unauthorized(MangumError):
         super().__init__("Unauthorized")
 
 
-class AuthorizerResponse(LambdaResponse):
-    """Base of the authorizer responses: a field set after construction is validated too, when it
-    is set."""
-
-    model_config = ConfigDict(validate_assignment=True)
-
-
-class PolicyStatement(AuthorizerResponse):
+class PolicyStatement(HandlerResult):
     """One IAM policy statement. ``Action`` and ``Resource`` (or ``NotAction`` / ``NotResource``)
     are one string or a list; exactly one of each pair is set."""
 
@@ -85,7 +78,7 @@ class PolicyStatement(AuthorizerResponse):
         return self
 
 
-class PolicyDocument(AuthorizerResponse):
+class PolicyDocument(HandlerResult):
     """An IAM policy document: its ``Version`` and ``Statement`` list."""
 
     model_config = ConfigDict(alias_generator=to_pascal, validate_by_name=True)
@@ -94,7 +87,7 @@ class PolicyDocument(AuthorizerResponse):
     statement: list[PolicyStatement]
 
 
-class AuthorizerPolicyResponse(AuthorizerResponse):
+class AuthorizerPolicyResponse(HandlerResult):
     """An IAM-policy authorizer result: who the caller is (``principalId``), what they may invoke
     (``policyDocument``), the ``context`` passed to the integration, and, for APIs whose usage plans
     take the API key from the authorizer, ``usageIdentifierKey``."""
@@ -160,7 +153,7 @@ class AuthorizerPolicyResponse(AuthorizerResponse):
         return cls.model_validate(fields)
 
 
-class AuthorizerSimpleResponse(AuthorizerResponse):
+class AuthorizerSimpleResponse(HandlerResult):
     """An HTTP API authorizer's simple response (payload 2.0 with simple responses enabled):
     ``isAuthorized``, and the ``context`` passed to the integration."""
 
