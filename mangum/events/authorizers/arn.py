@@ -33,7 +33,7 @@ class MethodArn(NamedTuple):
             raise InvalidArn("not an execute-api ARN (arn:<partition>:execute-api:<region>:<account>:...)")
         _, partition, _, region, account_id, resource = parts
         path = resource.split("/", 2)
-        if len(path) != 3 or not all((partition, region, account_id, path[0], path[1])):
+        if len(path) != 3 or not (partition and region and account_id and path[0] and path[1]):
             raise InvalidArn("an execute-api ARN needs a partition, region, account, API id, stage and route")
         api_id, stage, route = path
         return cls(region, account_id, api_id, stage, route, partition)
@@ -62,8 +62,9 @@ class MethodArn(NamedTuple):
         A policy cached for one identity is reused on every route the authorizer guards, so a
         policy for the whole API (``arn.with_route()``) is what to return when the result is cached.
         """
-        return self._replace(route=f"{http_method}/{resource_path.lstrip('/')}")
+        route = f"{http_method}/{resource_path.lstrip('/')}"
+        return MethodArn(self.region, self.account_id, self.api_id, self.stage, route, self.partition)
 
     def with_stage(self, stage: str = "*") -> MethodArn:
         """The same API and route in another stage (by default, every stage)."""
-        return self._replace(stage=stage)
+        return MethodArn(self.region, self.account_id, self.api_id, stage, self.route, self.partition)
