@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +28,7 @@ from mangum.local_context import LocalContext
 from mangum.types import LambdaContext
 from tests import typed_handler_usage as usage
 from tests.handler_samples import read_handler_sample
+from tests.test_events_lazy import modules_after
 from tests.test_events_properties import JSON_VALUES
 
 CONTEXT = LocalContext()
@@ -347,23 +345,13 @@ def test_parse_accepts_only_what_the_annotation_accepts() -> None:
 
 
 def test_typed_handler_imports_no_asgi_code() -> None:
-    code = (
-        "import json, sys\n"
+    loaded = modules_after(
         "from mangum.events import RestTokenAuthorizerEvent, AuthorizerPolicyResponse, typed_handler\n"
         "@typed_handler\n"
         "def h(event: RestTokenAuthorizerEvent, context: object) -> AuthorizerPolicyResponse:\n"
         "    return AuthorizerPolicyResponse.allow('p', event.method_arn)\n"
-        "h({'type': 'TOKEN', 'authorizationToken': 't', 'methodArn': 'arn'}, None)\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
+        "h({'type': 'TOKEN', 'authorizationToken': 't', 'methodArn': 'arn'}, None)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).parent.parent,
-    )
-    loaded = set(json.loads(result.stdout.splitlines()[-1]))
     assert "mangum.events.typed_handlers" in loaded
     assert not {name for name in loaded if name.split(".")[:2] in (["mangum", "asgi"], ["mangum", "http"])}
     assert not loaded & {"mangum.adapter", "mangum.websocket", "mangum.responses", "asyncio"}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from mangum.events._base import AwsModel, RequestEvent
     from mangum.events._result import HandlerResult
     from mangum.events.alb import AlbEvent, AlbRequestContext, ElbContext
-    from mangum.events.api_gateway_v1 import ApiGatewayV1Event, ApiGatewayV1RequestContext
+    from mangum.events.api_gateway_v1 import ApiGatewayV1Event, ApiGatewayV1RequestContext, RestShapedEvent
     from mangum.events.api_gateway_v2 import (
         ApiGatewayV2Event,
         ApiGatewayV2RequestContext,
@@ -181,6 +181,7 @@ _SUBMODULE_OF.update(
         "AuthorizerEventType": "authorizers.kinds",
         "HttpApiAuthorizerEventV1": "authorizers.rest",
         "RestRequestAuthorizerEvent": "authorizers.rest",
+        "RestShapedEvent": "api_gateway_v1",
         "RestTokenAuthorizerEvent": "authorizers.token",
         "WebSocketAuthorizerEvent": "authorizers.websocket",
         "WebSocketAuthorizerRequestContext": "authorizers.websocket",
@@ -231,6 +232,7 @@ __all__ += [
     "PolicyDocument",
     "PolicyStatement",
     "RestRequestAuthorizerEvent",
+    "RestShapedEvent",
     "RestTokenAuthorizerEvent",
     "ScheduledEvent",
     "SqsAttributes",

@@ -34,10 +34,9 @@ class ApiGatewayV1RequestContext(AwsModel):
     operation_name: str | None = None
 
 
-class ApiGatewayV1Event(PayloadV1Request):
-    """A request through an API Gateway REST API (Lambda proxy integration, payload 1.0)."""
-
-    SOURCE: ClassVar[Literal["api_gateway_v1"]] = "api_gateway_v1"
+class RestShapedEvent(PayloadV1Request):
+    """Fields and behaviour shared by REST API events and REST ``REQUEST`` authorizer events
+    (payload format 1.0): the request line, its context, path parameters and stage variables."""
 
     version: Literal["1.0"] | None = None
     resource: str | None = None
@@ -58,3 +57,9 @@ class ApiGatewayV1Event(PayloadV1Request):
         """The Lambda authorizer's context keys, empty when there is none."""
         authorizer = self.request_context.authorizer
         return authorizer.context() if authorizer else {}
+
+
+class ApiGatewayV1Event(RestShapedEvent):
+    """A request through an API Gateway REST API (Lambda proxy integration, payload 1.0)."""
+
+    SOURCE: ClassVar[Literal["api_gateway_v1"]] = "api_gateway_v1"

@@ -6,24 +6,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from mangum.events._payload_v1 import PayloadV1Request
-from mangum.events.api_gateway_v1 import ApiGatewayV1RequestContext
+from mangum.events.api_gateway_v1 import RestShapedEvent
 from mangum.events.authorizers.arn import MethodArn
 
 
-class RestRequestAuthorizerEvent(PayloadV1Request):
+class RestRequestAuthorizerEvent(RestShapedEvent):
     """A REST API ``REQUEST`` authorizer's event: the request in the payload 1.0 layout (headers,
     query string, path and stage variables, ``requestContext``), without a body."""
 
     type: Literal["REQUEST"]
     method_arn: str
-    version: Literal["1.0"] | None = None
-    resource: str | None = None
-    path: str
-    http_method: str
-    request_context: ApiGatewayV1RequestContext
-    path_parameters: dict[str, str] | None = None
-    stage_variables: dict[str, str] | None = None
 
     @property
     def arn(self) -> MethodArn:
