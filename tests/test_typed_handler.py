@@ -16,6 +16,7 @@ from mangum.events import (
     AuthorizerPolicyResponse,
     AuthorizerSimpleResponse,
     HttpApiAuthorizerEventV2,
+    RestRequestAuthorizerEvent,
     RestTokenAuthorizerEvent,
     ScheduledEvent,
     SqsEvent,
@@ -153,6 +154,27 @@ def test_the_decorated_object_keeps_the_function_name_docs_and_the_function() ->
     assert usage.consume.name == "consume"
     assert usage.consume.event_name == "SqsEvent[Annotated[OrderPlaced, Json]]"
     assert usage.keep_warm.event_name == "WarmUpEvent"
+
+
+def test_the_hand_written_helpers_of_the_usage_file() -> None:
+    event = RestRequestAuthorizerEvent.model_validate(read_handler_sample("restRequestAuthorizer.json"))
+    assert usage.office_only(event).to_lambda()["policyDocument"] == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "execute-api:Invoke",
+                "Resource": ["arn:aws:execute-api:eu-west-1:210987654321:k3x9qz7a1b/*/GET/orders/7"],
+                "Condition": {"IpAddress": {"aws:SourceIp": ["198.51.100.0/24"]}},
+            }
+        ],
+    }
+    batch = SqsEvent.model_validate(read_handler_sample("sqsFifoEvent.json"))
+    assert usage.first_order(batch) == usage.OrderPlaced(order=7, qty=2)
+    assert (
+        usage.kind_of(read_handler_sample("webSocketAuthorizerQuery.json")).__name__
+        == "WebSocketAuthorizerEvent"
+    )
 
 
 # --- bad events -----------------------------------------------------------------------------------

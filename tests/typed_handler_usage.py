@@ -9,7 +9,7 @@ must infer (an ``Any`` leaking out of a decorator would fail it), and each ``typ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from pydantic import BaseModel, Json, JsonValue
 from typing_extensions import assert_type
@@ -17,12 +17,15 @@ from typing_extensions import assert_type
 from mangum import Mangum
 from mangum.events import (
     AuthorizerEvent,
+    AuthorizerEventType,
     AuthorizerPolicyResponse,
     AuthorizerSimpleResponse,
     EventBridgeEvent,
     HttpApiAuthorizerEventV1,
     HttpApiAuthorizerEventV2,
     MethodArn,
+    PolicyDocument,
+    PolicyStatement,
     RestRequestAuthorizerEvent,
     RestTokenAuthorizerEvent,
     ScheduledEvent,
@@ -32,6 +35,7 @@ from mangum.events import (
     Unauthorized,
     WarmUpEvent,
     WebSocketAuthorizerEvent,
+    detect_authorizer,
     parse_authorizer_event,
     typed_handler,
 )
@@ -168,6 +172,32 @@ def run_consumer(raw: object, context: LambdaContext) -> SqsBatchResponse:
     result = consume.function(batch, context)
     assert_type(result, SqsBatchResponse)
     return result
+
+
+def office_only(event: RestRequestAuthorizerEvent) -> AuthorizerPolicyResponse:
+    """A policy written out by hand: every stage, the office's addresses only."""
+    arn = MethodArn.parse(event.method_arn).with_stage()
+    statement = PolicyStatement(
+        effect="Allow",
+        action="execute-api:Invoke",
+        resource=[str(arn)],
+        condition={"IpAddress": {"aws:SourceIp": ["198.51.100.0/24"]}},
+    )
+    return AuthorizerPolicyResponse(
+        principal_id="office", policy_document=PolicyDocument(statement=[statement])
+    )
+
+
+def first_order(event: SqsEvent) -> OrderPlaced:
+    """The first message of a batch of plain string bodies, parsed on demand."""
+    order = event.records[0].parse_body(OrderPlaced)
+    assert_type(order, OrderPlaced)
+    return order
+
+
+def kind_of(raw: Mapping[str, object]) -> AuthorizerEventType:
+    """Which model an authorizer event is for, without validating it."""
+    return detect_authorizer(raw)
 
 
 def _misuses(context: LambdaContext, any_event: AuthorizerEvent, plain: EventBridgeEvent) -> None:
