@@ -22,6 +22,7 @@ from mangum._asgi import loop
 from mangum._asgi.http_cycle import run_http_cycle
 from mangum._asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
 from mangum._custom import checked_handlers, handler_response, legacy_config
+from mangum._event_handlers import EventHandlers
 from mangum._http.request import request_body
 from mangum._http.response import build_result, internal_server_error, plain_text
 from mangum._http.scope import http_scope, with_state
@@ -34,11 +35,13 @@ from mangum.exceptions import (
     InvalidResponse,
     LifespanFailure,
     ResponseTooLarge,
+    UnsupportedEvent,
 )
 from mangum.types import ASGI, LambdaContext, LambdaEvent, LambdaHandler
 
 if TYPE_CHECKING:
     from mangum._sources.contract import HttpEvent
+    from mangum.events.typed_handlers import EventHandler
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.settings import WebSocketSettings
 
@@ -61,6 +64,8 @@ class Mangum:
     - ``websocket``: where WebSocket connections are kept
       (:func:`~mangum.websocket.websocket_settings`); by default read from the environment on the
       first WebSocket event (``MANGUM_WEBSOCKET_TABLE``, ...).
+    - ``event_handlers``: :func:`~mangum.events.typed_handler` functions for events no source
+      recognizes (warm-up pings, schedules, SQS...), tried in order (:mod:`mangum._event_handlers`).
     """
 
     def __init__(
@@ -74,6 +79,7 @@ class Mangum:
         *,
         enable_lifespan: bool = True,
         websocket: WebSocketSettings | None = None,
+        event_handlers: Sequence[EventHandler] | None = None,
     ) -> None:
         if not callable(app):
             raise ConfigurationError(
@@ -101,19 +107,24 @@ class Mangum:
                 )
         self._websocket_settings = websocket
         self._websocket_runtime: WebSocketRuntime | None = None
+        self._event_handlers = EventHandlers(event_handlers)
 
     def __call__(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
         """Handle one Lambda invocation and return its result.
 
         Raises :class:`~mangum.exceptions.UnsupportedEvent` or
-        :class:`~mangum.exceptions.InvalidEvent` for an event no custom handler takes and no
-        source matches, and, with ``lifespan="on"``, :class:`~mangum.exceptions.LifespanFailure` or
+        :class:`~mangum.exceptions.InvalidEvent` for an event no custom handler takes, no source
+        matches and no event handler accepts, and, with ``lifespan="on"``,
+        :class:`~mangum.exceptions.LifespanFailure` or
         :class:`~mangum.exceptions.LifespanUnsupported`. Application errors give a 500 instead.
         """
         for handler_class in self.custom_handlers:
             if handler_class.infer(event, context, self._legacy_config):
                 return self._serve_custom(handler_class(event, context, self._legacy_config))
-        source = detect(event)
+        try:
+            source = detect(event)
+        except UnsupportedEvent as unsupported:
+            return self._event_handlers.serve(event, context, unsupported)
         if isinstance(source, HttpSource):
             return self._serve_http(source.read(event), event, context)
         return self._serve_websocket(event, context)

@@ -26,6 +26,7 @@ from pydantic.json_schema import JsonSchemaMode
 
 from mangum._validation.codegen import module_text
 from mangum._validation.core_schema import validator_schema
+from mangum.events.handler_models import HANDLER_EVENT_MODELS, HANDLER_RESULT_MODELS
 from mangum.events.sources import EVENT_MODELS
 from mangum.responses import RESPONSE_MODELS
 
@@ -49,9 +50,11 @@ def _document(model: type[BaseModel], mode: JsonSchemaMode) -> str:
 
 def schema_documents() -> dict[str, str]:
     """Every JSON Schema file's text, keyed by its path under ``schemas/`` (``events/X.json`` ...)."""
-    documents = {f"events/{model.__name__}.json": _document(model, "validation") for model in EVENT_MODELS}
+    events = (*EVENT_MODELS, *HANDLER_EVENT_MODELS)
+    documents = {f"events/{model.__name__}.json": _document(model, "validation") for model in events}
     documents.update(
-        (f"responses/{model.__name__}.json", _document(model, "serialization")) for model in RESPONSE_MODELS
+        (f"responses/{model.__name__}.json", _document(model, "serialization"))
+        for model in (*RESPONSE_MODELS, *HANDLER_RESULT_MODELS)
     )
     return documents
 

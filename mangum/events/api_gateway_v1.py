@@ -39,10 +39,9 @@ class ApiGatewayV1RequestContext(AwsModel):
     operation_name: str | None = None
 
 
-class ApiGatewayV1Event(MultiValueMapsEvent):
-    """A request through an API Gateway REST API (Lambda proxy integration, payload 1.0)."""
-
-    SOURCE: ClassVar[Literal["api_gateway_v1"]] = "api_gateway_v1"
+class RestShapedEvent(MultiValueMapsEvent):
+    """Fields and behaviour shared by REST API events and REST ``REQUEST`` authorizer events
+    (payload format 1.0): the request line, its context, path parameters and stage variables."""
 
     version: Literal["1.0"] | None = None
     resource: str | None = None
@@ -66,6 +65,7 @@ class ApiGatewayV1Event(MultiValueMapsEvent):
 
     @property
     def _data(self) -> ApiGatewayV1EventDict:
+        # A REST REQUEST authorizer event has the REST event's fields: the REST home reads both.
         return cast("ApiGatewayV1EventDict", self._fields)
 
     def _read_request(self) -> Request:
@@ -74,3 +74,9 @@ class ApiGatewayV1Event(MultiValueMapsEvent):
     def query_items(self) -> HeaderPairs:
         """Query parameters (API Gateway has already decoded them), every value kept."""
         return api_gateway_v1.query_items(self._data)
+
+
+class ApiGatewayV1Event(RestShapedEvent):
+    """A request through an API Gateway REST API (Lambda proxy integration, payload 1.0)."""
+
+    SOURCE: ClassVar[Literal["api_gateway_v1"]] = "api_gateway_v1"

@@ -38,7 +38,24 @@ class WebSocketRequestContext(AwsModel):
     disconnect_reason: str | None = None
 
 
-class WebSocketEvent(MultiValueMapsEvent):
+class WebSocketShapedEvent(MultiValueMapsEvent):
+    """The payload 1.0 layout of WebSocket events and WebSocket ``REQUEST`` authorizer events: the
+    handshake's headers and query string, read by the WebSocket source's home."""
+
+    @property
+    def _data(self) -> WebSocketEventDict:
+        # Both kinds have the WebSocket event's fields (requestContext included).
+        return cast("WebSocketEventDict", self._fields)
+
+    def _read_request(self) -> Request:
+        return websocket.request(self._data)
+
+    def query_items(self) -> HeaderPairs:
+        """Query parameters of the handshake (API Gateway has already decoded them)."""
+        return websocket.query_items(self._data)
+
+
+class WebSocketEvent(WebSocketShapedEvent):
     """One event of an API Gateway WebSocket API.
 
     CONNECT carries the handshake's headers and query string; MESSAGE carries a frame in ``body``
@@ -64,14 +81,3 @@ class WebSocketEvent(MultiValueMapsEvent):
         """The client's address as API Gateway reports it."""
         identity = self.request_context.identity
         return identity.source_ip if identity else None
-
-    @property
-    def _data(self) -> WebSocketEventDict:
-        return cast("WebSocketEventDict", self._fields)
-
-    def _read_request(self) -> Request:
-        return websocket.request(self._data)
-
-    def query_items(self) -> HeaderPairs:
-        """Query parameters of the handshake (API Gateway has already decoded them)."""
-        return websocket.query_items(self._data)

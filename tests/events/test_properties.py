@@ -5,8 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from pydantic import BaseModel
 
 from mangum.events import EVENT_MODELS, LambdaEventModel, parse_event
@@ -51,11 +50,15 @@ def containers(value: object) -> list[Container]:
     return found
 
 
+def mutated_samples() -> st.SearchStrategy[dict[str, Any]]:
+    """A sample event with a few random changes (see :func:`mutated`)."""
+    return st.sampled_from(sorted(SAMPLE_MODELS)).flatmap(lambda name: mutated(read_sample(name)))
+
+
 @st.composite
-def mutated_samples(draw: st.DrawFn) -> dict[str, Any]:
-    """A sample event with a few random changes at random depths: keys dropped, values replaced by
-    other types or null, keys and items inserted."""
-    event = read_sample(draw(st.sampled_from(sorted(SAMPLE_MODELS))))
+def mutated(draw: st.DrawFn, event: dict[str, Any]) -> dict[str, Any]:
+    """``event`` (changed in place) with a few random changes at random depths: keys dropped,
+    values replaced by other types or null, keys and items inserted."""
     for _ in range(draw(st.integers(1, 4))):
         container = draw(st.sampled_from(containers(event)))
         action = draw(st.sampled_from(["drop", "replace", "null", "insert"]))

@@ -6,8 +6,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, quote
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from mangum._http.request import encode_query
 

@@ -4,8 +4,7 @@ of the event's source (6,291,556 bytes for Lambda, 40 KiB / 1 MiB for Lambda@Edg
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from mangum.exceptions import ResponseTooLarge
 from tests.support.responses import LAMBDA_LIMIT, LIMITS, SOURCES, result, serialized_size

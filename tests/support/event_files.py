@@ -8,6 +8,8 @@ from typing import Any
 
 EVENTS_DIR = Path(__file__).parent.parent / "fixtures" / "events"
 POWERTOOLS_DIR = EVENTS_DIR / "powertools"
+HANDLER_EVENTS_DIR = EVENTS_DIR / "handlers"
+"""Events of the functions beside an API (authorizers, queues, schedules): not HTTP events."""
 
 
 def load_event(name: str) -> dict[str, Any]:
@@ -20,5 +22,5 @@ def load_event(name: str) -> dict[str, Any]:
 
 
 def all_sample_paths() -> list[Path]:
-    """Every sample event file."""
-    return sorted(EVENTS_DIR.rglob("*.json"))
+    """Every sample HTTP or WebSocket event file."""
+    return sorted(path for path in EVENTS_DIR.rglob("*.json") if HANDLER_EVENTS_DIR not in path.parents)

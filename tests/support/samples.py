@@ -16,7 +16,7 @@ from mangum.events import (
     WebSocketEvent,
     parse_event,
 )
-from tests.support.event_files import EVENTS_DIR
+from tests.support.event_files import EVENTS_DIR, all_sample_paths
 
 EventT = TypeVar("EventT", bound=RequestEvent)
 
@@ -73,8 +73,8 @@ SAMPLE_MODELS: dict[str, EventModelType] = {
 
 
 def sample_files() -> list[str]:
-    """Every sample event file present, relative to tests/fixtures/events."""
-    return sorted(path.relative_to(EVENTS_DIR).as_posix() for path in EVENTS_DIR.rglob("*.json"))
+    """Every sample HTTP or WebSocket event file present, relative to tests/fixtures/events."""
+    return sorted(path.relative_to(EVENTS_DIR).as_posix() for path in all_sample_paths())
 
 
 def read_sample(relative: str) -> dict[str, Any]:
