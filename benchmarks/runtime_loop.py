@@ -28,8 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.adapter_vs_mangum import our_python, pinned, venv_python
+from mangum._sources.registry import sample_event
 from mangum.local.runtime_api import RuntimeApiServer
-from mangum.samples import sample_event
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDLERS = ROOT / "benchmarks"

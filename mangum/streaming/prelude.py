@@ -14,29 +14,24 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from mangum.config import Config
-from mangum.http.collected import CollectedResponse
-from mangum.http.response import build_response
+from mangum._http.response import CollectedResponse, build_result
 
 if TYPE_CHECKING:
-    from mangum.events.api_gateway_v1 import ApiGatewayV1Event
-    from mangum.events.api_gateway_v2 import FunctionUrlEvent
+    from mangum._sources.contract import HttpEvent
+    from mangum.config import Config
 
 _BODY_FIELDS = ("body", "isBase64Encoded")
 
 
 def encode_prelude(
-    event: FunctionUrlEvent | ApiGatewayV1Event,
-    status: int,
-    headers: list[tuple[bytes, bytes]],
-    config: Config,
+    http_event: HttpEvent, status: int, headers: list[tuple[bytes, bytes]], config: Config
 ) -> bytes:
-    """The prelude for a response to ``event``, as compact JSON bytes.
+    """The prelude for a response to ``http_event``, as compact JSON bytes.
 
     Raises :class:`~mangum.exceptions.InvalidResponse` for a status outside 100-599 or a header
     with CR or LF, as the buffered path does.
     """
-    fields = build_response(event, CollectedResponse(status, headers), config).to_lambda()
+    fields = build_result(http_event.response, http_event.limit, CollectedResponse(status, headers), config)
     for name in _BODY_FIELDS:
         fields.pop(name, None)
     return json.dumps(fields, separators=(",", ":")).encode()

@@ -4,32 +4,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mangum.config import Config
+from mangum._http.response import plain_text
 from mangum.exceptions import ResponseTooLarge
-from mangum.http.response import PLAIN_TEXT_HEADERS
 from mangum.streaming import PRELUDE_DELIMITER, STREAM_LIMIT, ResponseSink
 from mangum.streaming.prelude import encode_prelude
 
 if TYPE_CHECKING:
-    from mangum.events.api_gateway_v1 import ApiGatewayV1Event
-    from mangum.events.api_gateway_v2 import FunctionUrlEvent
+    from mangum._sources.contract import HttpEvent
+    from mangum.config import Config
 
 _SEPARATE_FIRST_CHUNK = 64 * 1024
 """A first chunk at least this large is written on its own rather than copied behind the prelude."""
 
 
 class HttpStream:
-    """A :class:`~mangum.asgi.streaming_cycle.StreamTarget` writing Lambda's HTTP integration
+    """A :class:`~mangum._asgi.streaming_cycle.StreamTarget` writing Lambda's HTTP integration
     response to ``sink``, refusing to go past ``limit`` bytes in all (Lambda's 200 MiB by default)."""
 
     def __init__(
         self,
-        event: FunctionUrlEvent | ApiGatewayV1Event,
+        http_event: HttpEvent,
         config: Config,
         sink: ResponseSink,
         limit: int | None = None,
     ) -> None:
-        self._event = event
+        self._event = http_event
         self._config = config
         self._sink = sink
         self._limit = STREAM_LIMIT if limit is None else limit
@@ -63,7 +62,8 @@ class HttpStream:
 
     def respond(self, status: int, message: str) -> None:
         """A whole plain-text answer of the adapter's own (a 400 for a bad body, a 500)."""
-        self.begin(status, list(PLAIN_TEXT_HEADERS), message.encode())
+        answer = plain_text(status, message)
+        self.begin(answer.status, answer.headers, answer.body)
 
     def _reserve(self, size: int) -> None:
         if self._sent + size > self._limit:

@@ -11,37 +11,29 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from mangum.asgi import loop
-from mangum.asgi.streaming_cycle import run_streaming_cycle
-from mangum.config import Config
-from mangum.events.source_checks import is_api_gateway_v1, is_function_url
+from mangum._asgi import loop
+from mangum._asgi.streaming_cycle import run_streaming_cycle
+from mangum._http.request import request_body
+from mangum._http.scope import http_scope, with_state
 from mangum.exceptions import InvalidBody, LifespanFailure
-from mangum.http.scope import build_http_scope
 from mangum.streaming import ResponseSink
 from mangum.streaming.response import HttpStream
 from mangum.types import ASGI, LambdaContext, LambdaEvent
 
 if TYPE_CHECKING:
-    from typing_extensions import TypeIs
-
-    from mangum.events.api_gateway_v1 import ApiGatewayV1Event
-    from mangum.events.api_gateway_v2 import FunctionUrlEvent
-    from mangum.events.sources import LambdaEventModel
+    from mangum._sources.contract import HttpEvent, SourceName
+    from mangum.config import Config
 
 logger = logging.getLogger("mangum")
 
-
-def streamable(model: LambdaEventModel) -> TypeIs[FunctionUrlEvent | ApiGatewayV1Event]:
-    """Whether the event's source can read a streamed answer: Function URLs and REST APIs.
-
-    HTTP APIs, ALB, Lambda@Edge and WebSocket APIs invoke functions for one buffered result only.
-    """
-    return is_function_url(model) or is_api_gateway_v1(model)
+STREAMING_SOURCES: frozenset[SourceName] = frozenset({"function_url", "api_gateway_v1"})
+"""The sources that can read a streamed answer: Function URLs and REST APIs. HTTP APIs, ALB,
+Lambda@Edge and WebSocket APIs invoke functions for one buffered result only."""
 
 
 def serve_stream(
     app: ASGI,
-    model: FunctionUrlEvent | ApiGatewayV1Event,
+    http_event: HttpEvent,
     event: LambdaEvent,
     context: LambdaContext,
     config: Config,
@@ -49,11 +41,12 @@ def serve_stream(
     lifespan_required: bool,
     sink: ResponseSink,
 ) -> None:
-    """Answer ``model`` on ``sink`` as the app produces its response."""
-    stream = HttpStream(model, config, sink)
-    scope = build_http_scope(model, event, context, config)
+    """Answer ``http_event`` on ``sink`` as the app produces its response."""
+    stream = HttpStream(http_event, config, sink)
+    request = http_event.request
+    scope = http_scope(request, event, context, config)
     try:
-        body = model.body_bytes()
+        body = request_body(request)
     except InvalidBody as error:
         logger.warning("Bad request: %s", error)
         stream.respond(400, "Bad Request")
@@ -65,6 +58,5 @@ def serve_stream(
             raise
         stream.respond(500, "Internal Server Error")
         return
-    if state is not None:
-        scope["state"] = state
+    with_state(scope, state)
     loop.run(run_streaming_cycle(app, scope, body, stream))

@@ -15,10 +15,10 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from mangum import Mangum
+from mangum._sources.registry import sample_event
 from mangum.exceptions import ConfigurationError, LifespanFailure
 from mangum.local.http_integration import split_integration_response
 from mangum.local_context import LocalContext
-from mangum.samples import sample_event
 from mangum.types import LambdaContext, LambdaEvent, Message, Receive, Scope, Send
 from tests.runtime import apps
 
@@ -74,7 +74,7 @@ def test_buffered_mode_returns_the_result_and_writes_nothing() -> None:
     assert sink.writes == []
 
 
-@pytest.mark.parametrize("source", ["http", "alb", "edge", "websocket-connect"])
+@pytest.mark.parametrize("source", ["http", "alb", "cloudfront", "websocket-connect"])
 def test_sources_that_cannot_stream_get_their_buffered_result(source: str) -> None:
     handler = Mangum(apps.app, lifespan="off", invoke_mode="RESPONSE_STREAM")
     sink = RecordingSink()

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from mangum._sources.registry import sample_event
 from mangum.local.runtime_api import RuntimeApiServer
-from mangum.samples import sample_event
 from tests.runtime.support import WAIT, runtime_process
 
 AWSLAMBDARIC: tuple[str, ...] = (sys.executable, "-m", "awslambdaric")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from mangum._sources.registry import sample_event
 from mangum.local.runtime_api import RuntimeApiServer
-from mangum.samples import sample_event
 from tests.runtime.support import REPO_ROOT, WAIT, runtime_process
 
 WRAPPER = "mangum/runtime/exec-wrapper"

@@ -8,13 +8,13 @@ import time
 
 import pytest
 
+from mangum._sources.registry import sample_event
 from mangum.local.runtime_api import RuntimeApiServer
 from mangum.local_context import LocalContext
-from mangum.samples import sample_event
 from tests.runtime import apps
 from tests.runtime.support import WAIT, runtime_process
 
-SOURCES = ["rest", "http", "function-url", "alb", "alb-multi", "edge"]
+SOURCES = ["rest", "http", "function-url", "alb", "alb-multi", "cloudfront"]
 
 
 def _requests() -> list[tuple[str, str, str, str | None]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from mangum._sources.registry import sample_event
 from mangum.local.runtime_api import RuntimeApiServer
-from mangum.samples import sample_event
 from tests.runtime.support import WAIT, rss_kib, runtime_process
 
 WARM_UP = 200

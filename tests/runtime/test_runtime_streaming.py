@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 import time
 
+from mangum._sources.registry import sample_event
 from mangum.local.http_integration import IntegrationResponseReader, split_integration_response
 from mangum.local.invocations import Chunk
 from mangum.local.runtime_api import RuntimeApiServer
 from mangum.local_context import LocalContext
-from mangum.samples import sample_event
 from mangum.streaming import HTTP_INTEGRATION_CONTENT_TYPE
 from tests.runtime import apps
 from tests.runtime.support import WAIT, gate, runtime_process

@@ -7,11 +7,11 @@ import os
 import sys
 from pathlib import Path
 
+from mangum._sources.registry import sample_event
 from mangum.local.http_integration import split_integration_response
 from mangum.local.runtime_api import RuntimeApiServer
-from mangum.samples import sample_event
 from tests.runtime.support import REPO_ROOT, WAIT, runtime_process
-from tests.sam_templates import SAM_DIR, lint_problems, load_template, resources_of_type
+from tests.support.sam_templates import SAM_DIR, lint_problems, load_template, resources_of_type
 
 EXAMPLE = SAM_DIR / "streaming"
 TEMPLATE = EXAMPLE / "template.yaml"

@@ -1,0 +1,103 @@
+"""dynalite (an in-memory DynamoDB, installed from package-lock.json by scripts/setup) as a subprocess."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+CLI = REPO_ROOT / "node_modules" / "dynalite" / "cli.js"
+STARTUP_SECONDS = 20.0
+
+
+class DynaliteUnavailable(RuntimeError):
+    """dynalite cannot be started; the message says what to do."""
+
+
+def _free_port() -> int:
+    # dynalite treats --port 0 as "use the default 4567", so a free port is picked here instead.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _answers(url: str) -> bool:
+    request = urllib.request.Request(
+        url, data=b"{}", method="POST", headers={"X-Amz-Target": "DynamoDB_20120810.ListTables"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=1):
+            return True
+    except urllib.error.HTTPError:
+        return True  # any HTTP answer (it wants a signature) means the server is up
+    except OSError:
+        return False
+
+
+def _start(node: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Start dynalite and wait until it answers; tries a few ports in case another process took one."""
+    failure = ""
+    for _ in range(3):
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        options = ["--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"]
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [node, str(CLI), "--host", "127.0.0.1", "--port", str(port), *options],
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                cwd=REPO_ROOT,
+            )
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while process.poll() is None and time.monotonic() < deadline:
+            if _answers(url):
+                return process, url
+            time.sleep(0.05)
+        _stop(process)
+        failure = f"exit status {process.returncode}: {log.read_text()[-2000:]}"
+    raise DynaliteUnavailable(f"dynalite did not start ({failure})")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def missing_dynalite() -> str | None:
+    """Why dynalite cannot run here (with what to do about it), or ``None`` when it can."""
+    if shutil.which("node") is None:
+        return "node is not on PATH: install Node.js 20 or newer, then run scripts/setup"
+    if not CLI.is_file():
+        return "dynalite is not installed (node_modules/dynalite is missing): run scripts/setup"
+    return None
+
+
+@contextmanager
+def running_dynalite() -> Iterator[str]:
+    """Run dynalite in memory on a free loopback port; yields its endpoint URL, stops it on exit.
+
+    Tables become ACTIVE at once (``--createTableMs 0``) so that each test can use a fresh one.
+    """
+    node = shutil.which("node")
+    problem = missing_dynalite()
+    if node is None or problem is not None:
+        raise DynaliteUnavailable(problem or "node is not on PATH")
+    with tempfile.TemporaryDirectory(prefix="dynalite-") as directory:
+        process, url = _start(node, Path(directory) / "dynalite.log")
+        try:
+            yield url
+        finally:
+            _stop(process)
