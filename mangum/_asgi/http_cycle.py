@@ -19,7 +19,6 @@ its last body chunk, has them discarded; the response is complete at the last bo
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 from typing import NoReturn
 
@@ -30,10 +29,10 @@ from mangum.types import ASGI, HTTPDisconnectEvent, HTTPRequestEvent, HTTPScope,
 logger = logging.getLogger("mangum.http")
 
 
-class _Phase(enum.Enum):
-    AWAITING_START = enum.auto()
-    SENDING_BODY = enum.auto()
-    COMPLETE = enum.auto()
+# Where the response stands. Plain ints: compared on every message the app sends.
+_AWAITING_START = 0
+_SENDING_BODY = 1
+_COMPLETE = 2
 
 
 class _ResponseCollector:
@@ -54,7 +53,7 @@ class _ResponseCollector:
     def __init__(self, body: bytes) -> None:
         self._body = body
         self._request_delivered = False
-        self._phase = _Phase.AWAITING_START
+        self._phase = _AWAITING_START
         self._status = 0
         self._headers: list[tuple[bytes, bytes]] = []
         self._chunks: list[bytes] = []
@@ -64,13 +63,13 @@ class _ResponseCollector:
 
     @property
     def complete(self) -> bool:
-        return self._phase is _Phase.COMPLETE
+        return self._phase == _COMPLETE
 
     async def receive(self) -> HTTPRequestEvent | HTTPDisconnectEvent:
         if not self._request_delivered:
             self._request_delivered = True
             return {"type": "http.request", "body": self._body, "more_body": False}
-        if self._phase is not _Phase.COMPLETE and not self._finished:
+        if self._phase != _COMPLETE and not self._finished:
             # The client stays connected until the response is complete.
             if self._complete is None:
                 self._complete = asyncio.Event()
@@ -79,19 +78,20 @@ class _ResponseCollector:
 
     async def send(self, message: Message) -> None:
         kind = message.get("type")
-        if self._phase is _Phase.AWAITING_START and kind == "http.response.start":
-            self._start(message)
-        elif self._phase is _Phase.SENDING_BODY and kind == "http.response.body":
+        phase = self._phase
+        if phase == _SENDING_BODY and kind == "http.response.body":
             self._append(message)
-        elif self._phase is _Phase.COMPLETE and kind == "http.response.trailers":
+        elif phase == _AWAITING_START and kind == "http.response.start":
+            self._start(message)
+        elif phase == _COMPLETE and kind == "http.response.trailers":
             logger.debug("discarding http.response.trailers: Lambda responses cannot carry trailers")
         else:
             self._violate(f"unexpected ASGI message {kind!r} {self._where()}")
 
     def _where(self) -> str:
-        if self._phase is _Phase.AWAITING_START:
+        if self._phase == _AWAITING_START:
             return "before 'http.response.start'"
-        if self._phase is _Phase.SENDING_BODY:
+        if self._phase == _SENDING_BODY:
             return "while sending the response body"
         return "after the response was complete"
 
@@ -105,26 +105,27 @@ class _ResponseCollector:
         status = message.get("status")
         if type(status) is not int:
             self._violate("'http.response.start' needs an int 'status'")
-        headers: list[tuple[bytes, bytes]] = []
         try:
-            for name, value in message.get("headers", ()):
-                if not isinstance(name, bytes) or not isinstance(value, bytes):
-                    self._violate("'http.response.start' headers must be pairs of bytes")
-                headers.append((name, value))
+            headers = [(name, value) for name, value in message.get("headers", ())]
         except (TypeError, ValueError):
             self._violate("'http.response.start' headers must be an iterable of (name, value) pairs")
+        for name, value in headers:
+            if not isinstance(name, bytes) or not isinstance(value, bytes):
+                self._violate("'http.response.start' headers must be pairs of bytes")
         self._status = status
         self._headers = headers
-        self._phase = _Phase.SENDING_BODY
+        self._phase = _SENDING_BODY
 
     def _append(self, message: Message) -> None:
         chunk = message.get("body", b"")
-        if not isinstance(chunk, bytes | bytearray | memoryview):
-            self._violate("'http.response.body' needs a bytes 'body'")
+        if type(chunk) is not bytes:
+            if not isinstance(chunk, bytes | bytearray | memoryview):
+                self._violate("'http.response.body' needs a bytes 'body'")
+            chunk = bytes(chunk)
         if chunk:
-            self._chunks.append(bytes(chunk) if not isinstance(chunk, bytes) else chunk)
+            self._chunks.append(chunk)
         if not message.get("more_body", False):
-            self._phase = _Phase.COMPLETE
+            self._phase = _COMPLETE
             if self._complete is not None:
                 self._complete.set()
 
@@ -135,7 +136,10 @@ class _ResponseCollector:
             self._complete.set()
 
     def response(self) -> CollectedResponse:
-        return CollectedResponse(status=self._status, headers=self._headers, body=b"".join(self._chunks))
+        chunks = self._chunks
+        return CollectedResponse(
+            self._status, self._headers, chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        )
 
 
 def _describe(scope: HTTPScope | Scope) -> str:

@@ -32,6 +32,8 @@ T = TypeVar("T")
 logger = logging.getLogger("mangum")
 
 _loop: asyncio.AbstractEventLoop | None = None
+_steppable_loop: asyncio.AbstractEventLoop | None = None
+"""The container loop, when its ready queue can be stepped (:func:`ready_queue.supports`)."""
 _worker: ThreadPoolExecutor | None = None
 _setup_lock = threading.Lock()
 _run_lock = threading.Lock()
@@ -39,12 +41,13 @@ _run_lock = threading.Lock()
 
 def container_loop() -> asyncio.AbstractEventLoop:
     """The container's event loop, created on first use."""
-    global _loop
+    global _loop, _steppable_loop
     loop = _loop
     if loop is None:
         with _setup_lock:
             if _loop is None:
                 _loop = asyncio.new_event_loop()
+                _steppable_loop = _loop if ready_queue.supports(_loop) else None
                 container_exit.on_exit(_close)
             loop = _loop
     return loop
@@ -59,9 +62,9 @@ def _worker_pool() -> ThreadPoolExecutor:
 
 
 def _run_here(coroutine: Coroutine[Any, Any, T]) -> T:
-    loop = container_loop()
+    loop = _loop or container_loop()
     with _run_lock:
-        if _steppable(loop) and ready_queue.is_idle(loop):
+        if loop is _steppable_loop and ready_queue.is_idle(loop):
             task = loop.create_task(coroutine)
             if ready_queue.step_until_done(loop, task):
                 return task.result()
@@ -70,16 +73,6 @@ def _run_here(coroutine: Coroutine[Any, Any, T]) -> T:
         # run_until_complete, not a cheaper run_forever + stop: anyio recognises the root task of a
         # loop by run_until_complete's done callback, and stops its worker threads when it ends.
         return loop.run_until_complete(coroutine)
-
-
-_steppable_loops: dict[int, bool] = {}
-
-
-def _steppable(loop: asyncio.AbstractEventLoop) -> bool:
-    found = _steppable_loops.get(id(loop))
-    if found is None:
-        found = _steppable_loops[id(loop)] = ready_queue.supports(loop)
-    return found
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -100,7 +93,7 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def _close() -> None:
-    global _loop
+    global _loop, _steppable_loop
     loop = _loop
     if loop is None or loop.is_closed():
         return
@@ -114,3 +107,4 @@ def _close() -> None:
         loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()
         _loop = None
+        _steppable_loop = None

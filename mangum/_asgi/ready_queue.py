@@ -30,7 +30,7 @@ def supports(loop: asyncio.AbstractEventLoop) -> bool:
         isinstance(loop, asyncio.BaseEventLoop)
         and isinstance(getattr(loop, "_ready", None), deque)
         and isinstance(getattr(loop, "_scheduled", None), list)
-        and hasattr(loop, "_selector")
+        and isinstance(getattr(getattr(loop, "_selector", None), "_fd_to_key", None), dict)
         and not loop.get_debug()
     )
 
@@ -39,7 +39,7 @@ def _drop_cancelled_timers(loop: Any) -> None:
     # What _run_once does when too many timers are cancelled, here when all are (a timeout that
     # never fired): without it, they would keep the loop from looking idle.
     scheduled: list[asyncio.TimerHandle] = loop._scheduled
-    if scheduled and loop._timer_cancelled_count >= len(scheduled) and all(h.cancelled() for h in scheduled):
+    if loop._timer_cancelled_count >= len(scheduled) and all(handle.cancelled() for handle in scheduled):
         for handle in scheduled:
             handle._scheduled = False  # type: ignore[attr-defined]  # as _run_once marks them
         scheduled.clear()
@@ -48,8 +48,12 @@ def _drop_cancelled_timers(loop: Any) -> None:
 
 def is_idle(loop: Any) -> bool:
     """Whether nothing but the loop's own wake-up pipe waits on ``loop``: no timer, no watched file."""
-    _drop_cancelled_timers(loop)
-    return not loop._scheduled and len(loop._selector.get_map()) <= 1
+    if loop._scheduled:
+        _drop_cancelled_timers(loop)
+        if loop._scheduled:
+            return False
+    # The selector's own map of watched files (what get_map() wraps): only the wake-up pipe.
+    return len(loop._selector._fd_to_key) <= 1
 
 
 def step_until_done(loop: Any, task: asyncio.Task[Any]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from ipaddress import ip_address
 
 ASGIAddress = tuple[str, int]
@@ -57,6 +58,9 @@ def _is_ip(text: str) -> bool:
     return True
 
 
+# Pure functions of a few strings that repeat from one invocation to the next (the API's own host,
+# returning clients): remembered rather than parsed again.
+@lru_cache(maxsize=512)
 def client_address(source_ip: str | None) -> ASGIAddress | None:
     """ASGI ``client`` from the caller address a source reports; ``None`` when it reports none.
 
@@ -85,6 +89,7 @@ def forwarded_client_ip(forwarded_for: str | None) -> str | None:
     return first or None
 
 
+@lru_cache(maxsize=128)
 def server_address(host: str | None, forwarded_port: str | None, scheme: str) -> ASGIAddress | None:
     """ASGI ``server`` from the ``Host`` header; ``None`` when the request names no host.
 

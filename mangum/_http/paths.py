@@ -80,9 +80,11 @@ def stage_prefix(requested_path: str | None, routed_path: str) -> str:
 
 def scope_path(mount: str, route: str, base_path: str) -> ScopePath:
     """The scope's paths from a percent-encoded mount prefix and route (see the module docs)."""
+    if not mount and not base_path and "%" not in route and _ALREADY_ENCODED(route):
+        # Most requests: nothing to move into root_path, nothing to decode or encode.
+        path = route or "/"
+        return ScopePath("", path, path.encode("ascii"))
     base, rest = split_base_path(route or "/", base_path)
     root = mount + base
     full = root + (rest or "/")
-    return ScopePath(
-        root_path=decode_path(root), path=decode_path(full), raw_path=encode_path(full).encode("ascii")
-    )
+    return ScopePath(decode_path(root), decode_path(full), encode_path(full).encode("ascii"))

@@ -135,7 +135,7 @@ def decode_headers(raw: Iterable[tuple[bytes, bytes]], exclude: frozenset[str]) 
                 media_type = value.partition(";")[0].strip().lower()
         elif key == "content-encoding":
             content_encoded = content_encoded or _is_content_coding(value)
-        if key in exclude:
+        if exclude and key in exclude:
             continue
         headers.append((name, key, value))
         chars += len(name) + len(value)
@@ -151,9 +151,19 @@ def group_values(headers: Iterable[ResponseHeader]) -> dict[str, list[str]]:
     return groups
 
 
-def join_values(groups: dict[str, list[str]]) -> dict[str, str]:
-    """One value per name: repeated values joined with ``", "`` (RFC 9110's list syntax)."""
-    return {name: values[0] if len(values) == 1 else ", ".join(values) for name, values in groups.items()}
+def joined_headers(headers: Iterable[ResponseHeader]) -> dict[str, str]:
+    """One value per header name, names compared case-insensitively and spelled as first sent,
+    repeated values joined with ``", "`` (RFC 9110's list syntax)."""
+    joined: dict[str, str] = {}
+    spelling: dict[str, str] = {}
+    for name, key, value in headers:
+        first = spelling.get(key)
+        if first is None:
+            spelling[key] = name
+            joined[name] = value
+        else:
+            joined[first] = f"{joined[first]}, {value}"
+    return joined
 
 
 def split_cookies(headers: Iterable[ResponseHeader]) -> tuple[list[str], list[ResponseHeader]]:

@@ -15,7 +15,7 @@ received and ``aws.context`` the Lambda context. The event model is built on dem
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mangum._http.endpoints import client_address, server_address
 from mangum._http.paths import scope_path
@@ -47,7 +47,7 @@ def http_version(protocol: str | None) -> str:
     """
     if not protocol:
         return DEFAULT_HTTP_VERSION
-    return _HTTP_VERSIONS.get(protocol.strip().upper(), DEFAULT_HTTP_VERSION)
+    return _HTTP_VERSIONS.get(protocol) or _HTTP_VERSIONS.get(protocol.strip().upper(), DEFAULT_HTTP_VERSION)
 
 
 def request_scheme(forwarded_proto: bytes | None) -> str:
@@ -119,12 +119,12 @@ def http_scope(
     request: Request, raw_event: LambdaEvent, context: LambdaContext | None, config: Config
 ) -> HTTPScope:
     """The ASGI HTTP scope of one request (see the module docs for each key's source)."""
-    return {
-        "type": "http",
-        "asgi": HTTP_ASGI.copy(),
-        "method": request.method.upper(),
-        **connection_scope(request, config.api_gateway_base_path, raw_event, context),
-    }
+    # The shared keys' dict, completed in place rather than copied into a new one.
+    scope = cast("HTTPScope", connection_scope(request, config.api_gateway_base_path, raw_event, context))
+    scope["type"] = "http"
+    scope["asgi"] = HTTP_ASGI.copy()
+    scope["method"] = request.method.upper()
+    return scope
 
 
 def with_state(scope: HTTPScope | WebSocketScope, state: dict[str, Any] | None) -> None:

@@ -45,16 +45,17 @@ def request(data: ApiGatewayV1EventDict) -> Request:
     """The request of a validated REST API event."""
     context = data["request_context"]
     identity = context["identity"]
+    # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
     return Request(
-        method=data["http_method"],
-        protocol=context["protocol"],
-        mount=stage_prefix(context["path"], data["path"]),
-        route=data["path"],
-        caller=identity["source_ip"] if identity else None,
-        headers=value_maps.header_items(data),
-        query=encoded_query(data),
-        body=data["body"],
-        body_base64=data["is_base64_encoded"],
+        data["http_method"],  # method
+        context["protocol"],  # protocol
+        stage_prefix(context["path"], data["path"]),  # mount
+        data["path"],  # route
+        identity["source_ip"] if identity else None,  # caller
+        value_maps.header_items(data),  # headers
+        encoded_query(data),  # query
+        data["body"],  # body
+        data["is_base64_encoded"],  # body_base64
     )
 
 

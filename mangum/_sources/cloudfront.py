@@ -111,16 +111,17 @@ def request(data: CloudFrontEventDict) -> Request:
     """The request of a validated Lambda@Edge event."""
     cf_request = _request(data)
     body = cf_request["body"]
+    # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
     return Request(
-        method=cf_request["method"],
-        protocol=None,
-        mount="",
-        route=cf_request["uri"],
-        caller=cf_request["client_ip"],
-        headers=header_items(data),
-        query=cf_request["querystring"],
-        body=body["data"] if body else None,
-        body_base64=body is not None and body["encoding"] == "base64",
+        cf_request["method"],  # method
+        None,  # protocol
+        "",  # mount
+        cf_request["uri"],  # route
+        cf_request["client_ip"],  # caller
+        header_items(data),  # headers
+        cf_request["querystring"],  # query
+        body["data"] if body else None,  # body
+        body is not None and body["encoding"] == "base64",  # body_base64
     )
 
 

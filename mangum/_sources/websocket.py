@@ -40,16 +40,17 @@ def request(data: WebSocketEventDict) -> Request:
     """The request of a connection's CONNECT event (the handshake)."""
     context = data["request_context"]
     identity = context["identity"]
+    # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
     return Request(
-        method="GET",
-        protocol=None,
-        mount=stage_mount(context["stage"]),
-        route="/",
-        caller=identity["source_ip"] if identity else None,
-        headers=value_maps.header_items(data),
-        query=encoded_query(data),
-        body=data["body"],
-        body_base64=data["is_base64_encoded"],
+        "GET",  # method
+        None,  # protocol
+        stage_mount(context["stage"]),  # mount
+        "/",  # route
+        identity["source_ip"] if identity else None,  # caller
+        value_maps.header_items(data),  # headers
+        encoded_query(data),  # query
+        data["body"],  # body
+        data["is_base64_encoded"],  # body_base64
     )
 
 

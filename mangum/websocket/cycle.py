@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from pydantic import ValidationError
 
-from mangum._http.response import CollectedResponse, decode_headers, encode_body, group_values, join_values
+from mangum._http.response import CollectedResponse, decode_headers, encode_body, joined_headers
 from mangum._http.scope import header_bytes
 from mangum.config import Config
 from mangum.events.parse import parse_event
@@ -74,7 +74,7 @@ def websocket_response(response: CollectedResponse, config: Config) -> WebSocket
     """A handshake answer in Lambda's shape: headers joined per name (``config.exclude_headers``
     dropped), the body as text when it is textual UTF-8, else base64."""
     decoded = decode_headers(response.headers, config.exclude_headers)
-    headers = join_values(group_values(decoded.headers))
+    headers = joined_headers(decoded.headers)
     if not response.body:
         return WebSocketResponse(status_code=response.status, headers=headers or None)
     body = encode_body(response.body, textual=decoded.textual(config.text_mime_types))
