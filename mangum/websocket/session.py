@@ -133,6 +133,8 @@ class Session:
         self.recorded = False
         self.gone = False
         self.failure: BaseException | None = None
+        self.disconnect_code: int | None = None
+        """The close code of the ``websocket.disconnect`` the app was handed, once it was."""
         self.ended = False
         self.waiting: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
@@ -146,6 +148,8 @@ class Session:
             message = self._inbox.popleft()
             if not self._inbox:
                 self.replaying = False
+            if message["type"] == "websocket.disconnect":
+                self.disconnect_code = message["code"]
             return message
         if not self.waiting.done():
             self.waiting.set_result(None)
