@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from mangum.asgi import loop
 from mangum.asgi.http_cycle import internal_server_error, run_http_cycle
-from mangum.asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
+from mangum.asgi.lifespan import Lifespan, lifespan_for, start
 from mangum.config import LifespanMode, build_config
 from mangum.custom import LambdaHandler, checked_handlers, handler_response, legacy_config
 from mangum.events.parse import parse_event
@@ -120,8 +120,7 @@ class Mangum:
         lifespan = self._lifespan
         if lifespan is None:
             return None
-        if lifespan.status is LifespanStatus.PENDING:
-            start(lifespan)
+        start(lifespan)  # runs startup the first time, and again after a failure once its backoff passed
         return lifespan.request_state(required=self._lifespan_required)
 
     def _serve_http(
