@@ -137,10 +137,21 @@ async def run_app(
 
 
 def _ended_by_disconnect(session: Session, app_error: BaseException) -> bool:
-    """Whether the app raised its framework's disconnect signal for the ``websocket.disconnect`` it
-    was handed (Starlette's ``WebSocketDisconnect`` carries the close code): a normal end."""
+    """Whether the app ended with its framework's disconnect signal, a normal end: raised for the
+    ``websocket.disconnect`` it was handed (Starlette's ``WebSocketDisconnect`` carries its close
+    code), or in answer to the :class:`ClientDisconnected` its ``send`` raised (Starlette raises
+    ``WebSocketDisconnect(1006)`` from it)."""
     code = session.disconnect_code
-    return code is not None and getattr(app_error, "code", None) == code
+    if code is not None and getattr(app_error, "code", None) == code:
+        return True
+    seen: BaseException | None = app_error
+    for _ in range(8):  # the chain of causes, as far as a framework plausibly wraps
+        seen = seen.__cause__ or seen.__context__ if seen is not None else None
+        if seen is None:
+            return False
+        if isinstance(seen, ClientDisconnected):
+            return True
+    return False
 
 
 def _failed(session: Session, app_error: BaseException | None) -> bool:

@@ -41,6 +41,7 @@ from mangum.types import Message
 from mangum.websocket.api import WebSocketConnections
 from mangum.websocket.errors import (
     ClientDisconnected,
+    ConnectionExists,
     ConnectionGone,
     ManagementApiError,
     StoreError,
@@ -226,7 +227,13 @@ class Session:
             raise UnexpectedMessage("'websocket.accept' names its subprotocol in 'subprotocol', not headers")
         if self.kind == "CONNECT":
             record = ConnectionRecord.from_connect_event(self.event, subprotocol)
-            self.connections.store.put_connection(record)
+            try:
+                self.connections.store.put_connection(record)
+            except ConnectionExists:
+                raise
+            except StoreError:
+                self.recorded = True  # a put that got no answer may still have been applied
+                raise
             self.recorded = True
         self.handshake = Handshake.ACCEPTED
         self.subprotocol = subprotocol

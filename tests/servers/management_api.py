@@ -5,11 +5,16 @@ It implements ``POST``, ``GET`` and ``DELETE /@connections/{id}``, with or witho
 opened, has marked gone or that were deleted answer ``410 GoneException``, those it forbids
 ``403 ForbiddenException``; a post over 128 KiB answers ``413 PayloadTooLargeException``.
 Everything is recorded under a lock, as the server handles each request in its own thread.
+
+Faults (:class:`Fault`) are injected with :meth:`ManagementApiState.inject`: each applies to the
+next request(s): hang without answering, answer an error before or after delivering the post,
+or close the connection without an answer.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -43,6 +48,28 @@ class Request:
     connection_id: str
 
 
+@dataclass(frozen=True)
+class Fault:
+    """What the server does to a request instead of answering normally.
+
+    ``status`` / ``error_type``: the error answered (``None``: none, for a fault that only hangs or
+    closes). ``delivered``: a post is recorded first, as when API Gateway reached the client and
+    then failed. ``hang``: seconds to wait before acting (a stall). ``close``: drop the connection
+    without an answer. ``times``: how many requests it applies to.
+    """
+
+    status: int | None = None
+    error_type: str = "InternalServerErrorException"
+    delivered: bool = False
+    hang: float = 0.0
+    close: bool = False
+    times: int = 1
+
+
+THROTTLED = Fault(status=429, error_type="LimitExceededException")
+FAILED_AFTER_DELIVERY = Fault(status=500, delivered=True)
+
+
 class ManagementApiState:
     """What the server knows: open connections, what was posted to each, and every request."""
 
@@ -50,6 +77,29 @@ class ManagementApiState:
         self._lock = threading.Lock()
         self._connections: dict[str, _Connection] = {}
         self._requests: list[Request] = []
+        self._faults: list[Fault] = []
+        self.released = threading.Event()
+        """Set to end every hang at once (the server does so when it stops)."""
+
+    def inject(self, fault: Fault) -> None:
+        """Apply ``fault`` to the next ``fault.times`` requests, after the faults already injected."""
+        with self._lock:
+            self._faults.extend([fault] * fault.times)
+
+    def note(self, request: Request) -> None:
+        """Record a request that got no answer and changed nothing."""
+        with self._lock:
+            self._requests.append(request)
+
+    def clear_faults(self) -> None:
+        """Drop the faults not applied yet."""
+        with self._lock:
+            self._faults.clear()
+
+    def take_fault(self) -> Fault | None:
+        """The fault for the request being handled, if one is left."""
+        with self._lock:
+            return self._faults.pop(0) if self._faults else None
 
     def open(self, connection_id: str, *, source_ip: str = "192.0.2.1", user_agent: str = "test") -> None:
         """Make a connection live: posts to it are recorded, GET describes it."""
@@ -86,11 +136,17 @@ class ManagementApiState:
         with self._lock:
             return list(self._requests)
 
-    def handle(self, method: str, stage: str, connection_id: str, body: bytes) -> tuple[int, bytes, str]:
+    def handle(
+        self, method: str, stage: str, connection_id: str, body: bytes, fault: Fault | None = None
+    ) -> tuple[int, bytes, str]:
         """Apply one request; returns (status, JSON body, error type or "")."""
         with self._lock:
             self._requests.append(Request(method, stage, connection_id))
             connection = self._connections.get(connection_id)
+            if fault is not None and fault.status is not None:
+                if fault.delivered and connection is not None and connection.live and method == "POST":
+                    connection.posted.append(body)
+                return fault.status, _error("injected fault"), fault.error_type
             if connection is None or not connection.live:
                 return 410, _error("the connection is gone"), "GoneException"
             if connection.forbidden:
@@ -160,7 +216,20 @@ class _Handler(BaseHTTPRequestHandler):
         stage, connection_id = parsed
         if self.server.latency_seconds:
             time.sleep(self.server.latency_seconds)
-        self._respond(*self.server.state.handle(self.command, stage, connection_id, body))
+        state = self.server.state
+        fault = state.take_fault()
+        if fault is not None:
+            if fault.close and not fault.delivered:
+                state.note(Request(self.command, stage, connection_id))
+            if fault.hang:
+                state.released.wait(fault.hang)
+            if fault.close:
+                if fault.delivered:
+                    state.handle(self.command, stage, connection_id, body)
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+        self._respond(*state.handle(self.command, stage, connection_id, body, fault))
 
     do_GET = do_POST = do_DELETE = _dispatch
 
@@ -200,6 +269,7 @@ def running_management_api(latency_seconds: float = 0.0) -> Iterator[ManagementA
         host, port = server.server_address[:2]
         yield ManagementApiServer(url=f"http://{host!s}:{port}", state=state)
     finally:
+        state.released.set()
         server.shutdown()
         server.server_close()
         thread.join()
