@@ -79,7 +79,7 @@ def test_a_connect_whose_record_stalls_is_refused_in_time_and_leaves_no_record(
     other = Client(timed, faults)
     assert other.connect(query={"name": "bob"})["statusCode"] == 200
     assert set(table_items(container.runtime.store)) == {(f"conn#{other.id}", "record")}
-    assert container.runtime.store.unfinished_deletions == ()
+    assert not container.runtime.store.unfinished_deletions
 
 
 def test_a_killed_dynamodb_answers_500_at_once_then_serves_after_a_restart(
