@@ -9,6 +9,9 @@ Everything is recorded under a lock, as the server handles each request in its o
 Faults (:class:`Fault`) are injected with :meth:`ManagementApiState.inject`: each applies to the
 next request(s): hang without answering, answer an error before or after delivering the post,
 or close the connection without an answer.
+
+``POST /@control/open/{id}`` and ``POST /@control/gone/{id}`` do what :meth:`ManagementApiState.open`
+and :meth:`ManagementApiState.mark_gone` do, for clients played by other processes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 MAX_POST_BYTES = 128 * 1024
 _MARKER = "/@connections/"
+_CONTROL = "/@control/"
 
 
 @dataclass
@@ -131,6 +135,13 @@ class ManagementApiState:
             connection = self._connections.get(connection_id)
             return connection is not None and connection.live
 
+    def tally(self) -> tuple[int, int, int]:
+        """How many connections are live, how many have gone, how many frames were posted in all."""
+        with self._lock:
+            live = sum(connection.live for connection in self._connections.values())
+            posted = sum(len(connection.posted) for connection in self._connections.values())
+            return live, len(self._connections) - live, posted
+
     def requests(self) -> list[Request]:
         """Every request received, in arrival order."""
         with self._lock:
@@ -209,6 +220,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.startswith(_CONTROL):
+            self._control(self.path.removeprefix(_CONTROL))
+            return
         parsed = _parse_path(self.path)
         if parsed is None:
             self._respond(404, _error("no such route"), "NotFoundException")
@@ -230,6 +244,17 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
         self._respond(*state.handle(self.command, stage, connection_id, body, fault))
+
+    def _control(self, command: str) -> None:
+        action, _, encoded_id = command.partition("/")
+        if action == "open":
+            self.server.state.open(unquote(encoded_id))
+        elif action == "gone":
+            self.server.state.mark_gone(unquote(encoded_id))
+        else:
+            self._respond(404, _error("no such control"), "NotFoundException")
+            return
+        self._respond(204, b"", "")
 
     do_GET = do_POST = do_DELETE = _dispatch
 
