@@ -214,7 +214,7 @@ def load(server: ManagementApiServer) -> None:
 
 
 def shutdown() -> None:
-    for mode in ("block", "hang", "quick"):
+    for mode, doing in (("block", "blocks its thread"), ("hang", "awaits"), ("quick", "finishes at once")):
         spent = []
         for _ in range(RUNS):
             process = subprocess.Popen(
@@ -235,7 +235,7 @@ def shutdown() -> None:
                 if stream is not None:
                     stream.close()
         print(
-            f"SIGTERM to exit, lifespan shutdown that {mode}s: "
+            f"SIGTERM to exit, lifespan shutdown that {doing}: "
             f"{statistics.median(spent) * 1000:4.0f} ms median"
         )
     print("  (Lambda allows 300 ms; before: 5 s for one that hangs, 30 s for one that blocks its thread)")

@@ -22,7 +22,7 @@ from mangum.websocket.errors import StoreError, UnknownConnection
 from mangum.websocket.settings import websocket_settings
 from mangum.websocket.store import ConnectionStore
 
-JITTER_SECONDS = 0.004
+JITTER_SECONDS = 0.015
 
 
 def operation(store: ConnectionStore, role: str) -> Callable[[str], object]:
