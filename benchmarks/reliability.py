@@ -15,15 +15,10 @@ import json
 import logging
 import multiprocessing
 import os
-import signal
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from multiprocessing.queues import Queue
 from pathlib import Path
@@ -34,10 +29,9 @@ from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import WebSocketSettings, websocket_settings
 from mangum.websocket.store import ConnectionStore
 from mangum.websocket.table import create_table
-from tests.faults import load_worker, race_worker
-from tests.faults.load_worker import Invocation, Planned, Report
+from tests.faults import race_worker, shutdown_process
+from tests.faults.load import CLIENTS, CONTAINERS, delivered_once, run_load
 from tests.faults.support import inspect
-from tests.faults.test_load_under_faults import CLIENTS, CONTAINERS, ROOM_SIZE, delivered_once, inject_faults
 from tests.servers.dynalite import DynaliteProcess, running_dynalite
 from tests.servers.management_api import (
     FAILED_AFTER_DELIVERY,
@@ -47,7 +41,7 @@ from tests.servers.management_api import (
 )
 from tests.websocket.apps import starlette_chat
 from tests.websocket.client import Client, Container
-from tests.websocket.factories import connection_id, message_raw, record
+from tests.websocket.factories import message_raw, record
 from tests.websocket.tables import table_items
 
 RUNS = 3
@@ -158,55 +152,19 @@ def load(server: ManagementApiServer) -> None:
         dynalite = DynaliteProcess(Path(directory))
         try:
             settings = settings_for(dynalite.url, server)
-            planned = [
-                Planned(connection_id(), f"room-{index // ROOM_SIZE}", speaks=index % ROOM_SIZE == 0)
-                for index in range(CLIENTS)
-            ]
-            spawn = multiprocessing.get_context("spawn")
-            calm = spawn.Event()
-            results: Queue[Report] = spawn.Queue()
-            assert settings.dynamodb_endpoint is not None
-            assert settings.api_endpoint is not None
-            processes = [
-                spawn.Process(
-                    target=load_worker.run,
-                    args=(
-                        settings.table,
-                        settings.dynamodb_endpoint,
-                        settings.api_endpoint,
-                        server.url,
-                        planned[index::CONTAINERS],
-                        calm,
-                        results,
-                    ),
-                )
-                for index in range(CONTAINERS)
-            ]
             started = time.monotonic()
-            for process in processes:
-                process.start()
-            faults: list[str] = []
-            injector = threading.Thread(target=inject_faults, args=(dynalite, server, faults))
-            injector.start()
-            injector.join()
-            calm.set()
-            reports = [results.get(timeout=300) for _ in processes]
-            for process in processes:
-                process.join()
+            outcome = run_load(dynalite, server, settings)
             took = time.monotonic() - started
-            invocations: list[Invocation] = [
-                i for report in reports for i in report.invocations if i.kind != "sweep"
-            ]
+            invocations = [i for i in outcome.invocations if i.kind != "sweep"]
             failed = sum(i.status == 500 for i in invocations)
-            received = {client.id: Counter(server.state.posted(client.id)) for client in planned}
-            doubled = sum(count > 1 for counts in received.values() for count in counts.values())
-            lost = delivered_once(invocations, received, {client.id: client.room for client in planned})
+            doubled = sum(count > 1 for counts in outcome.received.values() for count in counts.values())
+            lost = delivered_once(invocations, outcome.received, outcome.rooms)
             print(
                 f"Load: {CLIENTS} clients, {CONTAINERS} containers in processes, "
-                f"{len(invocations)} invocations in {took:.0f} s under {', '.join(faults)}: "
+                f"{len(invocations)} invocations in {took:.0f} s under {', '.join(outcome.faults)}: "
                 f"{failed} answered 500, all in time (>= {min(i.left_ms for i in invocations)} ms to spare); "
                 f"{len(lost)} frames lost, {doubled} doubled; "
-                f"{sum(report.unfinished for report in reports)} deletions unfinished, "
+                f"{sum(report.unfinished for report in outcome.reports)} deletions unfinished, "
                 f"{len(table_items(ConnectionStore.from_settings(settings)))} items left"
             )
         finally:
@@ -215,25 +173,7 @@ def load(server: ManagementApiServer) -> None:
 
 def shutdown() -> None:
     for mode, doing in (("block", "blocks its thread"), ("hang", "awaits"), ("quick", "finishes at once")):
-        spent = []
-        for _ in range(RUNS):
-            process = subprocess.Popen(
-                [sys.executable, "-m", "tests.faults.shutdown_process", mode],
-                cwd=ROOT,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-            )
-            assert process.stdout is not None
-            assert process.stdout.readline() == "ready\n"
-            sent = time.monotonic()
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=60)
-            spent.append(time.monotonic() - sent)
-            for stream in (process.stdin, process.stdout):
-                if stream is not None:
-                    stream.close()
+        spent = [shutdown_process.signalled(mode, 60)[1] for _ in range(RUNS)]
         print(
             f"SIGTERM to exit, lifespan shutdown that {doing}: "
             f"{statistics.median(spent) * 1000:4.0f} ms median"

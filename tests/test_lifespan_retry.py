@@ -17,15 +17,8 @@ from mangum.deadline import Deadline
 from mangum.exceptions import LifespanFailure
 from mangum.local_context import LocalContext
 from mangum.types import Message, Receive, Scope, Send
+from tests.faults.clock import ManualClock
 from tests.http_events import v2_event
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Flaky:
@@ -67,8 +60,8 @@ class Flaky:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock()
 
 
 @pytest.fixture
@@ -84,7 +77,7 @@ def errors(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def test_a_failed_startup_is_tried_again_after_a_doubling_backoff(
-    clock: Clock, lifespans: list[Lifespan], caplog: pytest.LogCaptureFixture
+    clock: ManualClock, lifespans: list[Lifespan], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="mangum.lifespan")
     app = Flaky(failures=2)
@@ -120,7 +113,7 @@ def test_a_failed_startup_is_tried_again_after_a_doubling_backoff(
     assert any("complete (after 2 failed attempts)" in record.getMessage() for record in caplog.records)
 
 
-def test_the_backoff_stops_doubling_at_its_maximum(clock: Clock, lifespans: list[Lifespan]) -> None:
+def test_the_backoff_stops_doubling_at_its_maximum(clock: ManualClock, lifespans: list[Lifespan]) -> None:
     lifespan = Lifespan(Flaky(failures=20), clock=clock)
     lifespans.append(lifespan)
 
@@ -134,7 +127,7 @@ def test_the_backoff_stops_doubling_at_its_maximum(clock: Clock, lifespans: list
 
 
 def test_a_startup_still_running_at_the_deadline_has_failed_and_is_retried(
-    clock: Clock, lifespans: list[Lifespan], caplog: pytest.LogCaptureFixture
+    clock: ManualClock, lifespans: list[Lifespan], caplog: pytest.LogCaptureFixture
 ) -> None:
     app = Flaky(failures=1, hang=True)
     lifespan = Lifespan(app, clock=clock)
@@ -152,7 +145,9 @@ def test_a_startup_still_running_at_the_deadline_has_failed_and_is_retried(
     assert (lifespan.status, app.attempts) == (LifespanStatus.STARTED, 2)
 
 
-def test_an_app_without_lifespan_support_is_not_asked_again(clock: Clock, lifespans: list[Lifespan]) -> None:
+def test_an_app_without_lifespan_support_is_not_asked_again(
+    clock: ManualClock, lifespans: list[Lifespan]
+) -> None:
     calls: list[str] = []
 
     async def http_only(scope: Scope, receive: Receive, send: Send) -> None:
@@ -168,7 +163,7 @@ def test_an_app_without_lifespan_support_is_not_asked_again(clock: Clock, lifesp
     assert (lifespan.status, calls) == (LifespanStatus.UNSUPPORTED, ["lifespan"])
 
 
-def test_no_startup_is_tried_after_shutdown(clock: Clock) -> None:
+def test_no_startup_is_tried_after_shutdown(clock: ManualClock) -> None:
     app = Flaky(failures=1)
     lifespan = Lifespan(app, clock=clock)
     start(lifespan)

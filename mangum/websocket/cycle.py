@@ -144,13 +144,13 @@ def _ended_by_disconnect(session: Session, app_error: BaseException) -> bool:
     code = session.disconnect_code
     if code is not None and getattr(app_error, "code", None) == code:
         return True
-    seen: BaseException | None = app_error
-    for _ in range(8):  # the chain of causes, as far as a framework plausibly wraps
-        seen = seen.__cause__ or seen.__context__ if seen is not None else None
-        if seen is None:
+    cause = app_error.__cause__ or app_error.__context__
+    for _ in range(8):  # as deep as a framework plausibly wraps what its send raised
+        if cause is None:
             return False
-        if isinstance(seen, ClientDisconnected):
+        if isinstance(cause, ClientDisconnected):
             return True
+        cause = cause.__cause__ or cause.__context__
     return False
 
 

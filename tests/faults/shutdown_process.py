@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from types import FrameType
 
 from starlette.applications import Starlette
@@ -28,6 +30,36 @@ from mangum.local_context import LocalContext
 from tests.http_events import v2_event
 
 SECONDS = 30
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def signalled(mode: str, bound: float) -> tuple[int, float, str]:
+    """Start this process in ``mode``, send it SIGTERM once it is ready, and return its exit status,
+    the seconds it took to end after the signal (it is killed after ``bound``), and its stderr."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.shutdown_process", mode],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "ready\n"
+        sent = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        status = process.wait(timeout=bound)
+        took = time.monotonic() - sent
+        assert process.stderr is not None
+        return status, took, process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
 
 
 def main(mode: str) -> None:

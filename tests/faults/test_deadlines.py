@@ -28,22 +28,13 @@ from mangum.websocket.errors import StoreError
 from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import WebSocketSettings
 from mangum.websocket.store import ConnectionStore
+from tests.faults.clock import ManualClock
 from tests.faults.conftest import table_settings
 from tests.faults.support import Timed
 from tests.servers.fault_proxy import FaultProxy, ProxyFault
 from tests.servers.management_api import ManagementApiServer
 from tests.websocket.client import Client, Container
 from tests.websocket.factories import message_raw, record
-
-
-class Clock:
-    """A clock that moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Context:
@@ -57,7 +48,7 @@ class Context:
 
 
 def test_a_deadline_counts_down_with_its_clock() -> None:
-    clock = Clock()
+    clock = ManualClock(1000.0)
     deadline = Deadline.for_invocation(Context(3000), 0.5, clock=clock)
     assert deadline is not None
 

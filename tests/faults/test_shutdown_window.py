@@ -4,48 +4,19 @@ the app's shutdown hangs or blocks its thread, and the process still ends the wa
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from mangum.asgi.container_exit import SHUTDOWN_WINDOW
+from tests.faults import shutdown_process
 
-ROOT = Path(__file__).resolve().parents[2]
 BOUND = 3.0
 """Seconds within which the process must end: below the app's 30 s and the former 5 s shutdown
 timeout, far above the window."""
 
 
 def signalled(mode: str) -> tuple[int, float, str]:
-    """Start the process in ``mode``, SIGTERM it once ready; its exit status, how long it took to
-    end after the signal, and its stderr."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.faults.shutdown_process", mode],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        assert process.stdout.readline() == "ready\n"
-        sent = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        status = process.wait(timeout=BOUND)
-        took = time.monotonic() - sent
-        assert process.stderr is not None
-        return status, took, process.stderr.read()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        for stream in (process.stdin, process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+    return shutdown_process.signalled(mode, BOUND)
 
 
 @pytest.mark.parametrize("mode", ["block", "hang"])
