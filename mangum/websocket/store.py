@@ -44,6 +44,7 @@ from mangum.websocket import memberships
 from mangum.websocket.clients import dynamodb_client
 from mangum.websocket.errors import ConnectionExists, StoreError, UnknownConnection
 from mangum.websocket.items import (
+    CLOSING_ATTRIBUTE,
     CONNECTION_LIFETIME_SECONDS,
     CONNECTION_PREFIX,
     GROUP_PREFIX,
@@ -156,7 +157,8 @@ class ConnectionStore:
     def close_connection(self, connection_id: str, closer: str) -> StoredConnection | None:
         """Begin deleting a live connection (mark it ``closing``) and return its record as it was.
 
-        ``None`` when there is no live record, or another deletion began first. ``closer`` names
+        ``None`` when there is no live record, or another deletion began first (one that was cut
+        short is finished here: the DISCONNECT is the connection's last event). ``closer`` names
         this deletion (the DISCONNECT's request id): a repeat of the request after a lost answer
         still succeeds. Finish with :meth:`delete_connection` (``closed=`` the result).
         """
@@ -171,7 +173,11 @@ class ConnectionStore:
             {":closer": text(closer), ":one": number(1)},
             "ALL_NEW",
         )
-        return None if changed is None else self._stored(connection_id, changed, "close_connection")
+        if changed is None:
+            if CLOSING_ATTRIBUTE in self._read(connection_id, "close_connection"):
+                self.delete_connection(connection_id)  # a deletion cut short earlier: finish it now
+            return None
+        return self._stored(connection_id, changed, "close_connection")
 
     def delete_connection(
         self,

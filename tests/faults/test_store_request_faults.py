@@ -19,7 +19,7 @@ from tests.servers.fault_proxy import THROTTLED, FaultProxy, ProxyFault
 from tests.servers.management_api import ManagementApiServer
 from tests.websocket.apps import starlette_chat
 from tests.websocket.client import Client, Container
-from tests.websocket.factories import record
+from tests.websocket.factories import disconnect_raw, record
 from tests.websocket.tables import table_items
 
 
@@ -173,3 +173,18 @@ def test_a_join_applied_twice_after_a_lost_answer_stays_consistent(
 
     assert ann.received == [b'{"joined":"news"}', b'{"from": "bob", "text": "hello"}']
     assert inspect(containers[0].runtime.store).none
+
+
+def test_the_disconnect_of_a_connection_whose_deletion_was_cut_short_finishes_it(
+    member: Member, containers: list[Container], faults: ManagementApiServer
+) -> None:
+    member.proxy.inject(ProxyFault("unprocessed", operation="BatchWriteItem", keep=3, times=50))
+    with pytest.raises(StoreError):
+        member.store.delete_connection(member.connection_id)  # a broadcast's cleanup, say
+    member.proxy.clear()
+    assert inspect(member.store).ghosts == [member.connection_id]
+
+    # Another container, which knows nothing of it, gets the connection's DISCONNECT.
+    assert containers[1].invoke(disconnect_raw(member.connection_id)) == {"statusCode": 200}
+
+    assert table_items(member.store) == {}
