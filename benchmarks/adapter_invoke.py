@@ -14,14 +14,13 @@ import json
 from functools import partial
 from typing import Any
 
-from benchmarks.response_build import EVENTS_DIR, SOURCES, median_microseconds
+from benchmarks.response_build import EVENTS_DIR, SOURCES, median_microseconds, read
 from mangum import Mangum
-from mangum.asgi import loop
-from mangum.asgi.http_cycle import run_http_cycle
-from mangum.events import WebSocketEvent, parse_event
-from mangum.http.scope import build_http_scope
+from mangum._asgi import loop
+from mangum._asgi.http_cycle import run_http_cycle
+from mangum._http.scope import http_scope
 from mangum.local_context import LocalContext
-from mangum.types import Receive, Scope, Send
+from mangum.types import HTTPScope, Receive, Scope, Send
 
 BODY = json.dumps({"items": [{"id": index, "name": f"item {index}"} for index in range(40)]}).encode()
 HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]
@@ -43,21 +42,19 @@ def main() -> None:
     print(f"{'source':<10} {'adapter us':>10} {'cycle us':>9} {'asyncio.run us':>15} {'run/loop':>9}")
     for source, path in SOURCES.items():
         raw: dict[str, Any] = json.loads((EVENTS_DIR / path).read_text())
-        event = parse_event(raw)
-        assert not isinstance(event, WebSocketEvent)
-        scope = build_http_scope(event, raw, context, handler.config)
+        scope = http_scope(read(raw).request, raw, context, handler.config)
         whole = median_microseconds(partial(handler, raw, context))
         on_loop = median_microseconds(partial(_cycle_on_container_loop, scope))
         fresh = median_microseconds(partial(_cycle_on_fresh_loop, scope))
         print(f"{source:<10} {whole:>10.1f} {on_loop:>9.1f} {fresh:>15.1f} {fresh / on_loop:>9.1f}")
 
 
-def _cycle_on_container_loop(scope: Scope) -> None:
-    loop.run(run_http_cycle(app, dict(scope), b""))
+def _cycle_on_container_loop(scope: HTTPScope) -> None:
+    loop.run(run_http_cycle(app, scope.copy(), b""))
 
 
-def _cycle_on_fresh_loop(scope: Scope) -> None:
-    asyncio.run(run_http_cycle(app, dict(scope), b""))
+def _cycle_on_fresh_loop(scope: HTTPScope) -> None:
+    asyncio.run(run_http_cycle(app, scope.copy(), b""))
 
 
 if __name__ == "__main__":

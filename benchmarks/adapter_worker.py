@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     # Both this repository's mangum and PyPI mangum define these protocols in mangum.types.
     from mangum.types import LambdaCognitoIdentity, LambdaMobileClientContext
 
-EVENTS = Path(__file__).resolve().parent.parent / "tests" / "events" / "powertools"
+EVENTS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "events" / "powertools"
 EVENT_FILES = {
     "rest": "apiGatewayProxyEvent.json",
     "http": "apiGatewayProxyV2Event.json",

@@ -27,7 +27,7 @@ from statistics import median
 from time import perf_counter
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES_DIR = ROOT / "tests" / "events" / "powertools"
+SAMPLES_DIR = ROOT / "tests" / "fixtures" / "events" / "powertools"
 POWERTOOLS_VENV = ROOT / "benchmarks" / ".venvs" / "powertools"
 POWERTOOLS_PYTHON = POWERTOOLS_VENV / "bin" / "python"
 POWERTOOLS_REQUIREMENT = "aws-lambda-powertools==3.37.0"
@@ -116,19 +116,20 @@ def serve_batches(parsers: dict[str, Callable[[], object]]) -> None:
 
 
 def compare_parsing() -> tuple[dict[str, float], dict[str, float]]:
-    """Median seconds per call, mangum's and Powertools', per source.
+    """Median seconds per call, mangum's and Powertools', per source."""
+    return alternate_batches(mangum_parsers(), [str(POWERTOOLS_PYTHON), __file__, "--powertools"])
 
-    Batches alternate between the two (Powertools in a worker process of its virtualenv), so that a
-    change in machine load hits both sides alike.
+
+def alternate_batches(
+    ours: dict[str, Callable[[], object]], worker_command: list[str]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Median seconds per call of each of ``ours`` and of the worker's call of the same label.
+
+    Batches alternate between the two (the other side in a worker process of its own virtualenv,
+    running :func:`serve_batches`), so that a change in machine load hits both sides alike.
     """
-    ours = mangum_parsers()
     numbers = {label: batch_size(call) for label, call in ours.items()}
-    worker = subprocess.Popen(
-        [str(POWERTOOLS_PYTHON), __file__, "--powertools"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    worker = subprocess.Popen(worker_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert worker.stdin is not None  # both are pipes, as requested above
     assert worker.stdout is not None
     timings: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in ours}
@@ -161,11 +162,12 @@ def ensure_powertools_venv() -> None:
     stamp.write_text(wanted)
 
 
-def fresh_import_seconds(python: Path, statement: str) -> float:
+def fresh_import_seconds(
+    python: Path, statement: str, sample: Path = SAMPLES_DIR / FIRST_PARSE_SAMPLE
+) -> float:
     """Median seconds ``statement`` takes in a fresh interpreter, over IMPORT_RUNS runs (after one
-    discarded run). Every run first loads the same sample event. The interpreter imports only what
-    its own venv holds: it runs outside the checkout, without PYTHONPATH."""
-    sample = SAMPLES_DIR / FIRST_PARSE_SAMPLE
+    discarded run). Every run first loads the same sample event as ``event``. The interpreter
+    imports only what its own venv holds: it runs outside the checkout, without PYTHONPATH."""
     code = (
         "import json, time\n"
         f"event = json.loads(open({str(sample)!r}).read())\n"

@@ -1,7 +1,8 @@
-"""Median time of ``build_response`` per source, against one ``parse_event`` of the same source.
+"""Median time of building the result per source, against reading (validating and reducing) one
+event of the same source, as the adapter does both.
 
-Run: ``.venv/bin/python -m benchmarks.response_build``. Prints medians in microseconds and the
-ratio build/parse (the response side should stay well under one event parse).
+Run: ``PYTHONPATH=. .venv/bin/python benchmarks/response_build.py``. Prints medians in microseconds
+and the ratio build/read.
 """
 
 from __future__ import annotations
@@ -14,19 +15,19 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from mangum._http.response import CollectedResponse, build_result
+from mangum._sources.contract import HttpEvent, HttpSource
+from mangum._sources.registry import detect
 from mangum.config import build_config
-from mangum.events import WebSocketEvent, parse_event
-from mangum.http.collected import CollectedResponse
-from mangum.http.response import build_response
 
-EVENTS_DIR = Path(__file__).resolve().parent.parent / "tests" / "events"
+EVENTS_DIR = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "events"
 SOURCES = {
     "rest": "powertools/apiGatewayProxyEvent.json",
     "http": "powertools/apiGatewayProxyV2Event.json",
     "url": "powertools/lambdaFunctionUrlEvent.json",
     "alb": "powertools/albEvent.json",
     "alb-multi": "handmade/albMultiValueCookiesEvent.json",
-    "edge": "handmade/cloudFrontViewerRequestEvent.json",
+    "cloudfront": "handmade/cloudFrontViewerRequestEvent.json",
 }
 ROUNDS = 31
 CALLS_PER_ROUND = 2_000
@@ -57,17 +58,23 @@ def median_microseconds(call: Callable[[], object]) -> float:
     return statistics.median(samples)
 
 
+def read(raw: dict[str, Any]) -> HttpEvent:
+    """An HTTP event as the adapter reads it."""
+    source = detect(raw)
+    assert isinstance(source, HttpSource)
+    return source.read(raw)
+
+
 def main() -> None:
     """Print one line per source and response kind."""
     config = build_config(text_mime_types=None)
-    print(f"{'source':<10} {'response':<6} {'parse us':>9} {'build us':>9} {'build/parse':>12}")
+    print(f"{'source':<10} {'response':<6} {'read us':>9} {'build us':>9} {'build/read':>12}")
     for source, path in SOURCES.items():
         raw: dict[str, Any] = json.loads((EVENTS_DIR / path).read_text())
-        event = parse_event(raw)
-        assert not isinstance(event, WebSocketEvent)
-        parse = median_microseconds(partial(parse_event, raw))
+        event = read(raw)
+        parse = median_microseconds(partial(read, raw))
         for kind, response in (("json", TYPICAL_JSON), ("png", SMALL_PNG)):
-            build = median_microseconds(partial(build_response, event, response, config))
+            build = median_microseconds(partial(build_result, event.response, event.limit, response, config))
             print(f"{source:<10} {kind:<6} {parse:>9.1f} {build:>9.1f} {build / parse:>12.2f}")
 
 

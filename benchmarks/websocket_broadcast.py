@@ -20,8 +20,8 @@ from mangum.websocket.api import WebSocketConnections
 from mangum.websocket.record import ConnectionRecord
 from mangum.websocket.settings import websocket_settings
 from mangum.websocket.table import create_table
-from tests.servers.dynalite import running_dynalite
-from tests.servers.management_api import running_management_api
+from tests.support.servers.dynalite import running_dynalite
+from tests.support.servers.management_api import running_management_api
 from tests.websocket.factories import connect_event, connection_id
 
 ROUNDS = 15

@@ -2,7 +2,7 @@
 
 Try it locally with a sample event::
 
-    python -m mangum invoke examples.app:app --event examples/events/http-api.json
+    python -m mangum invoke examples.app:app --event examples/events/http.json
 """
 
 from __future__ import annotations

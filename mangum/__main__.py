@@ -1,5 +1,5 @@
-"""``python -m mangum``: see :mod:`mangum.cli`."""
+"""``python -m mangum``: see :mod:`mangum._cli`."""
 
-from mangum.cli import main
+from mangum._cli import main
 
 raise SystemExit(main())

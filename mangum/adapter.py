@@ -1,11 +1,15 @@
-"""``Mangum``: the Lambda handler that runs an ASGI application for every HTTP event source.
+"""``Mangum``: the Lambda handler that runs an ASGI application for every HTTP and WebSocket source.
 
 Everything that can be done once per container is done in ``__init__`` (validating the
-configuration, finding the application's lifespan); a call only wires the pure conversion
-functions to the asynchronous core:
+configuration, finding the application's lifespan); a call only wires the pure conversion to the
+asynchronous core:
 
-``parse_event`` → ``build_http_scope`` → the body → the lifespan state → ``run_http_cycle`` →
-``build_response`` → ``to_lambda()``.
+the source's home reads the event (:mod:`mangum._sources`) → :func:`~mangum._http.scope.http_scope`
+→ the body → the lifespan state → :func:`~mangum._asgi.http_cycle.run_http_cycle` on the container
+loop → :func:`~mangum._http.response.build_result`.
+
+Nothing imported here imports pydantic: events and results are validated by the validators
+generated from the models (:mod:`mangum._validation`).
 """
 
 from __future__ import annotations
@@ -14,28 +18,32 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mangum.asgi import loop
-from mangum.asgi.http_cycle import internal_server_error, run_http_cycle
-from mangum.asgi.lifespan import Lifespan, lifespan_for, start
+from mangum._asgi import loop
+from mangum._asgi.http_cycle import run_http_cycle
+from mangum._asgi.lifespan import Lifespan, lifespan_for, start
+from mangum._custom import checked_handlers, handler_response, legacy_config
+from mangum._event_handlers import EventHandlers
+from mangum._http.request import request_body
+from mangum._http.response import build_result, internal_server_error, plain_text
+from mangum._http.scope import http_scope, with_state
+from mangum._sources.contract import HttpSource
+from mangum._sources.registry import detect
 from mangum.config import LifespanMode, build_config
-from mangum.custom import LambdaHandler, checked_handlers, handler_response, legacy_config
-from mangum.events.parse import parse_event
-from mangum.events.source_checks import is_websocket
 from mangum.exceptions import (
     ConfigurationError,
     InvalidBody,
     InvalidResponse,
     LifespanFailure,
     ResponseTooLarge,
+    UnsupportedEvent,
 )
-from mangum.http.response import build_response, error_response
-from mangum.http.scope import build_http_scope
-from mangum.responses import WebSocketResponse
-from mangum.types import ASGI, LambdaContext, LambdaEvent
+from mangum.invoke_mode import InvokeMode, resolve_invoke_mode
+from mangum.types import ASGI, LambdaContext, LambdaEvent, LambdaHandler
 
 if TYPE_CHECKING:
-    from mangum.events.sources import LambdaHttpEvent
-    from mangum.events.websocket import WebSocketEvent
+    from mangum._sources.contract import HttpEvent
+    from mangum.events.typed_handlers import EventHandler
+    from mangum.streaming import ResponseSink
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.settings import WebSocketSettings
 
@@ -51,13 +59,17 @@ class Mangum:
     - ``lifespan``: ``"auto"`` (default) runs the app's lifespan once per container if it supports
       it; ``"on"`` requires it; ``"off"`` never runs it.
     - ``api_gateway_base_path``: a path prefix moved from ``path`` into ``root_path``.
-    - ``custom_handlers``: handler classes for other event sources, asked first (:mod:`mangum.custom`).
+    - ``custom_handlers``: handler classes for other event sources, asked first (:mod:`mangum._custom`).
     - ``text_mime_types``: content types sent as text, added to the defaults.
     - ``exclude_headers``: response headers never returned.
     - ``enable_lifespan``: ``False`` is ``lifespan="off"``.
     - ``websocket``: where WebSocket connections are kept
       (:func:`~mangum.websocket.websocket_settings`); by default read from the environment on the
       first WebSocket event (``MANGUM_WEBSOCKET_TABLE``, ...).
+    - ``event_handlers``: :func:`~mangum.events.typed_handler` functions for events no source
+      recognizes (warm-up pings, schedules, SQS...), tried in order (:mod:`mangum._event_handlers`).
+    - ``invoke_mode``: ``"BUFFERED"`` or ``"RESPONSE_STREAM"`` (Function URL and REST API answers
+      streamed by :meth:`stream`); by default ``$MANGUM_INVOKE_MODE``, else ``"BUFFERED"``.
     """
 
     def __init__(
@@ -71,6 +83,8 @@ class Mangum:
         *,
         enable_lifespan: bool = True,
         websocket: WebSocketSettings | None = None,
+        event_handlers: Sequence[EventHandler] | None = None,
+        invoke_mode: InvokeMode | None = None,
     ) -> None:
         if not callable(app):
             raise ConfigurationError(
@@ -98,22 +112,51 @@ class Mangum:
                 )
         self._websocket_settings = websocket
         self._websocket_runtime: WebSocketRuntime | None = None
+        self._event_handlers = EventHandlers(event_handlers)
+        self.invoke_mode = resolve_invoke_mode(invoke_mode)
 
-    def __call__(self, event: LambdaEvent, context: LambdaContext) -> dict[str, object]:
+    def __call__(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
         """Handle one Lambda invocation and return its result.
 
         Raises :class:`~mangum.exceptions.UnsupportedEvent` or
-        :class:`~mangum.exceptions.InvalidEvent` for an event no custom handler takes and no
-        source matches, and, with ``lifespan="on"``, :class:`~mangum.exceptions.LifespanFailure` or
+        :class:`~mangum.exceptions.InvalidEvent` for an event no custom handler takes, no source
+        matches and no event handler accepts, and, with ``lifespan="on"``,
+        :class:`~mangum.exceptions.LifespanFailure` or
         :class:`~mangum.exceptions.LifespanUnsupported`. Application errors give a 500 instead.
         """
         for handler_class in self.custom_handlers:
             if handler_class.infer(event, context, self._legacy_config):
                 return self._serve_custom(handler_class(event, context, self._legacy_config))
-        model = parse_event(event)
-        if is_websocket(model):
-            return self._serve_websocket(model, event, context)
-        return self._serve_http(model, event, context)
+        try:
+            source = detect(event)
+        except UnsupportedEvent as unsupported:
+            return self._event_handlers.serve(event, context, unsupported)
+        if isinstance(source, HttpSource):
+            return self._serve_http(source.read(event), event, context)
+        return self._serve_websocket(event, context)
+
+    def stream(
+        self, event: LambdaEvent, context: LambdaContext, sink: ResponseSink
+    ) -> dict[str, object] | None:
+        """Handle one invocation, writing the answer to ``sink`` as the app produces it when it can
+        be streamed (``invoke_mode="RESPONSE_STREAM"`` and a Function URL or REST API event); returns
+        ``None`` then. Any other invocation is handled as by calling the adapter, and its result
+        returned for the runtime to post buffered. :mod:`mangum.runtime` calls this.
+        """
+        if self.invoke_mode == "RESPONSE_STREAM" and not any(
+            handler.infer(event, context, self._legacy_config) for handler in self.custom_handlers
+        ):
+            from mangum.streaming.serve import STREAMING_SOURCES, serve_stream
+
+            try:
+                source = detect(event)
+            except UnsupportedEvent:
+                source = None
+            if isinstance(source, HttpSource) and source.name in STREAMING_SOURCES:
+                state, required = self._lifespan_state, self._lifespan_required
+                serve_stream(self.app, source.read(event), event, context, self.config, state, required, sink)
+                return None
+        return self(event, context)
 
     def _lifespan_state(self) -> dict[str, Any] | None:
         """The request's ``state``; raises :class:`LifespanFailure` after a failed startup."""
@@ -123,32 +166,35 @@ class Mangum:
         start(lifespan)  # runs startup the first time, and again after a failure once its backoff passed
         return lifespan.request_state(required=self._lifespan_required)
 
+    def _answer(self, http_event: HttpEvent, status: int, message: str) -> dict[str, Any]:
+        """A plain-text answer of the adapter's own, in the source's layout."""
+        return build_result(http_event.response, http_event.limit, plain_text(status, message), self.config)
+
     def _serve_http(
-        self, model: LambdaHttpEvent, event: LambdaEvent, context: LambdaContext
-    ) -> dict[str, object]:
-        scope = build_http_scope(model, event, context, self.config)
+        self, http_event: HttpEvent, event: LambdaEvent, context: LambdaContext
+    ) -> dict[str, Any]:
+        request = http_event.request
+        scope = http_scope(request, event, context, self.config)
         try:
-            body = model.body_bytes()
+            body = request_body(request)
         except InvalidBody as error:
             logger.warning("Bad request: %s", error)
-            return error_response(model, 400, "Bad Request", self.config).to_lambda()
+            return self._answer(http_event, 400, "Bad Request")
         try:
             state = self._lifespan_state()
         except LifespanFailure:
             if self._lifespan_required:
                 raise
-            return error_response(model, 500, "Internal Server Error", self.config).to_lambda()
-        if state is not None:
-            scope["state"] = state
+            return self._answer(http_event, 500, "Internal Server Error")
+        with_state(scope, state)
         collected = loop.run(run_http_cycle(self.app, scope, body))
         try:
-            response = build_response(model, collected, self.config)
+            return build_result(http_event.response, http_event.limit, collected, self.config)
         except (ResponseTooLarge, InvalidResponse) as error:
             logger.error("The application's response cannot be returned to Lambda: %s", error)
-            response = error_response(model, 500, "Internal Server Error", self.config)
-        return response.to_lambda()
+            return self._answer(http_event, 500, "Internal Server Error")
 
-    def _serve_custom(self, handler: LambdaHandler) -> dict[str, object]:
+    def _serve_custom(self, handler: LambdaHandler) -> dict[str, Any]:
         scope = handler.scope
         try:
             state = self._lifespan_state()
@@ -165,12 +211,10 @@ class Mangum:
     # WebSocket events are served by mangum.websocket.cycle, imported here on the first WebSocket
     # event and nowhere else: it needs boto3, which only WebSocket users install. The container's
     # WebSocketRuntime (settings, store, Management API clients) is built then too, and kept.
-    def _serve_websocket(
-        self, model: WebSocketEvent, event: LambdaEvent, context: LambdaContext
-    ) -> dict[str, object]:
+    def _serve_websocket(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
         runtime = self._websocket_runtime
         try:
-            from mangum.websocket.cycle import run_websocket_event
+            from mangum.websocket.cycle import internal_error, parse_websocket_event, run_websocket_event
 
             if runtime is None:
                 from mangum.websocket.runtime import WebSocketRuntime
@@ -182,11 +226,12 @@ class Mangum:
             if error.name is not None and error.name.split(".")[0] in {"boto3", "botocore"}:
                 raise ConfigurationError("WebSocket events need boto3: pip install 'mangum[full]'") from None
             raise
+        model = parse_websocket_event(event)
         try:
             state = self._lifespan_state()
         except LifespanFailure:
             if self._lifespan_required:
                 raise
-            return WebSocketResponse(status_code=500, body="Internal Server Error").to_lambda()
+            return internal_error().to_lambda()
         cycle = run_websocket_event(self.app, model, event, context, self.config, state, runtime)
         return loop.run(cycle).to_lambda()

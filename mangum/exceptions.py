@@ -60,12 +60,17 @@ class InvalidBody(EventError):
         super().__init__(f"{message}: {detail}" if detail else message)
 
 
+class InvalidArn(MangumError, ValueError):
+    """A string is not an API Gateway ``execute-api`` ARN (``arn:aws:execute-api:{region}:...``)."""
+
+
 class InvalidResponse(MangumError, ValueError):
     """A response model was given a value Lambda would refuse (status out of range, CR/LF in a header)."""
 
 
 class ConfigurationError(MangumError, ValueError):
-    """A ``Mangum(...)`` argument has a bad value; the message names the argument."""
+    """A ``Mangum(...)`` argument, or a function given to ``typed_handler``, is unusable; the message
+    names the argument or the function."""
 
 
 class LifespanFailure(MangumError):

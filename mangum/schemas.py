@@ -1,12 +1,16 @@
-"""The JSON Schemas of the event and response models, as checked in under ``schemas/``.
+"""The schemas generated from the event and response models: JSON Schemas, and the validation
+modules of the adapter's hot path.
 
 Run from the repository root::
 
-    python -m mangum.schemas          # write schemas/events/*.json and schemas/responses/*.json
+    python -m mangum.schemas          # write schemas/ and mangum/_validation/generated/
     python -m mangum.schemas --check  # exit 1, listing each stale file, when they differ from the models
 
-Event schemas describe what Lambda receives (validation mode, AWS's field names, unknown fields
-allowed); response schemas describe the dict :meth:`~mangum.responses.LambdaResponse.to_lambda` returns.
+Event JSON Schemas (``schemas/events/``) describe what Lambda receives (validation mode, AWS's field
+names, unknown fields allowed); response JSON Schemas (``schemas/responses/``) describe the dict
+:meth:`~mangum.responses.LambdaResponse.to_lambda` returns. The validation modules
+(:mod:`mangum._validation.generated`) hold, for each event source and for the results, the
+pydantic-core schema that validates exactly as the model does into plain dicts.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode
 
+from mangum._validation.codegen import module_text
+from mangum._validation.core_schema import validator_schema
+from mangum.events.handler_models import HANDLER_EVENT_MODELS, HANDLER_RESULT_MODELS
 from mangum.events.sources import EVENT_MODELS
 from mangum.responses import RESPONSE_MODELS
 
@@ -29,6 +36,12 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 GENERATE_COMMAND = "python -m mangum.schemas"
 """The command that regenerates the checked-in schemas."""
 
+GENERATED_PACKAGE = Path(__file__).parent / "_validation" / "generated"
+"""Where the validation modules are written."""
+
+RESULTS_MODULE = "results"
+"""The validation module of every response model."""
+
 
 def _document(model: type[BaseModel], mode: JsonSchemaMode) -> str:
     schema = {"$schema": DIALECT, **model.model_json_schema(by_alias=True, mode=mode)}
@@ -36,38 +49,72 @@ def _document(model: type[BaseModel], mode: JsonSchemaMode) -> str:
 
 
 def schema_documents() -> dict[str, str]:
-    """Every schema file's text, keyed by its path under ``schemas/`` (``events/X.json`` ...)."""
-    documents = {f"events/{model.__name__}.json": _document(model, "validation") for model in EVENT_MODELS}
+    """Every JSON Schema file's text, keyed by its path under ``schemas/`` (``events/X.json`` ...)."""
+    events = (*EVENT_MODELS, *HANDLER_EVENT_MODELS)
+    documents = {f"events/{model.__name__}.json": _document(model, "validation") for model in events}
     documents.update(
-        (f"responses/{model.__name__}.json", _document(model, "serialization")) for model in RESPONSE_MODELS
+        (f"responses/{model.__name__}.json", _document(model, "serialization"))
+        for model in (*RESPONSE_MODELS, *HANDLER_RESULT_MODELS)
     )
     return documents
 
 
-def stale_files(directory: Path) -> list[str]:
-    """The files under ``directory`` that are missing, differ from the models, or belong to no model."""
-    documents = schema_documents()
+def validation_modules() -> dict[str, str]:
+    """Every validation module's text, keyed by its file name under :data:`GENERATED_PACKAGE`."""
+    modules = {
+        f"{model.SOURCE}.py": module_text(
+            f"The validator schema of :class:`{model.__module__}.{model.__name__}`.",
+            {model.__name__: validator_schema(model, "name")},
+            "name",
+        )
+        for model in EVENT_MODELS
+    }
+    modules[f"{RESULTS_MODULE}.py"] = module_text(
+        "The validator schemas of the response models (:mod:`mangum.responses`), keyed by AWS's names.",
+        {model.__name__: validator_schema(model, "alias") for model in RESPONSE_MODELS},
+        "alias",
+    )
+    return modules
+
+
+def _stale(directory: Path, documents: dict[str, str], pattern: str) -> list[Path]:
     stale = [
-        name
+        directory / name
         for name, text in documents.items()
         if not (directory / name).is_file() or (directory / name).read_text() != text
     ]
-    present = {path.relative_to(directory).as_posix() for path in directory.glob("*/*.json")}
-    return sorted([*stale, *(present - documents.keys())])
+    present = {path.relative_to(directory).as_posix() for path in directory.glob(pattern)}
+    return sorted([*stale, *(directory / name for name in present - documents.keys())])
 
 
-def write_schemas(directory: Path) -> list[str]:
-    """Write every schema under ``directory``, remove files of models that no longer exist, and
-    return the names of the files changed."""
-    changed = stale_files(directory)
-    documents = schema_documents()
-    for name in changed:
-        path = directory / name
-        if name in documents:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(documents[name])
-        else:
-            path.unlink()
+def _outputs(directory: Path) -> list[tuple[Path, dict[str, str], str]]:
+    return [
+        (directory, schema_documents(), "*/*.json"),
+        (GENERATED_PACKAGE, validation_modules(), "[!_]*.py"),
+    ]
+
+
+def stale_files(directory: Path) -> list[Path]:
+    """The generated files that are missing, differ from the models, or belong to no model: JSON
+    Schemas under ``directory``, validation modules under :data:`GENERATED_PACKAGE`."""
+    return [
+        path for root, documents, pattern in _outputs(directory) for path in _stale(root, documents, pattern)
+    ]
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    """Write every generated file, remove those of models that no longer exist, and return the
+    paths changed."""
+    changed: list[Path] = []
+    for root, documents, pattern in _outputs(directory):
+        for path in _stale(root, documents, pattern):
+            name = path.relative_to(root).as_posix()
+            if name in documents:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(documents[name])
+            else:
+                path.unlink()
+            changed.append(path)
     return changed
 
 
@@ -75,18 +122,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(prog=GENERATE_COMMAND, description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report stale files; exit 1 if any")
-    parser.add_argument("--out", type=Path, default=Path("schemas"), help="directory (default: schemas)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("schemas"), help="JSON Schemas directory (default: schemas)"
+    )
     args = parser.parse_args(argv)
     directory: Path = args.out
     if args.check:
         stale = stale_files(directory)
-        for name in stale:
-            print(f"stale: {directory / name}")
+        for path in stale:
+            print(f"stale: {path}")
         if stale:
             print(f"run `{GENERATE_COMMAND}` to regenerate them")
         return 1 if stale else 0
-    for name in write_schemas(directory):
-        print(f"wrote {directory / name}")
+    for path in write_schemas(directory):
+        print(f"wrote {path}")
     return 0
 
 

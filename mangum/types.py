@@ -1,23 +1,30 @@
-"""Public typing names: the ASGI callable shapes and the Lambda handler arguments.
+"""Public typing names: the ASGI callables, scopes and messages, and the Lambda handler arguments.
 
-The custom handler names PyPI mangum kept here (``LambdaConfig``, ``LambdaHandler``, ``Response``,
-``LifespanMode``) import from here too, so existing custom handlers keep working; they are defined
-in :mod:`mangum.custom` and :mod:`mangum.config`.
+``Scope``, ``Message``, ``Receive``, ``Send`` and ``ASGI`` are PyPI mangum's open aliases, which any
+framework's app satisfies. The TypedDicts (uvicorn ``_types.py`` style) describe exactly what mangum
+builds and sends: :class:`HTTPScope`, :class:`WebSocketScope`, :class:`LifespanScope` and the messages.
+PyPI mangum's custom handler names (``LambdaConfig``, ``LambdaHandler``, ``Response``) are here too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypedDict
 
-from mangum._lazy import lazy_attributes
+from mangum.config import LifespanMode
 
 if TYPE_CHECKING:
-    from mangum.config import LifespanMode
-    from mangum.custom import LambdaConfig, LambdaHandler, Response
+    from typing_extensions import NotRequired  # typing's is Python 3.11+
 
 __all__ = [
     "ASGI",
+    "ASGIVersions",
+    "ConnectionScope",
+    "HTTPDisconnectEvent",
+    "HTTPRequestEvent",
+    "HTTPResponseBodyEvent",
+    "HTTPResponseStartEvent",
+    "HTTPScope",
     "LambdaCognitoIdentity",
     "LambdaConfig",
     "LambdaContext",
@@ -26,19 +33,14 @@ __all__ = [
     "LambdaMobileClient",
     "LambdaMobileClientContext",
     "LifespanMode",
+    "LifespanScope",
     "Message",
     "Receive",
     "Response",
     "Scope",
     "Send",
+    "WebSocketScope",
 ]
-
-_ELSEWHERE = {
-    "LambdaConfig": "mangum.custom",
-    "LambdaHandler": "mangum.custom",
-    "Response": "mangum.custom",
-    "LifespanMode": "mangum.config",
-}
 
 # ASGI scopes and messages are open dictionaries by specification: values of many types under string keys.
 Scope: TypeAlias = MutableMapping[str, Any]
@@ -97,5 +99,140 @@ class LambdaContext(Protocol):
         ...
 
 
-# PyPI mangum's custom handler names, imported from where they are defined on first access.
-__getattr__ = lazy_attributes(globals(), _ELSEWHERE)
+# --- what mangum builds -------------------------------------------------------------------------
+
+
+class ASGIVersions(TypedDict):
+    """``scope["asgi"]``."""
+
+    version: str
+    spec_version: str
+
+
+ASGIAddress: TypeAlias = tuple[str, int]
+"""A ``client`` or ``server`` address: host and port."""
+
+# Functional syntax: the dotted keys are not identifiers.
+ConnectionScope = TypedDict(
+    "ConnectionScope",
+    {
+        "http_version": str,
+        "scheme": str,
+        "path": str,
+        "raw_path": bytes,
+        "root_path": str,
+        "query_string": bytes,
+        "headers": list[tuple[bytes, bytes]],
+        "client": ASGIAddress | None,
+        "server": ASGIAddress | None,
+        "state": "NotRequired[dict[str, Any]]",
+        "aws.event": LambdaEvent,
+        "aws.context": "LambdaContext | None",
+        "mangum.event": "NotRequired[object]",
+        "mangum.connect_event": "NotRequired[object]",
+    },
+)
+"""The keys of every scope of a request, HTTP or WebSocket: the ASGI connection keys, the raw event
+and context, the lifespan ``state`` when the app's lifespan started, and ``mangum.event``: the event
+model, once :func:`mangum.events.event_of` built it (WebSocket scopes have it from the start, with
+``mangum.connect_event``, the model of the connection's CONNECT event)."""
+
+
+class HTTPScope(ConnectionScope):
+    """The scope of an HTTP request (ASGI HTTP spec 2.3)."""
+
+    type: Literal["http"]
+    asgi: ASGIVersions
+    method: str
+
+
+class WebSocketScope(ConnectionScope):
+    """The scope of a WebSocket connection (ASGI WebSocket spec 2.5)."""
+
+    type: Literal["websocket"]
+    asgi: ASGIVersions
+    subprotocols: list[str]
+    extensions: dict[str, object]
+
+
+class LifespanScope(TypedDict):
+    """The scope of the application's lifespan connection."""
+
+    type: Literal["lifespan"]
+    asgi: ASGIVersions
+    state: dict[str, Any]
+
+
+class HTTPRequestEvent(TypedDict):
+    """``http.request``: the whole request body, in one message."""
+
+    type: Literal["http.request"]
+    body: bytes
+    more_body: bool
+
+
+class HTTPDisconnectEvent(TypedDict):
+    """``http.disconnect``."""
+
+    type: Literal["http.disconnect"]
+
+
+class HTTPResponseStartEvent(TypedDict):
+    """``http.response.start``, as an application sends it."""
+
+    type: Literal["http.response.start"]
+    status: int
+    headers: NotRequired[Iterable[tuple[bytes, bytes]]]
+    trailers: NotRequired[bool]
+
+
+class HTTPResponseBodyEvent(TypedDict):
+    """``http.response.body``, as an application sends it."""
+
+    type: Literal["http.response.body"]
+    body: NotRequired[bytes]
+    more_body: NotRequired[bool]
+
+
+# --- PyPI mangum's custom handler protocol --------------------------------------------------------
+
+
+class LambdaConfig(TypedDict):
+    """The configuration a custom handler receives (PyPI mangum's shape: plain lists and strings)."""
+
+    api_gateway_base_path: str
+    text_mime_types: list[str]
+    exclude_headers: list[str]
+
+
+class Response(TypedDict):
+    """The app's response as a custom handler receives it: headers as ``[name, value]`` byte pairs."""
+
+    status: int
+    headers: list[list[bytes]]
+    body: bytes
+
+
+class LambdaHandler(Protocol):
+    """What a custom handler class provides (PyPI mangum's ``LambdaHandler``)."""
+
+    def __init__(self, event: LambdaEvent, context: LambdaContext, config: LambdaConfig) -> None: ...
+
+    @classmethod
+    def infer(cls, event: LambdaEvent, context: LambdaContext, config: LambdaConfig) -> bool:
+        """Whether this handler takes ``event``."""
+        ...
+
+    @property
+    def body(self) -> bytes:
+        """The request body."""
+        ...
+
+    @property
+    def scope(self) -> Scope:
+        """The ASGI scope of the request."""
+        ...
+
+    def __call__(self, response: Response) -> dict[str, Any]:
+        """The Lambda result for the app's response."""
+        ...

@@ -8,7 +8,7 @@ import pytest
 
 from mangum.websocket.settings import TABLE_VARIABLE
 from mangum.websocket.store import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
-from tests.sam_templates import (
+from tests.support.sam_templates import (
     HTTP_TEMPLATE,
     WEBSOCKET_TEMPLATE,
     actions,

@@ -9,9 +9,9 @@ import pytest
 
 from mangum.responses import LambdaResponseModel
 from mangum.schemas import GENERATE_COMMAND, main, schema_documents, stale_files
-from tests.response_cases import RESPONSE_CASES
-from tests.samples import SAMPLE_MODELS, read_sample
-from tests.schema_validators import SCHEMAS_DIR, assert_matches_its_schema, validator
+from tests.support.json_schemas import SCHEMAS_DIR, assert_matches_its_schema, validator
+from tests.support.response_cases import RESPONSE_CASES
+from tests.support.samples import SAMPLE_MODELS, read_sample
 
 
 def test_checked_in_schemas_match_the_models() -> None:
@@ -26,13 +26,25 @@ def test_one_schema_per_event_and_response_model() -> None:
         "events/ApiGatewayV1Event.json",
         "events/ApiGatewayV2Event.json",
         "events/CloudFrontEvent.json",
+        "events/EventBridgeEvent.json",
         "events/FunctionUrlEvent.json",
+        "events/HttpApiAuthorizerEventV1.json",
+        "events/HttpApiAuthorizerEventV2.json",
+        "events/RestRequestAuthorizerEvent.json",
+        "events/RestTokenAuthorizerEvent.json",
+        "events/ScheduledEvent.json",
+        "events/SqsEvent.json",
+        "events/WarmUpEvent.json",
+        "events/WebSocketAuthorizerEvent.json",
         "events/WebSocketEvent.json",
         "responses/AlbResponse.json",
         "responses/ApiGatewayV1Response.json",
         "responses/ApiGatewayV2Response.json",
+        "responses/AuthorizerPolicyResponse.json",
+        "responses/AuthorizerSimpleResponse.json",
+        "responses/CloudFrontResponse.json",
         "responses/FunctionUrlResponse.json",
-        "responses/LambdaEdgeResponse.json",
+        "responses/SqsBatchResponse.json",
         "responses/WebSocketResponse.json",
     ]
 

@@ -1,4 +1,5 @@
-"""Pydantic models of every event Lambda receives from an HTTP or WebSocket source.
+"""Pydantic models of the events Lambda receives: from every HTTP and WebSocket source, from the
+authorizers in front of them, and from the queues and schedules beside them.
 
 Importable without any ASGI code: plain Lambda functions can use them to read their event::
 
@@ -7,6 +8,9 @@ Importable without any ASGI code: plain Lambda functions can use them to read th
     def handler(event, context):
         request = parse_event(event)
         name = request.get_query("name")
+
+Inside an app served by mangum, :func:`event_of` gives the model of the invocation's event;
+:func:`typed_handler` makes a handler of a function annotated with its event and result models.
 
 Importing this package is nearly free: each public name is imported from its submodule on first
 use (:pep:`562`), and :func:`parse_event` loads only the model of the source it detects.
@@ -19,54 +23,151 @@ from typing import TYPE_CHECKING
 from mangum._lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from mangum.events._base import AwsModel, RequestEvent
-    from mangum.events.alb import AlbEvent, AlbRequestContext, ElbContext
-    from mangum.events.api_gateway_v1 import ApiGatewayV1Event, ApiGatewayV1RequestContext
+    from mangum.events._base import RequestEvent as RequestEvent
+    from mangum.events._result import HandlerResult as HandlerResult
+    from mangum.events.alb import (
+        AlbEvent as AlbEvent,
+        AlbRequestContext as AlbRequestContext,
+        ElbContext as ElbContext,
+    )
+    from mangum.events.api_gateway_v1 import (
+        ApiGatewayV1Event as ApiGatewayV1Event,
+        ApiGatewayV1RequestContext as ApiGatewayV1RequestContext,
+        RestShapedEvent as RestShapedEvent,
+    )
     from mangum.events.api_gateway_v2 import (
-        ApiGatewayV2Event,
-        ApiGatewayV2RequestContext,
-        Authentication,
-        FunctionUrlEvent,
-        HttpDescription,
-        V2ShapedEvent,
+        ApiGatewayV2Event as ApiGatewayV2Event,
+        ApiGatewayV2RequestContext as ApiGatewayV2RequestContext,
+        Authentication as Authentication,
+        FunctionUrlEvent as FunctionUrlEvent,
+        HttpDescription as HttpDescription,
+        PayloadV2Event as PayloadV2Event,
+    )
+    from mangum.events.authorizers.arn import MethodArn as MethodArn
+    from mangum.events.authorizers.http_v2 import HttpApiAuthorizerEventV2 as HttpApiAuthorizerEventV2
+    from mangum.events.authorizers.kinds import (
+        AUTHORIZER_EVENT_MODELS as AUTHORIZER_EVENT_MODELS,
+        AuthorizerEvent as AuthorizerEvent,
+        AuthorizerEventType as AuthorizerEventType,
+    )
+    from mangum.events.authorizers.parse import (
+        AUTHORIZER_DETECTION_ORDER as AUTHORIZER_DETECTION_ORDER,
+        detect_authorizer as detect_authorizer,
+        parse_authorizer_event as parse_authorizer_event,
+    )
+    from mangum.events.authorizers.responses import (
+        AuthorizerContext as AuthorizerContext,
+        AuthorizerPolicyResponse as AuthorizerPolicyResponse,
+        AuthorizerSimpleResponse as AuthorizerSimpleResponse,
+        PolicyCondition as PolicyCondition,
+        PolicyDocument as PolicyDocument,
+        PolicyStatement as PolicyStatement,
+        Unauthorized as Unauthorized,
+    )
+    from mangum.events.authorizers.rest import (
+        HttpApiAuthorizerEventV1 as HttpApiAuthorizerEventV1,
+        RestRequestAuthorizerEvent as RestRequestAuthorizerEvent,
+    )
+    from mangum.events.authorizers.token import RestTokenAuthorizerEvent as RestTokenAuthorizerEvent
+    from mangum.events.authorizers.websocket import (
+        WebSocketAuthorizerEvent as WebSocketAuthorizerEvent,
+        WebSocketAuthorizerRequestContext as WebSocketAuthorizerRequestContext,
     )
     from mangum.events.cloudfront import (
-        CloudFrontBody,
-        CloudFrontConfig,
-        CloudFrontEvent,
-        CloudFrontHeader,
-        CloudFrontPayload,
-        CloudFrontRecord,
-        CloudFrontRequest,
+        CloudFrontBody as CloudFrontBody,
+        CloudFrontConfig as CloudFrontConfig,
+        CloudFrontEvent as CloudFrontEvent,
+        CloudFrontHeader as CloudFrontHeader,
+        CloudFrontPayload as CloudFrontPayload,
+        CloudFrontRecord as CloudFrontRecord,
+        CloudFrontRequest as CloudFrontRequest,
+    )
+    from mangum.events.eventbridge import (
+        EventBridgeEvent as EventBridgeEvent,
+        ScheduledEvent as ScheduledEvent,
+    )
+    from mangum.events.handler_models import (
+        HANDLER_EVENT_MODELS as HANDLER_EVENT_MODELS,
+        HANDLER_RESULT_MODELS as HANDLER_RESULT_MODELS,
     )
     from mangum.events.identity import (
-        ClientCert,
-        ClientCertValidity,
-        HttpAuthorizer,
-        IamAuthorizer,
-        JwtAuthorizer,
-        RestAuthorizer,
-        RestIdentity,
+        ClientCert as ClientCert,
+        ClientCertValidity as ClientCertValidity,
+        HttpAuthorizer as HttpAuthorizer,
+        IamAuthorizer as IamAuthorizer,
+        JwtAuthorizer as JwtAuthorizer,
+        RestAuthorizer as RestAuthorizer,
+        RestIdentity as RestIdentity,
     )
-    from mangum.events.parse import DETECTION_ORDER, detect_source, parse_event
-    from mangum.events.sources import EVENT_MODELS, EventModelType, LambdaEventModel, LambdaHttpEvent
-    from mangum.events.websocket import WebSocketEvent, WebSocketEventType, WebSocketRequestContext
+    from mangum.events.parse import (
+        detect_source as detect_source,
+        event_of as event_of,
+        parse_event as parse_event,
+    )
+    from mangum.events.sources import (
+        EVENT_MODELS as EVENT_MODELS,
+        EventModelType as EventModelType,
+        LambdaEventModel as LambdaEventModel,
+        LambdaHttpEvent as LambdaHttpEvent,
+    )
+    from mangum.events.sqs import (
+        SqsAttributes as SqsAttributes,
+        SqsBatchItemFailure as SqsBatchItemFailure,
+        SqsBatchResponse as SqsBatchResponse,
+        SqsEvent as SqsEvent,
+        SqsMessageAttribute as SqsMessageAttribute,
+        SqsRecord as SqsRecord,
+    )
+    from mangum.events.typed_handlers import (
+        EventHandler as EventHandler,
+        TypedHandler as TypedHandler,
+        typed_handler as typed_handler,
+    )
+    from mangum.events.warmup import WarmUpEvent as WarmUpEvent
+    from mangum.events.websocket import (
+        WebSocketEvent as WebSocketEvent,
+        WebSocketEventType as WebSocketEventType,
+        WebSocketRequestContext as WebSocketRequestContext,
+        WebSocketShapedEvent as WebSocketShapedEvent,
+    )
 
-# Which submodule defines each public name (kept equal to __all__ by a test).
-_SUBMODULE_OF: dict[str, str] = {
-    "AwsModel": "_base",
+# The public names, each with the submodule that defines it: the one list of them. (The imports
+# above are what type checkers read; a test keeps the two equal.)
+_EXPORTS: dict[str, str] = {
     "RequestEvent": "_base",
+    "HandlerResult": "_result",
     "AlbEvent": "alb",
     "AlbRequestContext": "alb",
     "ElbContext": "alb",
     "ApiGatewayV1Event": "api_gateway_v1",
     "ApiGatewayV1RequestContext": "api_gateway_v1",
+    "RestShapedEvent": "api_gateway_v1",
     "ApiGatewayV2Event": "api_gateway_v2",
     "ApiGatewayV2RequestContext": "api_gateway_v2",
     "Authentication": "api_gateway_v2",
     "FunctionUrlEvent": "api_gateway_v2",
     "HttpDescription": "api_gateway_v2",
-    "V2ShapedEvent": "api_gateway_v2",
+    "PayloadV2Event": "api_gateway_v2",
+    "MethodArn": "authorizers.arn",
+    "HttpApiAuthorizerEventV2": "authorizers.http_v2",
+    "AUTHORIZER_EVENT_MODELS": "authorizers.kinds",
+    "AuthorizerEvent": "authorizers.kinds",
+    "AuthorizerEventType": "authorizers.kinds",
+    "AUTHORIZER_DETECTION_ORDER": "authorizers.parse",
+    "detect_authorizer": "authorizers.parse",
+    "parse_authorizer_event": "authorizers.parse",
+    "AuthorizerContext": "authorizers.responses",
+    "AuthorizerPolicyResponse": "authorizers.responses",
+    "AuthorizerSimpleResponse": "authorizers.responses",
+    "PolicyCondition": "authorizers.responses",
+    "PolicyDocument": "authorizers.responses",
+    "PolicyStatement": "authorizers.responses",
+    "Unauthorized": "authorizers.responses",
+    "HttpApiAuthorizerEventV1": "authorizers.rest",
+    "RestRequestAuthorizerEvent": "authorizers.rest",
+    "RestTokenAuthorizerEvent": "authorizers.token",
+    "WebSocketAuthorizerEvent": "authorizers.websocket",
+    "WebSocketAuthorizerRequestContext": "authorizers.websocket",
     "CloudFrontBody": "cloudfront",
     "CloudFrontConfig": "cloudfront",
     "CloudFrontEvent": "cloudfront",
@@ -74,6 +175,10 @@ _SUBMODULE_OF: dict[str, str] = {
     "CloudFrontPayload": "cloudfront",
     "CloudFrontRecord": "cloudfront",
     "CloudFrontRequest": "cloudfront",
+    "EventBridgeEvent": "eventbridge",
+    "ScheduledEvent": "eventbridge",
+    "HANDLER_EVENT_MODELS": "handler_models",
+    "HANDLER_RESULT_MODELS": "handler_models",
     "ClientCert": "identity",
     "ClientCertValidity": "identity",
     "HttpAuthorizer": "identity",
@@ -81,63 +186,36 @@ _SUBMODULE_OF: dict[str, str] = {
     "JwtAuthorizer": "identity",
     "RestAuthorizer": "identity",
     "RestIdentity": "identity",
-    "DETECTION_ORDER": "parse",
     "detect_source": "parse",
+    "event_of": "parse",
     "parse_event": "parse",
     "EVENT_MODELS": "sources",
     "EventModelType": "sources",
     "LambdaEventModel": "sources",
     "LambdaHttpEvent": "sources",
+    "SqsAttributes": "sqs",
+    "SqsBatchItemFailure": "sqs",
+    "SqsBatchResponse": "sqs",
+    "SqsEvent": "sqs",
+    "SqsMessageAttribute": "sqs",
+    "SqsRecord": "sqs",
+    "EventHandler": "typed_handlers",
+    "TypedHandler": "typed_handlers",
+    "typed_handler": "typed_handlers",
+    "WarmUpEvent": "warmup",
     "WebSocketEvent": "websocket",
     "WebSocketEventType": "websocket",
     "WebSocketRequestContext": "websocket",
+    "WebSocketShapedEvent": "websocket",
 }
 
-__all__ = [
-    "DETECTION_ORDER",
-    "EVENT_MODELS",
-    "AlbEvent",
-    "AlbRequestContext",
-    "ApiGatewayV1Event",
-    "ApiGatewayV1RequestContext",
-    "ApiGatewayV2Event",
-    "ApiGatewayV2RequestContext",
-    "Authentication",
-    "AwsModel",
-    "ClientCert",
-    "ClientCertValidity",
-    "CloudFrontBody",
-    "CloudFrontConfig",
-    "CloudFrontEvent",
-    "CloudFrontHeader",
-    "CloudFrontPayload",
-    "CloudFrontRecord",
-    "CloudFrontRequest",
-    "ElbContext",
-    "EventModelType",
-    "FunctionUrlEvent",
-    "HttpAuthorizer",
-    "HttpDescription",
-    "IamAuthorizer",
-    "JwtAuthorizer",
-    "LambdaEventModel",
-    "LambdaHttpEvent",
-    "RequestEvent",
-    "RestAuthorizer",
-    "RestIdentity",
-    "V2ShapedEvent",
-    "WebSocketEvent",
-    "WebSocketEventType",
-    "WebSocketRequestContext",
-    "detect_source",
-    "parse_event",
-]
+__all__ = sorted(_EXPORTS)
 
 
 if not TYPE_CHECKING:
     # Hidden from type checkers so that a misspelt name is an error there, not an ``object``.
     __getattr__ = lazy_attributes(
-        globals(), {name: f"{__name__}.{module}" for name, module in _SUBMODULE_OF.items()}
+        globals(), {name: f"{__name__}.{module}" for name, module in _EXPORTS.items()}
     )
 
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import binascii
 from abc import abstractmethod
-from base64 import b64decode
 from collections.abc import Mapping
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue, SkipValidation, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
-from mangum.exceptions import FieldError, InvalidBody
+from mangum._http.request import HeaderPairs, Request, request_body
+from mangum._validation.errors import field_errors
+from mangum.exceptions import InvalidBody
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self is Python 3.11+
+
+    from mangum._sources.contract import SourceName
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -54,66 +56,46 @@ class AwsModel(BaseModel):
     )
 
 
-def field_errors(error: ValidationError) -> tuple[FieldError, ...]:
-    """Translate a pydantic error into field paths and messages, dropping every input value."""
-    return tuple(
-        FieldError(
-            path=".".join(str(part) for part in detail["loc"]),
-            message=detail["msg"],
-            kind=detail["type"],
-        )
-        for detail in error.errors(include_url=False, include_input=False, include_context=False)
-    )
-
-
-def decode_body(body: str | None, is_base64_encoded: bool) -> bytes:
-    """The raw request body: base64-decoded when the event says so, UTF-8 encoded otherwise."""
-    if not body:
-        return b""
-    if not is_base64_encoded:
-        try:
-            return body.encode()
-        except UnicodeEncodeError:
-            # JSON can carry lone surrogates ("\ud800"), which have no UTF-8 form.
-            raise InvalidBody("the event body is text that cannot be encoded as UTF-8") from None
-    try:
-        return b64decode(body, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidBody("the event body is flagged isBase64Encoded but is not valid base64") from None
-
-
-EventSource: TypeAlias = Literal[
-    "api_gateway_v1", "api_gateway_v2", "function_url", "alb", "cloudfront", "websocket"
-]
-"""The name of each event source, as a source model's :attr:`RequestEvent.SOURCE` gives it."""
-
-
 class RequestEvent(AwsModel):
     """Behaviour shared by every event that carries a request (HTTP or WebSocket).
 
-    Each source reduces its own header, query and body layout to the three primitives below;
-    the lookups built on them are written once, here.
+    How a source lays out its headers, query and body is read by its home in
+    :mod:`mangum._sources`, the same code the adapter runs: each model only hands its fields over
+    (:meth:`_request`, :meth:`query_items`). The lookups built on them are written once, here.
     """
 
-    SOURCE: ClassVar[EventSource]
-    """Which source the model is for: set on each of the six source models (a class constant, not a
-    field), so that code can tell events apart without importing every source's module."""
+    SOURCE: ClassVar[SourceName]
+    """Which source the model is for (a class constant, not a field)."""
 
     @abstractmethod
-    def header_items(self) -> list[tuple[str, str]]:
-        """Every request header as (name as sent, value), repeated names kept as separate entries."""
+    def _read_request(self) -> Request:
+        """The request, read from :attr:`_fields` by the source's home as from a validated event."""
 
     @abstractmethod
-    def query_items(self) -> list[tuple[str, str]]:
+    def query_items(self) -> HeaderPairs:
         """Every query parameter as (name, value), percent-decoded, repeated names kept in order."""
 
-    @abstractmethod
+    @cached_property
+    def _fields(self) -> dict[str, Any]:
+        # The fields by attribute name, nested models as dicts: the layout the generated validator
+        # outputs (plus unmodelled fields, which the homes do not read), so the homes can read it.
+        return self.model_dump(by_alias=False)
+
+    @cached_property
+    def _request(self) -> Request:
+        return self._read_request()
+
+    def header_items(self) -> HeaderPairs:
+        """Every request header as (name as sent, value), repeated names kept as separate entries."""
+        return list(self._request.headers)
+
     def encoded_query(self) -> str:
         """The query string as it appears in a URL (percent-encoded, no leading ``?``)."""
+        return self._request.query
 
-    @abstractmethod
     def body_bytes(self) -> bytes:
         """The request body as bytes, decoded from base64 when flagged; raises :class:`InvalidBody`."""
+        return request_body(self._request)
 
     @cached_property
     def _headers_by_name(self) -> dict[str, list[str]]:
@@ -123,10 +105,11 @@ class RequestEvent(AwsModel):
         return headers
 
     def model_copy(self, *, update: Mapping[str, object] | None = None, deep: bool = False) -> Self:
-        """A copy, as :meth:`pydantic.BaseModel.model_copy`, whose header lookups see ``update``."""
+        """A copy, as :meth:`pydantic.BaseModel.model_copy`, whose lookups see ``update``."""
         copied = super().model_copy(update=update, deep=deep)
-        # The header index is cached in the instance dict, which pydantic copies with the fields.
-        copied.__dict__.pop("_headers_by_name", None)
+        # The lookups are cached in the instance dict, which pydantic copies with the fields.
+        for cached in ("_fields", "_request", "_headers_by_name"):
+            copied.__dict__.pop(cached, None)
         return copied
 
     def get_header(self, name: str) -> str | None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
+from mangum._sources import alb
 from mangum.events._base import AwsModel
-from mangum.events._query import decode_pairs, encoded_pairs_query
-from mangum.events._value_maps import ValueMapsRequest
+from mangum.events._maps import MultiValueMapsEvent
+
+if TYPE_CHECKING:
+    from mangum._http.request import HeaderPairs, Request
+    from mangum._validation.generated.alb import AlbEventDict
 
 
 class ElbContext(AwsModel):
@@ -21,7 +25,7 @@ class AlbRequestContext(AwsModel):
     elb: ElbContext
 
 
-class AlbEvent(ValueMapsRequest):
+class AlbEvent(MultiValueMapsEvent):
     """A request through an Application Load Balancer.
 
     With multi-value headers enabled on the target group, ALB sends ``multiValueHeaders`` and
@@ -39,12 +43,15 @@ class AlbEvent(ValueMapsRequest):
     @property
     def multi_value(self) -> bool:
         """Whether the target group has multi-value headers enabled (the response must match)."""
-        return self.multi_value_headers is not None or self.multi_value_query_string_parameters is not None
+        return alb.multi_value(self._data)
 
-    def query_items(self) -> list[tuple[str, str]]:
+    @property
+    def _data(self) -> AlbEventDict:
+        return cast("AlbEventDict", self._fields)
+
+    def _read_request(self) -> Request:
+        return alb.request(self._data)
+
+    def query_items(self) -> HeaderPairs:
         """Query parameters, percent-decoded."""
-        return decode_pairs(self.query_pairs())
-
-    def encoded_query(self) -> str:
-        """The query string as the client sent it (ALB does not decode it, so it is not re-encoded)."""
-        return encoded_pairs_query(self.query_pairs())
+        return alb.query_items(self._data)

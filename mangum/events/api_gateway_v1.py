@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 from pydantic import JsonValue
 
+from mangum._sources import api_gateway_v1
 from mangum.events._base import AwsModel
-from mangum.events._payload_v1 import PayloadV1Request
+from mangum.events._maps import MultiValueMapsEvent
 from mangum.events.identity import RestAuthorizer, RestIdentity
+
+if TYPE_CHECKING:
+    from mangum._http.request import HeaderPairs, Request
+    from mangum._validation.generated.api_gateway_v1 import ApiGatewayV1EventDict
 
 
 class ApiGatewayV1RequestContext(AwsModel):
@@ -34,10 +39,9 @@ class ApiGatewayV1RequestContext(AwsModel):
     operation_name: str | None = None
 
 
-class ApiGatewayV1Event(PayloadV1Request):
-    """A request through an API Gateway REST API (Lambda proxy integration, payload 1.0)."""
-
-    SOURCE: ClassVar[Literal["api_gateway_v1"]] = "api_gateway_v1"
+class RestShapedEvent(MultiValueMapsEvent):
+    """Fields and behaviour shared by REST API events and REST ``REQUEST`` authorizer events
+    (payload format 1.0): the request line, its context, path parameters and stage variables."""
 
     version: Literal["1.0"] | None = None
     resource: str | None = None
@@ -58,3 +62,21 @@ class ApiGatewayV1Event(PayloadV1Request):
         """The Lambda authorizer's context keys, empty when there is none."""
         authorizer = self.request_context.authorizer
         return authorizer.context() if authorizer else {}
+
+    @property
+    def _data(self) -> ApiGatewayV1EventDict:
+        # A REST REQUEST authorizer event has the REST event's fields: the REST home reads both.
+        return cast("ApiGatewayV1EventDict", self._fields)
+
+    def _read_request(self) -> Request:
+        return api_gateway_v1.request(self._data)
+
+    def query_items(self) -> HeaderPairs:
+        """Query parameters (API Gateway has already decoded them), every value kept."""
+        return api_gateway_v1.query_items(self._data)
+
+
+class ApiGatewayV1Event(RestShapedEvent):
+    """A request through an API Gateway REST API (Lambda proxy integration, payload 1.0)."""
+
+    SOURCE: ClassVar[Literal["api_gateway_v1"]] = "api_gateway_v1"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
-from mangum.events._base import AwsModel, RequestEvent, decode_body
-from mangum.events._query import decode_query
+from mangum._sources import api_gateway_v2
+from mangum.events._base import AwsModel, RequestEvent
 from mangum.events.identity import ClientCert, HttpAuthorizer
+
+if TYPE_CHECKING:
+    from mangum._http.request import HeaderPairs, Request
+    from mangum._sources.api_gateway_v2 import PayloadV2
 
 
 class HttpDescription(AwsModel):
@@ -42,8 +46,8 @@ class ApiGatewayV2RequestContext(AwsModel):
     time_epoch: int | None = None
 
 
-class V2ShapedEvent(RequestEvent):
-    """Fields and behaviour shared by HTTP API v2 and Function URL events (payload format 2.0)."""
+class PayloadV2Event(RequestEvent):
+    """Fields and behaviour shared by HTTP API and Function URL events (payload format 2.0)."""
 
     version: Literal["2.0"]
     route_key: str | None = None
@@ -58,26 +62,16 @@ class V2ShapedEvent(RequestEvent):
     body: str | None = None
     is_base64_encoded: bool = False
 
-    def header_items(self) -> list[tuple[str, str]]:
-        """Headers as sent (repeated ones arrive comma-joined), plus ``cookies`` as one ``cookie``
-        header joined with ``"; "``, as a browser would have sent it."""
-        items = list(self.headers.items()) if self.headers else []
-        if self.cookies:
-            items = [(name, value) for name, value in items if name.lower() != "cookie"]
-            items.append(("cookie", "; ".join(self.cookies)))
-        return items
+    @property
+    def _data(self) -> PayloadV2:
+        return cast("PayloadV2", self._fields)
 
-    def query_items(self) -> list[tuple[str, str]]:
+    def _read_request(self) -> Request:
+        return api_gateway_v2.request(self._data)
+
+    def query_items(self) -> HeaderPairs:
         """Query parameters decoded from ``rawQueryString``, every repeated value kept."""
-        return decode_query(self.raw_query_string)
-
-    def encoded_query(self) -> str:
-        """``rawQueryString`` as received."""
-        return self.raw_query_string
-
-    def body_bytes(self) -> bytes:
-        """The body as bytes."""
-        return decode_body(self.body, self.is_base64_encoded)
+        return api_gateway_v2.query_items(self._data)
 
     @property
     def source_ip(self) -> str | None:
@@ -85,13 +79,13 @@ class V2ShapedEvent(RequestEvent):
         return self.request_context.http.source_ip
 
 
-class ApiGatewayV2Event(V2ShapedEvent):
+class ApiGatewayV2Event(PayloadV2Event):
     """A request through an API Gateway HTTP API (payload format 2.0)."""
 
     SOURCE: ClassVar[Literal["api_gateway_v2"]] = "api_gateway_v2"
 
 
-class FunctionUrlEvent(V2ShapedEvent):
+class FunctionUrlEvent(PayloadV2Event):
     """A request through a Lambda Function URL. ``routeKey`` and ``stage`` may be absent."""
 
     SOURCE: ClassVar[Literal["function_url"]] = "function_url"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 from pydantic import Field
 
-from mangum.events._base import AwsModel, DecodedJson, RequestEvent, decode_body
-from mangum.events._query import decode_query
+from mangum._sources import cloudfront
+from mangum.events._base import AwsModel, DecodedJson, RequestEvent
+
+if TYPE_CHECKING:
+    from mangum._http.request import HeaderPairs, Request
+    from mangum._validation.generated.cloudfront import CloudFrontEventDict
 
 
 class CloudFrontHeader(AwsModel):
@@ -78,25 +82,13 @@ class CloudFrontEvent(RequestEvent):
         """The distribution and trigger."""
         return self.records[0].cf.config
 
-    def header_items(self) -> list[tuple[str, str]]:
-        """Every header value, under its original spelling."""
-        return [
-            (entry.key or name, entry.value)
-            for name, entries in self.request.headers.items()
-            for entry in entries
-        ]
+    @property
+    def _data(self) -> CloudFrontEventDict:
+        return cast("CloudFrontEventDict", self._fields)
 
-    def query_items(self) -> list[tuple[str, str]]:
+    def _read_request(self) -> Request:
+        return cloudfront.request(self._data)
+
+    def query_items(self) -> HeaderPairs:
         """Query parameters decoded from ``querystring``."""
-        return decode_query(self.request.querystring)
-
-    def encoded_query(self) -> str:
-        """``querystring`` as received."""
-        return self.request.querystring
-
-    def body_bytes(self) -> bytes:
-        """The body as bytes (empty when the trigger does not include it)."""
-        body = self.request.body
-        if body is None:
-            return b""
-        return decode_body(body.data, body.encoding == "base64")
+        return cloudfront.query_items(self._data)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
+from mangum._sources import websocket
 from mangum.events._base import AwsModel
-from mangum.events._payload_v1 import PayloadV1Request
+from mangum.events._maps import MultiValueMapsEvent
 from mangum.events.identity import RestAuthorizer, RestIdentity
+
+if TYPE_CHECKING:
+    from mangum._http.request import HeaderPairs, Request
+    from mangum._validation.generated.websocket import WebSocketEventDict
 
 WebSocketEventType = Literal["CONNECT", "MESSAGE", "DISCONNECT"]
 
@@ -33,7 +38,24 @@ class WebSocketRequestContext(AwsModel):
     disconnect_reason: str | None = None
 
 
-class WebSocketEvent(PayloadV1Request):
+class WebSocketShapedEvent(MultiValueMapsEvent):
+    """The payload 1.0 layout of WebSocket events and WebSocket ``REQUEST`` authorizer events: the
+    handshake's headers and query string, read by the WebSocket source's home."""
+
+    @property
+    def _data(self) -> WebSocketEventDict:
+        # Both kinds have the WebSocket event's fields (requestContext included).
+        return cast("WebSocketEventDict", self._fields)
+
+    def _read_request(self) -> Request:
+        return websocket.request(self._data)
+
+    def query_items(self) -> HeaderPairs:
+        """Query parameters of the handshake (API Gateway has already decoded them)."""
+        return websocket.query_items(self._data)
+
+
+class WebSocketEvent(WebSocketShapedEvent):
     """One event of an API Gateway WebSocket API.
 
     CONNECT carries the handshake's headers and query string; MESSAGE carries a frame in ``body``

@@ -4,17 +4,37 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
+
+LINE_BREAK_ERROR = "line_break"
+"""The error type of a header name or value holding CR or LF."""
 
 
-def _no_line_breaks(text: str) -> str:
-    if "\r" in text or "\n" in text:
-        raise ValueError("header names and values must not contain CR or LF")
-    return text
+class _NoLineBreaks:
+    """Text without CR or LF, checked by pydantic-core itself: a string, then a pattern with its own
+    error. A constraint rather than a Python validator, so that the schema can be written out as data
+    for the adapter's generated validators (:mod:`mangum._validation`)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: object, handler: GetCoreSchemaHandler) -> CoreSchema:
+        without_line_breaks = core_schema.custom_error_schema(
+            core_schema.str_schema(pattern=r"^[^\r\n]*$"),
+            custom_error_type=LINE_BREAK_ERROR,
+            custom_error_message="header names and values must not contain CR or LF",
+        )
+        return core_schema.chain_schema([core_schema.str_schema(), without_line_breaks])
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(core_schema.str_schema())
 
 
-HeaderText = Annotated[str, AfterValidator(_no_line_breaks)]
+HeaderText = Annotated[str, _NoLineBreaks]
 """A header name or value: any text without CR or LF."""
 
 StatusCode = Annotated[int, Field(ge=100, le=599)]
@@ -78,19 +98,19 @@ class AlbResponse(LambdaResponse):
     is_base64_encoded: bool = False
 
 
-class LambdaEdgeHeader(LambdaResponse):
+class CloudFrontResponseHeader(LambdaResponse):
     """One header value in CloudFront's header lists."""
 
     key: HeaderText
     value: HeaderText
 
 
-class LambdaEdgeResponse(LambdaResponse):
+class CloudFrontResponse(LambdaResponse):
     """Lambda@Edge generated response: ``status`` as a string, headers keyed by lower-cased name."""
 
     status: Annotated[str, Field(pattern=r"^[1-5][0-9][0-9]$")]
     status_description: HeaderText | None = None
-    headers: dict[HeaderText, list[LambdaEdgeHeader]] = Field(default_factory=dict)
+    headers: dict[HeaderText, list[CloudFrontResponseHeader]] = Field(default_factory=dict)
     body: str = ""
     body_encoding: Literal["text", "base64"] = "text"
 
@@ -106,6 +126,6 @@ class WebSocketResponse(LambdaResponse):
 
 
 LambdaResponseModel: TypeAlias = (
-    ApiGatewayV1Response | ApiGatewayV2Response | AlbResponse | LambdaEdgeResponse | WebSocketResponse
+    ApiGatewayV1Response | ApiGatewayV2Response | AlbResponse | CloudFrontResponse | WebSocketResponse
 )
 """Every response model."""

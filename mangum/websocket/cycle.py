@@ -41,17 +41,16 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from pydantic import ValidationError
 
-from mangum.asgi.stuck import where_stuck
+from mangum._asgi.stuck import where_stuck
+from mangum._http.response import CollectedResponse, decode_headers, encode_body, group_values, join_values
+from mangum._http.scope import header_bytes
 from mangum.config import Config
 from mangum.deadline import Deadline, deadline_scope
+from mangum.events.parse import parse_event
 from mangum.events.websocket import WebSocketEvent
 from mangum.exceptions import InvalidBody
-from mangum.http.body_encoding import encode_body, is_text_media_type
-from mangum.http.collected import CollectedResponse
-from mangum.http.headers import header_bytes
-from mangum.http.response_headers import decode_headers, group_values, join_values
 from mangum.responses import WebSocketResponse
-from mangum.types import ASGI, LambdaContext, LambdaEvent, Message, Scope
+from mangum.types import ASGI, LambdaContext, LambdaEvent, Message, Scope, WebSocketScope
 from mangum.websocket.errors import ClientDisconnected, StoreError
 from mangum.websocket.record import StoredConnection
 from mangum.websocket.scope import build_websocket_scope
@@ -76,6 +75,19 @@ def _status(code: int) -> WebSocketResponse:
     return WebSocketResponse(status_code=code)
 
 
+def parse_websocket_event(event: LambdaEvent) -> WebSocketEvent:
+    """``event`` validated by its model; raises :class:`~mangum.exceptions.InvalidEvent`."""
+    model = parse_event(event)
+    if not isinstance(model, WebSocketEvent):  # pragma: no cover - the registry detected WebSocket
+        raise TypeError(f"not a WebSocket event: {type(model).__name__}")
+    return model
+
+
+def internal_error() -> WebSocketResponse:
+    """The answer when the invocation cannot be served at all (the app's lifespan failed)."""
+    return WebSocketResponse(status_code=500, body="Internal Server Error")
+
+
 def websocket_response(response: CollectedResponse, config: Config) -> WebSocketResponse:
     """A handshake answer in Lambda's shape: headers joined per name (``config.exclude_headers``
     dropped), the body as text when it is textual UTF-8, else base64."""
@@ -83,8 +95,7 @@ def websocket_response(response: CollectedResponse, config: Config) -> WebSocket
     headers = join_values(group_values(decoded.headers))
     if not response.body:
         return WebSocketResponse(status_code=response.status, headers=headers or None)
-    textual = not decoded.content_encoded and is_text_media_type(decoded.media_type, config.text_mime_types)
-    body = encode_body(response.body, textual=textual)
+    body = encode_body(response.body, textual=decoded.textual(config.text_mime_types))
     return WebSocketResponse(
         status_code=response.status, headers=headers or None, body=body.text, is_base64_encoded=body.base64
     )
@@ -108,7 +119,7 @@ class AppTimedOut(Exception):
 
 
 async def run_app(
-    app: ASGI, scope: Scope, session: Session, deadline: Deadline | None = None
+    app: ASGI, scope: WebSocketScope | Scope, session: Session, deadline: Deadline | None = None
 ) -> BaseException | None:
     """Run ``app`` until it returns or waits for a message ``session`` does not have, then cancel it.
 

@@ -22,24 +22,21 @@ CONNECT).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from mangum._http.scope import WEBSOCKET_ASGI, connection_scope, with_state
+from mangum._sources import websocket as websocket_source
 from mangum.events.websocket import WebSocketEvent
-from mangum.http.endpoints import client_address, server_address
-from mangum.http.headers import asgi_headers
-from mangum.http.paths import encode_path, scope_path
-from mangum.http.protocol import http_version, request_scheme
-from mangum.types import LambdaContext, LambdaEvent, Scope
+from mangum.types import LambdaContext, LambdaEvent, WebSocketScope
 
 if TYPE_CHECKING:
+    from mangum._validation.generated.websocket import WebSocketEventDict
     from mangum.websocket.api import WebSocketConnections
 
-WEBSOCKET_ASGI_VERSIONS: dict[str, str] = {"version": "3.0", "spec_version": "2.5"}
 EXTENSION_KEY = "mangum.websocket"
 """Where the app finds its :class:`~mangum.websocket.api.WebSocketConnections` in ``scope["extensions"]``."""
 DENIAL_EXTENSION_KEY = "websocket.http.response"
 SUBPROTOCOL_HEADER = "sec-websocket-protocol"
-_DEFAULT_STAGE = "$default"
 
 
 def offered_subprotocols(event: WebSocketEvent) -> list[str]:
@@ -52,11 +49,6 @@ def offered_subprotocols(event: WebSocketEvent) -> list[str]:
     ]
 
 
-def stage_mount(stage: str) -> str:
-    """The percent-encoded mount of a stage: ``/{stage}``, or nothing for a ``$default`` stage."""
-    return "" if stage == _DEFAULT_STAGE else encode_path(f"/{stage}")
-
-
 def build_websocket_scope(
     connect_event: WebSocketEvent,
     event: WebSocketEvent,
@@ -64,31 +56,19 @@ def build_websocket_scope(
     context: LambdaContext | None,
     state: dict[str, object] | None,
     connections: WebSocketConnections,
-) -> Scope:
+) -> WebSocketScope:
     """The scope of ``connect_event``'s connection while ``event`` (raw: ``raw_event``) is handled."""
-    scheme = request_scheme(connect_event.get_header("x-forwarded-proto"))
-    paths = scope_path(stage_mount(connect_event.request_context.stage), "/", "")
-    scope: Scope = {
+    fields = cast("WebSocketEventDict", connect_event.model_dump(by_alias=False))
+    shared = connection_scope(websocket_source.request(fields), "", raw_event, context)
+    scope: WebSocketScope = {
         "type": "websocket",
-        "asgi": WEBSOCKET_ASGI_VERSIONS.copy(),
-        "http_version": http_version(None),
-        "scheme": "ws" if scheme == "http" else "wss",
-        "path": paths.path,
-        "raw_path": paths.raw_path,
-        "root_path": paths.root_path,
-        "query_string": connect_event.encoded_query().encode("utf-8", errors="replace"),
-        "headers": asgi_headers(connect_event.header_items()),
-        "client": client_address(connect_event.source_ip),
-        "server": server_address(
-            connect_event.get_header("host"), connect_event.get_header("x-forwarded-port"), scheme
-        ),
+        "asgi": WEBSOCKET_ASGI.copy(),
+        **shared,
+        "scheme": "ws" if shared["scheme"] == "http" else "wss",
         "subprotocols": offered_subprotocols(connect_event),
         "extensions": {EXTENSION_KEY: connections, DENIAL_EXTENSION_KEY: {}},
-        "aws.event": raw_event,
-        "aws.context": context,
         "mangum.event": event,
         "mangum.connect_event": connect_event,
     }
-    if state is not None:
-        scope["state"] = state.copy()
+    with_state(scope, state)
     return scope

@@ -34,9 +34,9 @@ import enum
 import logging
 from collections import deque
 
+from mangum._http.response import CollectedResponse
 from mangum.events.websocket import WebSocketEvent
 from mangum.exceptions import UnexpectedMessage
-from mangum.http.collected import CollectedResponse
 from mangum.types import Message
 from mangum.websocket.api import WebSocketConnections
 from mangum.websocket.errors import (

@@ -14,7 +14,7 @@ from mangum.events.websocket import WebSocketEvent
 from mangum.types import ASGI, LambdaContext, LambdaEvent
 from mangum.websocket.cycle import run_websocket_event
 from mangum.websocket.runtime import WebSocketRuntime
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.factories import connect_raw, connection_id, disconnect_raw, message_raw
 
 

@@ -12,8 +12,8 @@ from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import WebSocketSettings, websocket_settings
 from mangum.websocket.store import ConnectionStore
 from mangum.websocket.table import create_table
-from tests.servers.dynalite import missing_dynalite, running_dynalite
-from tests.servers.management_api import ManagementApiServer, running_management_api
+from tests.support.servers.dynalite import missing_dynalite, running_dynalite
+from tests.support.servers.management_api import ManagementApiServer, running_management_api
 from tests.websocket.client import Container
 
 REGION = "eu-west-1"

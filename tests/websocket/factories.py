@@ -14,7 +14,7 @@ from pydantic import JsonValue
 from mangum.events.websocket import WebSocketEvent
 from mangum.types import LambdaEvent
 from mangum.websocket.record import ConnectionRecord
-from tests.conftest import load_event
+from tests.support.event_files import load_event
 
 _request_ids = itertools.count()
 

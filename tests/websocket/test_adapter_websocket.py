@@ -17,7 +17,7 @@ from mangum.exceptions import ConfigurationError
 from mangum.local_context import LocalContext
 from mangum.types import ASGI, LambdaEvent, Receive, Scope, Send
 from mangum.websocket.settings import WebSocketSettings
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.apps import fastapi_chat, starlette_chat
 from tests.websocket.apps.chat import SUBPROTOCOL, connections_of
 from tests.websocket.client import Client

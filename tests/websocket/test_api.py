@@ -10,7 +10,7 @@ from mangum.websocket.api import BroadcastIncomplete, WebSocketConnections
 from mangum.websocket.errors import ConnectionGone, NoCurrentConnection, UnknownConnection
 from mangum.websocket.settings import WebSocketSettings
 from mangum.websocket.store import ConnectionStore
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.counting import DynamoDbRequests
 from tests.websocket.factories import connection_id, record
 from tests.websocket.tables import table_items

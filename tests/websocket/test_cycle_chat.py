@@ -11,7 +11,7 @@ import pytest
 from mangum.types import ASGI
 from mangum.websocket.record import ConnectionRecord
 from mangum.websocket.runtime import WebSocketRuntime
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.apps import fastapi_chat, starlette_chat
 from tests.websocket.apps.chat import QUIT_CODE, SUBPROTOCOL
 from tests.websocket.client import Client, Container

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import WebSocketSettings
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.apps import starlette_chat
 from tests.websocket.client import Client, Container
 from tests.websocket.tables import table_items

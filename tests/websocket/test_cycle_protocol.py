@@ -13,7 +13,7 @@ from mangum.types import ASGI, Message, Receive, Scope, Send
 from mangum.websocket.errors import ClientDisconnected
 from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import websocket_settings
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.client import Client, Container
 from tests.websocket.counting import DynamoDbRequests
 from tests.websocket.factories import connection_id, message_raw

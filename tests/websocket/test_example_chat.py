@@ -10,14 +10,14 @@ from mangum.adapter import Mangum
 from mangum.local_context import LocalContext
 from mangum.websocket.settings import WebSocketSettings
 from mangum.websocket.store import ConnectionStore
-from tests.sam_templates import (
+from tests.support.sam_templates import (
     WEBSOCKET_TEMPLATE,
     actions,
     load_template,
     policy_statements,
     resources_of_type,
 )
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.client import Client
 from tests.websocket.counting import DynamoDbRequests
 from tests.websocket.tables import table_items

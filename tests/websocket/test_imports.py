@@ -48,7 +48,7 @@ def test_serving_http_events_does_not_import_boto3() -> None:
     modules = imported_after(
         "from mangum.adapter import Mangum\n"
         "from mangum.local_context import LocalContext\n"
-        "from tests.conftest import load_event\n"
+        "from tests.support.event_files import load_event\n"
         "async def app(scope, receive, send):\n"
         "    await send({'type': 'http.response.start', 'status': 204})\n"
         "    await send({'type': 'http.response.body'})\n"
@@ -67,7 +67,7 @@ def test_serving_a_websocket_event_imports_boto3() -> None:
         "from mangum.adapter import Mangum\n"
         "from mangum.exceptions import ConfigurationError\n"
         "from mangum.local_context import LocalContext\n"
-        "from tests.conftest import load_event\n"
+        "from tests.support.event_files import load_event\n"
         "async def app(scope, receive, send): pass\n"
         "try:\n"
         "    Mangum(app)(load_event('apiGatewayWebSocketApiConnect.json'), LocalContext())\n"

@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 from mangum.websocket.errors import ConnectionGone, ManagementApiError
 from mangum.websocket.management import ManagementApi
 from mangum.websocket.settings import WebSocketSettings
-from tests.servers.management_api import MAX_POST_BYTES, ManagementApiServer, Request
+from tests.support.servers.management_api import MAX_POST_BYTES, ManagementApiServer, Request
 from tests.websocket.conftest import STAGE
 from tests.websocket.factories import connection_id
 

@@ -7,11 +7,11 @@ from urllib.parse import parse_qsl
 import pytest
 
 from mangum.events.websocket import WebSocketEvent
-from mangum.types import LambdaEvent, Scope
+from mangum.types import LambdaEvent, WebSocketScope
 from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.scope import build_websocket_scope
 from mangum.websocket.settings import websocket_settings
-from tests.conftest import load_event
+from tests.support.event_files import load_event
 from tests.websocket.factories import connect_raw, connection_id, message_raw
 
 
@@ -21,7 +21,9 @@ def runtime() -> WebSocketRuntime:
     return WebSocketRuntime(websocket_settings(table="scope-tests", region="eu-west-1"))
 
 
-def scope_of(runtime: WebSocketRuntime, raw: LambdaEvent, *, state: dict[str, object] | None = None) -> Scope:
+def scope_of(
+    runtime: WebSocketRuntime, raw: LambdaEvent, *, state: dict[str, object] | None = None
+) -> WebSocketScope:
     event = WebSocketEvent.model_validate(raw)
     return build_websocket_scope(event, event, raw, None, state, runtime(event))
 
@@ -86,13 +88,13 @@ def test_a_default_stage_is_no_mount(runtime: WebSocketRuntime) -> None:
     assert (scope["root_path"], scope["path"], scope["raw_path"]) == ("", "/", b"/")
 
 
-def test_state_is_a_copy(runtime: WebSocketRuntime) -> None:
+def test_state_is_the_invocations_own(runtime: WebSocketRuntime) -> None:
+    # The lifespan hands each invocation a copy of its state (as for HTTP); the scope carries it.
     state: dict[str, object] = {"db": "pool"}
 
     scope = scope_of(runtime, connect_raw(connection_id()), state=state)
-    scope["state"]["db"] = "changed"
 
-    assert state == {"db": "pool"}
+    assert scope["state"] is state
 
 
 def test_later_events_keep_the_handshake_but_name_themselves(runtime: WebSocketRuntime) -> None:

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
 
-from tests.servers.management_api import MAX_POST_BYTES, ManagementApiServer, Request
+from tests.support.servers.management_api import MAX_POST_BYTES, ManagementApiServer, Request
 from tests.websocket.factories import connection_id
 
 

@@ -1,0 +1,181 @@
+"""One ASGI HTTP request/response cycle, run to completion and collected whole.
+
+The application receives the whole request body in a single ``http.request`` message, then
+``http.disconnect`` once its response is complete (a ``receive()`` made earlier waits until then,
+as a client that stays connected would). Every ``http.response.body`` chunk is collected; Lambda
+has no streaming, so the response is returned in one piece.
+
+Application errors never escape: an exception before or during the response, returning without a
+complete response, or a message the protocol does not allow at that point all give a plain-text
+500 and an error log (with the traceback) on the ``mangum.http`` logger. An exception raised after
+the response was complete (a background task, say) is logged and the complete response is kept,
+as a server that had already sent it would.
+
+Trailers: the scope does not advertise the ``http.response.trailers`` extension, because a Lambda
+response cannot carry trailers. An application that sends ``http.response.trailers`` anyway, after
+its last body chunk, has them discarded; the response is complete at the last body chunk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from typing import NoReturn
+
+from mangum._http.response import CollectedResponse, internal_server_error
+from mangum.exceptions import UnexpectedMessage
+from mangum.types import ASGI, HTTPDisconnectEvent, HTTPRequestEvent, HTTPScope, Message, Scope
+
+logger = logging.getLogger("mangum.http")
+
+
+class _Phase(enum.Enum):
+    AWAITING_START = enum.auto()
+    SENDING_BODY = enum.auto()
+    COMPLETE = enum.auto()
+
+
+class _ResponseCollector:
+    """The receive/send pair handed to the application, collecting what it sends."""
+
+    __slots__ = (
+        "_body",
+        "_chunks",
+        "_complete",
+        "_finished",
+        "_headers",
+        "_phase",
+        "_request_delivered",
+        "_status",
+        "error",
+    )
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+        self._request_delivered = False
+        self._phase = _Phase.AWAITING_START
+        self._status = 0
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._chunks: list[bytes] = []
+        self._complete: asyncio.Event | None = None
+        self._finished = False
+        self.error: UnexpectedMessage | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self._phase is _Phase.COMPLETE
+
+    async def receive(self) -> HTTPRequestEvent | HTTPDisconnectEvent:
+        if not self._request_delivered:
+            self._request_delivered = True
+            return {"type": "http.request", "body": self._body, "more_body": False}
+        if self._phase is not _Phase.COMPLETE and not self._finished:
+            # The client stays connected until the response is complete.
+            if self._complete is None:
+                self._complete = asyncio.Event()
+            await self._complete.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(self, message: Message) -> None:
+        kind = message.get("type")
+        if self._phase is _Phase.AWAITING_START and kind == "http.response.start":
+            self._start(message)
+        elif self._phase is _Phase.SENDING_BODY and kind == "http.response.body":
+            self._append(message)
+        elif self._phase is _Phase.COMPLETE and kind == "http.response.trailers":
+            logger.debug("discarding http.response.trailers: Lambda responses cannot carry trailers")
+        else:
+            self._violate(f"unexpected ASGI message {kind!r} {self._where()}")
+
+    def _where(self) -> str:
+        if self._phase is _Phase.AWAITING_START:
+            return "before 'http.response.start'"
+        if self._phase is _Phase.SENDING_BODY:
+            return "while sending the response body"
+        return "after the response was complete"
+
+    def _violate(self, problem: str) -> NoReturn:
+        error = UnexpectedMessage(problem)
+        if self.error is None:
+            self.error = error
+        raise error
+
+    def _start(self, message: Message) -> None:
+        status = message.get("status")
+        if type(status) is not int:
+            self._violate("'http.response.start' needs an int 'status'")
+        headers: list[tuple[bytes, bytes]] = []
+        try:
+            for name, value in message.get("headers", ()):
+                if not isinstance(name, bytes) or not isinstance(value, bytes):
+                    self._violate("'http.response.start' headers must be pairs of bytes")
+                headers.append((name, value))
+        except (TypeError, ValueError):
+            self._violate("'http.response.start' headers must be an iterable of (name, value) pairs")
+        self._status = status
+        self._headers = headers
+        self._phase = _Phase.SENDING_BODY
+
+    def _append(self, message: Message) -> None:
+        chunk = message.get("body", b"")
+        if not isinstance(chunk, bytes | bytearray | memoryview):
+            self._violate("'http.response.body' needs a bytes 'body'")
+        if chunk:
+            self._chunks.append(bytes(chunk) if not isinstance(chunk, bytes) else chunk)
+        if not message.get("more_body", False):
+            self._phase = _Phase.COMPLETE
+            if self._complete is not None:
+                self._complete.set()
+
+    def release_waiters(self) -> None:
+        """Answer any ``receive()`` pending or to come with ``http.disconnect``: the exchange is over."""
+        self._finished = True
+        if self._complete is not None:
+            self._complete.set()
+
+    def response(self) -> CollectedResponse:
+        return CollectedResponse(status=self._status, headers=self._headers, body=b"".join(self._chunks))
+
+
+def _describe(scope: HTTPScope | Scope) -> str:
+    return f"{scope.get('method', '?')} {scope.get('path', '?')}"
+
+
+async def run_http_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes) -> CollectedResponse:
+    """Run ``app`` on one request and collect its response; application failures give a 500.
+
+    Never raises for anything the application does (see the module docs); only ``BaseException``
+    subclasses that are not ``Exception`` (cancellation, ``SystemExit``) propagate.
+    """
+    exchange = _ResponseCollector(body)
+    try:
+        await app(scope, exchange.receive, exchange.send)
+    except Exception as exc:
+        if exchange.error is not None:
+            logger.error(
+                "ASGI protocol error while handling %s: %s", _describe(scope), exchange.error, exc_info=exc
+            )
+            return internal_server_error()
+        if exchange.complete:
+            logger.error(
+                "Exception in ASGI application after its response to %s", _describe(scope), exc_info=exc
+            )
+            return exchange.response()
+        logger.error("Exception in ASGI application while handling %s", _describe(scope), exc_info=exc)
+        return internal_server_error()
+    finally:
+        exchange.release_waiters()
+    if exchange.error is not None:
+        # The application swallowed the error raised into it; it still broke the protocol.
+        logger.error(
+            "ASGI protocol error while handling %s: %s",
+            _describe(scope),
+            exchange.error,
+            exc_info=exchange.error,
+        )
+        return internal_server_error()
+    if not exchange.complete:
+        logger.error("ASGI application returned without completing its response to %s", _describe(scope))
+        return internal_server_error()
+    return exchange.response()

@@ -1,0 +1,129 @@
+"""One ASGI HTTP request/response cycle whose response is passed on as it is produced, not collected.
+
+The request side is the buffered cycle's (:mod:`mangum._asgi.http_cycle`): the whole body in one
+``http.request``, then ``http.disconnect`` once the response is complete. On the response side,
+the first ``http.response.body`` message starts the response (:meth:`StreamTarget.begin` with the
+status, the headers and that first chunk) and every later non-empty chunk is written at once: a
+``send()`` returns after its chunk was handed to the target, so an app that waits between chunks is
+seen waiting between chunks.
+
+Failures, logged with their traceback on the ``mangum.http`` logger as in the buffered cycle:
+
+- before the response started (an exception, a protocol error, returning without a body): a
+  plain-text 500, with no details;
+- after it started: :meth:`StreamTarget.abort`, which ends the stream with an error (Lambda's
+  error trailers) — the status line is already gone;
+- after it was complete: logged only;
+- a write the target refuses (the connection to Lambda broke, the size limit): raised into the
+  app's ``send()``, after which ``receive()`` answers ``http.disconnect``, and handled as above.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from mangum._asgi.http_cycle import _ResponseCollector
+from mangum._http.response import internal_server_error
+from mangum.exceptions import UnexpectedMessage
+from mangum.types import ASGI, HTTPScope, Message, Scope
+
+logger = logging.getLogger("mangum.http")
+
+
+class StreamTarget(Protocol):
+    """Where a streamed response goes (:class:`mangum.streaming.response.HttpStream` for Lambda)."""
+
+    @property
+    def started(self) -> bool:
+        """Whether :meth:`begin` has sent anything."""
+        ...
+
+    def begin(self, status: int, headers: list[tuple[bytes, bytes]], first: bytes) -> None:
+        """Start the response: its status, raw ASGI headers and first body bytes (maybe empty)."""
+        ...
+
+    def write(self, data: bytes) -> None:
+        """Send the next body bytes."""
+        ...
+
+    def abort(self, error: BaseException) -> None:
+        """End a started response with an error."""
+        ...
+
+
+class _StreamingExchange(_ResponseCollector):
+    """The buffered cycle's collector, with each chunk handed to the target instead of kept.
+
+    The parent validates every message and collects chunks into ``_chunks``; this class empties that
+    list into the target after each ``http.response.body``, so nothing accumulates.
+    """
+
+    __slots__ = ("_target", "write_error")
+
+    def __init__(self, body: bytes, target: StreamTarget) -> None:
+        super().__init__(body)
+        self._target = target
+        self.write_error: Exception | None = None
+
+    def _append(self, message: Message) -> None:
+        super()._append(message)
+        chunks = self._chunks
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        chunks.clear()
+        try:
+            if not self._target.started:
+                self._target.begin(self._status, self._headers, data)
+            elif data:
+                self._target.write(data)
+        except Exception as error:
+            self.write_error = error
+            self.release_waiters()
+            raise
+
+
+def _describe(scope: HTTPScope | Scope) -> str:
+    return f"{scope.get('method', '?')} {scope.get('path', '?')}"
+
+
+def _fail(target: StreamTarget, problem: BaseException) -> None:
+    if target.started:
+        target.abort(problem)
+    else:
+        answer = internal_server_error()
+        target.begin(answer.status, answer.headers, answer.body)
+
+
+async def run_streaming_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes, target: StreamTarget) -> None:
+    """Run ``app`` on one request, passing its response to ``target`` as it comes (see the module docs).
+
+    Never raises for anything the application does; a ``target`` that fails again while the failure
+    is being reported raises that error.
+    """
+    exchange = _StreamingExchange(body, target)
+    raised: Exception | None = None
+    try:
+        await app(scope, exchange.receive, exchange.send)
+    except Exception as exc:
+        raised = exc
+    finally:
+        exchange.release_waiters()
+    where = _describe(scope)
+    problem: BaseException
+    if exchange.write_error is not None:
+        problem = exchange.write_error
+        logger.error("The response to %s could not be sent on: %s", where, problem, exc_info=problem)
+    elif exchange.error is not None:
+        problem = exchange.error
+        logger.error("ASGI protocol error while handling %s: %s", where, problem, exc_info=raised or problem)
+    elif exchange.complete:
+        if raised is not None:
+            logger.error("Exception in ASGI application after its response to %s", where, exc_info=raised)
+        return
+    elif raised is not None:
+        problem = raised
+        logger.error("Exception in ASGI application while handling %s", where, exc_info=raised)
+    else:
+        problem = UnexpectedMessage("the application returned without completing its response")
+        logger.error("ASGI application returned without completing its response to %s", where)
+    _fail(target, problem)

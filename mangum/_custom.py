@@ -1,0 +1,73 @@
+"""Custom event sources: handler classes in the shape PyPI mangum's ``custom_handlers`` take
+(the protocol is :class:`mangum.types.LambdaHandler`).
+
+A custom handler recognises an event no built-in source does (or overrides one: custom handlers
+are asked first, in the order given), builds the ASGI scope and body for it, and turns the app's
+response into the handler's result::
+
+    class QueueHandler:
+        @classmethod
+        def infer(cls, event: LambdaEvent, context: LambdaContext, config: LambdaConfig) -> bool:
+            return "queueMessage" in event
+
+        def __init__(self, event: LambdaEvent, context: LambdaContext, config: LambdaConfig) -> None:
+            self.event = event
+
+        @property
+        def body(self) -> bytes:
+            return self.event["queueMessage"].encode()
+
+        @property
+        def scope(self) -> Scope:
+            return {"type": "http", "method": "POST", "path": "/queue", ...}
+
+        def __call__(self, response: Response) -> dict[str, Any]:
+            return {"ok": response["status"] < 400}
+
+    handler = Mangum(app, custom_handlers=[QueueHandler])
+
+The lifespan state and the HTTP cycle are the adapter's own: the scope gets ``state`` when the
+app's lifespan started, and an app failure reaches ``__call__`` as a plain-text 500 response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mangum._http.response import CollectedResponse
+from mangum.config import Config
+from mangum.exceptions import ConfigurationError
+from mangum.types import LambdaConfig, LambdaHandler, Response
+
+
+def legacy_config(config: Config) -> LambdaConfig:
+    """The validated configuration in PyPI mangum's form (``"/"`` for no base path, ``"text/"``
+    listed among the text types)."""
+    return LambdaConfig(
+        api_gateway_base_path=config.api_gateway_base_path or "/",
+        text_mime_types=["text/", *sorted(config.text_mime_types)],
+        exclude_headers=sorted(config.exclude_headers),
+    )
+
+
+def checked_handlers(handlers: object) -> tuple[type[LambdaHandler], ...]:
+    """``custom_handlers`` validated: a list of classes with an ``infer`` classmethod."""
+    if handlers is None:
+        return ()
+    if isinstance(handlers, str | bytes) or not isinstance(handlers, Sequence):
+        raise ConfigurationError("custom_handlers must be a list of handler classes")
+    for handler in handlers:
+        if not isinstance(handler, type) or not callable(getattr(handler, "infer", None)):
+            raise ConfigurationError(
+                "custom_handlers must contain only classes with an infer(event, context, config) classmethod"
+            )
+    return tuple(handlers)
+
+
+def handler_response(response: CollectedResponse) -> Response:
+    """The collected response in the form a custom handler's ``__call__`` takes."""
+    return Response(
+        status=response.status,
+        headers=[[name, value] for name, value in response.headers],
+        body=response.body,
+    )

@@ -1,0 +1,133 @@
+"""A request as every source reduces it, and the header, query and body handling sources share.
+
+Each event source lays its request out its own way; its home (:mod:`mangum._sources`) reduces it to
+a :class:`Request` with the primitives below, written once for every source: single- and
+multi-value maps to pairs, payload 2.0 cookies, query strings, and bodies.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from base64 import b64decode
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+from urllib.parse import parse_qsl, quote, unquote_plus
+
+from mangum.exceptions import InvalidBody
+
+HeaderPairs = list[tuple[str, str]]
+"""Headers or query parameters as (name, value) pairs, repeated names kept as separate entries."""
+
+
+class Request(NamedTuple):
+    """One HTTP request, as the scope builder needs it from any source.
+
+    ``mount`` is a percent-encoded prefix the service routed on before the function (a REST API's
+    stage), ``route`` the percent-encoded path after it; ``caller`` the client address the source
+    reports; ``query`` the percent-encoded query string without ``?``; ``body`` the body as the event
+    carries it (base64 text when ``body_base64``).
+    """
+
+    method: str
+    protocol: str | None
+    mount: str
+    route: str
+    caller: str | None
+    headers: HeaderPairs
+    query: str
+    body: str | None
+    body_base64: bool
+
+
+# --- headers -------------------------------------------------------------------------------------
+
+
+def value_map_pairs(single: Mapping[str, str] | None, multi: Mapping[str, list[str]] | None) -> HeaderPairs:
+    """Pairs from a source that sends a single-value and a multi-value map (REST, WebSocket, ALB):
+    the multi-value map, which holds every value, when it is not empty; the single-value one otherwise."""
+    if multi:
+        return [(name, value) for name, values in multi.items() for value in values]
+    return list(single.items()) if single else []
+
+
+def with_cookies(headers: Mapping[str, str] | None, cookies: Sequence[str] | None) -> HeaderPairs:
+    """Payload 2.0 headers (repeated ones arrive comma-joined) with ``cookies`` as one ``cookie``
+    header joined with ``"; "``, as a browser would have sent it."""
+    items = list(headers.items()) if headers else []
+    if cookies:
+        items = [(name, value) for name, value in items if name.lower() != "cookie"]
+        items.append(("cookie", "; ".join(cookies)))
+    return items
+
+
+def first_value(pairs: Iterable[tuple[str, str]], name: str) -> str | None:
+    """The first value of ``name`` (lower-case) among header pairs, compared case-insensitively."""
+    for key, value in pairs:
+        if key.lower() == name:
+            return value
+    return None
+
+
+# --- query strings -------------------------------------------------------------------------------
+
+_NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+_PLAIN_QUERY = re.compile(r"[A-Za-z0-9_.~=&-]*").fullmatch
+
+
+def _quote_component(text: str) -> str:
+    if _NEEDS_NO_QUOTING(text):
+        return text
+    # A lone surrogate (possible in JSON, impossible in UTF-8) is passed on as the bytes a client
+    # would have sent for it rather than failing the request.
+    return quote(text, safe="", errors="surrogatepass")
+
+
+def encode_query(items: Sequence[tuple[str, str]]) -> str:
+    """Percent-encode decoded (name, value) pairs into a query string (``%20`` for spaces)."""
+    # Nearly every query is plain: one check over the joined text settles that nothing needs quoting
+    # (no component holds a character to quote, nor an "=" or "&" of its own).
+    query = "&".join([f"{name}={value}" for name, value in items])
+    if _PLAIN_QUERY(query) and query.count("=") == len(items) and query.count("&") == len(items) - 1:
+        return query
+    return "&".join(f"{_quote_component(name)}={_quote_component(value)}" for name, value in items)
+
+
+def decode_query(query: str) -> HeaderPairs:
+    """Split a percent-encoded query string into decoded (name, value) pairs, blanks kept."""
+    return parse_qsl(query, keep_blank_values=True)
+
+
+def join_encoded_pairs(items: Iterable[tuple[str, str]]) -> str:
+    """Join pairs that are still percent-encoded as received (ALB) without encoding them again."""
+    return "&".join(f"{name}={value}" for name, value in items)
+
+
+def decode_pairs(items: Iterable[tuple[str, str]]) -> HeaderPairs:
+    """Decode pairs that are still percent-encoded as received (ALB)."""
+    return [(unquote_plus(name), unquote_plus(value)) for name, value in items]
+
+
+# --- bodies --------------------------------------------------------------------------------------
+
+
+def decode_body(body: str | None, is_base64_encoded: bool) -> bytes:
+    """The raw request body: base64-decoded when the event says so, UTF-8 encoded otherwise;
+    raises :class:`~mangum.exceptions.InvalidBody` when it is neither."""
+    if not body:
+        return b""
+    if not is_base64_encoded:
+        try:
+            return body.encode()
+        except UnicodeEncodeError:
+            # JSON can carry lone surrogates ("\ud800"), which have no UTF-8 form.
+            raise InvalidBody("the event body is text that cannot be encoded as UTF-8") from None
+    try:
+        return b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidBody("the event body is flagged isBase64Encoded but is not valid base64") from None
+
+
+def request_body(request: Request) -> bytes:
+    """The body of ``request`` as bytes (see :func:`decode_body`)."""
+    return decode_body(request.body, request.body_base64)

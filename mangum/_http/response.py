@@ -1,0 +1,234 @@
+"""The app's collected response turned into the result Lambda expects from the event's source.
+
+Pure: no I/O, no state. What every source shares is written here once: decoding the app's headers,
+choosing text or base64 for the body, grouping repeated headers and cookies, the plain-text answers
+of the adapter's own, validating the result against its response model's schema, and checking its
+size. What differs, the layout, is each source's :class:`ResponseShape` (in its home,
+:mod:`mangum._sources`).
+"""
+
+from __future__ import annotations
+
+from base64 import b64encode
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, cast
+
+from pydantic_core import ValidationError
+
+from mangum._http.payload_size import check_result_size, reject_oversized_body
+from mangum._validation.validators import LazyValidator
+from mangum.exceptions import InvalidResponse
+
+if TYPE_CHECKING:
+    from mangum.config import Config
+
+PLAIN_TEXT: tuple[bytes, bytes] = (b"content-type", b"text/plain; charset=utf-8")
+
+REASON_PHRASES: dict[int, str] = {status.value: status.phrase for status in HTTPStatus}
+"""The standard reason phrase of every status code Python knows."""
+
+
+@dataclass(slots=True)
+class CollectedResponse:
+    """The status, headers (raw ASGI byte pairs, in order) and whole body an app sent."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    body: bytes = b""
+
+
+def plain_text(status: int, message: str) -> CollectedResponse:
+    """An answer of the adapter's own: ``message`` as ``text/plain``, never any detail of a failure."""
+    return CollectedResponse(status, [PLAIN_TEXT], message.encode())
+
+
+def internal_server_error() -> CollectedResponse:
+    """The response given for any application failure: a plain "Internal Server Error"."""
+    return plain_text(500, "Internal Server Error")
+
+
+# --- the body ------------------------------------------------------------------------------------
+
+
+class EncodedBody(NamedTuple):
+    """The body as the result carries it: ``text`` is base64 when ``base64`` is true."""
+
+    text: str
+    base64: bool
+
+
+EMPTY_BODY = EncodedBody("", base64=False)
+
+
+def is_text_media_type(media_type: str | None, text_mime_types: frozenset[str]) -> bool:
+    """Whether a media type (lower-cased, without parameters) is text: ``text/*``, one of
+    ``text_mime_types``, or a ``+json`` / ``+xml`` structured syntax suffix."""
+    if not media_type:
+        return False
+    return (
+        media_type.startswith("text/")
+        or media_type in text_mime_types
+        or media_type.endswith(("+json", "+xml"))
+    )
+
+
+def encode_body(body: bytes, *, textual: bool) -> EncodedBody:
+    """The body as text when ``textual`` and valid UTF-8, otherwise base64; empty stays empty text.
+
+    ``textual`` says the content type is text and no ``Content-Encoding`` compresses it; a text type
+    whose bytes are not UTF-8 is sent as base64 so that the client gets back exactly those bytes.
+    """
+    if not body:
+        return EMPTY_BODY
+    if textual:
+        try:
+            return EncodedBody(body.decode("utf-8"), base64=False)
+        except UnicodeDecodeError:
+            pass
+    return EncodedBody(b64encode(body).decode("ascii"), base64=True)
+
+
+# --- the headers ---------------------------------------------------------------------------------
+
+ResponseHeader: TypeAlias = tuple[str, str, str]
+"""One header the app sent: ``(name as sent, lower-cased name, value)``. A plain tuple: the hot path
+builds one per header, and a named tuple costs twice as much to create."""
+
+
+class DecodedHeaders(NamedTuple):
+    """The app's headers after ``exclude_headers``, plus what the body encoding needs to know.
+
+    ``media_type`` and ``content_encoded`` describe the body as the app sent it, so they are read
+    before any header is excluded. ``chars`` counts the characters of every kept name and value, for
+    the payload size estimate.
+    """
+
+    headers: list[ResponseHeader]
+    media_type: str | None
+    content_encoded: bool
+    chars: int
+
+    def textual(self, text_mime_types: frozenset[str]) -> bool:
+        """Whether the body goes back as text: a text media type that no content coding compresses."""
+        return not self.content_encoded and is_text_media_type(self.media_type, text_mime_types)
+
+
+def _is_content_coding(value: str) -> bool:
+    """Whether a ``Content-Encoding`` value names a coding other than ``identity``."""
+    return any(token.strip().lower() not in ("", "identity") for token in value.split(","))
+
+
+def decode_headers(raw: Iterable[tuple[bytes, bytes]], exclude: frozenset[str]) -> DecodedHeaders:
+    """Decode ASGI header pairs as latin-1 (names keep the app's spelling), dropping excluded names."""
+    headers: list[ResponseHeader] = []
+    media_type: str | None = None
+    content_encoded = False
+    chars = 0
+    for raw_name, raw_value in raw:
+        name = raw_name.decode("latin-1")
+        value = raw_value.decode("latin-1")
+        key = name.lower()
+        if key == "content-type":
+            if media_type is None:
+                media_type = value.partition(";")[0].strip().lower()
+        elif key == "content-encoding":
+            content_encoded = content_encoded or _is_content_coding(value)
+        if key in exclude:
+            continue
+        headers.append((name, key, value))
+        chars += len(name) + len(value)
+    return DecodedHeaders(headers, media_type, content_encoded, chars)
+
+
+def group_values(headers: Iterable[ResponseHeader]) -> dict[str, list[str]]:
+    """Every value by header name, names compared case-insensitively and spelled as first sent."""
+    spelling: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    for name, key, value in headers:
+        groups.setdefault(spelling.setdefault(key, name), []).append(value)
+    return groups
+
+
+def join_values(groups: dict[str, list[str]]) -> dict[str, str]:
+    """One value per name: repeated values joined with ``", "`` (RFC 9110's list syntax)."""
+    return {name: values[0] if len(values) == 1 else ", ".join(values) for name, values in groups.items()}
+
+
+def split_cookies(headers: Iterable[ResponseHeader]) -> tuple[list[str], list[ResponseHeader]]:
+    """The ``Set-Cookie`` values, and every other header."""
+    cookies: list[str] = []
+    others: list[ResponseHeader] = []
+    for header in headers:
+        if header[1] == "set-cookie":
+            cookies.append(header[2])
+        else:
+            others.append(header)
+    return cookies, others
+
+
+# --- the result ----------------------------------------------------------------------------------
+
+ShapeBuilder: TypeAlias = Callable[[int, list[ResponseHeader], EncodedBody], Mapping[str, object]]
+"""Lays a response out as one source's result: status, decoded headers and encoded body in."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseShape:
+    """One source's result layout, and the response model (:mod:`mangum.responses`) whose schema
+    validates it (through its generated validator, built on first use)."""
+
+    model: str
+    build: ShapeBuilder
+    validator: LazyValidator[object] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        validator: LazyValidator[object] = LazyValidator(
+            f"mangum._validation.generated.results:{self.model}_SCHEMA",
+            f"mangum.responses.models:{self.model}",
+            "alias",
+        )
+        object.__setattr__(self, "validator", validator)
+
+
+def _path_part(part: str | int) -> str:
+    text = str(part)
+    # A header name is part of the path; one with a line break could smuggle a value in.
+    return "<header name>" if "\r" in text or "\n" in text else text
+
+
+def invalid_response(error: ValidationError) -> InvalidResponse:
+    """Name each failing field and what is wrong, never the offending value."""
+    problems = [
+        f"{'.'.join(_path_part(part) for part in detail['loc'] if part != '[key]')}: "
+        f"{detail['msg'].removeprefix('Value error, ')}"
+        for detail in error.errors(include_url=False, include_input=False, include_context=False)
+    ]
+    return InvalidResponse(f"the app's response does not fit {error.title}: {'; '.join(problems)}")
+
+
+def build_result(
+    shape: ResponseShape, limit: int, response: CollectedResponse, config: Config
+) -> dict[str, Any]:
+    """The result to return to Lambda for ``response``, laid out by ``shape``.
+
+    Header names keep the app's spelling and ``config.exclude_headers`` are dropped. The body is
+    text when its media type is textual (``text/*``, ``config.text_mime_types``, ``+json``,
+    ``+xml``), no ``Content-Encoding`` compresses it and it is valid UTF-8; base64 otherwise.
+
+    Raises :class:`~mangum.exceptions.InvalidResponse` when the app produced something Lambda would
+    refuse (a status outside 100-599, CR or LF in a header), and
+    :class:`~mangum.exceptions.ResponseTooLarge` when the result would exceed ``limit`` bytes.
+    """
+    decoded = decode_headers(response.headers, config.exclude_headers)
+    reject_oversized_body(len(response.body), limit)
+    body = encode_body(response.body, textual=decoded.textual(config.text_mime_types))
+    result = shape.build(response.status, decoded.headers, body)
+    try:
+        shape.validator.validate(result)
+    except ValidationError as error:
+        raise invalid_response(error) from None
+    check_result_size(result, body, len(response.body), decoded.chars, len(decoded.headers), limit)
+    # Every shape builds a plain dict (typed as its source's TypedDict): the handler's result.
+    return cast("dict[str, Any]", result)

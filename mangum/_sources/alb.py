@@ -1,0 +1,196 @@
+"""Application Load Balancer events, in single-value and multi-value header mode.
+
+Request: with multi-value headers enabled on the target group, ALB sends ``multiValueHeaders`` and
+``multiValueQueryStringParameters`` instead of ``headers`` and ``queryStringParameters``. It passes
+the query on still percent-encoded, as the client sent it, and reports no caller address: the
+client is the left-most ``X-Forwarded-For`` entry. There is no mount.
+
+Result: ``statusDescription`` as ``"<code> <reason>"``, and the header form of the event's mode:
+``multiValueHeaders`` in multi-value mode, ``headers`` otherwise. Lambda's 6 MB limit applies.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator, Mapping
+from itertools import product
+from typing import TYPE_CHECKING
+
+from mangum._http.endpoints import forwarded_client_ip
+from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
+from mangum._http.request import HeaderPairs, Request, decode_pairs, first_value, join_encoded_pairs
+from mangum._http.response import (
+    REASON_PHRASES,
+    EncodedBody,
+    ResponseHeader,
+    ResponseShape,
+    group_values,
+    join_values,
+    split_cookies,
+)
+from mangum._sources import samples, value_maps
+from mangum._sources.contract import HttpEvent, HttpSource, event_schema, validated
+from mangum._validation.validators import LazyValidator
+from mangum.exceptions import InvalidResponse
+
+if TYPE_CHECKING:
+    from mangum._validation.generated.alb import AlbEventDict
+    from mangum._validation.generated.results import AlbResponseDict
+    from mangum.types import LambdaEvent
+
+MODEL = "mangum.events.alb:AlbEvent"
+VALIDATOR: LazyValidator[AlbEventDict] = LazyValidator(event_schema("alb"), MODEL, "name")
+
+
+def multi_value(data: value_maps.ValueMaps) -> bool:
+    """Whether the target group has multi-value headers enabled (the result must match)."""
+    return data["multi_value_headers"] is not None or data["multi_value_query_string_parameters"] is not None
+
+
+def query_items(data: value_maps.ValueMaps) -> HeaderPairs:
+    """Query parameters, percent-decoded."""
+    return decode_pairs(value_maps.query_pairs(data))
+
+
+def encoded_query(data: value_maps.ValueMaps) -> str:
+    """The query string as the client sent it (ALB does not decode it, so it is not re-encoded)."""
+    return join_encoded_pairs(value_maps.query_pairs(data))
+
+
+def request(data: AlbEventDict) -> Request:
+    """The request of a validated ALB event."""
+    headers = value_maps.header_items(data)
+    return Request(
+        method=data["http_method"],
+        protocol=None,
+        mount="",
+        route=data["path"],
+        caller=forwarded_client_ip(first_value(headers, "x-forwarded-for")),
+        headers=headers,
+        query=encoded_query(data),
+        body=data["body"],
+        body_base64=data["is_base64_encoded"],
+    )
+
+
+def _case_variants(name: str) -> Iterator[str]:
+    """Every spelling of ``name`` that differs only in letter case: the lower-cased one first, then
+    with the first letter upper-cased, the second, both, and so on (the original mangum's order)."""
+    options = [(char, char.upper()) if char.isalpha() else (char,) for char in reversed(name.lower())]
+    # product() varies its last iterable fastest; reversing makes the first letter change first.
+    return ("".join(reversed(spelling)) for spelling in product(*options))
+
+
+def _single_value_headers(headers: list[ResponseHeader]) -> dict[str, str]:
+    """ALB's single-value ``headers``: repeated headers joined with ``", "``, except ``Set-Cookie``.
+
+    Cookies cannot be joined (their ``Expires`` dates contain commas), and the map holds one value
+    per key, so each cookie goes under its own spelling of the name (``set-cookie``, ``Set-cookie``,
+    ``sEt-cookie``...): the load balancer sends every one on as a separate ``Set-Cookie`` header.
+    This is what the original mangum (and serverless-wsgi) do.
+    """
+    cookies, others = split_cookies(headers)
+    result = join_values(group_values(others))
+    if len(cookies) == 1:
+        cookie_name = next(name for name, key, _ in headers if key == "set-cookie")
+        result[cookie_name] = cookies[0]
+    elif cookies:
+        variants = list(zip(_case_variants("set-cookie"), cookies, strict=False))
+        if len(variants) < len(cookies):
+            raise InvalidResponse(
+                f"headers: ALB without multi-value headers can carry at most {len(variants)} "
+                "Set-Cookie headers; enable multi-value headers on the target group"
+            )
+        result.update(variants)
+    return result
+
+
+def _status_description(status: int) -> str:
+    phrase = REASON_PHRASES.get(status)
+    return f"{status} {phrase}" if phrase else str(status)
+
+
+def single_value_result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> AlbResponseDict:
+    """The result for a target group without multi-value headers."""
+    return {
+        "statusCode": status,
+        "statusDescription": _status_description(status),
+        "headers": _single_value_headers(headers),
+        "body": body.text,
+        "isBase64Encoded": body.base64,
+    }
+
+
+def multi_value_result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> AlbResponseDict:
+    """The result for a target group with multi-value headers enabled."""
+    return {
+        "statusCode": status,
+        "statusDescription": _status_description(status),
+        "multiValueHeaders": group_values(headers),
+        "body": body.text,
+        "isBase64Encoded": body.base64,
+    }
+
+
+SINGLE_VALUE_RESPONSE = ResponseShape("AlbResponse", single_value_result)
+MULTI_VALUE_RESPONSE = ResponseShape("AlbResponse", multi_value_result)
+
+
+def read(event: Mapping[str, object]) -> HttpEvent:
+    """Validate an ALB event and reduce it."""
+    data = validated(VALIDATOR, event)
+    shape = MULTI_VALUE_RESPONSE if multi_value(data) else SINGLE_VALUE_RESPONSE
+    return HttpEvent(request(data), shape, LAMBDA_RESPONSE_LIMIT)
+
+
+def matches(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
+    """``requestContext.elb`` is present."""
+    return "elb" in request_context
+
+
+def _sample(request: samples.SampleRequest, *, multi: bool) -> LambdaEvent:
+    # ALB passes the query on as the client sent it, still percent-encoded.
+    pairs = [pair.partition("=") for pair in request.query.split("&") if pair]
+    headers = request.headers("lambda-alb-123578498.us-east-1.elb.amazonaws.com")
+    event: LambdaEvent = {
+        "requestContext": {
+            "elb": {
+                "targetGroupArn": f"arn:aws:elasticloadbalancing:{samples.REGION}:{samples.ACCOUNT_ID}:"
+                f"targetgroup/lambda-{samples.token(8)}/{secrets.token_hex(8)}"
+            }
+        },
+        "httpMethod": request.method,
+        "path": request.path,
+        "body": request.body or "",
+        "isBase64Encoded": False,
+    }
+    if multi:
+        query: dict[str, list[str]] = {}
+        for name, _, value in pairs:
+            query.setdefault(name, []).append(value)
+        event["multiValueQueryStringParameters"] = query
+        event["multiValueHeaders"] = samples.multi_value(headers)
+    else:
+        event["queryStringParameters"] = {name: value for name, _, value in pairs}
+        event["headers"] = headers
+    return event
+
+
+def single_value_sample(request: samples.SampleRequest) -> LambdaEvent:
+    """An ALB event, single-value headers."""
+    return _sample(request, multi=False)
+
+
+def multi_value_sample(request: samples.SampleRequest) -> LambdaEvent:
+    """An ALB event from a target group with multi-value headers enabled."""
+    return _sample(request, multi=True)
+
+
+SOURCE = HttpSource(
+    name="alb",
+    model=MODEL,
+    detection="requestContext.elb",
+    matches=matches,
+    read=read,
+    samples={"alb": single_value_sample, "alb-multi": multi_value_sample},
+)

@@ -1,0 +1,136 @@
+"""API Gateway REST APIs (payload format 1.0, which HTTP APIs can also be configured to send).
+
+Request: API Gateway sends headers and query parameters in single- and multi-value maps, already
+decoded. The mount is ``requestContext.path`` minus the trailing event ``path``: the stage on the
+default ``execute-api`` domain, the base path mapping on a custom domain.
+
+Result: names sent once in ``headers``; repeated names (compared case-insensitively) with all their
+values in ``multiValueHeaders``. Lambda's 6 MB limit applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from mangum._http.paths import stage_prefix
+from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
+from mangum._http.request import HeaderPairs, Request, encode_query
+from mangum._http.response import EncodedBody, ResponseHeader, ResponseShape, group_values
+from mangum._sources import samples, value_maps
+from mangum._sources.contract import HttpEvent, HttpSource, event_schema, validated
+from mangum._validation.validators import LazyValidator
+
+if TYPE_CHECKING:
+    from mangum._validation.generated.api_gateway_v1 import ApiGatewayV1EventDict
+    from mangum._validation.generated.results import ApiGatewayV1ResponseDict
+    from mangum.types import LambdaEvent
+
+MODEL = "mangum.events.api_gateway_v1:ApiGatewayV1Event"
+VALIDATOR: LazyValidator[ApiGatewayV1EventDict] = LazyValidator(event_schema("api_gateway_v1"), MODEL, "name")
+
+
+def query_items(data: value_maps.ValueMaps) -> HeaderPairs:
+    """Query parameters (API Gateway has already decoded them), every value kept; WebSocket
+    events lay them out the same way."""
+    return value_maps.query_pairs(data)
+
+
+def encoded_query(data: value_maps.ValueMaps) -> str:
+    """The query re-encoded from the decoded parameters (API Gateway does not send it raw)."""
+    return encode_query(value_maps.query_pairs(data))
+
+
+def request(data: ApiGatewayV1EventDict) -> Request:
+    """The request of a validated REST API event."""
+    context = data["request_context"]
+    identity = context["identity"]
+    return Request(
+        method=data["http_method"],
+        protocol=context["protocol"],
+        mount=stage_prefix(context["path"], data["path"]),
+        route=data["path"],
+        caller=identity["source_ip"] if identity else None,
+        headers=value_maps.header_items(data),
+        query=encoded_query(data),
+        body=data["body"],
+        body_base64=data["is_base64_encoded"],
+    )
+
+
+def result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> ApiGatewayV1ResponseDict:
+    """The REST API result layout (see the module docs)."""
+    single: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for name, values in group_values(headers).items():
+        if len(values) == 1:
+            single[name] = values[0]
+        else:
+            multi[name] = values
+    return {
+        "statusCode": status,
+        "headers": single,
+        "multiValueHeaders": multi,
+        "body": body.text,
+        "isBase64Encoded": body.base64,
+    }
+
+
+RESPONSE = ResponseShape("ApiGatewayV1Response", result)
+
+
+def read(event: Mapping[str, object]) -> HttpEvent:
+    """Validate a REST API event and reduce it."""
+    return HttpEvent(request(validated(VALIDATOR, event)), RESPONSE, LAMBDA_RESPONSE_LIMIT)
+
+
+def matches(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
+    """A REST API event has ``httpMethod`` at the top (checked after every other source)."""
+    return "httpMethod" in event
+
+
+def sample(request: samples.SampleRequest) -> LambdaEvent:
+    """A REST API event, stage ``prod`` on the default domain."""
+    host = f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com"
+    headers = request.headers(host)
+    query = samples.decoded_multi_value(request.query)
+    return {
+        "resource": "/{proxy+}",
+        "path": request.path,
+        "httpMethod": request.method,
+        "headers": headers,
+        "multiValueHeaders": samples.multi_value(headers),
+        "queryStringParameters": {name: values[-1] for name, values in query.items()} or None,
+        "multiValueQueryStringParameters": query or None,
+        "pathParameters": {"proxy": request.path.lstrip("/")},
+        "stageVariables": None,
+        "requestContext": {
+            "accountId": samples.ACCOUNT_ID,
+            "apiId": request.api_id,
+            "domainName": host,
+            "domainPrefix": request.api_id,
+            "extendedRequestId": samples.connection_id(),
+            "httpMethod": request.method,
+            "identity": {"sourceIp": samples.SOURCE_IP, "userAgent": samples.USER_AGENT},
+            "path": f"/prod{request.path}",
+            "protocol": "HTTP/1.1",
+            "requestId": request.request_id,
+            "requestTime": request.clf_time,
+            "requestTimeEpoch": request.epoch_ms,
+            "resourceId": samples.token(6),
+            "resourcePath": "/{proxy+}",
+            "stage": "prod",
+        },
+        "body": request.body,
+        "isBase64Encoded": False,
+    }
+
+
+SOURCE = HttpSource(
+    name="api_gateway_v1",
+    model=MODEL,
+    detection="httpMethod",
+    matches=matches,
+    read=read,
+    samples={"rest": sample},
+)

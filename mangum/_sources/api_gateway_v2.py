@@ -1,0 +1,160 @@
+"""API Gateway HTTP APIs (payload format 2.0); Function URLs share the layout (:mod:`.function_url`).
+
+Request: headers arrive with repeated values comma-joined and cookies apart in ``cookies``; the
+query string arrives raw in ``rawQueryString``; the path is ``rawPath``, which includes a named
+stage (users strip it with ``api_gateway_base_path``). There is no mount.
+
+Result: every ``Set-Cookie`` in ``cookies``, other repeated headers joined with ``", "``. Lambda's
+6 MB limit applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TypedDict
+
+from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
+from mangum._http.request import HeaderPairs, Request, decode_query, with_cookies
+from mangum._http.response import (
+    EncodedBody,
+    ResponseHeader,
+    ResponseShape,
+    group_values,
+    join_values,
+    split_cookies,
+)
+from mangum._sources import samples
+from mangum._sources.contract import HttpEvent, HttpSource, event_schema, validated
+from mangum._validation.validators import LazyValidator
+
+if TYPE_CHECKING:
+    from mangum._validation.generated.api_gateway_v2 import (
+        ApiGatewayV2EventDict,
+        ApiGatewayV2RequestContextDict,
+    )
+    from mangum._validation.generated.results import ApiGatewayV2ResponseDict
+    from mangum.types import LambdaEvent
+
+MODEL = "mangum.events.api_gateway_v2:ApiGatewayV2Event"
+VALIDATOR: LazyValidator[ApiGatewayV2EventDict] = LazyValidator(event_schema("api_gateway_v2"), MODEL, "name")
+
+
+class PayloadV2(TypedDict):
+    """The fields of a payload 2.0 event the request is read from (HTTP API and Function URL)."""
+
+    raw_path: str
+    raw_query_string: str
+    cookies: list[str] | None
+    headers: dict[str, str] | None
+    request_context: ApiGatewayV2RequestContextDict
+    body: str | None
+    is_base64_encoded: bool
+
+
+def header_items(data: PayloadV2) -> HeaderPairs:
+    """Headers as sent, plus ``cookies`` as one ``cookie`` header."""
+    return with_cookies(data["headers"], data["cookies"])
+
+
+def query_items(data: PayloadV2) -> HeaderPairs:
+    """Query parameters decoded from ``rawQueryString``, every repeated value kept."""
+    return decode_query(data["raw_query_string"])
+
+
+def encoded_query(data: PayloadV2) -> str:
+    """``rawQueryString`` as received."""
+    return data["raw_query_string"]
+
+
+def request(data: PayloadV2) -> Request:
+    """The request of a validated payload 2.0 event."""
+    http = data["request_context"]["http"]
+    return Request(
+        method=http["method"],
+        protocol=http["protocol"],
+        mount="",
+        route=data["raw_path"],
+        caller=http["source_ip"],
+        headers=header_items(data),
+        query=data["raw_query_string"],
+        body=data["body"],
+        body_base64=data["is_base64_encoded"],
+    )
+
+
+def result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> ApiGatewayV2ResponseDict:
+    """The payload 2.0 result layout (see the module docs)."""
+    cookies, others = split_cookies(headers)
+    return {
+        "statusCode": status,
+        "headers": join_values(group_values(others)),
+        "cookies": cookies,
+        "body": body.text,
+        "isBase64Encoded": body.base64,
+    }
+
+
+RESPONSE = ResponseShape("ApiGatewayV2Response", result)
+
+
+def read(event: Mapping[str, object]) -> HttpEvent:
+    """Validate an HTTP API event and reduce it."""
+    return HttpEvent(request(validated(VALIDATOR, event)), RESPONSE, LAMBDA_RESPONSE_LIMIT)
+
+
+def matches(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
+    """Payload format 2.0 (``version`` is ``"2.0"``) that is not a Function URL."""
+    return event.get("version") == "2.0"
+
+
+def payload_v2_sample(request: samples.SampleRequest, host: str, api_id: str) -> LambdaEvent:
+    """A payload 2.0 event for ``host``."""
+    query = samples.decoded_multi_value(request.query)
+    event: LambdaEvent = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": request.path,
+        "rawQueryString": request.query,
+        "headers": request.headers(host),
+        "requestContext": {
+            "accountId": samples.ACCOUNT_ID,
+            "apiId": api_id,
+            "domainName": host,
+            "domainPrefix": api_id,
+            "http": {
+                "method": request.method,
+                "path": request.path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": samples.SOURCE_IP,
+                "userAgent": samples.USER_AGENT,
+            },
+            "requestId": request.request_id,
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": request.clf_time,
+            "timeEpoch": request.epoch_ms,
+        },
+        "isBase64Encoded": False,
+    }
+    if query:
+        event["queryStringParameters"] = {name: ",".join(values) for name, values in query.items()}
+    if request.body is not None:
+        event["body"] = request.body
+    return event
+
+
+def sample(request: samples.SampleRequest) -> LambdaEvent:
+    """An HTTP API event, ``$default`` stage."""
+    return payload_v2_sample(
+        request, f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com", request.api_id
+    )
+
+
+SOURCE = HttpSource(
+    name="api_gateway_v2",
+    model=MODEL,
+    detection="version 2.0",
+    matches=matches,
+    read=read,
+    samples={"http": sample},
+)

@@ -1,0 +1,173 @@
+"""One invocation as the Runtime API server sees it: what was sent to the runtime, and what came back.
+
+An :class:`Invocation` is created by :meth:`RuntimeApiServer.invoke
+<mangum.local.runtime_api.RuntimeApiServer.invoke>` and completed by the server's request threads;
+the code that enqueued it reads it from any thread: :meth:`Invocation.chunks` yields the response
+chunks as they arrive, :meth:`Invocation.result` waits for the whole outcome.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One piece of a response body, and when it arrived (``time.monotonic()``, in seconds)."""
+
+    data: bytes
+    arrived: float
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionError:
+    """An error a runtime reported: an invocation error, an init error, or a streamed response's
+    error trailers. ``payload`` is the decoded JSON body (``{}`` when it was not a JSON object)."""
+
+    error_type: str
+    error_message: str
+    stack_trace: tuple[str, ...] = ()
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_body(cls, body: bytes, header_type: str | None = None) -> FunctionError:
+        """The error in a posted body (the managed runtimes' ``{errorType, errorMessage, stackTrace}``
+        JSON); ``header_type`` is the ``Lambda-Runtime-Function-Error-Type`` header, used when the
+        body names no type."""
+        try:
+            decoded = json.loads(body) if body else {}
+        except ValueError:
+            decoded = {}
+        payload: dict[str, Any] = decoded if isinstance(decoded, dict) else {}
+        # The managed Python runtime says stackTrace; the Node.js runtime client says trace.
+        trace = payload.get("stackTrace", payload.get("trace"))
+        return cls(
+            error_type=str(payload.get("errorType") or header_type or "Unknown"),
+            error_message=str(payload.get("errorMessage") or ""),
+            stack_trace=tuple(str(line) for line in trace) if isinstance(trace, list) else (),
+            payload=payload,
+        )
+
+    @classmethod
+    def from_trailers(cls, trailers: dict[str, str]) -> FunctionError | None:
+        """The error a streamed response ended with, or ``None`` when its trailers name none."""
+        error_type = trailers.get("lambda-runtime-function-error-type")
+        encoded = trailers.get("lambda-runtime-function-error-body")
+        if error_type is None and encoded is None:
+            return None
+        try:
+            body = base64.b64decode(encoded or "", validate=True)
+        except (binascii.Error, ValueError):
+            body = b""
+        return cls.from_body(body, error_type)
+
+
+@dataclass(frozen=True, slots=True)
+class InvocationResult:
+    """How an invocation ended.
+
+    ``body`` is the whole response (a streamed one joined from ``chunks``); ``error`` is set when the
+    runtime posted to ``/error``, ended its stream with error trailers, broke off its stream, or sent
+    more than Lambda accepts. A streamed response can have both a partial body and an error.
+    """
+
+    request_id: str
+    streamed: bool
+    content_type: str | None
+    body: bytes
+    chunks: tuple[Chunk, ...]
+    error: FunctionError | None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the runtime answered without an error."""
+        return self.error is None
+
+    def json(self) -> Any:
+        """The body decoded as JSON (a buffered handler's result)."""
+        return json.loads(self.body)
+
+
+_END = object()
+"""Put on the chunk queue when the invocation is complete."""
+
+
+class Invocation:
+    """An invocation waiting for, or handed to, a runtime. Thread-safe."""
+
+    def __init__(
+        self, request_id: str, event: bytes, headers: dict[str, str], listener: Callable[[Chunk], None] | None
+    ) -> None:
+        self.request_id = request_id
+        self.event = event
+        self.headers = headers
+        """The ``Lambda-Runtime-*`` headers ``/next`` answers with."""
+        self.enqueued = time.monotonic()
+        self.delivered = threading.Event()
+        """Set when a runtime received the invocation from ``/next``."""
+        self._listener = listener
+        self._chunks: list[Chunk] = []
+        self._arrivals: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._done = threading.Event()
+        self._result: InvocationResult | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def complete(self) -> bool:
+        """Whether the runtime has finished answering."""
+        return self._done.is_set()
+
+    def add_chunk(self, data: bytes) -> None:
+        """Record a piece of a streamed response (server side)."""
+        chunk = Chunk(data, time.monotonic())
+        self._chunks.append(chunk)
+        self._arrivals.put(chunk)
+        if self._listener is not None:
+            self._listener(chunk)
+
+    def finish(
+        self, *, streamed: bool, content_type: str | None, body: bytes | None, error: FunctionError | None
+    ) -> bool:
+        """Record the outcome (server side); ``body=None`` joins the streamed chunks. Returns
+        ``False`` when the invocation was already complete (the outcome is then ignored)."""
+        with self._lock:
+            if self._result is not None:
+                return False
+            chunks = tuple(self._chunks)
+            whole = b"".join(chunk.data for chunk in chunks) if body is None else body
+            self._result = InvocationResult(self.request_id, streamed, content_type, whole, chunks, error)
+            self._chunks = []
+        self._done.set()
+        self._arrivals.put(_END)
+        return True
+
+    def chunks(self, timeout: float | None = None) -> Iterator[Chunk]:
+        """Each chunk of a streamed response as it arrives, until the response is complete.
+
+        Raises :class:`TimeoutError` when no chunk or completion comes within ``timeout`` seconds of
+        the previous one. A buffered response yields nothing. Meant for one reader.
+        """
+        while True:
+            try:
+                item = self._arrivals.get(timeout=timeout)
+            except queue.Empty:
+                raise TimeoutError(f"invocation {self.request_id}: nothing arrived in {timeout} s") from None
+            if item is _END:
+                return
+            assert isinstance(item, Chunk)
+            yield item
+
+    def result(self, timeout: float | None = None) -> InvocationResult:
+        """Wait for the outcome; raises :class:`TimeoutError` if it is not there within ``timeout`` s."""
+        if not self._done.wait(timeout):
+            raise TimeoutError(f"invocation {self.request_id} did not complete within {timeout} s")
+        assert self._result is not None
+        return self._result

@@ -1,0 +1,174 @@
+"""The Runtime API over one keep-alive HTTP/1.1 connection (:mod:`mangum.runtime.connection`).
+
+Requests go one at a time, as Lambda runs one invocation at a time in an execution environment.
+A streamed answer is one ``POST .../response`` with ``Transfer-Encoding: chunked`` and
+``Lambda-Runtime-Function-Response-Mode: streaming``: each :meth:`StreamedResponse.write` sends one
+chunk at once, and an error after the stream started is reported in its trailers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from mangum.runtime.connection import Answer, Connection
+from mangum.runtime.errors import ERROR_BODY_TRAILER, ERROR_TYPE_HEADER, error_trailers
+
+API_VERSION = "2018-06-01"
+_SEPARATE_WRITE = 64 * 1024
+"""Chunks at least this large are sent without copying them behind their size line."""
+
+logger = logging.getLogger("mangum.runtime")
+
+
+class RuntimeApiError(Exception):
+    """The Runtime API could not be reached, or answered in a way the runtime cannot go on from."""
+
+
+@dataclass(frozen=True, slots=True)
+class NextInvocation:
+    """An invocation received from ``/invocation/next``: its id, raw event and the answer's headers
+    (by lower-cased name)."""
+
+    request_id: str
+    event: bytes
+    headers: dict[str, str]
+
+
+def _summary(answer: Answer) -> str:
+    return answer.body[:500].decode("utf-8", "replace")
+
+
+class RuntimeApiClient:
+    """A client of the Runtime API at ``address`` (``host:port``, as in ``AWS_LAMBDA_RUNTIME_API``)."""
+
+    def __init__(self, address: str) -> None:
+        host, colon, port = address.rpartition(":")
+        if not colon or not port.isdigit():
+            raise RuntimeApiError(f"AWS_LAMBDA_RUNTIME_API must be host:port, not {address!r}")
+        # No timeout: /next waits for as long as the environment has no invocation (and may be frozen).
+        self.connection = Connection(host, int(port))
+        self.prefix = f"/{API_VERSION}/runtime"
+        self._next_path = f"{self.prefix}/invocation/next"
+
+    def _exchange(self, method: str, path: str, headers: str = "", body: bytes = b"") -> Answer:
+        try:
+            return self.connection.request(method, path, headers, body)
+        except OSError as error:
+            raise RuntimeApiError(f"{method} {path} failed: {error!r}") from error
+
+    def next_invocation(self) -> NextInvocation:
+        """Wait for the next invocation."""
+        answer = self._exchange("GET", self._next_path)
+        request_id = answer.headers.get("lambda-runtime-aws-request-id")
+        if answer.status != 200 or not request_id:
+            raise RuntimeApiError(f"GET {self._next_path} answered {answer.status}: {_summary(answer)}")
+        return NextInvocation(request_id, answer.body, answer.headers)
+
+    def _post(self, path: str, headers: str, body: bytes) -> int:
+        answer = self._exchange("POST", path, headers, body)
+        if answer.status >= 500:
+            raise RuntimeApiError(f"POST {path} answered {answer.status}: {_summary(answer)}")
+        if answer.status != 202:
+            logger.error("POST %s answered %s: %s", path, answer.status, _summary(answer))
+        return answer.status
+
+    def post_response(self, request_id: str, body: bytes, content_type: str = "application/json") -> int:
+        """Post a buffered result; returns the status (202, or 413 for a result too large)."""
+        path = f"{self.prefix}/invocation/{request_id}/response"
+        return self._post(path, f"Content-Type: {content_type}\r\n", body)
+
+    def post_error(self, request_id: str, payload: dict[str, object]) -> None:
+        """Report that the invocation failed."""
+        self._post_error(f"{self.prefix}/invocation/{request_id}/error", payload)
+
+    def post_init_error(self, payload: dict[str, object]) -> None:
+        """Report that the function could not be initialised."""
+        self._post_error(f"{self.prefix}/init/error", payload)
+
+    def _post_error(self, path: str, payload: dict[str, object]) -> None:
+        error_type = str(payload.get("errorType", "")).replace("\r", " ").replace("\n", " ")
+        headers = f"Content-Type: application/json\r\n{ERROR_TYPE_HEADER}: {error_type}\r\n"
+        self._post(path, headers, json.dumps(payload).encode())
+
+    def open_stream(self, request_id: str, content_type: str) -> StreamedResponse:
+        """A streamed answer to ``request_id``, sent from its first :meth:`~StreamedResponse.write`."""
+        return StreamedResponse(self, request_id, content_type)
+
+
+class StreamedResponse:
+    """A :class:`~mangum.streaming.ResponseSink` on the Runtime API: one chunked ``/response``.
+
+    Nothing is sent until the first write. :meth:`finish` (or :meth:`fail`) sends the last chunk
+    and reads the API's answer. A broken connection raises :class:`RuntimeApiError` from the write
+    that met it; the stream is then over and later calls do nothing.
+    """
+
+    def __init__(self, client: RuntimeApiClient, request_id: str, content_type: str) -> None:
+        self._client = client
+        self._request_id = request_id
+        self._content_type = content_type
+        self.opened = False
+        self.finished = False
+
+    def _send(self, data: bytes) -> None:
+        try:
+            self._client.connection.send(data)
+        except OSError as error:
+            self.finished = True
+            raise RuntimeApiError(f"the response stream broke off: {error!r}") from error
+
+    def _open(self, first: bytes = b"") -> None:
+        path = f"{self._client.prefix}/invocation/{self._request_id}/response"
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self._client.connection.host}\r\n"
+            f"Content-Type: {self._content_type}\r\nTransfer-Encoding: chunked\r\n"
+            "Lambda-Runtime-Function-Response-Mode: streaming\r\n"
+            f"Trailer: {ERROR_TYPE_HEADER}, {ERROR_BODY_TRAILER}\r\n\r\n"
+        )
+        self.opened = True
+        self._send(head.encode("latin-1") + first)
+
+    def write(self, data: bytes) -> None:
+        """Send ``data`` as one chunk now (an empty write only opens the stream)."""
+        if self.finished:
+            return
+        frame = b"%X\r\n" % len(data) if data else b""
+        if len(data) >= _SEPARATE_WRITE:
+            if not self.opened:
+                self._open()
+            self._send(frame)
+            self._send(data)
+            self._send(b"\r\n")
+            return
+        if data:
+            frame += data + b"\r\n"
+        if self.opened:
+            self._send(frame)
+        else:
+            # The request's head and its first chunk in one write.
+            self._open(frame)
+
+    def fail(self, error: BaseException) -> None:
+        """End the stream with the error trailers for ``error``."""
+        self.finish(error_trailers(error, self._request_id))
+
+    def finish(self, trailers: bytes = b"") -> None:
+        """Send the last chunk (with ``trailers``) and read the API's answer."""
+        if self.finished:
+            return
+        last = b"0\r\n" + trailers + b"\r\n"
+        if self.opened:
+            self._send(last)
+        else:
+            self._open(last)
+        self.finished = True
+        try:
+            answer = self._client.connection.answer()
+        except OSError as error:
+            raise RuntimeApiError(f"the streamed response was not acknowledged: {error!r}") from error
+        if answer.status >= 500:
+            raise RuntimeApiError(f"the streamed response was answered {answer.status}: {_summary(answer)}")
+        if answer.status != 202:
+            logger.error("the streamed response was answered %s: %s", answer.status, _summary(answer))

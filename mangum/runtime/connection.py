@@ -1,0 +1,122 @@
+"""One keep-alive HTTP/1.1 connection to the Runtime API, on a plain socket.
+
+``http.client`` spends more time parsing its answers (the ``email`` package's header parser, run on
+two answers per invocation) than the Runtime API takes to give them; this connection reads only
+what the API sends: a status line, ``name: value`` headers, and a ``Content-Length`` or chunked
+body. Each request goes out in one write, headers and body together. The connection is opened on
+first use and after anything broke it.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import BinaryIO
+
+from mangum.local.chunked import ChunkedBodyError, read_chunked
+
+_MAX_LINE = 64 * 1024
+
+
+class ConnectionBroken(OSError):
+    """The connection closed, or the answer on it was not HTTP/1.1 as the Runtime API speaks it."""
+
+
+class Answer:
+    """An answer: its status, its headers by lower-cased name, its body."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+
+class Connection:
+    """The connection to ``host:port``; not thread-safe (a runtime makes one request at a time)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        self.authority = f"{host}:{port}".encode()
+        self._socket: socket.socket | None = None
+        self._reader: BinaryIO | None = None
+
+    def _open(self) -> tuple[socket.socket, BinaryIO]:
+        if self._socket is None or self._reader is None:
+            opened = socket.create_connection((self.host, self.port))
+            # Small requests must not wait for the API's delayed ACK of the previous one.
+            opened.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._socket, self._reader = opened, opened.makefile("rb")
+        return self._socket, self._reader
+
+    def close(self) -> None:
+        """Close the socket; the next request opens a new one."""
+        if self._reader is not None:
+            self._reader.close()
+        if self._socket is not None:
+            self._socket.close()
+        self._socket = self._reader = None
+
+    def send(self, data: bytes) -> None:
+        """Write ``data`` as it is (a request's start, or a chunk of its body)."""
+        sock, _ = self._open()
+        try:
+            sock.sendall(data)
+        except OSError:
+            self.close()
+            raise
+
+    def request(self, method: str, path: str, headers: str = "", body: bytes = b"") -> Answer:
+        """Send a request with a ``Content-Length`` body and read its answer. ``headers`` is
+        ``"Name: value\\r\\n"`` lines."""
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{headers}"
+        if body or method == "POST":
+            head += f"Content-Length: {len(body)}\r\n"
+        self.send(head.encode("latin-1") + b"\r\n" + body)
+        return self.answer()
+
+    def answer(self) -> Answer:
+        """Read the answer to the request just sent."""
+        _, reader = self._open()
+        try:
+            answer = self._read(reader)
+        except (OSError, ValueError) as error:
+            self.close()
+            raise ConnectionBroken(f"reading the answer failed: {error}") from error
+        if answer.headers.get("connection", "").lower() == "close":
+            self.close()
+        return answer
+
+    @staticmethod
+    def _read(reader: BinaryIO) -> Answer:
+        status_line = reader.readline(_MAX_LINE)
+        if not status_line:
+            raise ConnectionBroken("the Runtime API closed the connection")
+        parts = status_line.split(None, 2)
+        if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
+            raise ConnectionBroken(f"not an HTTP/1.1 status line: {status_line[:80]!r}")
+        headers: dict[str, str] = {}
+        while True:
+            line = reader.readline(_MAX_LINE)
+            if line in (b"\r\n", b"\n"):
+                break
+            if not line:
+                raise ConnectionBroken("the connection closed inside the headers")
+            name, colon, value = line.partition(b":")
+            if not colon:
+                raise ConnectionBroken(f"not a header line: {line[:80]!r}")
+            headers[name.strip().decode("latin-1").lower()] = value.strip().decode("latin-1")
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            parts_read: list[bytes] = []
+            try:
+                read_chunked(reader, parts_read.append)
+            except ChunkedBodyError as error:
+                raise ConnectionBroken(str(error)) from error
+            body = b"".join(parts_read)
+        else:
+            length = int(headers.get("content-length") or 0)
+            body = reader.read(length) if length else b""
+            if len(body) != length:
+                raise ConnectionBroken("the connection closed inside the body")
+        return Answer(int(parts[1]), headers, body)

@@ -1,0 +1,106 @@
+"""The invocation loop: ``/next``, the handler, ``/response`` or ``/error``, again.
+
+A handler with a ``stream(event, context, sink)`` method (a :class:`mangum.Mangum`) is given a
+:class:`~mangum.runtime.client.StreamedResponse` as its sink; when it wrote to it, the answer was
+streamed, otherwise its return value is posted buffered. Any other handler is called as Lambda
+calls it, ``handler(event, context)``, and its result posted as JSON.
+
+An exception from the handler (or an event, context or result that cannot be converted) is posted
+to ``/error`` in the managed runtime's shape and logged; the loop goes on. An exception once a
+stream has started ends the stream with error trailers instead. A Runtime API that cannot be
+reached, or answers 5xx, ends the loop with :class:`~mangum.runtime.client.RuntimeApiError`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+
+from mangum.runtime.client import NextInvocation, RuntimeApiClient
+from mangum.runtime.context import FunctionInfo, build_context
+from mangum.runtime.errors import InitError, error_payload
+from mangum.runtime.log import current_request
+from mangum.streaming import HTTP_INTEGRATION_CONTENT_TYPE, ResponseSink
+
+logger = logging.getLogger("mangum.runtime")
+
+Handler = Callable[..., object]
+StreamingHandler = Callable[[object, object, ResponseSink], object]
+
+
+class MarshalError(TypeError):
+    """The handler's result cannot be serialized to JSON."""
+
+
+def _to_json(result: object) -> bytes:
+    try:
+        return json.dumps(result).encode()
+    except (TypeError, ValueError) as error:
+        raise MarshalError(f"Unable to marshal response: {error}") from None
+
+
+def _event(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        raise InitError("Runtime.UnmarshalError", f"Unable to unmarshal input: {error}") from None
+
+
+def _too_large(request_id: str) -> dict[str, object]:
+    message = "The result is larger than Lambda accepts for a buffered response (6,291,556 bytes)."
+    return {"errorMessage": message, "errorType": "Function.ResponseSizeTooLarge", "requestId": request_id}
+
+
+def _set_trace_id(trace_id: str | None) -> None:
+    # The X-Ray SDK reads the invocation's trace header from here, as on the managed runtime.
+    if trace_id:
+        os.environ["_X_AMZN_TRACE_ID"] = trace_id
+    else:
+        os.environ.pop("_X_AMZN_TRACE_ID", None)
+
+
+def handle(
+    client: RuntimeApiClient,
+    handler: Handler,
+    stream: StreamingHandler | None,
+    function: FunctionInfo,
+    invocation: NextInvocation,
+) -> None:
+    """Run one invocation and post its answer."""
+    request_id = invocation.request_id
+    current_request.id = request_id
+    _set_trace_id(invocation.headers.get("lambda-runtime-trace-id"))
+    response = None
+    try:
+        context = build_context(function, request_id, invocation.headers)
+        event = _event(invocation.event)
+        if stream is not None:
+            response = client.open_stream(request_id, HTTP_INTEGRATION_CONTENT_TYPE)
+            result = stream(event, context, response)
+            if response.opened:
+                response.finish()
+                return
+        else:
+            result = handler(event, context)
+        if client.post_response(request_id, _to_json(result)) == 413:
+            # Refused: the invocation is still open, and fails as Lambda reports it for other runtimes.
+            client.post_error(request_id, _too_large(request_id))
+    except Exception as error:
+        logger.error("Invocation %s failed: %s: %s", request_id, type(error).__name__, error, exc_info=error)
+        if response is not None and response.opened:
+            response.fail(error)
+        else:
+            client.post_error(request_id, error_payload(error, request_id))
+
+
+def serve(client: RuntimeApiClient, handler: Handler, invocations: int | None = None) -> None:
+    """Serve invocations until the Runtime API fails, or ``invocations`` of them when given."""
+    found = getattr(handler, "stream", None)
+    stream: StreamingHandler | None = found if callable(found) else None
+    function = FunctionInfo.from_environment()
+    served = 0
+    while invocations is None or served < invocations:
+        handle(client, handler, stream, function, client.next_invocation())
+        served += 1

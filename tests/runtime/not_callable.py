@@ -1,0 +1,3 @@
+"""A module whose ``handler`` is not callable."""
+
+handler = "not a function"
