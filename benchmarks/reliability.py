@@ -32,8 +32,8 @@ from mangum.websocket.table import create_table
 from tests.faults import race_worker, shutdown_process
 from tests.faults.load import CLIENTS, CONTAINERS, delivered_once, run_load
 from tests.faults.support import inspect
-from tests.servers.dynalite import DynaliteProcess, running_dynalite
-from tests.servers.management_api import (
+from tests.support.servers.dynalite import DynaliteProcess, running_dynalite
+from tests.support.servers.management_api import (
     FAILED_AFTER_DELIVERY,
     Fault,
     ManagementApiServer,

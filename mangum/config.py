@@ -6,8 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-from mangum.deadline import DEFAULT_MARGIN
-from mangum.deadline import deadline_margin as deadline_margin_of
+from mangum.deadline import DEFAULT_MARGIN, deadline_margin as deadline_margin_of
 from mangum.exceptions import ConfigurationError
 
 LifespanMode: TypeAlias = Literal["auto", "on", "off"]

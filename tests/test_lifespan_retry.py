@@ -9,16 +9,15 @@ from collections.abc import Iterator
 
 import pytest
 
+from mangum._asgi import lifespan as lifespan_module, loop
+from mangum._asgi.lifespan import Lifespan, LifespanStatus, start
 from mangum.adapter import Mangum
-from mangum.asgi import lifespan as lifespan_module
-from mangum.asgi import loop
-from mangum.asgi.lifespan import Lifespan, LifespanStatus, start
 from mangum.deadline import Deadline
 from mangum.exceptions import LifespanFailure
 from mangum.local_context import LocalContext
 from mangum.types import Message, Receive, Scope, Send
 from tests.faults.clock import ManualClock
-from tests.http_events import v2_event
+from tests.support.http_events import v2_event
 
 
 class Flaky:

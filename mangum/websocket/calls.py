@@ -31,13 +31,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from botocore.exceptions import (
     ClientError,
+    ConnectionError as BotoConnectionError,
     ConnectTimeoutError,
     EndpointConnectionError,
     HTTPClientError,
     ProxyConnectionError,
     ReadTimeoutError,
 )
-from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from mangum.deadline import Deadline, current_deadline
 

@@ -48,7 +48,7 @@ class ConnectionRecord(BaseModel):
         ``redaction`` names.
 
         Text that UTF-8 cannot encode (a lone surrogate, which Lambda's JSON decoder lets through)
-        becomes ``?``, as it does in the scope's header bytes (:func:`mangum.http.headers.header_bytes`):
+        becomes ``?``, as it does in the scope's header bytes (:func:`mangum._http.scope.header_bytes`):
         the scope rebuilt from the record is the one the CONNECT invocation had.
         """
         data = self.model_dump(mode="json", exclude_unset=True, by_alias=True)

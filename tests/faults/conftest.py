@@ -11,9 +11,9 @@ import pytest
 
 from mangum.websocket.settings import WebSocketSettings, websocket_settings
 from mangum.websocket.table import create_table
-from tests.servers.dynalite import DynaliteProcess, missing_dynalite
-from tests.servers.fault_proxy import FaultProxy, running_fault_proxy
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.dynalite import DynaliteProcess, missing_dynalite
+from tests.support.servers.fault_proxy import FaultProxy, running_fault_proxy
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.conftest import STAGE, aws_environment, dynalite_endpoint, management_api
 
 __all__ = ["aws_environment", "dynalite_endpoint", "management_api"]

@@ -15,8 +15,8 @@ from multiprocessing.queues import Queue
 from mangum.websocket.settings import WebSocketSettings
 from tests.faults import load_worker
 from tests.faults.load_worker import Invocation, Planned, Report
-from tests.servers.dynalite import DynaliteProcess
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.dynalite import DynaliteProcess
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.factories import connection_id
 
 CONTAINERS = 4

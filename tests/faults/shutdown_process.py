@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 from mangum import Mangum
 from mangum.local_context import LocalContext
-from tests.http_events import v2_event
+from tests.support.http_events import v2_event
 
 SECONDS = 30
 ROOT = Path(__file__).resolve().parents[2]

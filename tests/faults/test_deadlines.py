@@ -31,8 +31,8 @@ from mangum.websocket.store import ConnectionStore
 from tests.faults.clock import ManualClock
 from tests.faults.conftest import table_settings
 from tests.faults.support import Timed
-from tests.servers.fault_proxy import FaultProxy, ProxyFault
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.fault_proxy import FaultProxy, ProxyFault
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.client import Client, Container
 from tests.websocket.factories import message_raw, record
 

@@ -12,8 +12,8 @@ from mangum.websocket.store import ConnectionStore
 from tests.faults.conftest import table_settings
 from tests.faults.load import CONTAINERS, delivered_once, run_load
 from tests.faults.load_worker import echo_frame
-from tests.servers.dynalite import DynaliteProcess
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.dynalite import DynaliteProcess
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.tables import table_items
 
 

@@ -16,7 +16,13 @@ from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import WebSocketSettings, websocket_settings
 from tests.faults.conftest import table_settings
 from tests.faults.support import Timed
-from tests.servers.management_api import FAILED_AFTER_DELIVERY, THROTTLED, Fault, ManagementApiServer, Request
+from tests.support.servers.management_api import (
+    FAILED_AFTER_DELIVERY,
+    THROTTLED,
+    Fault,
+    ManagementApiServer,
+    Request,
+)
 from tests.websocket.apps import starlette_chat
 from tests.websocket.client import Client, Container
 from tests.websocket.conftest import STAGE

@@ -19,7 +19,7 @@ from mangum.websocket.store import ConnectionStore
 from tests.faults import race_worker
 from tests.faults.conftest import table_settings
 from tests.faults.support import inspect
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.factories import record
 from tests.websocket.tables import table_items
 

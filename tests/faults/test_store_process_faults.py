@@ -13,8 +13,8 @@ import pytest
 from mangum.websocket.runtime import WebSocketRuntime
 from tests.faults.conftest import table_settings
 from tests.faults.support import Timed, inspect
-from tests.servers.dynalite import DynaliteProcess
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.dynalite import DynaliteProcess
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.apps import starlette_chat
 from tests.websocket.client import Client, Container
 from tests.websocket.tables import table_items

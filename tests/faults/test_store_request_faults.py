@@ -15,8 +15,8 @@ from mangum.websocket.settings import WebSocketSettings
 from mangum.websocket.store import ConnectionStore
 from tests.faults.conftest import table_settings
 from tests.faults.support import Timed, inspect
-from tests.servers.fault_proxy import THROTTLED, FaultProxy, ProxyFault
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.fault_proxy import THROTTLED, FaultProxy, ProxyFault
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.apps import starlette_chat
 from tests.websocket.client import Client, Container
 from tests.websocket.factories import disconnect_raw, record

@@ -18,7 +18,7 @@ from mangum.local_context import LocalContext
 from mangum.types import ASGI
 from mangum.websocket.settings import WebSocketSettings
 from mangum.websocket.store import ConnectionStore
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.client import Client
 from tests.websocket.tables import table_items
 

@@ -18,7 +18,7 @@ from mangum.types import ASGI
 from mangum.websocket.redaction import DEFAULT_REDACTED_HEADERS, DEFAULT_REDACTED_QUERY, Redaction
 from mangum.websocket.settings import websocket_settings
 from mangum.websocket.store import ConnectionStore
-from tests.servers.management_api import ManagementApiServer
+from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.client import Client, Container
 from tests.websocket.tables import table_items
 
