@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from mangum._asgi import loop
 from mangum._asgi.http_cycle import run_http_cycle
-from mangum._asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
+from mangum._asgi.lifespan import Lifespan, lifespan_for, start
 from mangum._custom import checked_handlers, handler_response, legacy_config
 from mangum._event_handlers import EventHandlers
 from mangum._http.request import request_body
@@ -163,8 +163,7 @@ class Mangum:
         lifespan = self._lifespan
         if lifespan is None:
             return None
-        if lifespan.status is LifespanStatus.PENDING:
-            start(lifespan)
+        start(lifespan)  # runs startup the first time, and again after a failure once its backoff passed
         return lifespan.request_state(required=self._lifespan_required)
 
     def _answer(self, http_event: HttpEvent, status: int, message: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
+from mangum.deadline import DEFAULT_MARGIN, deadline_margin as deadline_margin_of
 from mangum.exceptions import ConfigurationError
 
 LifespanMode: TypeAlias = Literal["auto", "on", "off"]
@@ -29,13 +30,15 @@ class Config:
 
     ``api_gateway_base_path`` is normalised: ``""`` for none, otherwise ``/segment`` without a
     trailing slash. ``text_mime_types`` already includes the defaults; ``exclude_headers`` is
-    lower-cased.
+    lower-cased. ``deadline_margin`` is the seconds kept back from Lambda's remaining time
+    (:mod:`mangum.deadline`).
     """
 
     lifespan: LifespanMode = "auto"
     api_gateway_base_path: str = ""
     text_mime_types: frozenset[str] = DEFAULT_TEXT_MIME_TYPES
     exclude_headers: frozenset[str] = frozenset()
+    deadline_margin: float = DEFAULT_MARGIN
 
 
 def _normalise_base_path(value: object) -> str:
@@ -71,11 +74,13 @@ def build_config(
     api_gateway_base_path: object = None,
     text_mime_types: object = None,
     exclude_headers: object = None,
+    deadline_margin: object = None,
 ) -> Config:
     """Validate the constructor's arguments; raises :class:`ConfigurationError` naming the argument.
 
     ``enable_lifespan`` (the seed API) maps ``True`` / ``False`` onto ``"auto"`` / ``"off"``; when
-    both it and ``lifespan`` are given they must agree.
+    both it and ``lifespan`` are given they must agree. ``deadline_margin`` (seconds) falls back to
+    ``MANGUM_DEADLINE_MARGIN_MS``.
     """
     if lifespan != "auto" and lifespan != "on" and lifespan != "off":
         raise ConfigurationError(f"lifespan must be 'auto', 'on' or 'off', not {lifespan!r}")
@@ -92,4 +97,5 @@ def build_config(
         api_gateway_base_path=_normalise_base_path(api_gateway_base_path),
         text_mime_types=DEFAULT_TEXT_MIME_TYPES | _string_set("text_mime_types", text_mime_types, lower=True),
         exclude_headers=_string_set("exclude_headers", exclude_headers, lower=True),
+        deadline_margin=deadline_margin_of(deadline_margin),
     )

@@ -13,6 +13,12 @@ The SIGTERM handler is installed only from the main thread (Python allows no oth
 per process. It chains the handler that was there before: a Python handler is called, the default
 action is restored and the signal raised again so that the process still ends by SIGTERM, and an
 ignored signal stays ignored.
+
+Lambda lets the runtime run for 300 ms after SIGTERM (500 ms with an internal extension), then
+kills it. The shutdown callbacks therefore run on a helper thread that is given
+:data:`SHUTDOWN_WINDOW` in all: one that blocks its thread (synchronous clean-up without a
+timeout) is abandoned when the window closes, and the process goes on ending. After that the exit
+callbacks are skipped, since the abandoned callback may still hold the event loop.
 """
 
 from __future__ import annotations
@@ -27,11 +33,15 @@ from types import FrameType
 
 logger = logging.getLogger("mangum")
 
+SHUTDOWN_WINDOW = 0.25
+"""Seconds every shutdown callback together may take before they are abandoned."""
+
 _shutdown_callbacks: list[Callable[[], None]] = []
 _exit_callbacks: list[Callable[[], None]] = []
 _state_lock = threading.Lock()
 _atexit_registered = False
 _sigterm_installed = False
+_abandoned = False
 
 
 def _ensure_atexit() -> None:
@@ -67,14 +77,37 @@ def _drain(callbacks: list[Callable[[], None]]) -> None:
             logger.exception("Error while shutting down")
 
 
-def run_shutdown_callbacks() -> None:
-    """Run every pending shutdown callback now (what SIGTERM does)."""
-    _drain(_shutdown_callbacks)
+def run_shutdown_callbacks(window: float | None = None) -> bool:
+    """Run every pending shutdown callback now (what SIGTERM does), on a helper thread, for at
+    most ``window`` seconds (:data:`SHUTDOWN_WINDOW`). Returns whether they all finished in time."""
+    global _abandoned
+    limit = SHUTDOWN_WINDOW if window is None else window
+    finished = threading.Event()
+
+    def drain() -> None:
+        try:
+            _drain(_shutdown_callbacks)
+        finally:
+            finished.set()
+
+    helper = threading.Thread(target=drain, name="mangum-shutdown", daemon=True)
+    try:
+        helper.start()
+    except RuntimeError:  # interpreter shutdown on some Python versions: no new threads
+        drain()
+        return True
+    if finished.wait(limit):
+        return True
+    _abandoned = True
+    logger.error("shutdown did not finish within %d ms: abandoned, the process goes on ending", limit * 1000)
+    return False
 
 
 def _at_exit() -> None:
-    _drain(_shutdown_callbacks)
-    _drain(_exit_callbacks)
+    if run_shutdown_callbacks() and not _abandoned:
+        _drain(_exit_callbacks)
+    else:
+        logger.warning("exit callbacks skipped: an abandoned shutdown may still hold the event loop")
 
 
 def install_sigterm_handler() -> bool:

@@ -14,9 +14,15 @@ What the application did during startup decides the :class:`LifespanStatus`:
 - it raised, returned or sent anything before receiving ``lifespan.startup``: ``UNSUPPORTED``
   (logged once at info level, with the traceback at debug level);
 - it sent ``lifespan.startup.failed``, or raised, returned or broke the protocol after receiving
-  ``lifespan.startup``: ``FAILED``, logged once at error level with the cause.
+  ``lifespan.startup``, or had not completed startup by the invocation's deadline: ``FAILED``,
+  logged once at error level with the cause.
 
 How a status is answered depends on the adapter's ``lifespan`` mode (:meth:`Lifespan.request_state`).
+
+A failed startup is not final: :func:`start` runs it again on a later invocation, once a backoff
+has passed since the failure (:data:`RETRY_INITIAL` seconds, doubling up to :data:`RETRY_MAX`),
+with a fresh lifespan scope and state. Invocations during the backoff fail at once, without a log
+line each: every attempt that fails is logged once.
 """
 
 from __future__ import annotations
@@ -25,17 +31,25 @@ import asyncio
 import enum
 import logging
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from mangum._asgi import container_exit, loop
+from mangum._asgi.stuck import where_stuck
+from mangum.deadline import Deadline
 from mangum.exceptions import LifespanFailure, LifespanUnsupported, UnexpectedMessage
 from mangum.types import ASGI, Message
 
 logger = logging.getLogger("mangum.lifespan")
 
-SHUTDOWN_TIMEOUT = 5.0
-"""Seconds the application gets to finish its shutdown before its lifespan task is cancelled.
-(Lambda allows at most a few hundred milliseconds after SIGTERM anyway.)"""
+SHUTDOWN_TIMEOUT = 0.2
+"""Seconds the application gets to finish its shutdown before its lifespan task is cancelled:
+Lambda gives the runtime 300 ms after SIGTERM (see :data:`container_exit.SHUTDOWN_WINDOW`)."""
+RETRY_INITIAL = 1.0
+"""Seconds after a failed startup before the next invocation tries again; doubled after each failure."""
+RETRY_MAX = 60.0
+CANCEL_GRACE_SECONDS = 0.05
 
 
 class LifespanStatus(enum.Enum):
@@ -58,8 +72,17 @@ class _Phase(enum.Enum):
 class Lifespan:
     """The lifespan connection of one application (see the module docs)."""
 
-    def __init__(self, app: ASGI) -> None:
+    def __init__(self, app: ASGI, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._app = app
+        self._clock = clock
+        self.failures = 0
+        """How many startups failed in a row."""
+        self.retry_at = 0.0
+        """When (on ``clock``) a failed startup may be tried again."""
+        self._begin()
+
+    def _begin(self) -> None:
+        """A fresh connection: the state of a startup not yet run."""
         self.status = LifespanStatus.PENDING
         self.reason = ""
         """Why startup did not complete (empty when it did)."""
@@ -71,6 +94,11 @@ class Lifespan:
         self._startup_settled = asyncio.Event()
         self._shutdown_requested = asyncio.Event()
         self._shutdown_settled = asyncio.Event()
+
+    @property
+    def retry_due(self) -> bool:
+        """Whether startup failed and its backoff has passed: :func:`start` will run it again."""
+        return self.status is LifespanStatus.FAILED and self._clock() >= self.retry_at
 
     # --- the application's side of the connection ----------------------------------------------
 
@@ -143,23 +171,60 @@ class Lifespan:
             return
         self.status, self.reason, self._cause = status, reason, cause
         if status is LifespanStatus.STARTED:
-            logger.info("ASGI lifespan startup complete")
+            if self.failures:
+                logger.info("ASGI lifespan startup complete (after %d failed attempts)", self.failures)
+            else:
+                logger.info("ASGI lifespan startup complete")
+            self.failures = 0
         elif status is LifespanStatus.UNSUPPORTED:
             logger.info("ASGI lifespan appears unsupported by the application (%s)", reason)
             if cause is not None:
                 logger.debug("the application's lifespan error", exc_info=cause)
         else:
-            logger.error("ASGI lifespan startup failed: %s", reason, exc_info=cause)
+            self.failures += 1
+            backoff = min(RETRY_MAX, RETRY_INITIAL * 2 ** (self.failures - 1))
+            self.retry_at = self._clock() + backoff
+            logger.error(
+                "ASGI lifespan startup failed: %s (attempt %d; tried again after %gs)",
+                reason,
+                self.failures,
+                backoff,
+                exc_info=cause,
+            )
         self._startup_settled.set()
 
     # --- the adapter's side -----------------------------------------------------------------------
 
-    async def startup(self) -> LifespanStatus:
-        """Run the application's startup, the first time only, and return the settled :attr:`status`."""
+    async def startup(self, deadline: Deadline | None = None) -> LifespanStatus:
+        """Run the application's startup (once per attempt) and return the settled :attr:`status`.
+
+        When ``deadline`` comes first, the startup task is cancelled and startup has ``FAILED``.
+        """
         if self._task is None and self.status is LifespanStatus.PENDING:
             self._task = asyncio.get_running_loop().create_task(self._main(), name="mangum-lifespan")
-        await self._startup_settled.wait()
+        timeout = None if deadline is None else deadline.remaining()
+        try:
+            await asyncio.wait_for(self._startup_settled.wait(), timeout)
+        except asyncio.TimeoutError:
+            task = self._task
+            stuck = "not started" if task is None else where_stuck(task)
+            self._settle(
+                LifespanStatus.FAILED,
+                f"it had not completed startup within {timeout or 0:.2f}s, the invocation's deadline "
+                f"(cancelled in {stuck})",
+            )
+            if task is not None:
+                task.cancel()
+                await asyncio.wait((task,), timeout=CANCEL_GRACE_SECONDS)
         return self.status
+
+    async def retry(self) -> None:
+        """Forget a failed startup (its task is cancelled if still running) so that it can run again."""
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait((task,), timeout=CANCEL_GRACE_SECONDS)
+        self._begin()
 
     def request_state(self, *, required: bool) -> dict[str, Any] | None:
         """What a request's ``scope["state"]`` gets after startup: a shallow copy of the lifespan state.
@@ -188,9 +253,10 @@ class Lifespan:
 
     async def shutdown(self) -> None:
         """Deliver ``lifespan.shutdown`` and wait for the application to finish (bounded by
-        :data:`SHUTDOWN_TIMEOUT`); a no-op unless startup completed."""
+        :data:`SHUTDOWN_TIMEOUT`); a no-op unless startup completed. A startup that has not run
+        or failed is not tried again afterwards."""
         if self.status is not LifespanStatus.STARTED:
-            if self.status is LifespanStatus.PENDING:
+            if self.status is LifespanStatus.PENDING or self.status is LifespanStatus.FAILED:
                 self.status = LifespanStatus.SHUT_DOWN
             return
         self.status = LifespanStatus.SHUT_DOWN
@@ -225,11 +291,17 @@ def lifespan_for(app: ASGI) -> Lifespan:
         return created
 
 
-def start(lifespan: Lifespan) -> None:
-    """Run startup on the container loop if it has not run yet (from the calling thread, so that
-    the SIGTERM handler can be installed when that is the main thread)."""
+def start(lifespan: Lifespan, deadline: Deadline | None = None) -> None:
+    """Run startup on the container loop if it has not run yet, or again if it failed and its
+    backoff has passed; a no-op otherwise, so call it on every invocation.
+
+    Runs from the calling thread, so that the SIGTERM handler can be installed when that is the
+    main thread. ``deadline`` bounds the startup (a startup still running then has failed).
+    """
+    if lifespan.retry_due:
+        loop.run(lifespan.retry())
     if lifespan.status is LifespanStatus.PENDING:
-        status = loop.run(lifespan.startup())
+        status = loop.run(lifespan.startup(deadline))
         if status is LifespanStatus.STARTED:
             container_exit.install_sigterm_handler()
 

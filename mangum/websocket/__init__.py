@@ -27,6 +27,7 @@ from mangum.websocket.errors import (
     WebSocketError,
 )
 from mangum.websocket.record import ConnectionRecord, StoredConnection
+from mangum.websocket.redaction import Redaction
 from mangum.websocket.settings import WebSocketSettings, websocket_settings
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ __all__ = [
     "InvalidGroupName",
     "ManagementApiError",
     "NoCurrentConnection",
+    "Redaction",
     "StoreError",
     "StoredConnection",
     "UnknownConnection",

@@ -8,6 +8,7 @@ functions with explicit :class:`WebSocketSettings`. Every method blocks while it
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -124,7 +125,12 @@ class WebSocketConnections:
         members = list(self.store.group_members(group))
         outcomes: Iterable[ConnectionGone | ManagementApiError | None]
         if len(members) > 1:
-            outcomes = _post_pool().map(lambda member: self._post(member, payload), members)
+            # Each post runs in a copy of this context: it carries the invocation's deadline.
+            pool = _post_pool()
+            futures = [
+                pool.submit(contextvars.copy_context().run, self._post, member, payload) for member in members
+            ]
+            outcomes = (future.result() for future in futures)
         else:
             outcomes = [self._post(member, payload) for member in members]
         delivered: list[str] = []

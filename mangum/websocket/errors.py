@@ -10,7 +10,8 @@ class WebSocketError(MangumError):
 
 
 class StoreError(WebSocketError):
-    """A DynamoDB request failed (after botocore's retries); the cause is chained.
+    """A DynamoDB request failed (after the retries that were safe and fitted the invocation's
+    deadline, see :mod:`mangum.websocket.calls`); the botocore error is chained.
 
     ``operation`` names the store operation, e.g. ``"put_connection"``.
     """
@@ -47,14 +48,17 @@ class ConnectionGone(WebSocketError):
 class ManagementApiError(WebSocketError):
     """A Management API request failed for another reason than 410 Gone; the cause is chained.
 
-    ``operation`` is ``"post"`` or ``"close"``; ``code`` the AWS error code when there was an answer.
+    ``operation`` is ``"post"`` or ``"close"``; ``code`` the AWS error code when there was an answer;
+    ``detail`` says why there was none (a timeout, no connection, the deadline).
     """
 
-    def __init__(self, operation: str, connection_id: str, code: str | None) -> None:
+    def __init__(
+        self, operation: str, connection_id: str, code: str | None, detail: str | None = None
+    ) -> None:
         self.operation = operation
         self.connection_id = connection_id
         self.code = code
-        reason = code or "no answer"
+        reason = code or detail or "no answer"
         super().__init__(f"management API: {operation} to connection {connection_id!r} failed: {reason}")
 
 

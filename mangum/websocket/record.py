@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from mangum.events.websocket import WebSocketEvent
+
+if TYPE_CHECKING:
+    from mangum.websocket.redaction import Redaction
 
 
 class ConnectionRecord(BaseModel):
@@ -38,9 +43,23 @@ class ConnectionRecord(BaseModel):
         """The API's stage, as the CONNECT event gave it."""
         return self.connect_event.request_context.stage
 
-    def to_json(self) -> str:
-        """The record as stored: the CONNECT event with exactly the fields AWS sent."""
-        return self.model_dump_json(exclude_unset=True, by_alias=True)
+    def to_json(self, redaction: Redaction | None = None) -> str:
+        """The record as stored: the CONNECT event with exactly the fields AWS sent, less what
+        ``redaction`` names.
+
+        Text that UTF-8 cannot encode (a lone surrogate, which Lambda's JSON decoder lets through)
+        becomes ``?``, as it does in the scope's header bytes (:func:`mangum._http.scope.header_bytes`):
+        the scope rebuilt from the record is the one the CONNECT invocation had.
+        """
+        data = self.model_dump(mode="json", exclude_unset=True, by_alias=True)
+        if redaction is not None:
+            data["connect_event"] = redaction.apply(data["connect_event"])
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            return text.encode(errors="replace").decode()
+        return text
 
 
 @dataclass(frozen=True, slots=True)

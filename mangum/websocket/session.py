@@ -41,6 +41,7 @@ from mangum.types import Message
 from mangum.websocket.api import WebSocketConnections
 from mangum.websocket.errors import (
     ClientDisconnected,
+    ConnectionExists,
     ConnectionGone,
     ManagementApiError,
     StoreError,
@@ -133,6 +134,8 @@ class Session:
         self.recorded = False
         self.gone = False
         self.failure: BaseException | None = None
+        self.disconnect_code: int | None = None
+        """The close code of the ``websocket.disconnect`` the app was handed, once it was."""
         self.ended = False
         self.waiting: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
@@ -146,6 +149,8 @@ class Session:
             message = self._inbox.popleft()
             if not self._inbox:
                 self.replaying = False
+            if message["type"] == "websocket.disconnect":
+                self.disconnect_code = message["code"]
             return message
         if not self.waiting.done():
             self.waiting.set_result(None)
@@ -222,7 +227,13 @@ class Session:
             raise UnexpectedMessage("'websocket.accept' names its subprotocol in 'subprotocol', not headers")
         if self.kind == "CONNECT":
             record = ConnectionRecord.from_connect_event(self.event, subprotocol)
-            self.connections.store.put_connection(record)
+            try:
+                self.connections.store.put_connection(record)
+            except ConnectionExists:
+                raise
+            except StoreError:
+                self.recorded = True  # a put that got no answer may still have been applied
+                raise
             self.recorded = True
         self.handshake = Handshake.ACCEPTED
         self.subprotocol = subprotocol

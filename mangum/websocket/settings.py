@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from mangum.exceptions import ConfigurationError
+from mangum.websocket.redaction import DEFAULT_REDACTED_HEADERS, DEFAULT_REDACTED_QUERY, Redaction
 
 TABLE_VARIABLE = "MANGUM_WEBSOCKET_TABLE"
 DYNAMODB_ENDPOINT_VARIABLE = "MANGUM_DYNAMODB_ENDPOINT"
 API_ENDPOINT_VARIABLE = "MANGUM_WEBSOCKET_API_ENDPOINT"
+REDACT_HEADERS_VARIABLE = "MANGUM_WEBSOCKET_REDACT_HEADERS"
+REDACT_QUERY_VARIABLE = "MANGUM_WEBSOCKET_REDACT_QUERY"
 
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 
@@ -23,12 +26,21 @@ class WebSocketSettings:
 
     ``dynamodb_endpoint`` is ``None`` for AWS's own endpoint; ``api_endpoint`` is ``None`` to use
     ``https://{domainName}/{stage}`` of each event. Endpoints carry no trailing slash.
+    ``redact_headers`` / ``redact_query`` are the lower-case header and query parameter names left
+    out of stored CONNECT events (:mod:`mangum.websocket.redaction`).
     """
 
     table: str
     region: str
     dynamodb_endpoint: str | None = None
     api_endpoint: str | None = None
+    redact_headers: frozenset[str] = DEFAULT_REDACTED_HEADERS
+    redact_query: frozenset[str] = DEFAULT_REDACTED_QUERY
+
+    @property
+    def redaction(self) -> Redaction:
+        """What the store leaves out of CONNECT events."""
+        return Redaction(self.redact_headers, self.redact_query)
 
     def management_endpoint(self, domain_name: str | None = None, stage: str | None = None) -> str:
         """The Management API endpoint: the configured one, else built from the event's domain and stage."""
@@ -57,20 +69,45 @@ def _endpoint(value: str | None, name: str) -> str | None:
     return value.rstrip("/")
 
 
+def _names(
+    argument: Iterable[str] | None, variable: str, environ: Mapping[str, str], default: frozenset[str]
+) -> frozenset[str]:
+    """Names to redact: the argument, else the variable's comma-separated list (``default`` in it
+    stands for the default names, ``none`` alone for no name), else the defaults."""
+    if argument is not None:
+        given = [] if isinstance(argument, str) else list(argument)
+        if isinstance(argument, str) or not all(isinstance(name, str) and name.strip() for name in given):
+            raise ConfigurationError(f"{variable} (or its argument) must be a list of non-empty names")
+        return frozenset(name.strip().lower() for name in given)
+    text = _value(None, variable, environ)
+    if text is None:
+        return default
+    names = {name.strip().lower() for name in text.split(",") if name.strip()}
+    if names == {"none"}:
+        return frozenset()
+    if "default" in names:
+        names = (names - {"default"}) | default
+    return frozenset(names)
+
+
 def websocket_settings(
     *,
     table: str | None = None,
     dynamodb_endpoint: str | None = None,
     api_endpoint: str | None = None,
     region: str | None = None,
+    redact_headers: Iterable[str] | None = None,
+    redact_query: Iterable[str] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> WebSocketSettings:
     """Settings from the arguments, each falling back to its environment variable.
 
     ``table`` ← ``MANGUM_WEBSOCKET_TABLE`` (required), ``dynamodb_endpoint`` ←
     ``MANGUM_DYNAMODB_ENDPOINT``, ``api_endpoint`` ← ``MANGUM_WEBSOCKET_API_ENDPOINT``, ``region`` ←
-    ``AWS_REGION`` (then ``AWS_DEFAULT_REGION``). Raises :class:`ConfigurationError` naming the
-    variable that is missing or malformed.
+    ``AWS_REGION`` (then ``AWS_DEFAULT_REGION``), ``redact_headers`` ←
+    ``MANGUM_WEBSOCKET_REDACT_HEADERS`` and ``redact_query`` ← ``MANGUM_WEBSOCKET_REDACT_QUERY``
+    (comma-separated; ``default`` adds the default names, ``none`` stores everything; unset: the
+    defaults). Raises :class:`ConfigurationError` naming the variable that is missing or malformed.
     """
     env = os.environ if environ is None else environ
     table_name = _value(table, TABLE_VARIABLE, env)
@@ -90,4 +127,6 @@ def websocket_settings(
             _value(dynamodb_endpoint, DYNAMODB_ENDPOINT_VARIABLE, env), DYNAMODB_ENDPOINT_VARIABLE
         ),
         api_endpoint=_endpoint(_value(api_endpoint, API_ENDPOINT_VARIABLE, env), API_ENDPOINT_VARIABLE),
+        redact_headers=_names(redact_headers, REDACT_HEADERS_VARIABLE, env, DEFAULT_REDACTED_HEADERS),
+        redact_query=_names(redact_query, REDACT_QUERY_VARIABLE, env, DEFAULT_REDACTED_QUERY),
     )

@@ -7,8 +7,9 @@ pk                     sk                attributes
 =====================  ================  ============================================================
 ``conn#{id}``          ``record``        ``record`` (the :class:`ConnectionRecord` as JSON),
                                          ``groups`` (string set: the groups the connection joined),
-                                         ``ttl``
-``group#{name}``       ``conn#{id}``     ``ttl``
+                                         ``version`` (of ``groups``), ``closing`` (once a deletion
+                                         began), ``ttl``
+``group#{name}``       ``conn#{id}``     ``version`` (of the record it mirrors), ``ttl``
 =====================  ================  ============================================================
 
 A group's members are one Query on ``group#{name}``; a connection's groups are in its record, read
@@ -17,249 +18,290 @@ set to when it is written plus API Gateway's two-hour connection limit plus a ma
 of connections that never sent DISCONNECT expire; reads ignore items past their ``ttl`` that
 DynamoDB has not deleted yet.
 
-No half state is visible without transactions (which dynalite, the local test server, lacks):
-the connection's own record is the authority and is written first on join and last on leave.
+Every write is conditional or idempotent, so that any interleaving of invocations in any number of
+containers, and any request repeated after a lost answer, leaves consistent state (memberships:
+:mod:`mangum.websocket.memberships`):
 
-- join: add the group to the record's ``groups`` (conditional: the record exists and is live),
-  then put the membership. A failure between the two leaves a group listed in the record only,
-  invisible to broadcasts and removed with the connection.
-- leave: delete the membership, then remove the group from the record.
-- delete: delete the record (returning its ``groups``, atomically: no join can succeed after it),
-  then delete every membership it listed.
-- A membership whose connection is gone anyway (a join racing a disconnect) is removed by the
-  first broadcast that meets it (410 Gone) or by its TTL.
+- put: only where no record is (a repeat of our own put that was applied is recognised);
+- deletion: first mark the record ``closing`` (from then on it is not live: reads return nothing,
+  no join succeeds), then delete the memberships it lists, then the record. A deletion cut short
+  by a failure leaves a ``closing`` record that still lists what is left, never a membership
+  without its record; the container remembers it and finishes it on a later invocation
+  (:meth:`ConnectionStore.retry_deletions`), as does the next deletion of the same connection.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Literal
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
-from mangum.websocket.clients import dynamodb_client, error_code
-from mangum.websocket.errors import ConnectionExists, InvalidGroupName, StoreError, UnknownConnection
+from mangum.websocket import memberships
+from mangum.websocket.clients import dynamodb_client
+from mangum.websocket.errors import ConnectionExists, StoreError, UnknownConnection
+from mangum.websocket.items import (
+    CLOSING_ATTRIBUTE,
+    CONNECTION_LIFETIME_SECONDS,
+    CONNECTION_PREFIX,
+    GROUP_PREFIX,
+    PARTITION_KEY,
+    RECORD_ATTRIBUTE,
+    SORT_KEY,
+    TTL_ATTRIBUTE,
+    TTL_MARGIN_SECONDS,
+    Item,
+    TableRequests,
+    expires_at,
+    failures,
+    groups_of,
+    number,
+    record_key,
+    text,
+)
+from mangum.websocket.memberships import MAX_GROUP_NAME_BYTES
 from mangum.websocket.record import ConnectionRecord, StoredConnection
+from mangum.websocket.redaction import Redaction
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import (
-        AttributeValueTypeDef,
-        QueryInputTypeDef,
-        WriteRequestUnionTypeDef,
-    )
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
     from mangum.websocket.settings import WebSocketSettings
 
-PARTITION_KEY = "pk"
-SORT_KEY = "sk"
-TTL_ATTRIBUTE = "ttl"
-RECORD_ATTRIBUTE = "record"
-GROUPS_ATTRIBUTE = "groups"
-RECORD_SORT_KEY = "record"
-CONNECTION_PREFIX = "conn#"
-GROUP_PREFIX = "group#"
+__all__ = [
+    "CONNECTION_LIFETIME_SECONDS",
+    "MAX_GROUP_NAME_BYTES",
+    "PARTITION_KEY",
+    "SORT_KEY",
+    "TTL_ATTRIBUTE",
+    "TTL_MARGIN_SECONDS",
+    "ConnectionStore",
+    "store_errors",
+]
 
-CONNECTION_LIFETIME_SECONDS = 2 * 60 * 60
-"""API Gateway closes every WebSocket connection after two hours."""
-TTL_MARGIN_SECONDS = 10 * 60
-MAX_GROUP_NAME_BYTES = 512
+store_errors = failures
+"""Turn botocore's errors into :class:`StoreError` naming the store operation (a context manager)."""
 
-_BATCH_SIZE = 25
-_BATCH_ATTEMPTS = 6
-_CONDITION_FAILED = "ConditionalCheckFailedException"
-
-Item = dict[str, "AttributeValueTypeDef"]
-
-
-def _text(value: str) -> AttributeValueTypeDef:
-    return {"S": value}
-
-
-def _record_key(connection_id: str) -> Item:
-    return {PARTITION_KEY: _text(CONNECTION_PREFIX + connection_id), SORT_KEY: _text(RECORD_SORT_KEY)}
-
-
-def _membership_key(group: str, connection_id: str) -> Item:
-    return {PARTITION_KEY: _text(GROUP_PREFIX + group), SORT_KEY: _text(CONNECTION_PREFIX + connection_id)}
-
-
-def _check_group(group: str) -> None:
-    if not group or len(group.encode()) > MAX_GROUP_NAME_BYTES:
-        raise InvalidGroupName(f"a group name must be 1 to {MAX_GROUP_NAME_BYTES} bytes of UTF-8")
+MAX_REMEMBERED_DELETIONS = 1000
+"""Deletions a container keeps to finish later; beyond that the oldest are left to the TTL."""
 
 
 class ConnectionStore:
     """Connection records and group memberships in one DynamoDB table (see the module docstring).
 
     Every DynamoDB failure raises :class:`StoreError` with the botocore error chained. ``clock``
-    gives epoch seconds (the TTL's reference).
+    gives epoch seconds (the TTL's reference). ``redaction`` names what stored CONNECT events leave
+    out (by default the usual credential headers and query parameters).
     """
 
-    def __init__(self, client: DynamoDBClient, table: str, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        table: str,
+        *,
+        clock: Callable[[], float] = time.time,
+        redaction: Redaction | None = None,
+    ) -> None:
         self.client = client
         self.table = table
-        self._clock = clock
+        self.redaction = Redaction() if redaction is None else redaction
+        self._requests = TableRequests(client, table, clock)
+        self._unfinished: dict[str, None] = {}
+        self._unfinished_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: WebSocketSettings) -> ConnectionStore:
         """The store of the settings' table, through the container's shared client."""
-        return cls(dynamodb_client(settings), settings.table)
+        return cls(dynamodb_client(settings), settings.table, redaction=settings.redaction)
 
-    def _now(self) -> int:
-        return int(self._clock())
-
-    def _expiry(self) -> AttributeValueTypeDef:
-        return {"N": str(self._now() + CONNECTION_LIFETIME_SECONDS + TTL_MARGIN_SECONDS)}
+    # --- records ----------------------------------------------------------------------------------
 
     def put_connection(self, record: ConnectionRecord) -> None:
         """Write the record of a new connection; raises :class:`ConnectionExists` if one is there."""
+        requests = self._requests
+        try:
+            stored = record.to_json(self.redaction)
+        except (TypeError, ValueError) as error:
+            raise StoreError("put_connection", f"the record does not serialize: {error}") from error
         item: Item = {
-            **_record_key(record.connection_id),
-            RECORD_ATTRIBUTE: _text(record.to_json()),
-            TTL_ATTRIBUTE: self._expiry(),
+            **record_key(record.connection_id),
+            RECORD_ATTRIBUTE: text(stored),
+            TTL_ATTRIBUTE: requests.expiry(),
         }
-        with store_errors("put_connection"):
-            try:
-                self.client.put_item(
-                    TableName=self.table,
-                    Item=item,
-                    ConditionExpression="attribute_not_exists(#pk)",
-                    ExpressionAttributeNames={"#pk": PARTITION_KEY},
-                )
-            except ClientError as error:
-                if error_code(error) == _CONDITION_FAILED:
-                    raise ConnectionExists(record.connection_id) from error
-                raise
+        written = requests.send_conditional(
+            "put_connection",
+            lambda: self.client.put_item(
+                TableName=self.table,
+                Item=item,
+                ConditionExpression="attribute_not_exists(#pk)",
+                ExpressionAttributeNames={"#pk": PARTITION_KEY},
+            ),
+        )
+        if written is None and self._read(record.connection_id, "put_connection").get(RECORD_ATTRIBUTE) != {
+            "S": stored
+        }:
+            raise ConnectionExists(record.connection_id)
 
     def get_connection(self, connection_id: str) -> StoredConnection | None:
-        """The connection's record (one consistent GetItem); ``None`` when absent or expired."""
-        with store_errors("get_connection"):
-            answer = self.client.get_item(
-                TableName=self.table, Key=_record_key(connection_id), ConsistentRead=True
-            )
-        item = answer.get("Item")
-        if item is None or _expires_at(item) <= self._now():
+        """The connection's record (one consistent GetItem); ``None`` when absent, expired or being
+        deleted."""
+        if self.deletion_unfinished(connection_id):
             return None
-        try:
-            record = ConnectionRecord.model_validate_json(item[RECORD_ATTRIBUTE].get("S", ""))
-        except ValidationError:
-            raise StoreError("get_connection", f"the record of {connection_id!r} does not parse") from None
-        return StoredConnection(record=record, groups=_groups(item), expires_at=_expires_at(item))
+        item = self._read(connection_id, "get_connection")
+        return self._stored(connection_id, item, "get_connection") if self._requests.live(item) else None
 
-    def delete_connection(self, connection_id: str, *, also_groups: Iterable[str] = ()) -> frozenset[str]:
+    def close_connection(self, connection_id: str, closer: str) -> StoredConnection | None:
+        """Begin deleting a live connection (mark it ``closing``) and return its record as it was.
+
+        ``None`` when there is no live record, or another deletion began first (one that was cut
+        short is finished here: the DISCONNECT is the connection's last event). ``closer`` names
+        this deletion (the DISCONNECT's request id): a repeat of the request after a lost answer
+        still succeeds. Finish with :meth:`delete_connection` (``closed=`` the result).
+        """
+        if self.deletion_unfinished(connection_id):
+            return None
+        changed = self._requests.update_record(
+            "close_connection",
+            connection_id,
+            "SET #closing = :closer ADD #version :one",
+            "attribute_exists(#pk) AND #ttl > :now "
+            "AND (attribute_not_exists(#closing) OR #closing = :closer)",
+            {":closer": text(closer), ":one": number(1)},
+            "ALL_NEW",
+        )
+        if changed is None:
+            if CLOSING_ATTRIBUTE in self._read(connection_id, "close_connection"):
+                self.delete_connection(connection_id)  # a deletion cut short earlier: finish it now
+            return None
+        return self._stored(connection_id, changed, "close_connection")
+
+    def delete_connection(
+        self,
+        connection_id: str,
+        *,
+        also_groups: Iterable[str] = (),
+        closed: StoredConnection | None = None,
+    ) -> frozenset[str]:
         """Delete the record and every membership; returns the groups the connection was removed from.
 
         ``also_groups`` names memberships to delete even when the record does not list them (one a
-        broadcast found for a connection whose record is already gone). Deleting what is not there
-        is not an error.
+        broadcast found for a connection whose record is already gone); ``closed`` is what
+        :meth:`close_connection` returned, which spares marking the record again. Deleting what is
+        not there is not an error. On failure the deletion is remembered
+        (:meth:`retry_deletions`) and :class:`StoreError` raised.
         """
-        with store_errors("delete_connection"):
-            answer = self.client.delete_item(
-                TableName=self.table, Key=_record_key(connection_id), ReturnValues="ALL_OLD"
+        try:
+            listed = self._mark_closing(connection_id) if closed is None else closed.groups
+            groups = listed | frozenset(also_groups)
+            memberships.delete_all(self._requests, connection_id, sorted(groups))
+            self._requests.send(
+                "delete_connection",
+                lambda: self.client.delete_item(TableName=self.table, Key=record_key(connection_id)),
             )
-            groups = _groups(answer.get("Attributes", {})) | frozenset(also_groups)
-            self._delete_items([_membership_key(group, connection_id) for group in sorted(groups)])
+        except StoreError:
+            self.remember_deletion(connection_id)
+            raise
+        with self._unfinished_lock:
+            self._unfinished.pop(connection_id, None)
         return groups
 
-    def _delete_items(self, keys: list[Item]) -> None:
-        for start in range(0, len(keys), _BATCH_SIZE):
-            pending: Sequence[WriteRequestUnionTypeDef] = [
-                {"DeleteRequest": {"Key": key}} for key in keys[start : start + _BATCH_SIZE]
-            ]
-            for attempt in range(_BATCH_ATTEMPTS):
-                if attempt:
-                    time.sleep(0.05 * 2**attempt)  # unprocessed items mean throttling: back off
-                answer = self.client.batch_write_item(RequestItems={self.table: pending})
-                pending = answer.get("UnprocessedItems", {}).get(self.table, [])
-                if not pending:
-                    break
-            else:
-                raise StoreError("delete_connection", f"{len(pending)} memberships left unprocessed")
+    def _mark_closing(self, connection_id: str) -> frozenset[str]:
+        changed = self._requests.update_record(
+            "delete_connection",
+            connection_id,
+            "SET #closing = if_not_exists(#closing, :closer) ADD #version :one",
+            "attribute_exists(#pk)",
+            {":closer": text(f"delete-{uuid.uuid4().hex}"), ":one": number(1)},
+            "ALL_NEW",
+        )
+        return frozenset() if changed is None else groups_of(changed)
+
+    # --- deletions to finish ----------------------------------------------------------------------
+
+    def remember_deletion(self, connection_id: str) -> None:
+        """Keep a deletion to finish later (:meth:`retry_deletions`): until then the container
+        treats the connection as closed."""
+        with self._unfinished_lock:
+            self._unfinished[connection_id] = None
+            while len(self._unfinished) > MAX_REMEMBERED_DELETIONS:
+                del self._unfinished[next(iter(self._unfinished))]
+
+    def deletion_unfinished(self, connection_id: str) -> bool:
+        """Whether this container failed to delete the connection and has not finished since: its
+        record, if still there, is not served."""
+        return connection_id in self._unfinished
+
+    @property
+    def unfinished_deletions(self) -> tuple[str, ...]:
+        """The connections whose deletion this container has still to finish, oldest first."""
+        with self._unfinished_lock:
+            return tuple(self._unfinished)
+
+    def retry_deletions(self) -> int:
+        """Finish the deletions that failed before, oldest first, stopping at the first failure
+        (the store is still unavailable). Returns how many are left."""
+        for connection_id in self.unfinished_deletions:
+            try:
+                self.delete_connection(connection_id)
+            except StoreError:
+                break
+        return len(self._unfinished)
+
+    # --- groups -----------------------------------------------------------------------------------
 
     def join_group(self, connection_id: str, group: str) -> None:
         """Add the connection to a group; raises :class:`UnknownConnection` when it has no live record."""
-        _check_group(group)
-        with store_errors("join_group"):
-            if not self._change_groups("ADD", connection_id, group):
-                raise UnknownConnection(connection_id)
-            self.client.put_item(
-                TableName=self.table,
-                Item={**_membership_key(group, connection_id), TTL_ATTRIBUTE: self._expiry()},
-            )
+        memberships.check_group(group)
+        if self.deletion_unfinished(connection_id):
+            raise UnknownConnection(connection_id)
+        memberships.join(self._requests, connection_id, group)
 
     def leave_group(self, connection_id: str, group: str) -> None:
         """Remove the connection from a group; leaving a group one is not in is not an error."""
-        _check_group(group)
-        with store_errors("leave_group"):
-            self.client.delete_item(TableName=self.table, Key=_membership_key(group, connection_id))
-            self._change_groups("DELETE", connection_id, group)
-
-    def _change_groups(self, action: Literal["ADD", "DELETE"], connection_id: str, group: str) -> bool:
-        """Add a group to, or delete it from, the record's set; ``False`` when there is no live record
-        (the condition keeps an update from creating a record)."""
-        try:
-            self.client.update_item(
-                TableName=self.table,
-                Key=_record_key(connection_id),
-                UpdateExpression=f"{action} #groups :group",
-                ConditionExpression="attribute_exists(#pk) AND #ttl > :now",
-                ExpressionAttributeNames={
-                    "#pk": PARTITION_KEY,
-                    "#ttl": TTL_ATTRIBUTE,
-                    "#groups": GROUPS_ATTRIBUTE,
-                },
-                ExpressionAttributeValues={":group": {"SS": [group]}, ":now": {"N": str(self._now())}},
-            )
-        except ClientError as error:
-            if error_code(error) == _CONDITION_FAILED:
-                return False
-            raise
-        return True
+        memberships.leave(self._requests, connection_id, group)
 
     def group_members(self, group: str, *, page_size: int | None = None) -> Iterator[str]:
         """The connection ids in a group: one consistent Query, followed page by page."""
-        _check_group(group)
-        now = self._now()
+        memberships.check_group(group)
+        now = self._requests.now()
         query: QueryInputTypeDef = {
             "TableName": self.table,
             "KeyConditionExpression": "#pk = :pk",
             "ProjectionExpression": "#sk, #ttl",
             "ExpressionAttributeNames": {"#pk": PARTITION_KEY, "#sk": SORT_KEY, "#ttl": TTL_ATTRIBUTE},
-            "ExpressionAttributeValues": {":pk": _text(GROUP_PREFIX + group)},
+            "ExpressionAttributeValues": {":pk": text(GROUP_PREFIX + group)},
             "ConsistentRead": True,
         }
         if page_size is not None:
             query["Limit"] = page_size
         while True:
-            with store_errors("group_members"):
-                page = self.client.query(**query)
+            page = self._requests.send("group_members", lambda: self.client.query(**query))
             for item in page["Items"]:
-                if _expires_at(item) > now:
+                if expires_at(item) > now:
                     yield item[SORT_KEY].get("S", "").removeprefix(CONNECTION_PREFIX)
             start = page.get("LastEvaluatedKey")
             if start is None:
                 return
             query["ExclusiveStartKey"] = start
 
+    # --- reading ----------------------------------------------------------------------------------
 
-@contextmanager
-def store_errors(operation: str) -> Iterator[None]:
-    """Turn botocore's errors into :class:`StoreError` naming the store operation."""
-    try:
-        yield
-    except ClientError as error:
-        raise StoreError(operation, error_code(error)) from error
-    except BotoCoreError as error:
-        raise StoreError(operation, type(error).__name__) from error
+    def _read(self, connection_id: str, operation: str) -> Item:
+        answer = self._requests.send(
+            operation,
+            lambda: self.client.get_item(
+                TableName=self.table, Key=record_key(connection_id), ConsistentRead=True
+            ),
+        )
+        return answer.get("Item", {})
 
-
-def _expires_at(item: Item) -> int:
-    return int(item[TTL_ATTRIBUTE].get("N", "0")) if TTL_ATTRIBUTE in item else 0
-
-
-def _groups(item: Item) -> frozenset[str]:
-    return frozenset(item[GROUPS_ATTRIBUTE].get("SS", ())) if GROUPS_ATTRIBUTE in item else frozenset()
+    def _stored(self, connection_id: str, item: Item, operation: str) -> StoredConnection:
+        try:
+            record = ConnectionRecord.model_validate_json(item[RECORD_ATTRIBUTE].get("S", ""))
+        except (KeyError, ValidationError):
+            raise StoreError(operation, f"the record of {connection_id!r} does not parse") from None
+        return StoredConnection(record=record, groups=groups_of(item), expires_at=expires_at(item))

@@ -11,7 +11,7 @@ from pydantic import JsonValue
 
 from mangum.config import Config
 from mangum.events.websocket import WebSocketEvent
-from mangum.types import ASGI, LambdaEvent
+from mangum.types import ASGI, LambdaContext, LambdaEvent
 from mangum.websocket.cycle import run_websocket_event
 from mangum.websocket.runtime import WebSocketRuntime
 from tests.support.servers.management_api import ManagementApiServer
@@ -28,11 +28,16 @@ class Container:
         self.loop = asyncio.new_event_loop()
 
     def invoke(
-        self, raw: LambdaEvent, *, config: Config | None = None, state: dict[str, object] | None = None
+        self,
+        raw: LambdaEvent,
+        *,
+        config: Config | None = None,
+        state: dict[str, object] | None = None,
+        context: LambdaContext | None = None,
     ) -> dict[str, object]:
         """One invocation with a raw event; returns the result as Lambda gets it."""
         event = WebSocketEvent.model_validate(raw)
-        cycle = run_websocket_event(self.app, event, raw, None, config or Config(), state, self.runtime)
+        cycle = run_websocket_event(self.app, event, raw, context, config or Config(), state, self.runtime)
         return self.loop.run_until_complete(cycle).to_lambda()
 
     def close(self) -> None:

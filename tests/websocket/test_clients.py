@@ -1,4 +1,5 @@
-"""boto3 clients are made once per container, shared across threads, with standard retries."""
+"""boto3 clients are made once per container, shared across threads, with one attempt per call
+(mangum.websocket.calls retries) and bounded timeouts."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ def test_one_dynamodb_client_per_region_and_endpoint(settings: WebSocketSettings
     client = clients[0]
     assert client.meta.endpoint_url == settings.dynamodb_endpoint
     assert client.meta.region_name == settings.region
-    assert client.meta.config.retries == {"mode": "standard"}  # type: ignore[attr-defined]  # not in botocore-stubs
+    assert client.meta.config.retries["total_max_attempts"] == 1  # type: ignore[attr-defined]  # not in botocore-stubs
+    config = client.meta.config
+    assert (config.connect_timeout, config.read_timeout) == (1.0, 10.0)  # type: ignore[attr-defined]  # not in botocore-stubs
     other_region = WebSocketSettings(table=settings.table, region="us-west-2", dynamodb_endpoint=None)
     assert dynamodb_client(other_region) is not client
     assert dynamodb_client(other_region).meta.endpoint_url == "https://dynamodb.us-west-2.amazonaws.com"
@@ -27,4 +30,4 @@ def test_one_management_client_per_endpoint(settings: WebSocketSettings) -> None
 
     assert management_client(settings, "https://a.example.com/prod") is first
     assert management_client(settings, "https://a.example.com/dev") is not first
-    assert first.meta.config.retries == {"mode": "standard"}  # type: ignore[attr-defined]  # not in botocore-stubs
+    assert first.meta.config.retries["total_max_attempts"] == 1  # type: ignore[attr-defined]  # not in botocore-stubs

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -43,16 +45,21 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _start(node: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start dynalite and wait until it answers; tries a few ports in case another process took one."""
+def _start(
+    node: str, log: Path, *, port: int | None = None, store: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start dynalite and wait until it answers; tries a few ports in case another process took one
+    (only the given ``port`` when there is one). ``store``: a LevelDB directory instead of memory."""
     failure = ""
-    for _ in range(3):
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
+    for _ in range(1 if port is not None else 3):
+        chosen = _free_port() if port is None else port
+        url = f"http://127.0.0.1:{chosen}"
         options = ["--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"]
-        with log.open("wb") as sink:
+        if store is not None:
+            options += ["--path", str(store)]
+        with log.open("ab") as sink:
             process = subprocess.Popen(
-                [node, str(CLI), "--host", "127.0.0.1", "--port", str(port), *options],
+                [node, str(CLI), "--host", "127.0.0.1", "--port", str(chosen), *options],
                 stdout=sink,
                 stderr=subprocess.STDOUT,
                 cwd=REPO_ROOT,
@@ -101,3 +108,51 @@ def running_dynalite() -> Iterator[str]:
             yield url
         finally:
             _stop(process)
+
+
+class DynaliteProcess:
+    """A dynalite whose process the test controls, to inject faults: :meth:`pause` (SIGSTOP: every
+    request stalls, connections are still accepted by the kernel), :meth:`resume`, :meth:`kill`
+    (SIGKILL: connections are refused) and :meth:`restart` on the same port. Its tables are kept
+    on disk, so they survive a kill."""
+
+    def __init__(self, directory: Path) -> None:
+        node = shutil.which("node")
+        problem = missing_dynalite()
+        if node is None or problem is not None:
+            raise DynaliteUnavailable(problem or "node is not on PATH")
+        self._node = node
+        self._log = directory / "dynalite.log"
+        self._store = directory / "leveldb"
+        self._process, self.url = _start(node, self._log, store=self._store)
+        self.port = int(self.url.rsplit(":", 1)[1])
+
+    @property
+    def pid(self) -> int:
+        """The process id of the running dynalite."""
+        return self._process.pid
+
+    def pause(self) -> None:
+        """Stop the process: requests are accepted and never answered."""
+        os.kill(self._process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """Let a paused process go on; the requests it accepted meanwhile are answered now."""
+        os.kill(self._process.pid, signal.SIGCONT)
+
+    def kill(self) -> None:
+        """Kill the process without warning: new connections are refused until :meth:`restart`."""
+        self._process.kill()
+        self._process.wait()
+
+    def restart(self) -> None:
+        """Start dynalite again on the same port with the same tables."""
+        if self._process.poll() is None:
+            self.kill()
+        self._process, _ = _start(self._node, self._log, port=self.port, store=self._store)
+
+    def stop(self) -> None:
+        """End the process, whatever state it is in."""
+        if self._process.poll() is None:
+            os.kill(self._process.pid, signal.SIGCONT)
+            _stop(self._process)
