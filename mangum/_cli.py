@@ -6,6 +6,7 @@
   ``alb``, ``alb-multi``, ``cloudfront``, ``websocket-connect``, ``websocket-message``,
   ``websocket-disconnect``).
 - ``websocket ...``: the WebSocket table commands (:mod:`mangum.websocket.cli`).
+- ``serve MODULE:ATTR ...``: a local API Gateway and Lambda (:mod:`mangum.local.cli`, extra ``local``).
 
 Bad arguments and unusable input end with a one-line error on stderr and a non-zero status (2 for
 bad arguments, 1 for the rest); the application's own errors are logged on stderr as it runs.
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     event.add_argument("--body", help="request body (text)")
 
     commands.add_parser("websocket", help="WebSocket table commands (see: websocket --help)", add_help=False)
+    commands.add_parser("serve", help="a local API Gateway and Lambda (see: serve --help)", add_help=False)
     return parser
 
 
@@ -136,6 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mangum.websocket.cli import main as websocket_main
 
         return websocket_main(args[1:])
+    if args[:1] == ["serve"]:
+        from mangum.local.cli import main as serve_main
+
+        return serve_main(args[1:])
     try:
         arguments = _parser().parse_args(args)
         return _invoke(arguments) if arguments.command == "invoke" else _event(arguments)
