@@ -209,7 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             uvicorn.Config(
                 Gateway(config, workers),
                 lifespan="on",
-                ws="websockets",
+                ws="websockets-sansio",
+                server_header=False,
                 ws_max_size=WEBSOCKET_MAX_MESSAGE,
                 log_level=arguments.log_level,
                 timeout_graceful_shutdown=5,

@@ -32,7 +32,7 @@ from mangum.local.results import (
     stream_head,
 )
 from mangum.local.serve_config import ServeConfig
-from mangum.local.websocket_gateway import MANAGEMENT_MARKER, WebSocketGateway
+from mangum.local.websocket_gateway import WebSocketGateway, management_target
 from mangum.local.workers import Outcome, WorkerPool, WorkerSettings
 
 if TYPE_CHECKING:
@@ -73,8 +73,9 @@ class Gateway:
         config = self.config
         raw_path = scope.get("raw_path") or scope["path"].encode()
         raw = raw_path.decode("latin-1")
-        if MANAGEMENT_MARKER in raw:
-            await self.websockets.management(scope, raw, receive, send)
+        connection_id = management_target(raw, config.stage_prefix)
+        if connection_id is not None:
+            await self.websockets.management(scope, connection_id, receive, send)
             return
         prefix = config.stage_prefix
         if prefix and not (raw == prefix or raw.startswith(prefix + "/")):
@@ -93,10 +94,18 @@ class Gateway:
             )
             await respond(send, fault(config.source, "invoke_rejected"))
             return
+        trace = self._service_headers(request.request_id)
         if config.invoke_mode == "RESPONSE_STREAM" and config.source in ("url", "rest"):
-            await self._streamed(event, send)
+            await self._streamed(event, send, trace)
         else:
-            await respond(send, self._answer(await self.pool.invoke(event)))
+            answer = self._answer(await self.pool.invoke(event))
+            await respond(send, HttpAnswer(answer.status, answer.headers + trace, answer.body))
+
+    def _service_headers(self, request_id: str) -> list[tuple[bytes, bytes]]:
+        """The request id header the service adds to every answer."""
+        name = {"rest": b"x-amzn-requestid", "http": b"apigw-requestid", "url": b"x-amzn-requestid"}
+        found = name.get(self.config.source)
+        return [] if found is None else [(found, request_id.encode())]
 
     def _outside_stage(self) -> HttpAnswer:
         # API Gateway answers a path outside every stage as a route that does not exist.
@@ -150,7 +159,7 @@ class Gateway:
             logger.error("malformed Lambda proxy response from %s: %s", outcome.request_id, error)
             return fault(source, "function_error")
 
-    async def _streamed(self, event: bytes, send: Send) -> None:
+    async def _streamed(self, event: bytes, send: Send, trace: list[tuple[bytes, bytes]]) -> None:
         """Invoke, passing the body on as the chunks arrive (see the module docs)."""
         loop = asyncio.get_running_loop()
         arrivals: asyncio.Queue[Chunk] = asyncio.Queue()
@@ -172,7 +181,7 @@ class Gateway:
                 data = reader.feed(arrival.result().data)
                 if reader.prelude is not None and not started:
                     status, headers = stream_head(self.config.source, reader.prelude)
-                    await send({"type": "http.response.start", "status": status, "headers": headers})
+                    await send({"type": "http.response.start", "status": status, "headers": headers + trace})
                     started = True
             except (PreludeError, MalformedResult) as error:
                 logger.error("malformed streamed response: %s", error)

@@ -38,10 +38,22 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("mangum.serve")
 
-MANAGEMENT_MARKER = "/@connections/"
+MANAGEMENT_SEGMENT = "@connections"
 MAX_POST_BYTES = 128 * 1024
 GOING_AWAY = 1001
 ABNORMAL_CLOSURE = 1006
+
+
+def management_target(raw_path: str, stage_prefix: str) -> str | None:
+    """The connection id of a Management API path (``{stage}/@connections/{id}``, each segment
+    percent-encoded or not, as boto3 sends it), ``""`` for a malformed one, ``None`` for another path."""
+    segments = [unquote(segment) for segment in raw_path.split("/")]
+    if MANAGEMENT_SEGMENT not in segments:
+        return None
+    at = segments.index(MANAGEMENT_SEGMENT)
+    if "/".join(segments[:at]) != stage_prefix or len(segments) != at + 2:
+        return ""
+    return segments[at + 1]
 
 
 def _iso(moment: datetime) -> str:
@@ -194,13 +206,12 @@ class WebSocketGateway:
 
     # --- the Management API ---------------------------------------------------------------------
 
-    async def management(self, scope: Scope, raw_path: str, receive: Receive, send: Send) -> None:
-        """``POST`` / ``GET`` / ``DELETE /{stage}/@connections/{id}``."""
-        stage, _, encoded_id = raw_path.partition(MANAGEMENT_MARKER)
-        if stage != self.config.stage_prefix or not encoded_id or "/" in encoded_id:
+    async def management(self, scope: Scope, connection_id: str, receive: Receive, send: Send) -> None:
+        """``POST`` / ``GET`` / ``DELETE /{stage}/@connections/{id}`` (``connection_id`` from
+        :func:`management_target`)."""
+        if not connection_id:
             await respond(send, _error(403, "ForbiddenException", "Forbidden"))
             return
-        connection_id = unquote(encoded_id)
         method = scope["method"]
         try:
             body = await read_body(receive, MAX_POST_BYTES)
