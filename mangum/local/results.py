@@ -63,9 +63,10 @@ def _map(result: Mapping[str, object], key: str) -> Mapping[str, object]:
     return found
 
 
-def header_pairs(result: Mapping[str, object]) -> list[tuple[str, str]]:
-    """``headers`` and ``multiValueHeaders`` merged (a name in both keeps its multi-value list)."""
-    multi = _map(result, "multiValueHeaders")
+def header_pairs(result: Mapping[str, object], *, multi_value: bool = True) -> list[tuple[str, str]]:
+    """``headers`` and (unless payload 2.0, which has none) ``multiValueHeaders`` merged: a name in
+    both keeps its multi-value list."""
+    multi = _map(result, "multiValueHeaders") if multi_value else {}
     pairs: list[tuple[str, str]] = []
     lowered = {str(name).lower() for name in multi}
     for name, value in _map(result, "headers").items():
@@ -124,7 +125,7 @@ def http_answer(source: HttpSourceName, result: object) -> HttpAnswer:
     if not isinstance(result, dict):
         raise MalformedResult("the result must be a JSON object")
     status = status_of(result)
-    pairs = header_pairs(result)
+    pairs = header_pairs(result, multi_value=not payload_v2)
     if payload_v2:
         pairs += cookie_pairs(result)
     return HttpAnswer(status, encode_headers(pairs), body_of(result))
@@ -134,7 +135,7 @@ def stream_head(
     source: HttpSourceName, prelude: Mapping[str, object]
 ) -> tuple[int, list[tuple[bytes, bytes]]]:
     """Status and headers of a streamed response's prelude; raises :class:`MalformedResult`."""
-    pairs = header_pairs(prelude)
+    pairs = header_pairs(prelude, multi_value=source not in ("http", "url"))
     if source in ("http", "url"):
         pairs += cookie_pairs(prelude)
     return status_of(prelude), encode_headers(pairs)

@@ -103,7 +103,7 @@ class WebSocketGateway:
         """One WebSocket connection, from the handshake to ``$disconnect``."""
         config = self.config
         await receive()  # websocket.connect
-        if scope["path"] != (config.stage_prefix or "/"):
+        if scope["path"].rstrip("/") != config.stage_prefix:
             await send({"type": "websocket.close", "code": 1008})  # the handshake is refused (403)
             return
         headers = [

@@ -41,6 +41,8 @@ logger = logging.getLogger("mangum.serve")
 
 SHUTDOWN_GRACE_SECONDS = 2.0
 """How long a worker has after SIGTERM (Lambda gives up to 2 s with extensions)."""
+INIT_LIMIT_SECONDS = 10.0
+"""Lambda's limit on a function's init phase."""
 _POLL_SECONDS = 0.05
 
 
@@ -141,9 +143,13 @@ class Worker:
             self.api.close()
 
 
-def _wait(worker: Worker, invocation: Invocation, deadline: float) -> Outcome:
-    """Block until the invocation is answered, its worker's process ends, or the deadline passes."""
+def _wait(worker: Worker, invocation: Invocation, handed: float, timeout: float) -> Outcome:
+    """Block until the invocation is answered, its worker's process ends, or the deadline passes:
+    ``timeout`` seconds after the runtime took the invocation (its init does not count, as on
+    Lambda, up to :data:`INIT_LIMIT_SECONDS`)."""
     while True:
+        delivered = invocation.delivered_at
+        deadline = (handed + INIT_LIMIT_SECONDS if delivered is None else delivered) + timeout
         left = deadline - time.monotonic()
         try:
             return Outcome(
@@ -229,7 +235,7 @@ class WorkerPool:
         self._line(f"START RequestId: {request_id} Version: $LATEST")
         handed = time.monotonic()
         loop = asyncio.get_running_loop()
-        outcome = await loop.run_in_executor(self._executor, _wait, worker, invocation, handed + timeout)
+        outcome = await loop.run_in_executor(self._executor, _wait, worker, invocation, handed, timeout)
         init = worker.init_duration_ms()
         started = invocation.delivered_at or handed
         duration = (time.monotonic() - started) * 1000
