@@ -179,14 +179,17 @@ class WebSocketGateway:
         """Send what the Management API queued; close when the limits pass."""
         config = self.config
         while True:
-            idle_left = live.last_active_at + config.idle_timeout - time.monotonic()
-            life_left = live.opened_at + config.max_connection_duration - time.monotonic()
+            idle_ends = live.last_active_at + config.idle_timeout
+            life_ends = live.opened_at + config.max_connection_duration
+            wait = (
+                None
+                if live.close_code is not None
+                else max(0.01, min(idle_ends, life_ends) - time.monotonic())
+            )
             try:
-                message = await asyncio.wait_for(live.outbox.get(), max(0.0, min(idle_left, life_left)))
+                message = await asyncio.wait_for(live.outbox.get(), wait)
             except asyncio.TimeoutError:
-                if time.monotonic() >= min(
-                    live.last_active_at + config.idle_timeout, live.opened_at + config.max_connection_duration
-                ):
+                if time.monotonic() >= min(live.last_active_at + config.idle_timeout, life_ends):
                     logger.info(
                         "WebSocket %s: closed by the gateway's time limits", live.client.connection_id
                     )

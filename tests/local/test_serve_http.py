@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -52,21 +53,15 @@ def test_rest_event_has_the_stage_maps_and_identity(rest: Serve) -> None:
     assert context["identity"]["sourceIp"] == "127.0.0.1"
     assert context["requestId"] == answer.headers["x-amzn-requestid"]
     assert context["domainName"] == rest.origin.removeprefix("http://")
-    assert (
-        abs(
-            context["requestTimeEpoch"] / 1000
-            - answer.elapsed.total_seconds()
-            - context["requestTimeEpoch"] / 1000
-        )
-        < 60
-    )
+    assert abs(context["requestTimeEpoch"] / 1000 - time.time()) < 60
     assert event["multiValueQueryStringParameters"] == {"tag": ["a", "b"], "q": ["x y"]}
     assert event["queryStringParameters"] == {"tag": "b", "q": "x y"}
     assert event["multiValueHeaders"]["x-repeat"] == ["one", "two"]
     assert event["headers"]["x-repeat"] == "two"
     assert event["headers"]["x-forwarded-for"] == "127.0.0.1"
     assert event["headers"]["x-forwarded-proto"] == "http"
-    assert event["body"] is None and event["isBase64Encoded"] is False
+    assert event["body"] is None
+    assert event["isBase64Encoded"] is False
 
 
 def test_rest_result_multi_value_headers_and_cookies(rest: Serve) -> None:
@@ -119,7 +114,8 @@ def test_http_api_event_keeps_raw_path_cookies_and_named_stage(http_api: Serve) 
         "/beta/a/b/c",
         "127.0.0.1",
     )
-    assert isinstance(context["timeEpoch"], int) and context["time"].endswith("+0000")
+    assert isinstance(context["timeEpoch"], int)
+    assert context["time"].endswith("+0000")
     assert answer.headers["apigw-requestid"] == context["requestId"]
     assert answer.headers.get_list("set-cookie") == ["a=1; Path=/", "b=2; Path=/"]
     outside = httpx.get(f"{http_api.origin}/a", timeout=WAIT)
