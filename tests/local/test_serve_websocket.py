@@ -89,8 +89,11 @@ def test_two_clients_broadcast_isolation_and_disconnect_cleanup(chat: Serve, dat
             await bob.close()
             await _disconnected(chat, bob_id)
             assert bob_id not in _records(database)
-            gone = httpx.post(
-                f"{chat.base_url}/@connections/{quote(bob_id, safe='')}", content=b"late", timeout=WAIT
+            gone = await asyncio.to_thread(
+                httpx.post,
+                f"{chat.base_url}/@connections/{quote(bob_id, safe='')}",
+                content=b"late",
+                timeout=WAIT,
             )
             assert (gone.status_code, gone.headers["x-amzn-errortype"]) == (410, "GoneException")
             await ann.send(json.dumps({"action": "broadcast", "text": "after bob"}))
@@ -131,7 +134,7 @@ def test_management_api_get_post_delete(chat: Serve) -> None:
             connection_id = (await _whoami(client))["connection_id"]
             endpoint = f"{chat.base_url}/@connections/{quote(connection_id, safe='')}"
             async with httpx.AsyncClient(timeout=WAIT) as http:
-                posted = await http.post(endpoint, content="pushed".encode())
+                posted = await http.post(endpoint, content=b"pushed")
                 assert posted.status_code == 200
                 assert await _receive(client) == "pushed"
                 described = (await http.get(endpoint)).json()
