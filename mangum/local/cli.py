@@ -133,6 +133,28 @@ def worker_environment(config: ServeConfig, sqlite_path: str | None) -> dict[str
     return environment
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (0: any free port).
+
+    Made with protocol ``IPPROTO_TCP`` and ``TCP_NODELAY``: asyncio sets ``TCP_NODELAY`` only on
+    connections of such a socket, and without it a response sent in two writes (head, then body)
+    waits for the client's delayed ACK on a kept-alive connection (about 40 ms).
+    """
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE
+    )[0]
+    listener = socket.socket(family, kind, proto)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        listener.bind(address)
+        listener.listen(2048)
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
 def _banner(config: ServeConfig, handler: str, store: str) -> str:
     return "\n".join(
         [
@@ -166,10 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     source = arguments.source
     timeout = arguments.timeout or (API_GATEWAY_TIMEOUT if source in ("rest", "http") else LAMBDA_MAX_TIMEOUT)
     try:
-        listener = socket.create_server((arguments.host, arguments.port))
+        listener = listen(arguments.host, arguments.port)
     except OSError as error:
         print(
-            f"{PROG}: error: cannot listen on {arguments.host}:{arguments.port}: {error.strerror}",
+            f"{PROG}: error: cannot listen on {arguments.host}:{arguments.port}: {error.strerror or error}",
             file=sys.stderr,
         )
         return 1
