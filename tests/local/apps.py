@@ -132,6 +132,8 @@ async def _events(request: Request) -> AsyncIterator[bytes]:
         for number in range(count):
             if number and gate is not None:
                 await gate[0].readexactly(1)
+            if request.query_params.get("fail_at") == str(number):
+                raise RuntimeError(f"failed before event {number}")
             yield f"id: {number}\ndata: event {number}\n\n".encode()
     finally:
         if gate is not None:

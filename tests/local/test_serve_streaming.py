@@ -58,3 +58,14 @@ def test_a_plain_handler_in_streaming_mode_answers_buffered() -> None:
         assert httpx.get(f"{serve.base_url}/binary", timeout=WAIT).content == b"\0\1\2\xff"
         crashed = httpx.get(f"{serve.base_url}/crash", timeout=WAIT)
         assert (crashed.status_code, crashed.text) == (502, "Internal Server Error")
+
+
+def test_an_error_after_the_first_event_cuts_the_response_off(streaming: Serve) -> None:
+    with (
+        pytest.raises(httpx.RemoteProtocolError),
+        httpx.stream("GET", f"{streaming.base_url}/events?count=3&fail_at=1", timeout=WAIT) as answer,
+    ):
+        assert answer.status_code == 200  # the status was out before the error
+        for _ in answer.iter_bytes():
+            pass
+    streaming.wait_for("the streamed response of .* broke off")
