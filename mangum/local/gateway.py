@@ -77,7 +77,7 @@ class Gateway:
         if connection_id is not None:
             await self.websockets.management(scope, connection_id, receive, send)
             return
-        prefix = config.stage_prefix
+        prefix = config.http_prefix
         if prefix and not (raw == prefix or raw.startswith(prefix + "/")):
             await respond(send, self._outside_stage())
             return
@@ -120,7 +120,7 @@ class Gateway:
             (name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in scope["headers"]
         )
         if config.source == "rest":
-            raw = raw.removeprefix(config.stage_prefix) or "/"
+            raw = raw.removeprefix(config.http_prefix) or "/"
         client = scope.get("client") or ("127.0.0.1", 0)
         host = next((value for name, value in headers if name == "host"), config.authority)
         return GatewayRequest(

@@ -53,6 +53,12 @@ class ServeConfig:
         return "" if self.stage == DEFAULT_STAGE else f"/{self.stage}"
 
     @property
+    def http_prefix(self) -> str:
+        """The stage prefix of HTTP URLs: API Gateway's (REST and HTTP APIs) only; an ALB or a
+        Function URL has no stage (``--stage`` then names the WebSocket API's alone)."""
+        return self.stage_prefix if self.source in ("rest", "http") else ""
+
+    @property
     def authority(self) -> str:
         """``host:port`` as clients reach the gateway (IPv6 hosts in brackets)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -61,7 +67,7 @@ class ServeConfig:
     @property
     def base_url(self) -> str:
         """The HTTP API's base URL."""
-        return f"http://{self.authority}{self.stage_prefix}"
+        return f"http://{self.authority}{self.http_prefix}"
 
     @property
     def websocket_url(self) -> str:

@@ -124,7 +124,10 @@ def test_http_api_event_keeps_raw_path_cookies_and_named_stage(http_api: Serve) 
 
 @pytest.mark.parametrize(("source", "model"), [("alb", AlbEvent), ("url", FunctionUrlEvent)])
 def test_alb_and_function_url_events(source: str, model: type) -> None:
-    with running_serve("tests.local.apps:echo", "--source", source) as serve:
+    # Neither has a stage: --stage names the WebSocket API's alone.
+    with running_serve("tests.local.apps:echo", "--source", source, "--stage", "dev") as serve:
+        assert serve.base_url == serve.origin
+        assert f"WebSocket       {serve.ws_origin}/dev" in serve.output()
         answer = httpx.get(f"{serve.base_url}/find?q=a%20b&q=c", timeout=WAIT)
         event = answer.json()
         assert isinstance(parse_event(event), model)
