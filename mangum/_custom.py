@@ -33,21 +33,24 @@ app's lifespan started, and an app failure reaches ``__call__`` as a plain-text 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mangum._http.response import CollectedResponse
 from mangum.config import Config
 from mangum.exceptions import ConfigurationError
-from mangum.types import LambdaConfig, LambdaHandler, Response
+
+if TYPE_CHECKING:
+    from mangum.types import LambdaConfig, LambdaHandler, Response
 
 
 def legacy_config(config: Config) -> LambdaConfig:
     """The validated configuration in PyPI mangum's form (``"/"`` for no base path, ``"text/"``
     listed among the text types)."""
-    return LambdaConfig(
-        api_gateway_base_path=config.api_gateway_base_path or "/",
-        text_mime_types=["text/", *sorted(config.text_mime_types)],
-        exclude_headers=sorted(config.exclude_headers),
-    )
+    return {
+        "api_gateway_base_path": config.api_gateway_base_path or "/",
+        "text_mime_types": ["text/", *sorted(config.text_mime_types)],
+        "exclude_headers": sorted(config.exclude_headers),
+    }
 
 
 def checked_handlers(handlers: object) -> tuple[type[LambdaHandler], ...]:
@@ -66,8 +69,8 @@ def checked_handlers(handlers: object) -> tuple[type[LambdaHandler], ...]:
 
 def handler_response(response: CollectedResponse) -> Response:
     """The collected response in the form a custom handler's ``__call__`` takes."""
-    return Response(
-        status=response.status,
-        headers=[[name, value] for name, value in response.headers],
-        body=response.body,
-    )
+    return {
+        "status": response.status,
+        "headers": [[name, value] for name, value in response.headers],
+        "body": response.body,
+    }

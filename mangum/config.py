@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from mangum.deadline import DEFAULT_MARGIN, deadline_margin as deadline_margin_of
@@ -24,21 +23,56 @@ DEFAULT_TEXT_MIME_TYPES: frozenset[str] = frozenset(
 """Content types sent as text besides ``text/*`` and ``+json`` / ``+xml`` suffixed types."""
 
 
-@dataclass(frozen=True, slots=True)
 class Config:
     """Everything the pure conversion functions and the cycles need to know about the user's choices.
 
     ``api_gateway_base_path`` is normalised: ``""`` for none, otherwise ``/segment`` without a
     trailing slash. ``text_mime_types`` already includes the defaults; ``exclude_headers`` is
     lower-cased. ``deadline_margin`` is the seconds kept back from Lambda's remaining time
-    (:mod:`mangum.deadline`).
+    (:mod:`mangum.deadline`). Immutable; compared by value.
+
+    (A plain class rather than a dataclass: it is defined on the adapter's import path, where
+    creating a dataclass, and importing ``dataclasses``, is a measurable part of a cold start.)
     """
 
-    lifespan: LifespanMode = "auto"
-    api_gateway_base_path: str = ""
-    text_mime_types: frozenset[str] = DEFAULT_TEXT_MIME_TYPES
-    exclude_headers: frozenset[str] = frozenset()
-    deadline_margin: float = DEFAULT_MARGIN
+    __slots__ = ("api_gateway_base_path", "deadline_margin", "exclude_headers", "lifespan", "text_mime_types")
+
+    lifespan: LifespanMode
+    api_gateway_base_path: str
+    text_mime_types: frozenset[str]
+    exclude_headers: frozenset[str]
+    deadline_margin: float
+
+    def __init__(
+        self,
+        lifespan: LifespanMode = "auto",
+        api_gateway_base_path: str = "",
+        text_mime_types: frozenset[str] = DEFAULT_TEXT_MIME_TYPES,
+        exclude_headers: frozenset[str] = frozenset(),
+        deadline_margin: float = DEFAULT_MARGIN,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "lifespan", lifespan)
+        setter(self, "api_gateway_base_path", api_gateway_base_path)
+        setter(self, "text_mime_types", text_mime_types)
+        setter(self, "exclude_headers", exclude_headers)
+        setter(self, "deadline_margin", deadline_margin)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Config is immutable: cannot set {name!r}")
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return self._values() == other._values() if isinstance(other, Config) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in sorted(self.__slots__))
+        return f"Config({fields})"
 
 
 def _normalise_base_path(value: object) -> str:
