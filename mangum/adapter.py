@@ -187,13 +187,13 @@ class Mangum:
         except InvalidBody as error:
             logger.warning("Bad request: %s", error)
             return self._answer(http_event, 400, "Bad Request")
-        try:
-            state = self._lifespan_state()
-        except LifespanFailure:
-            if self._lifespan_required:
-                raise
-            return self._answer(http_event, 500, "Internal Server Error")
-        with_state(scope, state)
+        if self._lifespan is not None:
+            try:
+                with_state(scope, self._lifespan_state())
+            except LifespanFailure:
+                if self._lifespan_required:
+                    raise
+                return self._answer(http_event, 500, "Internal Server Error")
         collected = loop.run(run_http_cycle(self.app, scope, body))
         try:
             return build_result(http_event.response, http_event.limit, collected, self.config)

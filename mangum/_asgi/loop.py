@@ -68,12 +68,11 @@ def _worker_pool() -> ThreadPoolExecutor:
 def _run_here(coroutine: Coroutine[Any, Any, T]) -> T:
     loop = _loop or container_loop()
     with _run_lock:
-        if loop is _steppable_loop and ready_queue.is_idle(loop):
-            # The Task itself, not loop.create_task(): the loop is ours and has no task factory.
-            task = asyncio.Task(coroutine, loop=loop)
-            if ready_queue.step_until_done(loop, task):
+        if loop is _steppable_loop:
+            task = ready_queue.stepped_task(loop, coroutine)
+            if task.done():
                 return task.result()
-            # Waiting on I/O or a timer: the loop itself finishes it.
+            # Waiting on I/O or a timer (or the loop was not idle): the loop itself finishes it.
             return loop.run_until_complete(task)
         # run_until_complete, not a cheaper run_forever + stop: anyio recognises the root task of a
         # loop by run_until_complete's done callback, and stops its worker threads when it ends.

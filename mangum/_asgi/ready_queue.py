@@ -21,7 +21,10 @@ import sys
 import threading
 from asyncio import events
 from collections import deque
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def supports(loop: asyncio.AbstractEventLoop) -> bool:
@@ -54,6 +57,16 @@ def is_idle(loop: Any) -> bool:
             return False
     # The selector's own map of watched files (what get_map() wraps): only the wake-up pipe.
     return len(loop._selector._fd_to_key) <= 1
+
+
+def stepped_task(loop: Any, coroutine: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+    """A task of ``coroutine`` on ``loop``, stepped until done or waiting when the loop is idle
+    (:func:`is_idle`, :func:`step_until_done`); created only, for the loop to run, otherwise."""
+    # The Task itself, not loop.create_task(): the container loop has no task factory.
+    task = asyncio.Task(coroutine, loop=loop)
+    if is_idle(loop):
+        step_until_done(loop, task)
+    return task
 
 
 _RUN_FOREVER_SETUP = hasattr(asyncio.BaseEventLoop, "_run_forever_setup")

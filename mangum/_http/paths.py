@@ -12,7 +12,6 @@ specification asks, and ``path`` minus ``root_path`` is exactly the path PyPI ma
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 from urllib.parse import quote, unquote
 
 SAFE_PATH_CHARS = "/%!$&'()*+,;=:@~-._"
@@ -20,12 +19,8 @@ SAFE_PATH_CHARS = "/%!$&'()*+,;=:@~-._"
 ``%`` so that a path already percent-encoded is not encoded twice."""
 
 
-class ScopePath(NamedTuple):
-    """The three path keys of an ASGI HTTP scope."""
-
-    root_path: str
-    path: str
-    raw_path: bytes
+ScopePath = tuple[str, str, bytes]
+"""The three path keys of an ASGI HTTP scope: ``root_path``, ``path`` and ``raw_path``."""
 
 
 def decode_path(path: str) -> str:
@@ -83,8 +78,8 @@ def scope_path(mount: str, route: str, base_path: str) -> ScopePath:
     if not mount and not base_path and "%" not in route and _ALREADY_ENCODED(route):
         # Most requests: nothing to move into root_path, nothing to decode or encode.
         path = route or "/"
-        return ScopePath("", path, path.encode("ascii"))
+        return "", path, path.encode("ascii")
     base, rest = split_base_path(route or "/", base_path)
     root = mount + base
     full = root + (rest or "/")
-    return ScopePath(decode_path(root), decode_path(full), encode_path(full).encode("ascii"))
+    return decode_path(root), decode_path(full), encode_path(full).encode("ascii")

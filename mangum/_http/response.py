@@ -12,7 +12,7 @@ from __future__ import annotations
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from mangum._http.payload_size import check_result_size, reject_oversized_body
 from mangum._validation.pydantic_core_module import ValidationError
@@ -74,11 +74,17 @@ def internal_server_error() -> CollectedResponse:
 # --- the body ------------------------------------------------------------------------------------
 
 
-class EncodedBody(NamedTuple):
+class EncodedBody:
     """The body as the result carries it: ``text`` is base64 when ``base64`` is true."""
 
-    text: str
-    base64: bool
+    __slots__ = ("base64", "text")
+
+    def __init__(self, text: str, base64: bool) -> None:
+        self.text = text
+        self.base64 = base64
+
+    def __repr__(self) -> str:
+        return f"EncodedBody({self.text[:20]!r}..., base64={self.base64})"
 
 
 EMPTY_BODY = EncodedBody("", base64=False)
@@ -119,22 +125,10 @@ ResponseHeader: TypeAlias = tuple[str, str, str]
 builds one per header, and a named tuple costs twice as much to create."""
 
 
-class DecodedHeaders(NamedTuple):
-    """The app's headers after ``exclude_headers``, plus what the body encoding needs to know.
-
-    ``media_type`` and ``content_encoded`` describe the body as the app sent it, so they are read
-    before any header is excluded. ``chars`` counts the characters of every kept name and value, for
-    the payload size estimate.
-    """
-
-    headers: list[ResponseHeader]
-    media_type: str | None
-    content_encoded: bool
-    chars: int
-
-    def textual(self, text_mime_types: frozenset[str]) -> bool:
-        """Whether the body goes back as text: a text media type that no content coding compresses."""
-        return not self.content_encoded and is_text_media_type(self.media_type, text_mime_types)
+DecodedHeaders: TypeAlias = "tuple[list[ResponseHeader], str | None, bool, int]"
+"""The app's headers after ``exclude_headers``, with what the body encoding needs to know: the
+headers, the body's media type and whether a content coding compresses it (both read before any
+header is excluded), and the characters of every kept name and value (for the size estimate)."""
 
 
 def _is_content_coding(value: str) -> bool:
@@ -161,7 +155,7 @@ def decode_headers(raw: Iterable[tuple[bytes, bytes]], exclude: frozenset[str]) 
             continue
         headers.append((name, key, value))
         chars += len(name) + len(value)
-    return DecodedHeaders(headers, media_type, content_encoded, chars)
+    return headers, media_type, content_encoded, chars
 
 
 def group_values(headers: Iterable[ResponseHeader]) -> dict[str, list[str]]:
@@ -254,14 +248,15 @@ def build_result(
     refuse (a status outside 100-599, CR or LF in a header), and
     :class:`~mangum.exceptions.ResponseTooLarge` when the result would exceed ``limit`` bytes.
     """
-    decoded = decode_headers(response.headers, config.exclude_headers)
+    headers, media_type, content_encoded, chars = decode_headers(response.headers, config.exclude_headers)
     reject_oversized_body(len(response.body), limit)
-    body = encode_body(response.body, textual=decoded.textual(config.text_mime_types))
-    result = shape.build(response.status, decoded.headers, body)
+    textual = not content_encoded and is_text_media_type(media_type, config.text_mime_types)
+    body = encode_body(response.body, textual=textual)
+    result = shape.build(response.status, headers, body)
     try:
         shape.validator.validate(result)
     except ValidationError as error:
         raise invalid_response(error) from None
-    check_result_size(result, body, len(response.body), decoded.chars, len(decoded.headers), limit)
+    check_result_size(result, body, len(response.body), chars, len(headers), limit)
     # Every shape builds a plain dict (typed as its source's TypedDict): the handler's result.
     return cast("dict[str, Any]", result)

@@ -16,6 +16,7 @@ received and ``aws.context`` the Lambda context. The event model is built on dem
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 from mangum._http.endpoints import client_address, server_address
@@ -25,6 +26,7 @@ from mangum._http.request import Request
 if TYPE_CHECKING:
     from mangum.config import Config
     from mangum.types import (
+        ASGIAddress,
         ASGIVersions,
         ConnectionScope,
         HTTPScope,
@@ -93,8 +95,14 @@ def asgi_headers(items: Collection[tuple[str, str]]) -> list[tuple[bytes, bytes]
         return [(header_bytes(name.lower()), header_bytes(value)) for name, value in items]
 
 
-def _text(value: bytes | None) -> str | None:
-    return None if value is None else value.decode("latin-1")
+@lru_cache(maxsize=128)
+def _server(host: bytes | None, forwarded_port: bytes | None, scheme: str) -> ASGIAddress | None:
+    # The header bytes as the cache key: the API's host repeats from one invocation to the next.
+    return server_address(
+        None if host is None else host.decode("latin-1"),
+        None if forwarded_port is None else forwarded_port.decode("latin-1"),
+        scheme,
+    )
 
 
 def connection_scope(
@@ -105,18 +113,19 @@ def connection_scope(
     headers = asgi_headers(request.headers)
     # reversed: the first value of a repeated header wins, as get_header() would return it.
     first = dict(reversed(headers)) if len(headers) > 1 else dict(headers)
-    paths = scope_path(request.mount, request.route, base_path)
-    scheme = request_scheme(first.get(b"x-forwarded-proto"))
+    root_path, path, raw_path = scope_path(request.mount, request.route, base_path)
+    forwarded_proto = first.get(b"x-forwarded-proto")
+    scheme = "https" if forwarded_proto is None else request_scheme(forwarded_proto)
     return {
         "http_version": http_version(request.protocol),
         "scheme": scheme,
-        "path": paths.path,
-        "raw_path": paths.raw_path,
-        "root_path": paths.root_path,
+        "path": path,
+        "raw_path": raw_path,
+        "root_path": root_path,
         "query_string": request.query.encode("utf-8", errors="replace"),
         "headers": headers,
         "client": client_address(request.caller),
-        "server": server_address(_text(first.get(b"host")), _text(first.get(b"x-forwarded-port")), scheme),
+        "server": _server(first.get(b"host"), first.get(b"x-forwarded-port"), scheme),
         "aws.event": raw_event,
         "aws.context": context,
     }
@@ -129,7 +138,7 @@ def http_scope(
     # The shared keys' dict, completed in place rather than copied into a new one.
     scope = cast("HTTPScope", connection_scope(request, config.api_gateway_base_path, raw_event, context))
     scope["type"] = "http"
-    scope["asgi"] = HTTP_ASGI.copy()
+    scope["asgi"] = {"version": "3.0", "spec_version": "2.3"}  # HTTP_ASGI, built: cheaper than a copy
     scope["method"] = request.method.upper()
     return scope
 

@@ -11,7 +11,7 @@ Result: every ``Set-Cookie`` in ``cookies``, other repeated headers joined with 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
 from mangum._http.request import HeaderItems, HeaderPairs, Request, decode_query, with_cookies
@@ -27,6 +27,8 @@ from mangum._sources.contract import HttpEvent, HttpSource, event_schema, valida
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
+    from typing import TypedDict
+
     from mangum._validation.generated.api_gateway_v2 import (
         ApiGatewayV2EventDict,
         ApiGatewayV2RequestContextDict,
@@ -34,20 +36,21 @@ if TYPE_CHECKING:
     from mangum._validation.generated.results import ApiGatewayV2ResponseDict
     from mangum.types import LambdaEvent
 
+    # A type of the code only: nothing creates the class at run time.
+    class PayloadV2(TypedDict):
+        """The fields of a payload 2.0 event the request is read from (HTTP API and Function URL)."""
+
+        raw_path: str
+        raw_query_string: str
+        cookies: list[str] | None
+        headers: dict[str, str] | None
+        request_context: ApiGatewayV2RequestContextDict
+        body: str | None
+        is_base64_encoded: bool
+
+
 MODEL = "mangum.events.api_gateway_v2:ApiGatewayV2Event"
 VALIDATOR: LazyValidator[ApiGatewayV2EventDict] = LazyValidator(event_schema("api_gateway_v2"), MODEL, "name")
-
-
-class PayloadV2(TypedDict):
-    """The fields of a payload 2.0 event the request is read from (HTTP API and Function URL)."""
-
-    raw_path: str
-    raw_query_string: str
-    cookies: list[str] | None
-    headers: dict[str, str] | None
-    request_context: ApiGatewayV2RequestContextDict
-    body: str | None
-    is_base64_encoded: bool
 
 
 def header_items(data: PayloadV2) -> HeaderItems:

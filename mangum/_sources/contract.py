@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
 
 from mangum._validation.errors import field_errors
 from mangum._validation.pydantic_core_module import ValidationError
@@ -26,13 +26,16 @@ DataT = TypeVar("DataT")
 SampleBuilder: TypeAlias = "Callable[[SampleRequest], LambdaEvent]"
 
 
-class HttpEvent(NamedTuple):
+class HttpEvent:
     """One validated HTTP event, as the source-independent code needs it: the request, how its
     result is laid out, and the largest result the source accepts (bytes)."""
 
-    request: Request
-    response: ResponseShape
-    limit: int
+    __slots__ = ("limit", "request", "response")
+
+    def __init__(self, request: Request, response: ResponseShape, limit: int) -> None:
+        self.request = request
+        self.response = response
+        self.limit = limit
 
 
 class Source:

@@ -36,6 +36,8 @@ SOURCES: tuple[HttpSource | WebSocketSource, ...] = (
 )
 """Every source, in the order detection tries them."""
 
+_DETECTORS = tuple((source.matches, source) for source in SOURCES)
+
 BY_NAME: Mapping[SourceName, HttpSource | WebSocketSource] = MappingProxyType(
     {source.name: source for source in SOURCES}
 )
@@ -60,8 +62,8 @@ def detect(event: object) -> HttpSource | WebSocketSource:
         raise UnsupportedEvent(f"the event is a {type(event).__name__}, not a JSON object", DETECTION_ORDER)
     found = event.get("requestContext")
     context = found if _is_mapping(found) else _NO_CONTEXT
-    for source in SOURCES:
-        if source.matches(event, context):
+    for matches, source in _DETECTORS:
+        if matches(event, context):
             return source
     raise UnsupportedEvent("the event matches no known Lambda event source", DETECTION_ORDER)
 

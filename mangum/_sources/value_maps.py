@@ -3,20 +3,23 @@ the body beside them: their reduction to pairs, shared by the three sources' hom
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import TYPE_CHECKING
 
 from mangum._http.request import HeaderPairs, value_map_pairs
 
+if TYPE_CHECKING:
+    # A type of the code only: nothing creates the class at run time.
+    from typing import TypedDict
 
-class ValueMaps(TypedDict):
-    """The fields every such event has, as its generated validator outputs them."""
+    class ValueMaps(TypedDict):
+        """The fields every such event has, as its generated validator outputs them."""
 
-    headers: dict[str, str] | None
-    multi_value_headers: dict[str, list[str]] | None
-    query_string_parameters: dict[str, str] | None
-    multi_value_query_string_parameters: dict[str, list[str]] | None
-    body: str | None
-    is_base64_encoded: bool
+        headers: dict[str, str] | None
+        multi_value_headers: dict[str, list[str]] | None
+        query_string_parameters: dict[str, str] | None
+        multi_value_query_string_parameters: dict[str, list[str]] | None
+        body: str | None
+        is_base64_encoded: bool
 
 
 def header_items(data: ValueMaps) -> HeaderPairs:

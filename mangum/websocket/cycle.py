@@ -42,7 +42,13 @@ from typing import TYPE_CHECKING, TypeAlias
 from pydantic import ValidationError
 
 from mangum._asgi.stuck import where_stuck
-from mangum._http.response import CollectedResponse, decode_headers, encode_body, joined_headers
+from mangum._http.response import (
+    CollectedResponse,
+    decode_headers,
+    encode_body,
+    is_text_media_type,
+    joined_headers,
+)
 from mangum._http.scope import header_bytes
 from mangum.config import Config
 from mangum.deadline import Deadline, deadline_scope
@@ -91,11 +97,12 @@ def internal_error() -> WebSocketResponse:
 def websocket_response(response: CollectedResponse, config: Config) -> WebSocketResponse:
     """A handshake answer in Lambda's shape: headers joined per name (``config.exclude_headers``
     dropped), the body as text when it is textual UTF-8, else base64."""
-    decoded = decode_headers(response.headers, config.exclude_headers)
-    headers = joined_headers(decoded.headers)
+    decoded, media_type, content_encoded, _ = decode_headers(response.headers, config.exclude_headers)
+    headers = joined_headers(decoded)
     if not response.body:
         return WebSocketResponse(status_code=response.status, headers=headers or None)
-    body = encode_body(response.body, textual=decoded.textual(config.text_mime_types))
+    textual = not content_encoded and is_text_media_type(media_type, config.text_mime_types)
+    body = encode_body(response.body, textual=textual)
     return WebSocketResponse(
         status_code=response.status, headers=headers or None, body=body.text, is_base64_encoded=body.base64
     )
