@@ -35,18 +35,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mangum._http.response import CollectedResponse
-from mangum.config import Config
+from mangum.config import Config, build_config
 from mangum.exceptions import ConfigurationError
 from mangum.types import LambdaConfig, LambdaHandler, Response
 
 
 def legacy_config(config: Config) -> LambdaConfig:
     """The validated configuration in PyPI mangum's form (``"/"`` for no base path, ``"text/"``
-    listed among the text types)."""
+    listed among the text types), as plain lists: what ``config[...]`` gives."""
     return LambdaConfig(
-        api_gateway_base_path=config.api_gateway_base_path or "/",
-        text_mime_types=["text/", *sorted(config.text_mime_types)],
-        exclude_headers=sorted(config.exclude_headers),
+        api_gateway_base_path=config["api_gateway_base_path"],
+        text_mime_types=list(config["text_mime_types"]),
+        exclude_headers=list(config["exclude_headers"]),
+    )
+
+
+def settings_of(config: LambdaConfig) -> Config:
+    """The configuration a custom handler was given, validated back into :class:`Config` (keys it
+    lacks take their defaults; the text types are added to the defaults, as always)."""
+    return build_config(
+        api_gateway_base_path=config.get("api_gateway_base_path"),
+        text_mime_types=config.get("text_mime_types"),
+        exclude_headers=config.get("exclude_headers"),
     )
 
 
@@ -70,4 +80,13 @@ def handler_response(response: CollectedResponse) -> Response:
         status=response.status,
         headers=[[name, value] for name, value in response.headers],
         body=response.body,
+    )
+
+
+def collected_response(response: Response) -> CollectedResponse:
+    """A custom handler's ``response`` back in the form the result builder takes."""
+    return CollectedResponse(
+        response["status"],
+        [(bytes(name), bytes(value)) for name, value in response["headers"]],
+        response["body"],
     )

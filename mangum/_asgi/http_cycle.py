@@ -11,6 +11,9 @@ complete response, or a message the protocol does not allow at that point all gi
 the response was complete (a background task, say) is logged and the complete response is kept,
 as a server that had already sent it would.
 
+Each request is logged at INFO on ``mangum.http`` once answered (:func:`log_access`), as
+PyPI mangum logs it: ``GET /items/1 200``.
+
 Trailers: the scope does not advertise the ``http.response.trailers`` extension, because a Lambda
 response cannot carry trailers. An application that sends ``http.response.trailers`` anyway, after
 its last body chunk, has them discarded; the response is complete at the last body chunk.
@@ -140,6 +143,18 @@ class _ResponseCollector:
         return CollectedResponse(
             self._status, self._headers, chunks[0] if len(chunks) == 1 else b"".join(chunks)
         )
+
+
+def log_access(scope: HTTPScope | Scope, status: int) -> None:
+    """The access log line of one answered request, ``METHOD PATH STATUS``, at INFO on
+    ``mangum.http``: PyPI mangum's line, with the path it routed (``path`` without ``root_path``,
+    the stage or base path); nothing is formatted unless INFO is enabled for it."""
+    if logger.isEnabledFor(logging.INFO):
+        path: str = scope.get("path", "")
+        root: str = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :] or "/"
+        logger.info("%s %s %s", scope.get("method"), path, status)
 
 
 def _describe(scope: HTTPScope | Scope) -> str:
