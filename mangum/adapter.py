@@ -130,6 +130,18 @@ class Mangum:
         """The lifespan mode, ``"auto"``, ``"on"`` or ``"off"`` (PyPI mangum's attribute)."""
         return self.config.lifespan
 
+    def infer(self, event: LambdaEvent, context: LambdaContext) -> LambdaHandler:
+        """The handler object PyPI mangum would serve ``event`` with: the first custom handler whose
+        ``infer`` takes it, else one of :mod:`mangum.handlers`. Calling the adapter does not use
+        it; raises :class:`~mangum.exceptions.UnsupportedEvent` when none takes the event."""
+        from mangum.handlers import HANDLERS
+
+        classes = (*self.custom_handlers, *HANDLERS)
+        for handler_class in classes:
+            if handler_class.infer(event, context, self._legacy_config):
+                return handler_class(event, context, self._legacy_config)
+        raise UnsupportedEvent("no handler infers the event", tuple(cls.__name__ for cls in classes))
+
     def __call__(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
         """Handle one Lambda invocation and return its result.
 
