@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -82,11 +83,28 @@ def test_handlers_is_pypi_mangums_list_in_its_order() -> None:
     assert [ALB, HTTPGateway, APIGateway, LambdaAtEdge] == HANDLERS
 
 
+def loaded_after(code: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh interpreter has loaded after running ``code``."""
+    script = f"import json, sys\n{code}\nprint(json.dumps([m for m in {modules!r} if m in sys.modules]))"
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    loaded: list[str] = json.loads(output)
+    return loaded
+
+
 def test_importing_the_adapter_does_not_import_the_handler_classes() -> None:
-    code = "import sys, mangum.adapter; print('mangum.handlers' in sys.modules)"
-    assert subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout == ("False\n")
+    assert loaded_after("import mangum.adapter", ("mangum.handlers",)) == []
+
+
+def test_the_handler_classes_serve_without_pydantic() -> None:
+    code = (
+        "from mangum.handlers import APIGateway\n"
+        "from mangum.handlers.utils import handle_base64_response_body\n"
+        "from mangum._sources.registry import sample_event\n"
+        "handler = APIGateway(sample_event('rest'), None, {'api_gateway_base_path': '/'})\n"
+        "handler.scope, handler.body\n"
+        "handler({'status': 200, 'headers': [], 'body': b''})"
+    )
+    assert loaded_after(code, ("pydantic",)) == []
 
 
 @pytest.mark.parametrize(
