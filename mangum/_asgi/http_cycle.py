@@ -2,8 +2,9 @@
 
 The application receives the whole request body in a single ``http.request`` message, then
 ``http.disconnect`` once its response is complete (a ``receive()`` made earlier waits until then,
-as a client that stays connected would). Every ``http.response.body`` chunk is collected; Lambda
-has no streaming, so the response is returned in one piece.
+as a client that stays connected would). Every ``http.response.body`` chunk is collected and the
+response returned in one piece, as a buffered Lambda result (streamed answers are
+:mod:`mangum._asgi.streaming_cycle`'s).
 
 Application errors never escape: an exception before or during the response, returning without a
 complete response, or a message the protocol does not allow at that point all give a plain-text
