@@ -120,3 +120,35 @@ def test_the_example_requirements_install_this_project_from_the_built_wheel(
     assert (chosen["metadata"]["name"], chosen["metadata"]["version"]) == ("mangum", mangum.__version__)
     assert chosen["download_info"]["url"] == (copy / "wheels" / wheel.name).as_uri()
     assert "full" in chosen["metadata"]["provides_extra"]
+
+
+def test_run_example_needs_no_npm(tmp_path: Path) -> None:
+    # An npm that fails loudly comes first on PATH: the example must not call it.
+    (tmp_path / "npm").write_text(f"#!/bin/sh\ntouch {tmp_path / 'npm-was-called'}\nexit 99\n")
+    (tmp_path / "npm").chmod(0o755)
+    env = os.environ | {"PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "run-example")], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["statusCode"] == 200
+    assert not (tmp_path / "npm-was-called").exists()
+
+
+def test_the_examples_run_as_files_from_anywhere(tmp_path: Path) -> None:
+    # The project is installed in the venv: no PYTHONPATH, no repository root as the directory.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "examples" / "parse_event.py"),
+            str(ROOT / "examples" / "events" / "rest.json"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("source: ApiGatewayV1Event\n")
