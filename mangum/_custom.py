@@ -33,21 +33,20 @@ app's lifespan started, and an app failure reaches ``__call__`` as a plain-text 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mangum._http.response import CollectedResponse
-from mangum.config import Config, build_config
+from mangum.config import Config, build_config, pypi_form
 from mangum.exceptions import ConfigurationError
-from mangum.types import LambdaConfig, LambdaHandler, Response
+
+if TYPE_CHECKING:
+    from mangum.types import LambdaConfig, LambdaHandler, Response
 
 
 def legacy_config(config: Config) -> LambdaConfig:
     """The validated configuration in PyPI mangum's form (``"/"`` for no base path, ``"text/"``
-    listed among the text types), as plain lists: what ``config[...]`` gives."""
-    return LambdaConfig(
-        api_gateway_base_path=config["api_gateway_base_path"],
-        text_mime_types=list(config["text_mime_types"]),
-        exclude_headers=list(config["exclude_headers"]),
-    )
+    listed among the text types), as new plain lists (:func:`~mangum.config.pypi_form`)."""
+    return pypi_form(config)
 
 
 def settings_of(config: LambdaConfig) -> Config:
@@ -76,11 +75,11 @@ def checked_handlers(handlers: object) -> tuple[type[LambdaHandler], ...]:
 
 def handler_response(response: CollectedResponse) -> Response:
     """The collected response in the form a custom handler's ``__call__`` takes."""
-    return Response(
-        status=response.status,
-        headers=[[name, value] for name, value in response.headers],
-        body=response.body,
-    )
+    return {
+        "status": response.status,
+        "headers": [[name, value] for name, value in response.headers],
+        "body": response.body,
+    }
 
 
 def collected_response(response: Response) -> CollectedResponse:

@@ -22,7 +22,6 @@ from mangum._asgi import loop
 from mangum._asgi.http_cycle import log_access, run_http_cycle
 from mangum._asgi.lifespan import Lifespan, lifespan_for, start
 from mangum._custom import checked_handlers, handler_response, legacy_config
-from mangum._event_handlers import EventHandlers
 from mangum._http.request import request_body
 from mangum._http.response import build_result, plain_text, result_or_error
 from mangum._http.scope import http_scope, with_state
@@ -31,12 +30,13 @@ from mangum._sources.registry import detect
 from mangum.config import LEGACY_TEXT_MIME_TYPES, LifespanMode, build_config
 from mangum.exceptions import ConfigurationError, InvalidBody, UnsupportedEvent
 from mangum.invoke_mode import InvokeMode, resolve_invoke_mode
-from mangum.types import ASGI, LambdaContext, LambdaEvent, LambdaHandler
 
 if TYPE_CHECKING:
+    from mangum._event_handlers import EventHandlers
     from mangum._sources.contract import HttpEvent
     from mangum.events.typed_handlers import EventHandler
     from mangum.streaming import ResponseSink
+    from mangum.types import ASGI, LambdaContext, LambdaEvent, LambdaHandler
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.settings import WebSocketSettings
 
@@ -122,7 +122,12 @@ class Mangum:
                 )
         self._websocket_settings = websocket
         self._websocket_runtime: WebSocketRuntime | None = None
-        self._event_handlers = EventHandlers(event_handlers)
+        self._event_handlers: EventHandlers | None = None
+        if event_handlers is not None:
+            # Imported only by functions that have event handlers: the others never need it.
+            from mangum._event_handlers import EventHandlers
+
+            self._event_handlers = EventHandlers(event_handlers)
         self.invoke_mode = resolve_invoke_mode(invoke_mode)
 
     @property
@@ -157,6 +162,8 @@ class Mangum:
         try:
             source = detect(event)
         except UnsupportedEvent as unsupported:
+            if self._event_handlers is None:
+                raise
             return self._event_handlers.serve(event, context, unsupported)
         if isinstance(source, HttpSource):
             return self._serve_http(source.read(event), event, context)

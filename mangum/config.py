@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Literal, NoReturn, TypeAlias, overload
+from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
 from mangum.deadline import DEFAULT_MARGIN, deadline_margin as deadline_margin_of
 from mangum.exceptions import ConfigurationError
+
+if TYPE_CHECKING:
+    from mangum.types import LambdaConfig
 
 LifespanMode: TypeAlias = Literal["auto", "on", "off"]
 
@@ -26,49 +28,66 @@ DEFAULT_TEXT_MIME_TYPES: frozenset[str] = frozenset(_DEFAULT_TEXT_TYPES)
 LEGACY_TEXT_MIME_TYPES: tuple[str, ...] = ("text/", *_DEFAULT_TEXT_TYPES)
 """The default text types as PyPI mangum lists them (``"text/"`` first, in its order)."""
 
-LegacyKey: TypeAlias = Literal["api_gateway_base_path", "text_mime_types", "exclude_headers"]
-_LEGACY_KEYS: tuple[LegacyKey, ...] = ("api_gateway_base_path", "text_mime_types", "exclude_headers")
+LEGACY_KEYS: tuple[str, ...] = ("api_gateway_base_path", "text_mime_types", "exclude_headers")
+"""The keys of PyPI mangum's ``handler.config`` dict."""
 
 
-class ReadOnlyList(list[str]):
-    """A list that refuses to change: what ``handler.config[...]`` gives for a list setting.
-
-    PyPI mangum's ``config`` was a plain dict its handlers read on every call, so code could append
-    to ``handler.config["text_mime_types"]``; here the configuration is validated once and frozen,
-    and such a change would be silently lost, so it raises instead.
-    """
-
-    __slots__ = ()
-
-    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
-        raise TypeError(
-            "handler.config is read-only: pass text_mime_types=[...] or exclude_headers=[...] to Mangum(...)"
-        )
-
-    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
-
-
-@dataclass(frozen=True, slots=True)
 class Config(Mapping[str, object]):
     """Everything the pure conversion functions and the cycles need to know about the user's choices.
 
     ``api_gateway_base_path`` is normalised: ``""`` for none, otherwise ``/segment`` without a
     trailing slash. ``text_mime_types`` already includes the defaults; ``exclude_headers`` is
     lower-cased. ``deadline_margin`` is the seconds kept back from Lambda's remaining time
-    (:mod:`mangum.deadline`).
+    (:mod:`mangum.deadline`). Immutable; compared by value.
 
     It is also a read-only mapping in PyPI mangum's form, for code written against its
     ``handler.config`` dict: ``config["api_gateway_base_path"]`` is ``"/"`` for none,
     ``config["text_mime_types"]`` lists ``"text/"`` and the defaults first, ``config["exclude_headers"]``
-    is a list. Each value is built when asked for: the attributes are what the conversion reads.
+    is a list (:mod:`mangum._legacy_config`). Each value is built when asked for: the attributes are
+    what the conversion reads.
+
+    (A plain class rather than a dataclass: it is defined on the adapter's import path, where
+    creating a dataclass, and importing ``dataclasses``, is a measurable part of a cold start.)
     """
 
-    lifespan: LifespanMode = "auto"
-    api_gateway_base_path: str = ""
-    text_mime_types: frozenset[str] = DEFAULT_TEXT_MIME_TYPES
-    exclude_headers: frozenset[str] = frozenset()
-    deadline_margin: float = DEFAULT_MARGIN
+    __slots__ = ("api_gateway_base_path", "deadline_margin", "exclude_headers", "lifespan", "text_mime_types")
+
+    lifespan: LifespanMode
+    api_gateway_base_path: str
+    text_mime_types: frozenset[str]
+    exclude_headers: frozenset[str]
+    deadline_margin: float
+
+    def __init__(
+        self,
+        lifespan: LifespanMode = "auto",
+        api_gateway_base_path: str = "",
+        text_mime_types: frozenset[str] = DEFAULT_TEXT_MIME_TYPES,
+        exclude_headers: frozenset[str] = frozenset(),
+        deadline_margin: float = DEFAULT_MARGIN,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "lifespan", lifespan)
+        setter(self, "api_gateway_base_path", api_gateway_base_path)
+        setter(self, "text_mime_types", text_mime_types)
+        setter(self, "exclude_headers", exclude_headers)
+        setter(self, "deadline_margin", deadline_margin)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Config is immutable: cannot set {name!r}")
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return self._values() == other._values() if isinstance(other, Config) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in sorted(self.__slots__))
+        return f"Config({fields})"
 
     @overload
     def __getitem__(self, key: Literal["api_gateway_base_path"]) -> str: ...
@@ -77,20 +96,28 @@ class Config(Mapping[str, object]):
     @overload
     def __getitem__(self, key: str) -> object: ...
     def __getitem__(self, key: str) -> object:
-        if key == "api_gateway_base_path":
-            return self.api_gateway_base_path or "/"
-        if key == "text_mime_types":
-            extra = sorted(self.text_mime_types - DEFAULT_TEXT_MIME_TYPES)
-            return ReadOnlyList([*LEGACY_TEXT_MIME_TYPES, *extra])
-        if key == "exclude_headers":
-            return ReadOnlyList(sorted(self.exclude_headers))
-        raise KeyError(key)
+        # Only code written against PyPI mangum asks: its module is imported then, not at cold start.
+        from mangum._legacy_config import legacy_value
+
+        return legacy_value(self, key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(_LEGACY_KEYS)
+        return iter(LEGACY_KEYS)
 
     def __len__(self) -> int:
-        return len(_LEGACY_KEYS)
+        return len(LEGACY_KEYS)
+
+
+def pypi_form(config: Config) -> LambdaConfig:
+    """``config`` as PyPI mangum's ``LambdaConfig`` dict, new plain lists: ``"/"`` for no base path,
+    ``"text/"`` and the default text types first (in its order) then those added, the excluded
+    headers lower-cased and sorted."""
+    added = sorted(config.text_mime_types - DEFAULT_TEXT_MIME_TYPES)
+    return {
+        "api_gateway_base_path": config.api_gateway_base_path or "/",
+        "text_mime_types": [*LEGACY_TEXT_MIME_TYPES, *added],
+        "exclude_headers": sorted(config.exclude_headers),
+    }
 
 
 def _normalise_base_path(value: object) -> str:

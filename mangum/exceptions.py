@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class MangumError(Exception):
     """Base class of every error raised by mangum."""
 
 
-@dataclass(frozen=True)
-class FieldError:
+class FieldError(NamedTuple):
     """One problem found in an event: where it is and what is wrong, never the offending value."""
 
     path: str

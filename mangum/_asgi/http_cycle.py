@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from mangum._http.response import CollectedResponse, internal_server_error
 from mangum.exceptions import UnexpectedMessage
-from mangum.types import ASGI, HTTPDisconnectEvent, HTTPRequestEvent, HTTPScope, Message, Scope
+
+if TYPE_CHECKING:
+    from mangum.types import ASGI, HTTPDisconnectEvent, HTTPRequestEvent, HTTPScope, Message, Scope
 
 logger = logging.getLogger("mangum.http")
 
@@ -177,7 +179,7 @@ async def run_http_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes) -> Co
                 "ASGI protocol error while handling %s: %s", _describe(scope), exchange.error, exc_info=exc
             )
             return internal_server_error()
-        if exchange.complete:
+        if exchange._phase == _COMPLETE:
             logger.error(
                 "Exception in ASGI application after its response to %s", _describe(scope), exc_info=exc
             )

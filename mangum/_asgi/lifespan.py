@@ -37,13 +37,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mangum._asgi import container_exit, loop
 from mangum._asgi.stuck import where_stuck
 from mangum.deadline import Deadline
 from mangum.exceptions import LifespanFailure, LifespanUnsupported, UnexpectedMessage
-from mangum.types import ASGI, Message
+
+if TYPE_CHECKING:
+    from mangum.types import ASGI, Message
 
 logger = logging.getLogger("mangum.lifespan")
 

@@ -22,8 +22,10 @@ import asyncio
 import logging
 import threading
 from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 from mangum._asgi import container_exit, ready_queue
 
@@ -34,7 +36,7 @@ logger = logging.getLogger("mangum")
 _loop: asyncio.AbstractEventLoop | None = None
 _steppable_loop: asyncio.AbstractEventLoop | None = None
 """The container loop, when its ready queue can be stepped (:func:`ready_queue.supports`)."""
-_worker: ThreadPoolExecutor | None = None
+_worker: ThreadPoolExecutor | None = None  # created (and its module imported) on first use
 _setup_lock = threading.Lock()
 _run_lock = threading.Lock()
 
@@ -55,6 +57,8 @@ def container_loop() -> asyncio.AbstractEventLoop:
 
 def _worker_pool() -> ThreadPoolExecutor:
     global _worker
+    from concurrent.futures import ThreadPoolExecutor
+
     with _setup_lock:
         if _worker is None:
             _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mangum-loop")
@@ -65,7 +69,8 @@ def _run_here(coroutine: Coroutine[Any, Any, T]) -> T:
     loop = _loop or container_loop()
     with _run_lock:
         if loop is _steppable_loop and ready_queue.is_idle(loop):
-            task = loop.create_task(coroutine)
+            # The Task itself, not loop.create_task(): the loop is ours and has no task factory.
+            task = asyncio.Task(coroutine, loop=loop)
             if ready_queue.step_until_done(loop, task):
                 return task.result()
             # Waiting on I/O or a timer: the loop itself finishes it.

@@ -56,14 +56,17 @@ def is_idle(loop: Any) -> bool:
     return len(loop._selector._fd_to_key) <= 1
 
 
+_RUN_FOREVER_SETUP = hasattr(asyncio.BaseEventLoop, "_run_forever_setup")
+"""Python 3.13+ has what run_forever does before and after its iterations as two methods."""
+
+
 def step_until_done(loop: Any, task: asyncio.Task[Any]) -> bool:
     """Run ``loop``'s ready callbacks until ``task`` is done, then the callbacks its completion
     scheduled (as the last iteration of ``run_until_complete`` does). Returns whether it is done;
     when not, the task waits on I/O or a timer and ``run_until_complete`` must finish it."""
     ready: deque[asyncio.Handle] = loop._ready
-    setup = getattr(loop, "_run_forever_setup", None)
-    if setup is not None:  # Python 3.13+: what run_forever does before and after its iterations
-        setup()
+    if _RUN_FOREVER_SETUP:
+        loop._run_forever_setup()
     else:  # Python 3.10-3.12: the same, as their run_forever writes it out
         old_hooks = sys.get_asyncgen_hooks()
         loop._thread_id = threading.get_ident()
@@ -72,25 +75,27 @@ def step_until_done(loop: Any, task: asyncio.Task[Any]) -> bool:
         )
         events._set_running_loop(loop)
     try:
-        while not task.done():
+        while True:
+            # One iteration's worth, as _run_once: the callbacks queued now, not those they queue.
+            for _ in range(len(ready)):
+                handle = ready.popleft()
+                if not handle._cancelled:  # what _run_once reads
+                    handle._run()  # what _run_once calls
+            if task.done():
+                break
             if not ready:
                 return False
-            _run_batch(ready)
-        _run_batch(ready)
+        # The iteration run_until_complete ends with: the callbacks the task's completion queued.
+        for _ in range(len(ready)):
+            handle = ready.popleft()
+            if not handle._cancelled:
+                handle._run()
         return True
     finally:
-        if setup is not None:
+        if _RUN_FOREVER_SETUP:
             loop._run_forever_cleanup()
         else:
             loop._stopping = False
             loop._thread_id = None
             events._set_running_loop(None)
             sys.set_asyncgen_hooks(*old_hooks)
-
-
-def _run_batch(ready: deque[asyncio.Handle]) -> None:
-    # One iteration's worth, as _run_once: the callbacks queued now, not those they queue.
-    for _ in range(len(ready)):
-        handle = ready.popleft()
-        if not handle.cancelled():
-            handle._run()  # what _run_once calls

@@ -21,12 +21,14 @@ Failures, logged with their traceback on the ``mangum.http`` logger as in the bu
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mangum._asgi.http_cycle import _ResponseCollector
 from mangum._http.response import internal_server_error
 from mangum.exceptions import UnexpectedMessage
-from mangum.types import ASGI, HTTPScope, Message, Scope
+
+if TYPE_CHECKING:
+    from mangum.types import ASGI, HTTPScope, Message, Scope
 
 logger = logging.getLogger("mangum.http")
 

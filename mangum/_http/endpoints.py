@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from ipaddress import ip_address
 
@@ -43,14 +42,7 @@ def split_host_port(text: str) -> tuple[str, int | None] | None:
     return text, None
 
 
-_IPV4 = re.compile(
-    r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-).fullmatch
-
-
 def _is_ip(text: str) -> bool:
-    if _IPV4(text):
-        return True
     try:
         ip_address(text)
     except ValueError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import binascii
 import re
 from base64 import b64decode
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 from urllib.parse import parse_qsl, quote, unquote_plus
 
@@ -18,6 +18,9 @@ from mangum.exceptions import InvalidBody
 
 HeaderPairs = list[tuple[str, str]]
 """Headers or query parameters as (name, value) pairs, repeated names kept as separate entries."""
+
+HeaderItems = Collection[tuple[str, str]]
+"""A request's headers as the scope builder reads them: pairs, or a header map's ``items()``."""
 
 
 class Request(NamedTuple):
@@ -34,7 +37,7 @@ class Request(NamedTuple):
     mount: str
     route: str
     caller: str | None
-    headers: HeaderPairs
+    headers: HeaderItems
     query: str
     body: str | None
     body_base64: bool
@@ -51,13 +54,16 @@ def value_map_pairs(single: Mapping[str, str] | None, multi: Mapping[str, list[s
     return list(single.items()) if single else []
 
 
-def with_cookies(headers: Mapping[str, str] | None, cookies: Sequence[str] | None) -> HeaderPairs:
+def with_cookies(headers: Mapping[str, str] | None, cookies: Sequence[str] | None) -> HeaderItems:
     """Payload 2.0 headers (repeated ones arrive comma-joined) with ``cookies`` as one ``cookie``
     header joined with ``"; "``, as a browser would have sent it."""
-    items = list(headers.items()) if headers else []
-    if cookies:
-        items = [(name, value) for name, value in items if name.lower() != "cookie"]
-        items.append(("cookie", "; ".join(cookies)))
+    if not cookies:
+        return headers.items() if headers else ()
+    # The length first: lower() only for the names that could be "cookie".
+    items = [
+        (name, value) for name, value in (headers or {}).items() if len(name) != 6 or name.lower() != "cookie"
+    ]
+    items.append(("cookie", "; ".join(cookies)))
     return items
 
 
@@ -71,8 +77,23 @@ def first_value(pairs: Iterable[tuple[str, str]], name: str) -> str | None:
 
 # --- query strings -------------------------------------------------------------------------------
 
-_NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
-_PLAIN_QUERY = re.compile(r"[A-Za-z0-9_.~=&-]*").fullmatch
+
+def _fullmatcher(pattern: str) -> Callable[[str], bool]:
+    """A test of whether a text matches ``pattern`` whole, compiled when first used: only payload
+    1.0 sources re-encode a query, and compiling at import would cost every cold start."""
+    compiled: Callable[[str], re.Match[str] | None] | None = None
+
+    def matches(text: str) -> bool:
+        nonlocal compiled
+        if compiled is None:
+            compiled = re.compile(pattern).fullmatch
+        return compiled(text) is not None
+
+    return matches
+
+
+_NEEDS_NO_QUOTING = _fullmatcher(r"[A-Za-z0-9_.~-]*")
+_PLAIN_QUERY = _fullmatcher(r"[A-Za-z0-9_.~=&-]*")
 
 
 def _quote_component(text: str) -> str:

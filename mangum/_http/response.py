@@ -12,13 +12,11 @@ from __future__ import annotations
 import logging
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from http import HTTPStatus
+from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, cast
 
-from pydantic_core import ValidationError
-
 from mangum._http.payload_size import check_result_size, reject_oversized_body
+from mangum._validation.pydantic_core_module import ValidationError
 from mangum._validation.validators import LazyValidator
 from mangum.exceptions import InvalidResponse, ResponseTooLarge
 
@@ -29,17 +27,41 @@ logger = logging.getLogger("mangum")
 
 PLAIN_TEXT: tuple[bytes, bytes] = (b"content-type", b"text/plain; charset=utf-8")
 
-REASON_PHRASES: dict[int, str] = {status.value: status.phrase for status in HTTPStatus}
-"""The standard reason phrase of every status code Python knows."""
+
+@cache
+def _reason_phrases() -> dict[int, str]:
+    # Imported on first use: creating the HTTPStatus enum is a measurable part of a cold start.
+    from http import HTTPStatus
+
+    return {status.value: status.phrase for status in HTTPStatus}
 
 
-@dataclass(slots=True)
+def reason_phrase(status: int) -> str | None:
+    """The standard reason phrase of a status code (``None`` for one Python does not know)."""
+    return _reason_phrases().get(status)
+
+
 class CollectedResponse:
     """The status, headers (raw ASGI byte pairs, in order) and whole body an app sent."""
 
-    status: int
-    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
-    body: bytes = b""
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(
+        self, status: int, headers: list[tuple[bytes, bytes]] | None = None, body: bytes = b""
+    ) -> None:
+        self.status = status
+        self.headers: list[tuple[bytes, bytes]] = [] if headers is None else headers
+        self.body = body
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CollectedResponse):
+            return NotImplemented
+        return (self.status, self.headers, self.body) == (other.status, other.headers, other.body)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: unhashable, as a dataclass
+
+    def __repr__(self) -> str:
+        return f"CollectedResponse(status={self.status!r}, headers={self.headers!r}, body={self.body!r})"
 
 
 def plain_text(status: int, message: str) -> CollectedResponse:
@@ -71,8 +93,8 @@ def is_text_media_type(media_type: str | None, text_mime_types: frozenset[str]) 
     if not media_type:
         return False
     return (
-        media_type.startswith("text/")
-        or media_type in text_mime_types
+        media_type in text_mime_types
+        or media_type.startswith("text/")
         or media_type.endswith(("+json", "+xml"))
     )
 
@@ -187,22 +209,23 @@ ShapeBuilder: TypeAlias = Callable[[int, list[ResponseHeader], EncodedBody], Map
 """Lays a response out as one source's result: status, decoded headers and encoded body in."""
 
 
-@dataclass(frozen=True, slots=True)
 class ResponseShape:
     """One source's result layout, and the response model (:mod:`mangum.responses`) whose schema
     validates it (through its generated validator, built on first use)."""
 
-    model: str
-    build: ShapeBuilder
-    validator: LazyValidator[object] = field(init=False, repr=False, compare=False)
+    __slots__ = ("build", "model", "validator")
 
-    def __post_init__(self) -> None:
-        validator: LazyValidator[object] = LazyValidator(
-            f"mangum._validation.generated.results:{self.model}_SCHEMA",
-            f"mangum.responses.models:{self.model}",
+    def __init__(self, model: str, build: ShapeBuilder) -> None:
+        self.model = model
+        self.build = build
+        self.validator: LazyValidator[object] = LazyValidator(
+            f"mangum._validation.generated.results:{model}_SCHEMA",
+            f"mangum.responses.models:{model}",
             "alias",
         )
-        object.__setattr__(self, "validator", validator)
+
+    def __repr__(self) -> str:
+        return f"ResponseShape({self.model!r}, {getattr(self.build, '__qualname__', self.build)!r})"
 
 
 def _path_part(part: str | int) -> str:

@@ -15,16 +15,23 @@ received and ``aws.context`` the Lambda context. The event model is built on dem
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, cast
 
 from mangum._http.endpoints import client_address, server_address
 from mangum._http.paths import scope_path
 from mangum._http.request import Request
-from mangum.types import ASGIVersions
 
 if TYPE_CHECKING:
     from mangum.config import Config
-    from mangum.types import ConnectionScope, HTTPScope, LambdaContext, LambdaEvent, WebSocketScope
+    from mangum.types import (
+        ASGIVersions,
+        ConnectionScope,
+        HTTPScope,
+        LambdaContext,
+        LambdaEvent,
+        WebSocketScope,
+    )
 
 HTTP_ASGI: ASGIVersions = {"version": "3.0", "spec_version": "2.3"}
 WEBSOCKET_ASGI: ASGIVersions = {"version": "3.0", "spec_version": "2.5"}
@@ -77,7 +84,7 @@ def header_bytes(text: str) -> bytes:
         return text.encode("utf-8", errors="replace")
 
 
-def asgi_headers(items: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+def asgi_headers(items: Collection[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     """ASGI ``headers``: names lower-cased, every value kept as its own entry, in order."""
     try:
         # Nearly every request is plain latin-1: encode it without a call per header.

@@ -12,7 +12,6 @@ spellings of its name, see :func:`_single_value_headers`). Lambda's 6 MB limit a
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator, Mapping
 from itertools import product
 from typing import TYPE_CHECKING
@@ -21,11 +20,11 @@ from mangum._http.endpoints import forwarded_client_ip
 from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
 from mangum._http.request import HeaderPairs, Request, decode_pairs, first_value, join_encoded_pairs
 from mangum._http.response import (
-    REASON_PHRASES,
     EncodedBody,
     ResponseHeader,
     ResponseShape,
     group_values,
+    reason_phrase,
 )
 from mangum._sources import samples, value_maps
 from mangum._sources.contract import HttpEvent, HttpSource, event_schema, validated
@@ -106,7 +105,7 @@ def _single_value_headers(headers: list[ResponseHeader]) -> dict[str, str]:
 
 
 def _status_description(status: int) -> str:
-    phrase = REASON_PHRASES.get(status)
+    phrase = reason_phrase(status)
     return f"{status} {phrase}" if phrase else str(status)
 
 
@@ -149,6 +148,8 @@ def matches(event: Mapping[str, object], request_context: Mapping[str, object]) 
 
 
 def _sample(request: samples.SampleRequest, *, multi: bool) -> LambdaEvent:
+    import secrets
+
     # ALB passes the query on as the client sent it, still percent-encoded.
     pairs = [pair.partition("=") for pair in request.query.split("&") if pair]
     headers = request.headers("lambda-alb-123578498.us-east-1.elb.amazonaws.com")

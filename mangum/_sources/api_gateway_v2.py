@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, TypedDict
 
 from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
-from mangum._http.request import HeaderPairs, Request, decode_query, with_cookies
+from mangum._http.request import HeaderItems, HeaderPairs, Request, decode_query, with_cookies
 from mangum._http.response import (
     EncodedBody,
     ResponseHeader,
@@ -50,7 +50,7 @@ class PayloadV2(TypedDict):
     is_base64_encoded: bool
 
 
-def header_items(data: PayloadV2) -> HeaderPairs:
+def header_items(data: PayloadV2) -> HeaderItems:
     """Headers as sent, plus ``cookies`` as one ``cookie`` header."""
     return with_cookies(data["headers"], data["cookies"])
 

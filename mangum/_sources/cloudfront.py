@@ -13,13 +13,12 @@ Lambda@Edge", CloudFront Developer Guide); other triggers are held to Lambda's 6
 from __future__ import annotations
 
 import base64
-import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
 from mangum._http.request import HeaderPairs, Request, decode_query
-from mangum._http.response import REASON_PHRASES, EncodedBody, ResponseHeader, ResponseShape
+from mangum._http.response import EncodedBody, ResponseHeader, ResponseShape, reason_phrase
 from mangum._sources import samples
 from mangum._sources.contract import HttpEvent, HttpSource, event_schema, validated
 from mangum._validation.validators import LazyValidator
@@ -147,7 +146,7 @@ def result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> Clo
         "body": body.text,
         "bodyEncoding": "base64" if body.base64 else "text",
     }
-    phrase = REASON_PHRASES.get(status)
+    phrase = reason_phrase(status)
     if phrase is not None:
         built["statusDescription"] = phrase
     return built
@@ -172,6 +171,8 @@ def matches(event: Mapping[str, object], request_context: Mapping[str, object]) 
 
 def sample(request: samples.SampleRequest) -> LambdaEvent:
     """A Lambda@Edge origin-request event, body included."""
+    import secrets
+
     headers = request.headers("d111111abcdef8.cloudfront.net")
     cf_request: LambdaEvent = {
         "clientIp": samples.SOURCE_IP,

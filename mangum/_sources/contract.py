@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias, TypeVar
 
-from pydantic_core import ValidationError
-
 from mangum._validation.errors import field_errors
+from mangum._validation.pydantic_core_module import ValidationError
 from mangum._validation.validators import LazyValidator
 from mangum.exceptions import InvalidEvent
 
@@ -37,33 +35,61 @@ class HttpEvent(NamedTuple):
     limit: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Source:
     """A source's entry in the registry.
 
     ``model`` is the ``module:class`` of its event model; ``detection`` says in words what
     ``matches(event, request_context)`` looks for; ``samples`` builds sample events by the name the
-    ``python -m mangum event`` command takes.
+    ``python -m mangum event`` command takes. Every piece is required: a source missing one fails
+    when its home is imported. (A plain class, not a dataclass: creating dataclasses is a measurable
+    part of a cold start.)
     """
 
-    name: SourceName
-    model: str
-    detection: str
-    matches: Callable[[Mapping[str, object], Mapping[str, object]], bool]
-    samples: Mapping[str, SampleBuilder]
+    __slots__ = ("detection", "matches", "model", "name", "samples")
+
+    def __init__(
+        self,
+        *,
+        name: SourceName,
+        model: str,
+        detection: str,
+        matches: Callable[[Mapping[str, object], Mapping[str, object]], bool],
+        samples: Mapping[str, SampleBuilder],
+    ) -> None:
+        self.name = name
+        self.model = model
+        self.detection = detection
+        self.matches = matches
+        self.samples = samples
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r})"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class HttpSource(Source):
     """A source whose every event carries one HTTP request: ``read`` validates an event and reduces
     it (raising :class:`~mangum.exceptions.InvalidEvent`)."""
 
-    read: Callable[[Mapping[str, object]], HttpEvent]
+    __slots__ = ("read",)
+
+    def __init__(
+        self,
+        *,
+        name: SourceName,
+        model: str,
+        detection: str,
+        matches: Callable[[Mapping[str, object], Mapping[str, object]], bool],
+        samples: Mapping[str, SampleBuilder],
+        read: Callable[[Mapping[str, object]], HttpEvent],
+    ) -> None:
+        super().__init__(name=name, model=model, detection=detection, matches=matches, samples=samples)
+        self.read = read
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class WebSocketSource(Source):
     """The API Gateway WebSocket source, served by its own cycle (:mod:`mangum.websocket`)."""
+
+    __slots__ = ()
 
 
 def event_schema(name: SourceName) -> str:

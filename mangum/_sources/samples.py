@@ -2,19 +2,19 @@
 
 Each source builds its own samples in its home; ``python -m mangum event SOURCE`` prints one. Every
 sample is shaped like what the service sends and validates against the source's model.
+
+The source homes import this module with the adapter, which never builds a sample: what only a
+sample needs (random ids, the clock) is imported when the first one is built.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import secrets
-import string
-import uuid
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from mangum._http.request import decode_query
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -22,18 +22,34 @@ SOURCE_IP = "203.0.113.10"
 USER_AGENT = "mangum-sample/1.0"
 
 
-@dataclass(frozen=True)
 class SampleRequest:
-    """What the sample asks for, and the ids and time that make it fresh."""
+    """What the sample asks for, and the ids and time that make it fresh (new ones by default)."""
 
-    method: str = "GET"
-    path: str = "/"
-    query: str = ""
-    body: str | None = None
-    extra_headers: tuple[tuple[str, str], ...] = ()
-    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    api_id: str = field(default_factory=lambda: token(10))
+    __slots__ = ("api_id", "body", "extra_headers", "method", "now", "path", "query", "request_id")
+
+    def __init__(
+        self,
+        *,
+        method: str = "GET",
+        path: str = "/",
+        query: str = "",
+        body: str | None = None,
+        extra_headers: tuple[tuple[str, str], ...] = (),
+        now: datetime | None = None,
+        request_id: str | None = None,
+        api_id: str | None = None,
+    ) -> None:
+        import uuid
+        from datetime import datetime, timezone
+
+        self.method = method
+        self.path = path
+        self.query = query
+        self.body = body
+        self.extra_headers = extra_headers
+        self.now = now or datetime.now(timezone.utc)
+        self.request_id = request_id or str(uuid.uuid4())
+        self.api_id = api_id or token(10)
 
     @property
     def epoch_ms(self) -> int:
@@ -47,6 +63,8 @@ class SampleRequest:
 
     def headers(self, host: str) -> dict[str, str]:
         """The headers a client and the service's proxy would have sent to ``host``."""
+        import secrets
+
         sent = {
             "accept": "*/*",
             "host": host,
@@ -65,6 +83,8 @@ class SampleRequest:
 def body_content_type(body: str) -> str:
     """The content type a client would send ``body`` with: JSON's when it parses as JSON, else
     UTF-8 text."""
+    import json
+
     try:
         json.loads(body)
     except ValueError:
@@ -74,11 +94,17 @@ def body_content_type(body: str) -> str:
 
 def token(length: int) -> str:
     """A random lower-case alphanumeric id."""
+    import secrets
+    import string
+
     return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(length))
 
 
 def connection_id() -> str:
     """A random id in the form API Gateway gives connection and extended request ids."""
+    import base64
+    import secrets
+
     return base64.b64encode(secrets.token_bytes(11)).decode()
 
 

@@ -11,7 +11,6 @@ multi-value maps (:mod:`.api_gateway_v1` decodes them the same way); MESSAGE car
 from __future__ import annotations
 
 import base64
-import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -79,6 +78,8 @@ def _context(request: samples.SampleRequest, route: str, event_type: str) -> dic
 
 def connect_sample(request: samples.SampleRequest) -> LambdaEvent:
     """A ``$connect`` event: the handshake's headers and query string."""
+    import secrets
+
     headers = request.headers(f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com")
     headers |= {
         "sec-websocket-key": base64.b64encode(secrets.token_bytes(16)).decode(),

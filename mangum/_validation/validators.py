@@ -14,7 +14,7 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
-from pydantic_core import SchemaError, SchemaValidator
+from mangum._validation.pydantic_core_module import SchemaError, SchemaValidator
 
 if TYPE_CHECKING:
     from pydantic_core import CoreSchema
