@@ -7,6 +7,7 @@ import base64
 import gzip
 import json
 import logging
+from collections.abc import Callable
 
 import pytest
 from starlette.applications import Starlette
@@ -16,7 +17,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from mangum import Mangum
-from mangum.types import ASGI, Receive, Scope, Send
+from mangum.types import ASGI, LambdaEvent, Receive, Scope, Send
 from tests.compat import events
 from tests.compat.apps import Responding
 from tests.support.adapter import CONTEXT
@@ -25,21 +26,26 @@ PLAIN = (b"content-type", b"text/plain; charset=utf-8")
 COOKIES = [(b"set-cookie", b"cookie1=cookie1; Secure"), (b"set-cookie", b"cookie2=cookie2; Secure")]
 
 
-def test_rest_api_cookies_go_to_multi_value_headers() -> None:
+REST_WITH_COOKIES = {
+    "statusCode": 200,
+    "isBase64Encoded": False,
+    "headers": {"content-type": "text/plain; charset=utf-8"},
+    "multiValueHeaders": {"set-cookie": ["cookie1=cookie1; Secure", "cookie2=cookie2; Secure"]},
+    "body": "Hello, world!",
+}
+"""The REST layout of a text answer setting two cookies."""
+
+
+@pytest.mark.parametrize("event", [events.rest, events.http_v1], ids=["rest", "http-payload-1"])
+def test_rest_layout_cookies_go_to_multi_value_headers(event: Callable[..., LambdaEvent]) -> None:
     app = Responding(headers=[PLAIN, *COOKIES])
-    result = Mangum(app, lifespan="off")(events.rest(query={"name": ["me", "you"]}), CONTEXT)
-    assert result == {
-        "statusCode": 200,
-        "isBase64Encoded": False,
-        "headers": {"content-type": "text/plain; charset=utf-8"},
-        "multiValueHeaders": {"set-cookie": ["cookie1=cookie1; Secure", "cookie2=cookie2; Secure"]},
-        "body": "Hello, world!",
-    }
+    result = Mangum(app, lifespan="off")(event(query={"name": ["me", "you"]}), CONTEXT)
+    assert result == REST_WITH_COOKIES
     [scope] = app.scopes
     assert scope["query_string"] == b"name=me&name=you"
     assert scope["client"] == ("192.168.100.1", 0)
     assert scope["server"] == ("test.execute-api.us-west-2.amazonaws.com", 443)
-    assert (scope["path"], scope["scheme"], scope["method"]) == ("/test/hello", "https", "GET")
+    assert (scope["scheme"], scope["method"]) == ("https", "GET")
 
 
 @pytest.mark.parametrize(
@@ -76,20 +82,6 @@ def test_http_api_cookies_and_repeated_headers(query: str) -> None:
     assert scope["query_string"] == query.encode()
     assert (b"cookie", b"cookie1; cookie2") in scope["headers"]
     assert scope["client"] == ("192.168.100.1", 0)
-
-
-def test_http_api_payload_1_uses_the_rest_layout() -> None:
-    app = Responding(headers=[PLAIN, *COOKIES])
-    result = Mangum(app, lifespan="off")(events.http_v1(query={"name": ["me", "you"]}), CONTEXT)
-    assert result == {
-        "statusCode": 200,
-        "isBase64Encoded": False,
-        "headers": {"content-type": "text/plain; charset=utf-8"},
-        "multiValueHeaders": {"set-cookie": ["cookie1=cookie1; Secure", "cookie2=cookie2; Secure"]},
-        "body": "Hello, world!",
-    }
-    [scope] = app.scopes
-    assert scope["query_string"] == b"name=me&name=you"
 
 
 @pytest.mark.parametrize("multi_value", [True, False], ids=["multi-value", "single-value"])
