@@ -7,6 +7,7 @@
   ``websocket-disconnect``).
 - ``--version``: the installed version.
 - ``websocket ...``: the WebSocket table commands (:mod:`mangum.websocket.cli`).
+- ``serve MODULE:ATTR ...``: a local API Gateway and Lambda (:mod:`mangum.local.cli`, extra ``local``).
 
 Bad arguments and unusable input end with a one-line error on stderr and a non-zero status (2 for
 bad arguments, 1 for the rest); the application's own errors are logged on stderr as it runs.
@@ -95,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("websocket", help="WebSocket table commands (see: websocket --help)", add_help=False)
+    commands.add_parser("serve", help="a local API Gateway and Lambda (see: serve --help)", add_help=False)
     return parser
 
 
@@ -198,6 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mangum.websocket.cli import main as websocket_main
 
         return websocket_main(args[1:])
+    if args[:1] == ["serve"]:
+        from mangum.local.cli import main as serve_main
+
+        return serve_main(args[1:])
     try:
         arguments = _parser().parse_args(args)
         return _invoke(arguments) if arguments.command == "invoke" else _event(arguments)

@@ -54,12 +54,12 @@ class SampleRequest:
     @property
     def epoch_ms(self) -> int:
         """The time in milliseconds since the epoch."""
-        return int(self.now.timestamp() * 1000)
+        return epoch_ms(self.now)
 
     @property
     def clf_time(self) -> str:
         """The time as API Gateway writes it: ``12/Mar/2020:19:03:58 +0000``."""
-        return self.now.strftime("%d/%b/%Y:%H:%M:%S +0000")
+        return clf_time(self.now)
 
     def headers(self, host: str) -> dict[str, str]:
         """The headers a client and the service's proxy would have sent to ``host``."""
@@ -90,6 +90,16 @@ def body_content_type(body: str) -> str:
     except ValueError:
         return "text/plain; charset=utf-8"
     return "application/json"
+
+
+def epoch_ms(now: datetime) -> int:
+    """A time in milliseconds since the epoch (``requestTimeEpoch``, ``timeEpoch``)."""
+    return int(now.timestamp() * 1000)
+
+
+def clf_time(now: datetime) -> str:
+    """A UTC time as API Gateway writes it: ``12/Mar/2020:19:03:58 +0000``."""
+    return now.strftime("%d/%b/%Y:%H:%M:%S +0000")
 
 
 def token(length: int) -> str:

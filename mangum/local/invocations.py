@@ -113,6 +113,8 @@ class Invocation:
         self.enqueued = time.monotonic()
         self.delivered = threading.Event()
         """Set when a runtime received the invocation from ``/next``."""
+        self.delivered_at: float | None = None
+        """When it was (``time.monotonic()``)."""
         self._listener = listener
         self._chunks: list[Chunk] = []
         self._arrivals: queue.SimpleQueue[object] = queue.SimpleQueue()

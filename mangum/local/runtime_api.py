@@ -89,6 +89,8 @@ class RuntimeApiServer:
         """How many invocations runtimes have received."""
         self.waiting = 0
         """How many runtimes are waiting on ``/next`` now (idle execution environments)."""
+        self.first_next_at: float | None = None
+        """When a runtime first asked for an invocation (``time.monotonic()``): the end of its init."""
         self._http = http_server(self, host, port)
         self._thread: threading.Thread | None = None
 
@@ -181,6 +183,8 @@ class RuntimeApiServer:
         gone (checked before each hand-out, so that a dead runtime's wait takes nothing)."""
         with self._arrival:
             self.waiting += 1
+            if self.first_next_at is None:
+                self.first_next_at = time.monotonic()
             try:
                 while not self._closing.is_set() and not gone():
                     if self._pending:
@@ -195,6 +199,7 @@ class RuntimeApiServer:
         invocation.headers["Lambda-Runtime-Deadline-Ms"] = str(deadline)
         self._in_flight[invocation.request_id] = invocation
         self.delivered += 1
+        invocation.delivered_at = time.monotonic()
         invocation.delivered.set()
         return invocation
 

@@ -20,7 +20,8 @@ from mangum.websocket.errors import ConnectionGone, ManagementApiError, NoCurren
 from mangum.websocket.management import ManagementApi
 from mangum.websocket.scope import EXTENSION_KEY as EXTENSION_KEY  # re-exported: its home before scope.py
 from mangum.websocket.settings import WebSocketSettings
-from mangum.websocket.store import ConnectionStore
+from mangum.websocket.store_protocol import ConnectionStoreProtocol
+from mangum.websocket.stores import open_store
 
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
@@ -64,7 +65,7 @@ class WebSocketConnections:
     """
 
     def __init__(
-        self, store: ConnectionStore, management: ManagementApi, connection_id: str | None = None
+        self, store: ConnectionStoreProtocol, management: ManagementApi, connection_id: str | None = None
     ) -> None:
         self.store = store
         self.management = management
@@ -82,7 +83,7 @@ class WebSocketConnections:
         """Connections of the settings' table and API (``domain_name`` / ``stage`` from the event, if
         ``api_endpoint`` is not configured)."""
         return cls(
-            ConnectionStore.from_settings(settings),
+            open_store(settings),
             ManagementApi.for_endpoint(settings, settings.management_endpoint(domain_name, stage)),
             connection_id,
         )

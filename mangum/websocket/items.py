@@ -20,6 +20,7 @@ from mangum.deadline import current_deadline
 from mangum.websocket.calls import OutOfTime, Repeat, call, describe
 from mangum.websocket.clients import error_code
 from mangum.websocket.errors import StoreError
+from mangum.websocket.store_common import CONNECTION_LIFETIME_SECONDS, TTL_MARGIN_SECONDS
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -39,9 +40,6 @@ RECORD_SORT_KEY = "record"
 CONNECTION_PREFIX = "conn#"
 GROUP_PREFIX = "group#"
 
-CONNECTION_LIFETIME_SECONDS = 2 * 60 * 60
-"""API Gateway closes every WebSocket connection after two hours."""
-TTL_MARGIN_SECONDS = 10 * 60
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 _SERVICE = "DynamoDB"

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mangum.deadline import current_deadline
-from mangum.websocket.errors import InvalidGroupName, StoreError, UnknownConnection
+from mangum.websocket.errors import StoreError, UnknownConnection
 from mangum.websocket.items import (
     ATTRIBUTE_NAMES,
     TTL_ATTRIBUTE,
@@ -41,11 +41,14 @@ from mangum.websocket.items import (
     record_key,
     version_of,
 )
+from mangum.websocket.store_common import (
+    MAX_GROUP_NAME_BYTES as MAX_GROUP_NAME_BYTES,
+    check_group as check_group,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import WriteRequestUnionTypeDef
 
-MAX_GROUP_NAME_BYTES = 512
 MIRROR_ROUNDS = 8
 """Re-reads after a put before giving up: each one means another writer changed the record."""
 BATCH_SIZE = 25
@@ -57,12 +60,6 @@ _OLDER = "attribute_not_exists(#version) OR #version < :version"
 _READ_BACK_NAMES = {
     placeholder: ATTRIBUTE_NAMES[placeholder] for placeholder in ("#groups", "#version", "#closing", "#ttl")
 }
-
-
-def check_group(group: str) -> None:
-    """Raise :class:`InvalidGroupName` unless the name is 1 to 512 bytes of UTF-8."""
-    if not group or len(group.encode()) > MAX_GROUP_NAME_BYTES:
-        raise InvalidGroupName(f"a group name must be 1 to {MAX_GROUP_NAME_BYTES} bytes of UTF-8")
 
 
 def join(requests: TableRequests, connection_id: str, group: str) -> None:

@@ -12,7 +12,7 @@ from mangum.events.websocket import WebSocketEvent
 from mangum.websocket.api import WebSocketConnections
 from mangum.websocket.management import ManagementApi
 from mangum.websocket.settings import WebSocketSettings
-from mangum.websocket.store import ConnectionStore
+from mangum.websocket.stores import open_store
 
 
 class WebSocketRuntime:
@@ -25,7 +25,7 @@ class WebSocketRuntime:
 
     def __init__(self, settings: WebSocketSettings) -> None:
         self.settings = settings
-        self.store = ConnectionStore.from_settings(settings)
+        self.store = open_store(settings)
         self._management: dict[str, ManagementApi] = {}
 
     def management(self, domain_name: str, stage: str) -> ManagementApi:

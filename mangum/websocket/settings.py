@@ -14,6 +14,9 @@ from mangum.websocket.redaction import DEFAULT_REDACTED_HEADERS, DEFAULT_REDACTE
 TABLE_VARIABLE = "MANGUM_WEBSOCKET_TABLE"
 DYNAMODB_ENDPOINT_VARIABLE = "MANGUM_DYNAMODB_ENDPOINT"
 API_ENDPOINT_VARIABLE = "MANGUM_WEBSOCKET_API_ENDPOINT"
+SQLITE_VARIABLE = "MANGUM_WEBSOCKET_SQLITE"
+DEFAULT_SQLITE_TABLE = "mangum-connections"
+"""The table's name inside an SQLite file when none is given."""
 REDACT_HEADERS_VARIABLE = "MANGUM_WEBSOCKET_REDACT_HEADERS"
 REDACT_QUERY_VARIABLE = "MANGUM_WEBSOCKET_REDACT_QUERY"
 
@@ -27,7 +30,9 @@ class WebSocketSettings:
     ``dynamodb_endpoint`` is ``None`` for AWS's own endpoint; ``api_endpoint`` is ``None`` to use
     ``https://{domainName}/{stage}`` of each event. Endpoints carry no trailing slash.
     ``redact_headers`` / ``redact_query`` are the lower-case header and query parameter names left
-    out of stored CONNECT events (:mod:`mangum.websocket.redaction`).
+    out of stored CONNECT events (:mod:`mangum.websocket.redaction`). ``sqlite_path`` names an
+    SQLite file that holds the table instead of DynamoDB (the embedded store of ``python -m
+    mangum serve``, :mod:`mangum.websocket.sqlite_store`).
     """
 
     table: str
@@ -36,6 +41,7 @@ class WebSocketSettings:
     api_endpoint: str | None = None
     redact_headers: frozenset[str] = DEFAULT_REDACTED_HEADERS
     redact_query: frozenset[str] = DEFAULT_REDACTED_QUERY
+    sqlite_path: str | None = None
 
     @property
     def redaction(self) -> Redaction:
@@ -98,6 +104,7 @@ def websocket_settings(
     region: str | None = None,
     redact_headers: Iterable[str] | None = None,
     redact_query: Iterable[str] | None = None,
+    sqlite_path: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> WebSocketSettings:
     """Settings from the arguments, each falling back to its environment variable.
@@ -107,10 +114,15 @@ def websocket_settings(
     ``AWS_REGION`` (then ``AWS_DEFAULT_REGION``), ``redact_headers`` ←
     ``MANGUM_WEBSOCKET_REDACT_HEADERS`` and ``redact_query`` ← ``MANGUM_WEBSOCKET_REDACT_QUERY``
     (comma-separated; ``default`` adds the default names, ``none`` stores everything; unset: the
-    defaults). Raises :class:`ConfigurationError` naming the variable that is missing or malformed.
+    defaults), ``sqlite_path`` ← ``MANGUM_WEBSOCKET_SQLITE`` (an SQLite file in place of DynamoDB;
+    the table then defaults to ``mangum-connections``). Raises :class:`ConfigurationError` naming
+    the variable that is missing or malformed.
     """
     env = os.environ if environ is None else environ
+    sqlite_file = _value(sqlite_path, SQLITE_VARIABLE, env)
     table_name = _value(table, TABLE_VARIABLE, env)
+    if table_name is None and sqlite_file is not None:
+        table_name = DEFAULT_SQLITE_TABLE
     if table_name is None:
         raise ConfigurationError(f"{TABLE_VARIABLE} (or table) must name the WebSocket connections table")
     if not _TABLE_NAME.fullmatch(table_name):
@@ -129,4 +141,5 @@ def websocket_settings(
         api_endpoint=_endpoint(_value(api_endpoint, API_ENDPOINT_VARIABLE, env), API_ENDPOINT_VARIABLE),
         redact_headers=_names(redact_headers, REDACT_HEADERS_VARIABLE, env, DEFAULT_REDACTED_HEADERS),
         redact_query=_names(redact_query, REDACT_QUERY_VARIABLE, env, DEFAULT_REDACTED_QUERY),
+        sqlite_path=sqlite_file,
     )

@@ -32,7 +32,6 @@ containers, and any request repeated after a lost answer, leaves consistent stat
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -45,14 +44,12 @@ from mangum.websocket.clients import dynamodb_client
 from mangum.websocket.errors import ConnectionExists, StoreError, UnknownConnection
 from mangum.websocket.items import (
     CLOSING_ATTRIBUTE,
-    CONNECTION_LIFETIME_SECONDS,
     CONNECTION_PREFIX,
     GROUP_PREFIX,
     PARTITION_KEY,
     RECORD_ATTRIBUTE,
     SORT_KEY,
     TTL_ATTRIBUTE,
-    TTL_MARGIN_SECONDS,
     Item,
     TableRequests,
     expires_at,
@@ -65,6 +62,12 @@ from mangum.websocket.items import (
 from mangum.websocket.memberships import MAX_GROUP_NAME_BYTES
 from mangum.websocket.record import ConnectionRecord, StoredConnection
 from mangum.websocket.redaction import Redaction
+from mangum.websocket.store_common import (
+    CONNECTION_LIFETIME_SECONDS,
+    MAX_REMEMBERED_DELETIONS,
+    TTL_MARGIN_SECONDS,
+    UnfinishedDeletions,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -75,6 +78,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONNECTION_LIFETIME_SECONDS",
     "MAX_GROUP_NAME_BYTES",
+    "MAX_REMEMBERED_DELETIONS",
     "PARTITION_KEY",
     "SORT_KEY",
     "TTL_ATTRIBUTE",
@@ -86,11 +90,8 @@ __all__ = [
 store_errors = failures
 """Turn botocore's errors into :class:`StoreError` naming the store operation (a context manager)."""
 
-MAX_REMEMBERED_DELETIONS = 1000
-"""Deletions a container keeps to finish later; beyond that the oldest are left to the TTL."""
 
-
-class ConnectionStore:
+class ConnectionStore(UnfinishedDeletions):
     """Connection records and group memberships in one DynamoDB table (see the module docstring).
 
     Every DynamoDB failure raises :class:`StoreError` with the botocore error chained. ``clock``
@@ -109,9 +110,8 @@ class ConnectionStore:
         self.client = client
         self.table = table
         self.redaction = Redaction() if redaction is None else redaction
+        super().__init__()
         self._requests = TableRequests(client, table, clock)
-        self._unfinished: dict[str, None] = {}
-        self._unfinished_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: WebSocketSettings) -> ConnectionStore:
@@ -205,8 +205,7 @@ class ConnectionStore:
         except StoreError:
             self.remember_deletion(connection_id)
             raise
-        with self._unfinished_lock:
-            self._unfinished.pop(connection_id, None)
+        self.deletion_finished(connection_id)
         return groups
 
     def _mark_closing(self, connection_id: str) -> frozenset[str]:
@@ -219,37 +218,6 @@ class ConnectionStore:
             "ALL_NEW",
         )
         return frozenset() if changed is None else groups_of(changed)
-
-    # --- deletions to finish ----------------------------------------------------------------------
-
-    def remember_deletion(self, connection_id: str) -> None:
-        """Keep a deletion to finish later (:meth:`retry_deletions`): until then the container
-        treats the connection as closed."""
-        with self._unfinished_lock:
-            self._unfinished[connection_id] = None
-            while len(self._unfinished) > MAX_REMEMBERED_DELETIONS:
-                del self._unfinished[next(iter(self._unfinished))]
-
-    def deletion_unfinished(self, connection_id: str) -> bool:
-        """Whether this container failed to delete the connection and has not finished since: its
-        record, if still there, is not served."""
-        return connection_id in self._unfinished
-
-    @property
-    def unfinished_deletions(self) -> tuple[str, ...]:
-        """The connections whose deletion this container has still to finish, oldest first."""
-        with self._unfinished_lock:
-            return tuple(self._unfinished)
-
-    def retry_deletions(self) -> int:
-        """Finish the deletions that failed before, oldest first, stopping at the first failure
-        (the store is still unavailable). Returns how many are left."""
-        for connection_id in self.unfinished_deletions:
-            try:
-                self.delete_connection(connection_id)
-            except StoreError:
-                break
-        return len(self._unfinished)
 
     # --- groups -----------------------------------------------------------------------------------
 

@@ -195,7 +195,7 @@ def files(tmp_path: Path) -> Path:
 
 ERRORS = [
     pytest.param([], 2, "required: COMMAND", id="no-command"),
-    pytest.param(["serve"], 2, "invalid choice: 'serve'", id="unknown-command"),
+    pytest.param(["deploy"], 2, "invalid choice: 'deploy'", id="unknown-command"),
     pytest.param(["event", "sqs"], 2, "invalid choice: 'sqs'", id="unknown-source"),
     pytest.param(["invoke", "examples.app:app"], 2, "required: --event", id="no-event"),
     pytest.param(["invoke", "examples.app", "--event", "http.json"], 2, "expected MODULE:APP", id="no-colon"),

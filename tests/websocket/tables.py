@@ -7,10 +7,18 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from mangum.websocket.store import ConnectionStore
+from mangum.websocket.store_protocol import ConnectionStoreProtocol
 
 
-def table_items(store: ConnectionStore) -> dict[tuple[str, str], dict[str, Any]]:
+def dynamodb_store(store: ConnectionStoreProtocol) -> ConnectionStore:
+    """The store, which these tests made a DynamoDB one."""
+    assert isinstance(store, ConnectionStore), f"not a DynamoDB store: {store!r}"
+    return store
+
+
+def table_items(any_store: ConnectionStoreProtocol) -> dict[tuple[str, str], dict[str, Any]]:
     """Every item in the store's table by (pk, sk), values plain (a test may Scan; the library never)."""
+    store = dynamodb_store(any_store)
     pages = store.client.get_paginator("scan").paginate(TableName=store.table, ConsistentRead=True)
     deserializer = TypeDeserializer()
     items: dict[tuple[str, str], dict[str, Any]] = {}

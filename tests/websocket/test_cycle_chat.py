@@ -17,7 +17,7 @@ from tests.websocket.apps.chat import QUIT_CODE, SUBPROTOCOL
 from tests.websocket.client import Client, Container
 from tests.websocket.counting import DynamoDbRequests
 from tests.websocket.factories import connection_id, disconnect_raw, message_raw
-from tests.websocket.tables import table_items
+from tests.websocket.tables import dynamodb_store, table_items
 
 APPS: dict[str, Callable[[], ASGI]] = {
     "starlette": starlette_chat.make_app,
@@ -147,7 +147,7 @@ def test_echo_is_one_read_and_no_write(
     ann.connect(query={"name": "ann"})
     before = table_items(runtime.store)
 
-    with DynamoDbRequests(runtime.store.client) as requests:
+    with DynamoDbRequests(dynamodb_store(runtime.store).client) as requests:
         result = ann.send(json.dumps({"action": "echo", "text": "hello, ünïcode"}))
 
     assert result == {"statusCode": 200}
@@ -162,7 +162,7 @@ def test_binary_frames_arrive_as_bytes(
     ann = client_factory()
     ann.connect(query={"name": "ann"})
 
-    with DynamoDbRequests(runtime.store.client) as requests:
+    with DynamoDbRequests(dynamodb_store(runtime.store).client) as requests:
         assert ann.send(b"\x00\x01\xfe\xff")["statusCode"] == 200
 
     assert requests.counts == {"GetItem": 1}
@@ -192,7 +192,7 @@ def test_a_room_named_at_connect_is_joined_once(
     ann = joined(client_factory(), "hall")
 
     assert keys(runtime) == {(f"conn#{ann.id}", "record"), ("group#hall", f"conn#{ann.id}")}
-    with DynamoDbRequests(runtime.store.client) as requests:
+    with DynamoDbRequests(dynamodb_store(runtime.store).client) as requests:
         ann.send(json.dumps({"action": "echo", "text": "still one read"}))
     assert requests.counts == {"GetItem": 1}
 
@@ -203,7 +203,7 @@ def test_broadcast_to_50_with_5_gone(client_factory: Callable[[], Client], runti
     for member in gone:
         member.leave_silently()
 
-    with DynamoDbRequests(runtime.store.client) as requests:
+    with DynamoDbRequests(dynamodb_store(runtime.store).client) as requests:
         result = speaker.send(json.dumps({"action": "say", "group": "hall", "text": "hi all"}))
 
     assert result == {"statusCode": 200}
@@ -224,7 +224,7 @@ def test_broadcast_to_n_members_is_one_query(
 ) -> None:
     members = [joined(client_factory(), "hall") for _ in range(20)]
 
-    with DynamoDbRequests(runtime.store.client) as requests:
+    with DynamoDbRequests(dynamodb_store(runtime.store).client) as requests:
         members[3].send(json.dumps({"action": "say", "group": "hall", "text": "x"}))
 
     assert requests.counts == {"GetItem": 1, "Query": 1}
@@ -266,7 +266,7 @@ def test_events_for_unknown_connections_do_not_run_the_app(
     stranger = connection_id()
     management_api.state.open(stranger)
 
-    with DynamoDbRequests(runtime.store.client) as requests:
+    with DynamoDbRequests(dynamodb_store(runtime.store).client) as requests:
         message = container.invoke(message_raw(stranger, json.dumps({"action": "echo", "text": "?"})))
         disconnect = container.invoke(disconnect_raw(stranger))
 

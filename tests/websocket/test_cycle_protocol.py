@@ -17,7 +17,7 @@ from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.client import Client, Container
 from tests.websocket.counting import DynamoDbRequests
 from tests.websocket.factories import connection_id, message_raw
-from tests.websocket.tables import table_items
+from tests.websocket.tables import dynamodb_store, table_items
 
 ACCEPT: Message = {"type": "websocket.accept"}
 
@@ -377,7 +377,7 @@ def test_an_invalid_binary_frame_is_400_without_a_read(
     raw = message_raw(client.id, b"x")
     raw["body"] = "not base64!"
 
-    with DynamoDbRequests(runtime.store.client) as requests:
+    with DynamoDbRequests(dynamodb_store(runtime.store).client) as requests:
         assert container.invoke(raw) == {"statusCode": 400}
 
     assert requests.counts == {}

@@ -1,0 +1,242 @@
+"""``python -m mangum serve MODULE:ATTR``: API Gateway (REST or HTTP API), an ALB or a Function URL,
+and a WebSocket API, on this machine, in front of the Lambda handler ``MODULE:ATTR`` (a ``Mangum``
+instance or any ``handler(event, context)``) running in worker processes.
+
+Needs the ``local`` extra (``pip install 'mangum[local]'``: uvicorn, websockets, boto3); without it
+the command says so and exits with status 1. See the docs page "Local development".
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+import tempfile
+from collections.abc import Sequence
+from contextlib import ExitStack
+from importlib.util import find_spec
+from pathlib import Path
+from typing import NoReturn
+
+from mangum.local.serve_config import (
+    API_GATEWAY_TIMEOUT,
+    DEFAULT_STAGES,
+    IDLE_TIMEOUT,
+    LAMBDA_MAX_TIMEOUT,
+    MAX_CONNECTION_DURATION,
+    SOURCE_NAMES,
+    ServeConfig,
+)
+
+PROG = "python -m mangum serve"
+INSTALL_HINT = f"{PROG} needs the 'local' extra: pip install 'mangum[local]'"
+WEBSOCKET_MAX_MESSAGE = 128 * 1024
+"""API Gateway's largest WebSocket message (bytes)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``serve`` command line."""
+    command = _Parser(
+        prog=PROG,
+        description="Run a Lambda handler behind a local API Gateway / ALB / Function URL and WebSocket API.",
+    )
+    command.add_argument("handler", metavar="MODULE:ATTR", help="the Lambda handler, e.g. app:handler")
+    command.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    command.add_argument(
+        "--port", type=int, default=3000, help="port to listen on (default 3000; 0: any free)"
+    )
+    command.add_argument(
+        "--source", choices=sorted(SOURCE_NAMES), default="rest", help="the service in front (default rest)"
+    )
+    command.add_argument(
+        "--stage", help="the API stage, in URLs as on AWS (default prod for rest, $default otherwise)"
+    )
+    command.add_argument(
+        "--timeout",
+        type=_positive,
+        help=f"seconds an invocation may take (default {API_GATEWAY_TIMEOUT:g} for rest/http, "
+        f"{LAMBDA_MAX_TIMEOUT:g} for alb/url)",
+    )
+    command.add_argument(
+        "--invoke-mode",
+        choices=("BUFFERED", "RESPONSE_STREAM"),
+        default="BUFFERED",
+        help="Lambda invoke mode",
+    )
+    command.add_argument("--workers", type=_count, default=1, help="warm containers (default 1)")
+    command.add_argument("--memory", type=_count, default=128, help="the function's memory size in MB")
+    command.add_argument(
+        "--idle-timeout", type=_positive, default=IDLE_TIMEOUT, help="WebSocket idle limit, s (600)"
+    )
+    command.add_argument(
+        "--max-connection-duration",
+        type=_positive,
+        default=MAX_CONNECTION_DURATION,
+        help="WebSocket connection limit, s (7200)",
+    )
+    command.add_argument(
+        "--connections-db",
+        metavar="FILE",
+        help="SQLite file of WebSocket connections (default: a temporary one; with "
+        "MANGUM_WEBSOCKET_TABLE set, DynamoDB is used instead)",
+    )
+    command.add_argument(
+        "--log-level", choices=("debug", "info", "warning", "error"), default="info", help="server log level"
+    )
+    return command
+
+
+def lambda_handler_name(reference: str) -> str:
+    """``MODULE:ATTR`` as ``_HANDLER`` (``module.attr``); raises :class:`ValueError` when malformed."""
+    module, colon, attribute = reference.partition(":")
+    if not colon:
+        module, _, attribute = reference.rpartition(".")
+    if not module or not attribute or "." in attribute or ":" in attribute:
+        raise ValueError(f"expected MODULE:ATTR (e.g. app:handler), not {reference!r}")
+    return f"{module}.{attribute}"
+
+
+def worker_environment(config: ServeConfig, sqlite_path: str | None) -> dict[str, str]:
+    """The variables ``serve`` adds for its workers: the invoke mode, where the Management API and
+    the connection store are, and placeholder credentials when there are none (boto3 signs every
+    request; the local gateway does not check)."""
+    environment = {
+        "MANGUM_INVOKE_MODE": config.invoke_mode,
+        "MANGUM_WEBSOCKET_API_ENDPOINT": config.management_endpoint,
+        "AWS_REGION": os.environ.get("AWS_REGION", "us-east-1"),
+    }
+    if sqlite_path is not None:
+        environment["MANGUM_WEBSOCKET_SQLITE"] = sqlite_path
+    if not any(name in os.environ for name in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE")):
+        environment |= {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+    return environment
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (0: any free port).
+
+    Made with protocol ``IPPROTO_TCP`` and ``TCP_NODELAY``: asyncio sets ``TCP_NODELAY`` only on
+    connections of such a socket, and without it a response sent in two writes (head, then body)
+    waits for the client's delayed ACK on a kept-alive connection (about 40 ms).
+    """
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE
+    )[0]
+    listener = socket.socket(family, kind, proto)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        listener.bind(address)
+        listener.listen(2048)
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
+def _banner(config: ServeConfig, handler: str, store: str) -> str:
+    return "\n".join(
+        [
+            f"mangum serve: {handler} behind a local {SOURCE_NAMES[config.source]} "
+            f"({config.workers} worker{'s' if config.workers > 1 else ''}, timeout {config.timeout:g} s, "
+            f"{config.invoke_mode})",
+            f"  HTTP            {config.base_url}/",
+            f"  WebSocket       {config.websocket_url}",
+            f"  Management API  {config.management_endpoint}/@connections/{{connectionId}}",
+            f"  Connections     {store}",
+        ]
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``serve`` until interrupted; the exit status."""
+    arguments = parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if find_spec("uvicorn") is None or find_spec("websockets") is None:
+        print(f"{PROG}: error: {INSTALL_HINT}", file=sys.stderr)
+        return 1
+    try:
+        handler = lambda_handler_name(arguments.handler)
+    except ValueError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    from mangum.local.gateway import Gateway
+    from mangum.local.workers import WorkerSettings
+
+    source = arguments.source
+    timeout = arguments.timeout or (API_GATEWAY_TIMEOUT if source in ("rest", "http") else LAMBDA_MAX_TIMEOUT)
+    try:
+        listener = listen(arguments.host, arguments.port)
+    except OSError as error:
+        print(
+            f"{PROG}: error: cannot listen on {arguments.host}:{arguments.port}: {error.strerror or error}",
+            file=sys.stderr,
+        )
+        return 1
+    config = ServeConfig(
+        handler=handler,
+        host=arguments.host,
+        port=listener.getsockname()[1],
+        source=source,
+        stage=arguments.stage or DEFAULT_STAGES[source],
+        timeout=timeout,
+        invoke_mode=arguments.invoke_mode,
+        workers=arguments.workers,
+        idle_timeout=arguments.idle_timeout,
+        max_connection_duration=arguments.max_connection_duration,
+        memory_mb=arguments.memory,
+    )
+    with ExitStack() as cleanup:
+        cleanup.callback(listener.close)
+        sqlite_path: str | None = None
+        if "MANGUM_WEBSOCKET_TABLE" in os.environ:
+            store = f"DynamoDB table {os.environ['MANGUM_WEBSOCKET_TABLE']}"
+        else:
+            folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="mangum-serve-"))
+            sqlite_path = arguments.connections_db or str(Path(folder) / "connections.db")
+            store = f"SQLite {sqlite_path}"
+        workers = WorkerSettings(
+            handler=handler,
+            task_root=os.getcwd(),
+            workers=config.workers,
+            timeout=config.timeout,
+            memory_mb=config.memory_mb,
+            environment=worker_environment(config, sqlite_path),
+        )
+        print(_banner(config, arguments.handler, store), flush=True)
+        logging.basicConfig(level=arguments.log_level.upper(), format="%(levelname)-9s %(name)s: %(message)s")
+        server = uvicorn.Server(
+            uvicorn.Config(
+                Gateway(config, workers),
+                lifespan="on",
+                ws="websockets-sansio",
+                server_header=False,
+                ws_max_size=WEBSOCKET_MAX_MESSAGE,
+                log_level=arguments.log_level,
+                timeout_graceful_shutdown=5,
+            )
+        )
+        server.run(sockets=[listener])
+    return 0

@@ -1,0 +1,204 @@
+"""The local gateway: an ASGI application (served by uvicorn) standing in for API Gateway, an ALB or a
+Function URL, with the function in worker processes (:mod:`mangum.local.workers`).
+
+- lifespan: the workers start with the server and get SIGTERM when it stops;
+- HTTP: each request becomes the source's event (:mod:`mangum.local.events`), is invoked on a
+  worker, and its result becomes the response (:mod:`mangum.local.results`); with
+  ``--invoke-mode RESPONSE_STREAM`` a streamed answer is passed on chunk by chunk as it arrives;
+- ``/{stage}/@connections/{id}``: the WebSocket API's Management API, and WebSocket upgrades to
+  the stage: the WebSocket API (:mod:`mangum.local.websocket_gateway`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from mangum.local.asgi_io import RequestTooLarge, read_body, respond
+from mangum.local.events import BUILDERS, GatewayRequest
+from mangum.local.http_integration import IntegrationResponseReader, PreludeError
+from mangum.local.invocations import Chunk
+from mangum.local.results import (
+    ALB_RESPONSE_LIMIT,
+    INVOKE_PAYLOAD_LIMIT,
+    REQUEST_LIMITS,
+    HttpAnswer,
+    MalformedResult,
+    fault,
+    http_answer,
+    stream_head,
+)
+from mangum.local.serve_config import ServeConfig
+from mangum.local.websocket_gateway import WebSocketGateway, management_target
+from mangum.local.workers import Outcome, WorkerPool, WorkerSettings
+
+if TYPE_CHECKING:
+    from mangum.types import Receive, Scope, Send
+
+logger = logging.getLogger("mangum.serve")
+
+
+class Gateway:
+    """The ASGI application of ``serve`` (see the module docs)."""
+
+    def __init__(self, config: ServeConfig, workers: WorkerSettings) -> None:
+        self.config = config
+        self.pool = WorkerPool(workers)
+        self.websockets = WebSocketGateway(config, self.pool)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await self.websockets.serve(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.pool.start()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.websockets.close_all()
+                await self.pool.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        config = self.config
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        raw = raw_path.decode("latin-1")
+        connection_id = management_target(raw, config.stage_prefix)
+        if connection_id is not None:
+            await self.websockets.management(scope, connection_id, receive, send)
+            return
+        prefix = config.http_prefix
+        if prefix and not (raw == prefix or raw.startswith(prefix + "/")):
+            await respond(send, self._outside_stage())
+            return
+        try:
+            body = await read_body(receive, REQUEST_LIMITS[config.source])
+        except RequestTooLarge:
+            await respond(send, fault(config.source, "request_too_large"))
+            return
+        request = self._request(scope, raw, body)
+        event = json.dumps(BUILDERS[config.source](request, config.stage, config.api_id)).encode()
+        if len(event) > INVOKE_PAYLOAD_LIMIT:
+            logger.error(
+                "the event is %d bytes: Lambda refuses events over %d", len(event), INVOKE_PAYLOAD_LIMIT
+            )
+            await respond(send, fault(config.source, "invoke_rejected"))
+            return
+        trace = self._service_headers(request.request_id)
+        if config.invoke_mode == "RESPONSE_STREAM" and config.source in ("url", "rest"):
+            await self._streamed(event, send, trace)
+        else:
+            answer = self._answer(await self.pool.invoke(event))
+            await respond(send, HttpAnswer(answer.status, answer.headers + trace, answer.body))
+
+    def _service_headers(self, request_id: str) -> list[tuple[bytes, bytes]]:
+        """The request id header the service adds to every answer."""
+        name = {"rest": b"x-amzn-requestid", "http": b"apigw-requestid", "url": b"x-amzn-requestid"}
+        found = name.get(self.config.source)
+        return [] if found is None else [(found, request_id.encode())]
+
+    def _outside_stage(self) -> HttpAnswer:
+        # API Gateway answers a path outside every stage as a route that does not exist.
+        status, message = (403, "Forbidden") if self.config.source == "rest" else (404, "Not Found")
+        return HttpAnswer(
+            status, [(b"content-type", b"application/json")], json.dumps({"message": message}).encode()
+        )
+
+    def _request(self, scope: Scope, raw: str, body: bytes) -> GatewayRequest:
+        config = self.config
+        headers = tuple(
+            (name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in scope["headers"]
+        )
+        if config.source == "rest":
+            raw = raw.removeprefix(config.http_prefix) or "/"
+        client = scope.get("client") or ("127.0.0.1", 0)
+        host = next((value for name, value in headers if name == "host"), config.authority)
+        return GatewayRequest(
+            method=scope["method"],
+            path=unquote(raw),
+            raw_path=raw,
+            query=scope.get("query_string", b"").decode("latin-1"),
+            headers=headers,
+            body=body,
+            source_ip=client[0],
+            host=host,
+            port=config.port,
+            protocol=f"HTTP/{scope.get('http_version', '1.1')}",
+        )
+
+    def _answer(self, outcome: Outcome) -> HttpAnswer:
+        source = self.config.source
+        result = outcome.result
+        if outcome.ending == "timed_out":
+            return fault(source, "timeout")
+        if result is None or result.error is not None:
+            if result is not None and result.error is not None:
+                error = result.error
+                logger.error(
+                    "invocation %s failed: %s: %s", outcome.request_id, error.error_type, error.error_message
+                )
+            return fault(source, "function_error")
+        if source == "alb" and len(result.body) > ALB_RESPONSE_LIMIT:
+            logger.error(
+                "the result is %d bytes: an ALB takes at most %d", len(result.body), ALB_RESPONSE_LIMIT
+            )
+            return fault(source, "function_error")
+        try:
+            return http_answer(source, result.json())
+        except (MalformedResult, ValueError) as error:
+            logger.error("malformed Lambda proxy response from %s: %s", outcome.request_id, error)
+            return fault(source, "function_error")
+
+    async def _streamed(self, event: bytes, send: Send, trace: list[tuple[bytes, bytes]]) -> None:
+        """Invoke, passing the body on as the chunks arrive (see the module docs)."""
+        loop = asyncio.get_running_loop()
+        arrivals: asyncio.Queue[Chunk] = asyncio.Queue()
+
+        def listener(chunk: Chunk) -> None:
+            loop.call_soon_threadsafe(arrivals.put_nowait, chunk)
+
+        invocation = asyncio.ensure_future(self.pool.invoke(event, listener=listener))
+        reader = IntegrationResponseReader()
+        started = False
+        failed = False
+        while not (invocation.done() and arrivals.empty()):
+            arrival = asyncio.ensure_future(arrivals.get())
+            await asyncio.wait({arrival, invocation}, return_when=asyncio.FIRST_COMPLETED)
+            if not arrival.done():
+                arrival.cancel()
+                continue
+            try:
+                data = reader.feed(arrival.result().data)
+                if reader.prelude is not None and not started:
+                    status, headers = stream_head(self.config.source, reader.prelude)
+                    await send({"type": "http.response.start", "status": status, "headers": headers + trace})
+                    started = True
+            except (PreludeError, MalformedResult) as error:
+                logger.error("malformed streamed response: %s", error)
+                failed = True
+                data = b""
+            if data and started and not failed:
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+        outcome = invocation.result()
+        result = outcome.result
+        if not started:
+            streamed = result is not None and result.streamed and result.error is None
+            await respond(
+                send,
+                fault(self.config.source, "function_error") if failed or streamed else self._answer(outcome),
+            )
+            return
+        if outcome.ending != "answered" or result is None or result.error is not None:
+            # The status is out already: as on Lambda, the client sees the body cut off.
+            raise ConnectionAbortedError(f"the streamed response of {outcome.request_id} broke off")
+        await send({"type": "http.response.body", "body": b""})

@@ -1,0 +1,204 @@
+"""Handlers the ``serve`` tests run in its workers (``tests.local.apps:NAME``).
+
+``echo`` and ``faults`` are plain Lambda functions: the first answers with the event it got (so a
+test sees exactly what the gateway sent), the second misbehaves as its path asks. ``handler`` is a
+``Mangum`` around a Starlette app with HTTP routes, server-sent events, two pages for the browser
+tests and a WebSocket chat with rooms. Streams wait between two events on a *gate* (a loopback TCP
+server the test runs, its port in the ``gate`` query parameter), so a test sees each event arrive
+before it lets the next one be produced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from mangum import Mangum
+from mangum.types import LambdaContext
+from mangum.websocket import EXTENSION_KEY, WebSocketConnections
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+
+def echo(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """The event as the JSON body, with a repeated header and two cookies in the source's layout."""
+    result: dict[str, Any] = {
+        "statusCode": 200,
+        "headers": {"content-type": "application/json", "x-single": "one"},
+        "body": json.dumps(event),
+    }
+    if event.get("version") == "2.0":
+        result["cookies"] = ["a=1; Path=/", "b=2; Path=/"]
+    else:
+        result["multiValueHeaders"] = {"set-cookie": ["a=1; Path=/", "b=2; Path=/"], "x-multi": ["x", "y"]}
+    return result
+
+
+def faults(event: dict[str, Any], context: LambdaContext) -> object:
+    """Misbehave as the request's path says."""
+    path = event.get("rawPath") or event.get("path") or "/"
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    if name == "sleep":
+        time.sleep(600)
+    if name == "crash":
+        os._exit(3)
+    if name == "raise":
+        raise RuntimeError("the function failed")
+    if name == "malformed":
+        return {"statusCode": "teapot", "body": "never seen"}
+    if name == "bad-base64":
+        return {"statusCode": 200, "body": "not base64!", "isBase64Encoded": True}
+    if name == "not-an-object":
+        return ["just", "a", "list"]
+    if name == "large":
+        return {"statusCode": 200, "body": "x" * (7 * 1024 * 1024)}
+    if name == "binary":
+        return {
+            "statusCode": 200,
+            "body": "AAEC/w==",
+            "isBase64Encoded": True,
+            "headers": {"content-type": "image/x-test"},
+        }
+    return {"statusCode": 200, "body": str(os.getpid())}
+
+
+def _note(line: str) -> None:
+    log = os.environ.get("SERVE_TEST_LIFESPAN_LOG")
+    if log:
+        with Path(log).open("a") as file:
+            file.write(f"{line} {os.getpid()}\n")
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[dict[str, int]]:
+    _note("startup")
+    yield {"pid": os.getpid()}
+    _note("shutdown")
+
+
+async def pid(request: Request) -> PlainTextResponse:
+    """The worker's process id (from the lifespan state)."""
+    return PlainTextResponse(str(request.state.pid))
+
+
+async def inspect(request: Request) -> JSONResponse:
+    """What the app sees of the request."""
+    body = await request.body()
+    return JSONResponse(
+        {
+            "method": request.method,
+            "path": request.url.path,
+            "root_path": request.scope.get("root_path", ""),
+            "query": request.query_params.multi_items(),
+            "cookies": request.cookies,
+            "body": body.hex(),
+            "client": request.client.host if request.client else None,
+            "url": str(request.url),
+        }
+    )
+
+
+async def binary(request: Request) -> Response:
+    """The request body back, reversed, as bytes that are not text."""
+    return Response((await request.body())[::-1], media_type="application/octet-stream")
+
+
+async def cookies(request: Request) -> Response:
+    response = PlainTextResponse("cookies", headers={"x-app": "cookies"})
+    response.headers.append("x-multi", "one")
+    response.headers.append("x-multi", "two")
+    response.set_cookie("theme", "dark")
+    response.set_cookie("session", "abc", httponly=True)
+    return response
+
+
+async def _events(request: Request) -> AsyncIterator[bytes]:
+    count = int(request.query_params.get("count", "3"))
+    port = request.query_params.get("gate")
+    gate = await asyncio.open_connection("127.0.0.1", int(port)) if port else None
+    try:
+        for number in range(count):
+            if number and gate is not None:
+                await gate[0].readexactly(1)
+            if request.query_params.get("fail_at") == str(number):
+                raise RuntimeError(f"failed before event {number}")
+            yield f"id: {number}\ndata: event {number}\n\n".encode()
+    finally:
+        if gate is not None:
+            gate[1].close()
+
+
+async def events(request: Request) -> StreamingResponse:
+    """Server-sent events, waiting on the gate between two."""
+    return StreamingResponse(
+        _events(request), media_type="text/event-stream", headers={"cache-control": "no-cache"}
+    )
+
+
+async def page(request: Request) -> HTMLResponse:
+    """A test page for the browser (``pages/NAME.html``)."""
+    return HTMLResponse((PAGES / f"{request.path_params['name']}.html").read_text())
+
+
+async def chat(websocket: WebSocket) -> None:
+    """Rooms: join ``?room=`` on connect (``?deny=1`` refuses, ``?protocol=1`` picks the first
+    subprotocol offered); ``{"action": "broadcast", "text"}`` goes to the room, ``{"action":
+    "whoami"}`` answers the connection id and route, anything else is echoed to the sender."""
+    connections: WebSocketConnections = websocket.scope["extensions"][EXTENSION_KEY]
+    event = websocket.scope["mangum.event"]
+    params = websocket.query_params
+    if params.get("deny"):
+        await websocket.close()
+        return
+    offered = websocket.scope.get("subprotocols") or []
+    await websocket.accept(subprotocol=offered[0] if params.get("protocol") and offered else None)
+    if event.event_type == "CONNECT":
+        connections.join(params.get("room", "lobby"))
+        return
+    try:
+        message = await websocket.receive()
+        if message.get("bytes") is not None:
+            await websocket.send_bytes(message["bytes"][::-1])
+            return
+        text = message.get("text") or ""
+        try:
+            command = json.loads(text)
+        except ValueError:
+            command = None
+        if isinstance(command, dict) and command.get("action") == "broadcast":
+            connections.broadcast(params.get("room", "lobby"), command.get("text", ""))
+        elif isinstance(command, dict) and command.get("action") == "whoami":
+            context = event.request_context
+            await websocket.send_json({"connection_id": event.connection_id, "route": context.route_key})
+        else:
+            await websocket.send_text(f"echo: {text}")
+    except WebSocketDisconnect:
+        _note(f"disconnect {event.connection_id}")
+
+
+app = Starlette(
+    routes=[
+        Route("/pid", pid),
+        Route("/inspect/{rest:path}", inspect, methods=["GET", "POST", "PUT", "DELETE"]),
+        Route("/binary", binary, methods=["POST"]),
+        Route("/cookies", cookies),
+        Route("/events", events),
+        Route("/pages/{name}", page),
+        WebSocketRoute("/", chat),
+    ],
+    lifespan=lifespan,
+)
+
+handler = Mangum(app)
