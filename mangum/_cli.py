@@ -5,6 +5,7 @@
 - ``event SOURCE``: a fresh sample event of a source (``rest``, ``http``, ``function-url``,
   ``alb``, ``alb-multi``, ``cloudfront``, ``websocket-connect``, ``websocket-message``,
   ``websocket-disconnect``).
+- ``--version``: the installed version.
 - ``websocket ...``: the WebSocket table commands (:mod:`mangum.websocket.cli`).
 - ``serve MODULE:ATTR ...``: a local API Gateway and Lambda (:mod:`mangum.local.cli`, extra ``local``).
 
@@ -22,11 +23,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
+from mangum import __version__
 from mangum._sources.registry import SAMPLES, sample_event
 from mangum.exceptions import MangumError
 from mangum.types import ASGI, LambdaEvent
+
+if TYPE_CHECKING:
+    from mangum.adapter import Mangum
 
 PROG = "python -m mangum"
 
@@ -48,6 +53,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Run ASGI apps on Lambda events locally.")
+    parser.add_argument("--version", action="version", version=f"mangum {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     invoke = commands.add_parser("invoke", help="run one event through Mangum(app) and print the result")
@@ -58,6 +64,18 @@ def _parser() -> argparse.ArgumentParser:
     invoke.add_argument("--lifespan", choices=("auto", "on", "off"), default="auto", help="lifespan mode")
     invoke.add_argument("--base-path", metavar="PATH", help="api_gateway_base_path")
     invoke.add_argument(
+        "--text-mime-type",
+        action="append",
+        metavar="TYPE",
+        help="a content type sent as text, added to the defaults (text_mime_types; repeatable)",
+    )
+    invoke.add_argument(
+        "--exclude-header",
+        action="append",
+        metavar="NAME",
+        help="a response header never returned (exclude_headers; repeatable)",
+    )
+    invoke.add_argument(
         "--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), default="WARNING", help="log level"
     )
 
@@ -65,7 +83,17 @@ def _parser() -> argparse.ArgumentParser:
     event.add_argument("source", choices=sorted(SAMPLES), metavar="SOURCE", help=", ".join(SAMPLES))
     event.add_argument("--method", default="GET", help="HTTP method (default GET)")
     event.add_argument("--path", default="/", help="path, with an optional ?query (default /)")
-    event.add_argument("--body", help="request body (text)")
+    event.add_argument(
+        "--body",
+        help="request body (text); its content type is JSON's when it parses as JSON, else text/plain",
+    )
+    event.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="a request header, as curl takes it (repeatable; a Content-Type given here wins)",
+    )
 
     commands.add_parser("websocket", help="WebSocket table commands (see: websocket --help)", add_help=False)
     commands.add_parser("serve", help="a local API Gateway and Lambda (see: serve --help)", add_help=False)
@@ -94,7 +122,23 @@ def load_app(reference: str) -> ASGI:
             raise CliError(f"{module_name!r} has no attribute {attribute!r}") from None
     if not callable(target):
         raise CliError(f"{reference} is a {type(target).__name__}, not an ASGI application")
+    from mangum.adapter import Mangum
+
+    if isinstance(target, Mangum):
+        raise CliError(
+            f"{reference} is a Mangum handler, not an ASGI application: invoke wraps the app in Mangum "
+            f"itself, so give the app ({_app_reference(module_name, target)})"
+        )
     return target
+
+
+def _app_reference(module_name: str, handler: Mangum) -> str:
+    """``MODULE:NAME`` of the app ``handler`` wraps when the module holds it under a name, else a hint."""
+    module = sys.modules[module_name]
+    for name, value in vars(module).items():
+        if value is handler.app and not name.startswith("_"):
+            return f"{module_name}:{name}"
+    return f"{module_name}:APP, where APP is what Mangum(...) was given"
 
 
 def load_event(path: str) -> LambdaEvent:
@@ -119,14 +163,32 @@ def _invoke(arguments: argparse.Namespace) -> int:
     logging.basicConfig(level=arguments.log_level, format="%(levelname)s %(name)s: %(message)s")
     app = load_app(arguments.app)
     event = load_event(arguments.event)
-    handler = Mangum(app, lifespan=arguments.lifespan, api_gateway_base_path=arguments.base_path)
+    handler = Mangum(
+        app,
+        lifespan=arguments.lifespan,
+        api_gateway_base_path=arguments.base_path,
+        text_mime_types=arguments.text_mime_type,
+        exclude_headers=arguments.exclude_header,
+    )
     result = handler(event, LocalContext())
     print(json.dumps(result, indent=2))
     return 0
 
 
+def parse_header(text: str) -> tuple[str, str]:
+    """``"Name: value"`` (as curl's ``-H`` takes it) as a (name, value) pair."""
+    name, colon, value = text.partition(":")
+    name = name.strip()
+    if not colon or not name or any(char.isspace() for char in name):
+        raise CliError(f"expected --header 'NAME: VALUE', not {text!r}", status=2)
+    return name, value.strip()
+
+
 def _event(arguments: argparse.Namespace) -> int:
-    event = sample_event(arguments.source, method=arguments.method, path=arguments.path, body=arguments.body)
+    headers = [parse_header(text) for text in arguments.header]
+    event = sample_event(
+        arguments.source, method=arguments.method, path=arguments.path, body=arguments.body, headers=headers
+    )
     print(json.dumps(event, indent=2))
     return 0
 

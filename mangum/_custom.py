@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mangum._http.response import CollectedResponse
-from mangum.config import Config
+from mangum.config import Config, build_config, pypi_form
 from mangum.exceptions import ConfigurationError
 
 if TYPE_CHECKING:
@@ -45,12 +45,18 @@ if TYPE_CHECKING:
 
 def legacy_config(config: Config) -> LambdaConfig:
     """The validated configuration in PyPI mangum's form (``"/"`` for no base path, ``"text/"``
-    listed among the text types)."""
-    return {
-        "api_gateway_base_path": config.api_gateway_base_path or "/",
-        "text_mime_types": ["text/", *sorted(config.text_mime_types)],
-        "exclude_headers": sorted(config.exclude_headers),
-    }
+    listed among the text types), as new plain lists (:func:`~mangum.config.pypi_form`)."""
+    return pypi_form(config)
+
+
+def settings_of(config: LambdaConfig) -> Config:
+    """The configuration a custom handler was given, validated back into :class:`Config` (keys it
+    lacks take their defaults; the text types are added to the defaults, as always)."""
+    return build_config(
+        api_gateway_base_path=config.get("api_gateway_base_path"),
+        text_mime_types=config.get("text_mime_types"),
+        exclude_headers=config.get("exclude_headers"),
+    )
 
 
 def checked_handlers(handlers: object) -> tuple[type[LambdaHandler], ...]:
@@ -74,3 +80,12 @@ def handler_response(response: CollectedResponse) -> Response:
         "headers": [[name, value] for name, value in response.headers],
         "body": response.body,
     }
+
+
+def collected_response(response: Response) -> CollectedResponse:
+    """A custom handler's ``response`` back in the form the result builder takes."""
+    return CollectedResponse(
+        response["status"],
+        [(bytes(name), bytes(value)) for name, value in response["headers"]],
+        response["body"],
+    )

@@ -19,23 +19,16 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mangum._asgi import loop
-from mangum._asgi.http_cycle import run_http_cycle
+from mangum._asgi.http_cycle import log_access, run_http_cycle
 from mangum._asgi.lifespan import Lifespan, lifespan_for, start
 from mangum._custom import checked_handlers, handler_response, legacy_config
 from mangum._http.request import request_body
-from mangum._http.response import build_result, internal_server_error, plain_text
+from mangum._http.response import build_result, plain_text, result_or_error
 from mangum._http.scope import http_scope, with_state
 from mangum._sources.contract import HttpSource
 from mangum._sources.registry import detect
-from mangum.config import LifespanMode, build_config
-from mangum.exceptions import (
-    ConfigurationError,
-    InvalidBody,
-    InvalidResponse,
-    LifespanFailure,
-    ResponseTooLarge,
-    UnsupportedEvent,
-)
+from mangum.config import LEGACY_TEXT_MIME_TYPES, LifespanMode, build_config
+from mangum.exceptions import ConfigurationError, InvalidBody, UnsupportedEvent
 from mangum.invoke_mode import InvokeMode, resolve_invoke_mode
 
 if TYPE_CHECKING:
@@ -48,6 +41,19 @@ if TYPE_CHECKING:
     from mangum.websocket.settings import WebSocketSettings
 
 logger = logging.getLogger("mangum")
+
+DEFAULT_TEXT_MIME_TYPES: list[str] = list(LEGACY_TEXT_MIME_TYPES)
+"""PyPI mangum's list of the default text types (``"text/"`` first). Here ``text_mime_types`` adds to
+them (:data:`mangum.config.DEFAULT_TEXT_MIME_TYPES`, without ``"text/"``: every ``text/*`` is text)."""
+
+
+def __getattr__(name: str) -> object:
+    # HANDLERS (PyPI mangum's built-in handler classes) is imported on first use: no cold start pays for it.
+    if name == "HANDLERS":
+        from mangum.handlers import HANDLERS
+
+        return HANDLERS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Mangum:
@@ -90,6 +96,10 @@ class Mangum:
             raise ConfigurationError(
                 f"app must be an ASGI application (a callable), not {type(app).__name__}"
             )
+        if isinstance(app, Mangum):
+            raise ConfigurationError(
+                "app is a Mangum handler already, not an ASGI application: wrap the app once, Mangum(app)"
+            )
         self.app = app
         self.config = build_config(
             lifespan=lifespan,
@@ -120,13 +130,30 @@ class Mangum:
             self._event_handlers = EventHandlers(event_handlers)
         self.invoke_mode = resolve_invoke_mode(invoke_mode)
 
+    @property
+    def lifespan(self) -> LifespanMode:
+        """The lifespan mode, ``"auto"``, ``"on"`` or ``"off"`` (PyPI mangum's attribute)."""
+        return self.config.lifespan
+
+    def infer(self, event: LambdaEvent, context: LambdaContext) -> LambdaHandler:
+        """The handler object PyPI mangum would serve ``event`` with: the first custom handler whose
+        ``infer`` takes it, else one of :mod:`mangum.handlers`. Calling the adapter does not use
+        it; raises :class:`~mangum.exceptions.UnsupportedEvent` when none takes the event."""
+        from mangum.handlers import HANDLERS
+
+        classes = (*self.custom_handlers, *HANDLERS)
+        for handler_class in classes:
+            if handler_class.infer(event, context, self._legacy_config):
+                return handler_class(event, context, self._legacy_config)
+        raise UnsupportedEvent("no handler infers the event", tuple(cls.__name__ for cls in classes))
+
     def __call__(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
         """Handle one Lambda invocation and return its result.
 
         Raises :class:`~mangum.exceptions.UnsupportedEvent` or
         :class:`~mangum.exceptions.InvalidEvent` for an event no custom handler takes, no source
-        matches and no event handler accepts, and, with ``lifespan="on"``,
-        :class:`~mangum.exceptions.LifespanFailure` or
+        matches and no event handler accepts, :class:`~mangum.exceptions.LifespanFailure` when the
+        app's lifespan startup failed (as PyPI mangum does), and, with ``lifespan="on"``,
         :class:`~mangum.exceptions.LifespanUnsupported`. Application errors give a 500 instead.
         """
         for handler_class in self.custom_handlers:
@@ -160,13 +187,14 @@ class Mangum:
             except UnsupportedEvent:
                 source = None
             if isinstance(source, HttpSource) and source.name in STREAMING_SOURCES:
-                state, required = self._lifespan_state, self._lifespan_required
-                serve_stream(self.app, source.read(event), event, context, self.config, state, required, sink)
+                http_event = source.read(event)
+                serve_stream(self.app, http_event, event, context, self.config, self._lifespan_state, sink)
                 return None
         return self(event, context)
 
     def _lifespan_state(self) -> dict[str, Any] | None:
-        """The request's ``state``; raises :class:`LifespanFailure` after a failed startup."""
+        """The request's ``state``; raises :class:`LifespanFailure` after a failed startup, in every
+        mode, and :class:`LifespanUnsupported` with ``lifespan="on"`` when the app has no lifespan."""
         lifespan = self._lifespan
         if lifespan is None:
             return None
@@ -188,30 +216,18 @@ class Mangum:
             logger.warning("Bad request: %s", error)
             return self._answer(http_event, 400, "Bad Request")
         if self._lifespan is not None:
-            try:
-                with_state(scope, self._lifespan_state())
-            except LifespanFailure:
-                if self._lifespan_required:
-                    raise
-                return self._answer(http_event, 500, "Internal Server Error")
+            with_state(scope, self._lifespan_state())
         collected = loop.run(run_http_cycle(self.app, scope, body))
-        try:
-            return build_result(http_event.response, http_event.limit, collected, self.config)
-        except (ResponseTooLarge, InvalidResponse) as error:
-            logger.error("The application's response cannot be returned to Lambda: %s", error)
-            return self._answer(http_event, 500, "Internal Server Error")
+        log_access(scope, collected.status)
+        return result_or_error(http_event.response, http_event.limit, collected, self.config)
 
     def _serve_custom(self, handler: LambdaHandler) -> dict[str, Any]:
         scope = handler.scope
-        try:
-            state = self._lifespan_state()
-        except LifespanFailure:
-            if self._lifespan_required:
-                raise
-            return handler(handler_response(internal_server_error()))
+        state = self._lifespan_state()
         if state is not None:
             scope["state"] = state
         collected = loop.run(run_http_cycle(self.app, scope, handler.body))
+        log_access(scope, collected.status)
         return handler(handler_response(collected))
 
     # --- WebSocket dispatch point ---------------------------------------------------------------
@@ -221,7 +237,7 @@ class Mangum:
     def _serve_websocket(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
         runtime = self._websocket_runtime
         try:
-            from mangum.websocket.cycle import internal_error, parse_websocket_event, run_websocket_event
+            from mangum.websocket.cycle import parse_websocket_event, run_websocket_event
 
             if runtime is None:
                 from mangum.websocket.runtime import WebSocketRuntime
@@ -234,11 +250,6 @@ class Mangum:
                 raise ConfigurationError("WebSocket events need boto3: pip install 'mangum[full]'") from None
             raise
         model = parse_websocket_event(event)
-        try:
-            state = self._lifespan_state()
-        except LifespanFailure:
-            if self._lifespan_required:
-                raise
-            return internal_error().to_lambda()
+        state = self._lifespan_state()
         cycle = run_websocket_event(self.app, model, event, context, self.config, state, runtime)
         return loop.run(cycle).to_lambda()

@@ -2,34 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Literal, TypeAlias
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
 from mangum.deadline import DEFAULT_MARGIN, deadline_margin as deadline_margin_of
 from mangum.exceptions import ConfigurationError
 
+if TYPE_CHECKING:
+    from mangum.types import LambdaConfig
+
 LifespanMode: TypeAlias = Literal["auto", "on", "off"]
 
-DEFAULT_TEXT_MIME_TYPES: frozenset[str] = frozenset(
-    {
-        "application/json",
-        "application/javascript",
-        "application/xml",
-        "application/vnd.api+json",
-        # PyPI mangum sends OpenAPI documents as text; kept so switching changes nothing.
-        "application/vnd.oai.openapi",
-    }
+_DEFAULT_TEXT_TYPES = (
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "application/vnd.api+json",
+    # PyPI mangum sends OpenAPI documents as text; kept so switching changes nothing.
+    "application/vnd.oai.openapi",
 )
+
+DEFAULT_TEXT_MIME_TYPES: frozenset[str] = frozenset(_DEFAULT_TEXT_TYPES)
 """Content types sent as text besides ``text/*`` and ``+json`` / ``+xml`` suffixed types."""
 
+LEGACY_TEXT_MIME_TYPES: tuple[str, ...] = ("text/", *_DEFAULT_TEXT_TYPES)
+"""The default text types as PyPI mangum lists them (``"text/"`` first, in its order)."""
 
-class Config:
+LEGACY_KEYS: tuple[str, ...] = ("api_gateway_base_path", "text_mime_types", "exclude_headers")
+"""The keys of PyPI mangum's ``handler.config`` dict."""
+
+
+class Config(Mapping[str, object]):
     """Everything the pure conversion functions and the cycles need to know about the user's choices.
 
     ``api_gateway_base_path`` is normalised: ``""`` for none, otherwise ``/segment`` without a
     trailing slash. ``text_mime_types`` already includes the defaults; ``exclude_headers`` is
     lower-cased. ``deadline_margin`` is the seconds kept back from Lambda's remaining time
     (:mod:`mangum.deadline`). Immutable; compared by value.
+
+    It is also a read-only mapping in PyPI mangum's form, for code written against its
+    ``handler.config`` dict: ``config["api_gateway_base_path"]`` is ``"/"`` for none,
+    ``config["text_mime_types"]`` lists ``"text/"`` and the defaults first, ``config["exclude_headers"]``
+    is a list (:mod:`mangum._legacy_config`). Each value is built when asked for: the attributes are
+    what the conversion reads.
 
     (A plain class rather than a dataclass: it is defined on the adapter's import path, where
     creating a dataclass, and importing ``dataclasses``, is a measurable part of a cold start.)
@@ -74,6 +89,36 @@ class Config:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in sorted(self.__slots__))
         return f"Config({fields})"
 
+    @overload
+    def __getitem__(self, key: Literal["api_gateway_base_path"]) -> str: ...
+    @overload
+    def __getitem__(self, key: Literal["text_mime_types", "exclude_headers"]) -> list[str]: ...
+    @overload
+    def __getitem__(self, key: str) -> object: ...
+    def __getitem__(self, key: str) -> object:
+        # Only code written against PyPI mangum asks: its module is imported then, not at cold start.
+        from mangum._legacy_config import legacy_value
+
+        return legacy_value(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LEGACY_KEYS)
+
+    def __len__(self) -> int:
+        return len(LEGACY_KEYS)
+
+
+def pypi_form(config: Config) -> LambdaConfig:
+    """``config`` as PyPI mangum's ``LambdaConfig`` dict, new plain lists: ``"/"`` for no base path,
+    ``"text/"`` and the default text types first (in its order) then those added, the excluded
+    headers lower-cased and sorted."""
+    added = sorted(config.text_mime_types - DEFAULT_TEXT_MIME_TYPES)
+    return {
+        "api_gateway_base_path": config.api_gateway_base_path or "/",
+        "text_mime_types": [*LEGACY_TEXT_MIME_TYPES, *added],
+        "exclude_headers": sorted(config.exclude_headers),
+    }
+
 
 def _normalise_base_path(value: object) -> str:
     if value is None:
@@ -117,7 +162,8 @@ def build_config(
     ``MANGUM_DEADLINE_MARGIN_MS``.
     """
     if lifespan != "auto" and lifespan != "on" and lifespan != "off":
-        raise ConfigurationError(f"lifespan must be 'auto', 'on' or 'off', not {lifespan!r}")
+        # PyPI mangum's words, which code and tests written against it look for.
+        raise ConfigurationError("Invalid argument supplied for `lifespan`. Choices are: auto|on|off")
     mode: LifespanMode = lifespan
     if enable_lifespan is not None:
         if not isinstance(enable_lifespan, bool):

@@ -1,13 +1,15 @@
 """The schemas generated from the event and response models: JSON Schemas, and the validation
 modules of the adapter's hot path.
 
-Run from the repository root::
+Both are part of the package (``mangum/json_schemas/`` and ``mangum/_validation/generated/``), so
+this works from an installed package as from a checkout (where it rewrites the source tree)::
 
-    python -m mangum.schemas          # write schemas/ and mangum/_validation/generated/
-    python -m mangum.schemas --check  # exit 1, listing each stale file, when they differ from the models
+    python -m mangum.schemas              # write mangum/json_schemas/ and mangum/_validation/generated/
+    python -m mangum.schemas --check      # exit 1, listing each stale file, when they differ from the models
+    python -m mangum.schemas --out DIR    # write the JSON Schemas to DIR instead (e.g. to publish them)
 
-Event JSON Schemas (``schemas/events/``) describe what Lambda receives (validation mode, AWS's field
-names, unknown fields allowed); response JSON Schemas (``schemas/responses/``) describe the dict
+Event JSON Schemas (``json_schemas/events/``) describe what Lambda receives (validation mode, AWS's
+field names, unknown fields allowed); response JSON Schemas (``json_schemas/responses/``) describe the dict
 :meth:`~mangum.responses.LambdaResponse.to_lambda` returns. The validation modules
 (:mod:`mangum._validation.generated`) hold, for each event source and for the results, the
 pydantic-core schema that validates exactly as the model does into plain dicts.
@@ -39,6 +41,10 @@ GENERATE_COMMAND = "python -m mangum.schemas"
 GENERATED_PACKAGE = Path(__file__).parent / "_validation" / "generated"
 """Where the validation modules are written."""
 
+SCHEMAS_DIR = Path(__file__).parent / "json_schemas"
+"""Where the JSON Schemas are kept: ``events/<Model>.json`` and ``responses/<Model>.json``, shipped
+with the package (``importlib.resources.files("mangum") / "json_schemas"``)."""
+
 RESULTS_MODULE = "results"
 """The validation module of every response model."""
 
@@ -49,7 +55,7 @@ def _document(model: type[BaseModel], mode: JsonSchemaMode) -> str:
 
 
 def schema_documents() -> dict[str, str]:
-    """Every JSON Schema file's text, keyed by its path under ``schemas/`` (``events/X.json`` ...)."""
+    """Every JSON Schema file's text, keyed by its path under :data:`SCHEMAS_DIR` (``events/X.json`` ...)."""
     events = (*EVENT_MODELS, *HANDLER_EVENT_MODELS)
     documents = {f"events/{model.__name__}.json": _document(model, "validation") for model in events}
     documents.update(
@@ -123,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=GENERATE_COMMAND, description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report stale files; exit 1 if any")
     parser.add_argument(
-        "--out", type=Path, default=Path("schemas"), help="JSON Schemas directory (default: schemas)"
+        "--out", type=Path, default=SCHEMAS_DIR, help=f"JSON Schemas directory (default: {SCHEMAS_DIR})"
     )
     args = parser.parse_args(argv)
     directory: Path = args.out

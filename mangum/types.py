@@ -8,7 +8,7 @@ PyPI mangum's custom handler names (``LambdaConfig``, ``LambdaHandler``, ``Respo
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypedDict
 
 from mangum.config import LifespanMode
@@ -25,6 +25,7 @@ __all__ = [
     "HTTPResponseBodyEvent",
     "HTTPResponseStartEvent",
     "HTTPScope",
+    "Headers",
     "LambdaCognitoIdentity",
     "LambdaConfig",
     "LambdaContext",
@@ -35,6 +36,7 @@ __all__ = [
     "LifespanMode",
     "LifespanScope",
     "Message",
+    "QueryParams",
     "Receive",
     "Response",
     "Scope",
@@ -196,6 +198,12 @@ class HTTPResponseBodyEvent(TypedDict):
 
 # --- PyPI mangum's custom handler protocol --------------------------------------------------------
 
+Headers: TypeAlias = list[list[bytes]]
+"""Response headers as a custom handler receives them: ``[name, value]`` byte pairs (PyPI mangum's)."""
+
+QueryParams: TypeAlias = MutableMapping[str, str | Sequence[str]]
+"""Query parameters as single values or sequences of values by name (PyPI mangum's)."""
+
 
 class LambdaConfig(TypedDict):
     """The configuration a custom handler receives (PyPI mangum's shape: plain lists and strings)."""
@@ -209,7 +217,7 @@ class Response(TypedDict):
     """The app's response as a custom handler receives it: headers as ``[name, value]`` byte pairs."""
 
     status: int
-    headers: list[list[bytes]]
+    headers: Headers
     body: bytes
 
 

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from mangum.responses import LambdaResponseModel
-from mangum.schemas import GENERATE_COMMAND, main, schema_documents, stale_files
-from tests.support.json_schemas import SCHEMAS_DIR, assert_matches_its_schema, validator
+from mangum.schemas import GENERATE_COMMAND, SCHEMAS_DIR, main, schema_documents, stale_files
+from tests.support.json_schemas import assert_matches_its_schema, validator
 from tests.support.response_cases import RESPONSE_CASES
 from tests.support.samples import SAMPLE_MODELS, read_sample
 
 
 def test_checked_in_schemas_match_the_models() -> None:
     stale = stale_files(SCHEMAS_DIR)
-    assert not stale, f"stale JSON Schemas {stale}: run `{GENERATE_COMMAND}` from the repository root"
+    assert not stale, f"stale JSON Schemas {stale}: run `{GENERATE_COMMAND}`"
 
 
 def test_one_schema_per_event_and_response_model() -> None:

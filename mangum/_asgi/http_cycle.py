@@ -2,14 +2,18 @@
 
 The application receives the whole request body in a single ``http.request`` message, then
 ``http.disconnect`` once its response is complete (a ``receive()`` made earlier waits until then,
-as a client that stays connected would). Every ``http.response.body`` chunk is collected; Lambda
-has no streaming, so the response is returned in one piece.
+as a client that stays connected would). Every ``http.response.body`` chunk is collected and the
+response returned in one piece, as a buffered Lambda result (streamed answers are
+:mod:`mangum._asgi.streaming_cycle`'s).
 
 Application errors never escape: an exception before or during the response, returning without a
 complete response, or a message the protocol does not allow at that point all give a plain-text
 500 and an error log (with the traceback) on the ``mangum.http`` logger. An exception raised after
 the response was complete (a background task, say) is logged and the complete response is kept,
 as a server that had already sent it would.
+
+Each request is logged at INFO on ``mangum.http`` once answered (:func:`log_access`), as
+PyPI mangum logs it: ``GET /items/1 200``.
 
 Trailers: the scope does not advertise the ``http.response.trailers`` extension, because a Lambda
 response cannot carry trailers. An application that sends ``http.response.trailers`` anyway, after
@@ -142,6 +146,18 @@ class _ResponseCollector:
         return CollectedResponse(
             self._status, self._headers, chunks[0] if len(chunks) == 1 else b"".join(chunks)
         )
+
+
+def log_access(scope: HTTPScope | Scope, status: int) -> None:
+    """The access log line of one answered request, ``METHOD PATH STATUS``, at INFO on
+    ``mangum.http``: PyPI mangum's line, with the path it routed (``path`` without ``root_path``,
+    the stage or base path); nothing is formatted unless INFO is enabled for it."""
+    if logger.isEnabledFor(logging.INFO):
+        path: str = scope.get("path", "")
+        root: str = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :] or "/"
+        logger.info("%s %s %s", scope.get("method"), path, status)
 
 
 def _describe(scope: HTTPScope | Scope) -> str:

@@ -19,6 +19,10 @@ What the application did during startup decides the :class:`LifespanStatus`:
 
 How a status is answered depends on the adapter's ``lifespan`` mode (:meth:`Lifespan.request_state`).
 
+The log lines on ``mangum.lifespan`` are PyPI mangum's (``Waiting for application startup.``,
+``Application startup complete.``, ``Exception in 'lifespan' protocol.``, ...), with the cause and
+the retry added where there is one.
+
 A failed startup is not final: :func:`start` runs it again on a later invocation, once a backoff
 has passed since the failure (:data:`RETRY_INITIAL` seconds, doubling up to :data:`RETRY_MAX`),
 with a fresh lifespan scope and state. Invocations during the backoff fail at once, without a log
@@ -68,6 +72,7 @@ _CONNECTING = 0
 _STARTUP = 1
 _RUNNING = 2
 _SHUTDOWN = 3
+_PHASE_NAMES = ("CONNECTING", "STARTUP", "RUNNING", "SHUTDOWN")
 
 
 class Lifespan:
@@ -120,6 +125,10 @@ class Lifespan:
 
     async def _send(self, message: Message) -> None:
         kind = message.get("type")
+        # PyPI mangum's line for every message, naming the state as its LifespanCycleState did.
+        logger.info(
+            "LifespanCycleState.%s:  '%s' event received from application.", _PHASE_NAMES[self._phase], kind
+        )
         if self._phase == _CONNECTING:
             self._settle(LifespanStatus.UNSUPPORTED, f"it sent {kind!r} before receiving 'lifespan.startup'")
             raise UnexpectedMessage(f"unexpected {kind!r} before 'lifespan.startup'")
@@ -134,7 +143,7 @@ class Lifespan:
                 raise UnexpectedMessage(f"unexpected {kind!r} during lifespan startup")
         elif self._phase == _SHUTDOWN:
             if kind == "lifespan.shutdown.failed":
-                logger.error("ASGI lifespan shutdown failed: %s", message.get("message", ""))
+                logger.error("Lifespan shutdown failure. %s", message.get("message", ""))
             elif kind != "lifespan.shutdown.complete":
                 logger.error("unexpected %r during ASGI lifespan shutdown", kind)
                 raise UnexpectedMessage(f"unexpected {kind!r} during lifespan shutdown")
@@ -164,7 +173,7 @@ class Lifespan:
             else:
                 self._settle(LifespanStatus.FAILED, f"{how} before sending 'lifespan.startup.complete'", exc)
         elif exc is not None and not isinstance(exc, UnexpectedMessage):
-            logger.error("Exception in the ASGI lifespan task", exc_info=exc)
+            logger.error("Exception in 'lifespan' protocol.", exc_info=exc)
 
     def _settle(self, status: LifespanStatus, reason: str = "", cause: BaseException | None = None) -> None:
         """Record the outcome of startup, once, and log it once."""
@@ -173,20 +182,24 @@ class Lifespan:
         self.status, self.reason, self._cause = status, reason, cause
         if status is LifespanStatus.STARTED:
             if self.failures:
-                logger.info("ASGI lifespan startup complete (after %d failed attempts)", self.failures)
+                logger.info("Application startup complete (after %d failed attempts).", self.failures)
             else:
-                logger.info("ASGI lifespan startup complete")
+                logger.info("Application startup complete.")
             self.failures = 0
         elif status is LifespanStatus.UNSUPPORTED:
-            logger.info("ASGI lifespan appears unsupported by the application (%s)", reason)
+            logger.info("ASGI 'lifespan' protocol appears unsupported (%s).", reason)
             if cause is not None:
                 logger.debug("the application's lifespan error", exc_info=cause)
         else:
             self.failures += 1
             backoff = min(RETRY_MAX, RETRY_INITIAL * 2 ** (self.failures - 1))
             self.retry_at = self._clock() + backoff
+            # One line per failed attempt, in PyPI mangum's words ("Exception in 'lifespan' protocol."
+            # first when the application raised), with the traceback.
+            raised = cause is not None and not isinstance(cause, UnexpectedMessage)
             logger.error(
-                "ASGI lifespan startup failed: %s (attempt %d; tried again after %gs)",
+                "%sApplication startup failed: %s (attempt %d; tried again after %gs).",
+                "Exception in 'lifespan' protocol. " if raised else "",
                 reason,
                 self.failures,
                 backoff,
@@ -202,6 +215,7 @@ class Lifespan:
         When ``deadline`` comes first, the startup task is cancelled and startup has ``FAILED``.
         """
         if self._task is None and self.status is LifespanStatus.PENDING:
+            logger.info("Waiting for application startup.")
             self._task = asyncio.get_running_loop().create_task(self._main(), name="mangum-lifespan")
         timeout = None if deadline is None else deadline.remaining()
         try:
@@ -266,15 +280,16 @@ class Lifespan:
         task = self._task
         if task is None:  # pragma: no cover - STARTED implies the task exists
             return
+        logger.info("Waiting for application shutdown.")
         self._shutdown_requested.set()
         try:
             await asyncio.wait_for(self._shutdown_settled.wait(), SHUTDOWN_TIMEOUT)
         except asyncio.TimeoutError:
-            logger.error("ASGI lifespan shutdown did not finish within %s seconds", SHUTDOWN_TIMEOUT)
+            logger.error("Application shutdown did not finish within %s seconds.", SHUTDOWN_TIMEOUT)
         if not task.done():
             task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        logger.info("ASGI lifespan shutdown complete")
+        logger.info("Application shutdown complete.")
 
 
 _lifespans: dict[int, Lifespan] = {}

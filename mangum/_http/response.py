@@ -9,6 +9,7 @@ size. What differs, the layout, is each source's :class:`ResponseShape` (in its 
 
 from __future__ import annotations
 
+import logging
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
@@ -17,10 +18,12 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 from mangum._http.payload_size import check_result_size, reject_oversized_body
 from mangum._validation.pydantic_core_module import ValidationError
 from mangum._validation.validators import LazyValidator
-from mangum.exceptions import InvalidResponse
+from mangum.exceptions import InvalidResponse, ResponseTooLarge
 
 if TYPE_CHECKING:
     from mangum.config import Config
+
+logger = logging.getLogger("mangum")
 
 PLAIN_TEXT: tuple[bytes, bytes] = (b"content-type", b"text/plain; charset=utf-8")
 
@@ -169,7 +172,7 @@ def group_values(headers: Iterable[ResponseHeader]) -> dict[str, list[str]]:
 
 def joined_headers(headers: Iterable[ResponseHeader]) -> dict[str, str]:
     """One value per header name, names compared case-insensitively and spelled as first sent,
-    repeated values joined with ``", "`` (RFC 9110's list syntax)."""
+    repeated values joined with ``","`` (RFC 9110's list syntax, as PyPI mangum joins them)."""
     joined: dict[str, str] = {}
     spelling: dict[str, str] = {}
     for name, key, value in headers:
@@ -178,7 +181,7 @@ def joined_headers(headers: Iterable[ResponseHeader]) -> dict[str, str]:
             spelling[key] = name
             joined[name] = value
         else:
-            joined[first] = f"{joined[first]}, {value}"
+            joined[first] = f"{joined[first]},{value}"
     return joined
 
 
@@ -260,3 +263,15 @@ def build_result(
     check_result_size(result, body, len(response.body), chars, len(headers), limit)
     # Every shape builds a plain dict (typed as its source's TypedDict): the handler's result.
     return cast("dict[str, Any]", result)
+
+
+def result_or_error(
+    shape: ResponseShape, limit: int, response: CollectedResponse, config: Config
+) -> dict[str, Any]:
+    """:func:`build_result`; when the app's response cannot be returned to Lambda (too large, or
+    invalid), the cause is logged and a plain-text 500 is returned in the same layout instead."""
+    try:
+        return build_result(shape, limit, response, config)
+    except (ResponseTooLarge, InvalidResponse) as error:
+        logger.error("The application's response cannot be returned to Lambda: %s", error)
+        return build_result(shape, limit, internal_server_error(), config)

@@ -6,7 +6,8 @@ the query on still percent-encoded, as the client sent it, and reports no caller
 client is the left-most ``X-Forwarded-For`` entry. There is no mount.
 
 Result: ``statusDescription`` as ``"<code> <reason>"``, and the header form of the event's mode:
-``multiValueHeaders`` in multi-value mode, ``headers`` otherwise. Lambda's 6 MB limit applies.
+``multiValueHeaders`` in multi-value mode, ``headers`` otherwise (a repeated header under several
+spellings of its name, see :func:`_single_value_headers`). Lambda's 6 MB limit applies.
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from mangum._http.response import (
     ResponseHeader,
     ResponseShape,
     group_values,
-    joined_headers,
     reason_phrase,
-    split_cookies,
 )
 from mangum._sources import samples, value_maps
 from mangum._sources.contract import HttpEvent, HttpSource, event_schema, validated
@@ -82,24 +81,24 @@ def _case_variants(name: str) -> Iterator[str]:
 
 
 def _single_value_headers(headers: list[ResponseHeader]) -> dict[str, str]:
-    """ALB's single-value ``headers``: repeated headers joined with ``", "``, except ``Set-Cookie``.
+    """ALB's single-value ``headers``: a header sent once under the app's spelling; one sent several
+    times with each value under its own spelling of the name (``set-cookie``, ``Set-cookie``,
+    ``sEt-cookie``...).
 
-    Cookies cannot be joined (their ``Expires`` dates contain commas), and the map holds one value
-    per key, so each cookie goes under its own spelling of the name (``set-cookie``, ``Set-cookie``,
-    ``sEt-cookie``...): the load balancer sends every one on as a separate ``Set-Cookie`` header.
-    This is what the original mangum (and serverless-wsgi) do.
+    The map holds one value per key and not every header can be joined (cookies' ``Expires`` dates
+    contain commas); the load balancer sends every spelling on as a separate header, so the client
+    gets each value as the app sent it. This is what the original mangum (and serverless-wsgi) do.
     """
-    cookies, others = split_cookies(headers)
-    result = joined_headers(others)
-    if len(cookies) == 1:
-        cookie_name = next(name for name, key, _ in headers if key == "set-cookie")
-        result[cookie_name] = cookies[0]
-    elif cookies:
-        variants = list(zip(_case_variants("set-cookie"), cookies, strict=False))
-        if len(variants) < len(cookies):
+    result: dict[str, str] = {}
+    for name, values in group_values(headers).items():
+        if len(values) == 1:
+            result[name] = values[0]
+            continue
+        variants = list(zip(_case_variants(name), values, strict=False))
+        if len(variants) < len(values):
             raise InvalidResponse(
                 f"headers: ALB without multi-value headers can carry at most {len(variants)} "
-                "Set-Cookie headers; enable multi-value headers on the target group"
+                f"{name} headers; enable multi-value headers on the target group"
             )
         result.update(variants)
     return result

@@ -59,8 +59,8 @@ def request(data: ApiGatewayV1EventDict) -> Request:
     )
 
 
-def result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> ApiGatewayV1ResponseDict:
-    """The REST API result layout (see the module docs)."""
+def single_and_multi_value(headers: list[ResponseHeader]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The names sent once with their value, and the repeated names with every value."""
     single: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
     for name, values in group_values(headers).items():
@@ -68,6 +68,12 @@ def result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> Api
             single[name] = values[0]
         else:
             multi[name] = values
+    return single, multi
+
+
+def result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> ApiGatewayV1ResponseDict:
+    """The REST API result layout (see the module docs)."""
+    single, multi = single_and_multi_value(headers)
     return {
         "statusCode": status,
         "headers": single,

@@ -4,8 +4,8 @@ Request: headers arrive with repeated values comma-joined and cookies apart in `
 query string arrives raw in ``rawQueryString``; the path is ``rawPath``, which includes a named
 stage (users strip it with ``api_gateway_base_path``). There is no mount.
 
-Result: every ``Set-Cookie`` in ``cookies``, other repeated headers joined with ``", "``. Lambda's
-6 MB limit applies.
+Result: every ``Set-Cookie`` in ``cookies``, other repeated headers joined with ``","`` (as PyPI
+mangum joins them). Lambda's 6 MB limit applies.
 """
 
 from __future__ import annotations

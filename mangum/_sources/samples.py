@@ -75,9 +75,21 @@ class SampleRequest:
             "x-forwarded-proto": "https",
         }
         if self.body is not None:
-            sent["content-type"] = "application/json"
+            sent["content-type"] = body_content_type(self.body)
         sent.update((name.lower(), value) for name, value in self.extra_headers)
         return sent
+
+
+def body_content_type(body: str) -> str:
+    """The content type a client would send ``body`` with: JSON's when it parses as JSON, else
+    UTF-8 text."""
+    import json
+
+    try:
+        json.loads(body)
+    except ValueError:
+        return "text/plain; charset=utf-8"
+    return "application/json"
 
 
 def epoch_ms(now: datetime) -> int:

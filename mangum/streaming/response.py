@@ -34,6 +34,8 @@ class HttpStream:
         self._limit = STREAM_LIMIT if limit is None else limit
         self._sent = 0
         self._started = False
+        self.status: int | None = None
+        """The status written, once the response began."""
 
     @property
     def started(self) -> bool:
@@ -45,6 +47,7 @@ class HttpStream:
         head = encode_prelude(self._event, status, headers, self._config) + PRELUDE_DELIMITER
         self._reserve(len(head) + len(first))
         self._started = True
+        self.status = status
         if len(first) >= _SEPARATE_FIRST_CHUNK:
             self._sink.write(head)
             self._sink.write(first)

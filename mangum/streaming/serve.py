@@ -1,8 +1,8 @@
 """Serving one streamable HTTP event: the scope and body, the lifespan state, the streaming cycle.
 
 The same steps as the buffered path of :class:`mangum.Mangum`, answering on the stream: a body
-that cannot be decoded gets a 400, a failed lifespan startup a 500 (or, with ``lifespan="on"``,
-the error raised to the runtime before anything was written).
+that cannot be decoded gets a 400; a failed lifespan startup raises to the runtime before anything
+was written.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mangum._asgi import loop
+from mangum._asgi.http_cycle import log_access
 from mangum._asgi.streaming_cycle import run_streaming_cycle
 from mangum._http.request import request_body
 from mangum._http.scope import http_scope, with_state
-from mangum.exceptions import InvalidBody, LifespanFailure
+from mangum.exceptions import InvalidBody
 from mangum.streaming import ResponseSink
 from mangum.streaming.response import HttpStream
 from mangum.types import ASGI, LambdaContext, LambdaEvent
@@ -38,7 +39,6 @@ def serve_stream(
     context: LambdaContext,
     config: Config,
     lifespan_state: Callable[[], dict[str, Any] | None],
-    lifespan_required: bool,
     sink: ResponseSink,
 ) -> None:
     """Answer ``http_event`` on ``sink`` as the app produces its response."""
@@ -51,12 +51,7 @@ def serve_stream(
         logger.warning("Bad request: %s", error)
         stream.respond(400, "Bad Request")
         return
-    try:
-        state = lifespan_state()
-    except LifespanFailure:
-        if lifespan_required:
-            raise
-        stream.respond(500, "Internal Server Error")
-        return
-    with_state(scope, state)
+    with_state(scope, lifespan_state())
     loop.run(run_streaming_cycle(app, scope, body, stream))
+    if stream.status is not None:
+        log_access(scope, stream.status)

@@ -23,6 +23,7 @@ from mangum.websocket.errors import (
     ManagementApiError,
     NoCurrentConnection,
     StoreError,
+    TableExists,
     UnknownConnection,
     WebSocketError,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "Redaction",
     "StoreError",
     "StoredConnection",
+    "TableExists",
     "UnknownConnection",
     "WebSocketConnections",
     "WebSocketError",

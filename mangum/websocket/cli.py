@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from mangum.exceptions import ConfigurationError
-from mangum.websocket.errors import StoreError
+from mangum.websocket.errors import StoreError, TableExists
 from mangum.websocket.settings import DYNAMODB_ENDPOINT_VARIABLE, websocket_settings
 
 
@@ -49,6 +49,9 @@ def main(argv: Sequence[str]) -> int:
     except ModuleNotFoundError as error:
         print(f"error: {error.name} is not installed: pip install 'mangum[full]'", file=sys.stderr)
         return 2
+    except TableExists as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except StoreError as error:
         cause = f" ({error.__cause__})" if error.__cause__ else ""
         print(f"error: {error}{cause}", file=sys.stderr)

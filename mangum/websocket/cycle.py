@@ -89,11 +89,6 @@ def parse_websocket_event(event: LambdaEvent) -> WebSocketEvent:
     return model
 
 
-def internal_error() -> WebSocketResponse:
-    """The answer when the invocation cannot be served at all (the app's lifespan failed)."""
-    return WebSocketResponse(status_code=500, body="Internal Server Error")
-
-
 def websocket_response(response: CollectedResponse, config: Config) -> WebSocketResponse:
     """A handshake answer in Lambda's shape: headers joined per name (``config.exclude_headers``
     dropped), the body as text when it is textual UTF-8, else base64."""

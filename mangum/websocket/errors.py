@@ -21,6 +21,16 @@ class StoreError(WebSocketError):
         super().__init__(f"connection store: {operation} failed: {detail}")
 
 
+class TableExists(StoreError):
+    """``create_table`` found a table of that name already; nothing was changed. ``usable`` says
+    whether its keys are the ones the connection store needs."""
+
+    def __init__(self, table: str, usable: bool, detail: str) -> None:
+        self.table = table
+        self.usable = usable
+        super().__init__("create_table", detail)
+
+
 class ConnectionExists(StoreError):
     """``put_connection`` found a record for that connection id already; nothing was written."""
 

@@ -81,7 +81,7 @@ def test_ignored_sigterm_stays_ignored_after_shutdown(
     process.send_signal(signal.SIGTERM)
     process.stdin.write("ping\n")
     process.stdin.flush()
-    assert process.stdout.readline() == "500\n"
+    assert process.stdout.readline() == "LifespanFailure\n"  # the lifespan has shut down
     process.stdin.close()
     assert process.wait(timeout=60) == 0
     assert lines(out) == ["startup", "shutdown"]

@@ -8,9 +8,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import mangum
 from examples.app import PIXEL_PNG, handler
 from mangum._cli import main
 from mangum._sources.registry import SAMPLES, sample_event
@@ -57,6 +59,27 @@ def test_event_options_shape_the_request(source: str, capsys: pytest.CaptureFixt
     assert model.get_query_values("q") == (["c"] if source == "alb" else ["a b", "c"])
     assert model.body_bytes() == b'{"n": 1}'
     assert model.get_header("content-type") == "application/json"
+
+
+def test_event_headers_are_added_and_the_body_content_type_follows_the_body(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def content_type(*args: str) -> str | None:
+        assert main(["event", "rest", *args]) == 0
+        return parse_event(json.loads(capsys.readouterr().out)).get_header("content-type")
+
+    assert content_type("--body", "plain words") == "text/plain; charset=utf-8"
+    assert content_type("--body", "[1, 2]") == "application/json"
+    assert content_type("--body", "a,b", "--header", "Content-Type: text/csv") == "text/csv"
+    assert content_type() is None
+    assert main(["event", "http", "--header", "X-Api-Key: k-1", "--header", "X-Trace:t 2"]) == 0
+    event = parse_event(json.loads(capsys.readouterr().out))
+    assert (event.get_header("x-api-key"), event.get_header("x-trace")) == ("k-1", "t 2")
+
+
+def test_version_is_the_package_version() -> None:
+    done = run_cli("--version")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"mangum {mangum.__version__}\n", "")
 
 
 def test_samples_are_fresh() -> None:
@@ -121,6 +144,23 @@ def test_invoke_reads_the_event_from_stdin_and_takes_adapter_options() -> None:
     assert json_of(json.loads(done.stdout)) == {"id": 2, "name": "saw", "q": None}
 
 
+def test_invoke_takes_text_mime_types_and_excluded_headers(files: Path) -> None:
+    event = json.dumps(sample_event("http", path="/"))
+
+    def invoke(*options: str) -> dict[str, Any]:
+        done = run_cli("invoke", "yaml_app:app", "--event", "-", *options, cwd=files, stdin=event)
+        assert done.returncode == 0, done.stderr
+        result: dict[str, Any] = json.loads(done.stdout)
+        return result
+
+    plain = invoke()
+    assert plain["isBase64Encoded"] is True
+    assert plain["headers"] == {"content-type": "application/x-yaml", "x-powered-by": "yaml"}
+    chosen = invoke("--text-mime-type", "application/x-yaml", "--exclude-header", "X-Powered-By")
+    assert (chosen["isBase64Encoded"], chosen["body"]) == (False, "name: saw\n")
+    assert chosen["headers"] == {"content-type": "application/x-yaml"}
+
+
 def test_websocket_commands_are_passed_on(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["websocket", "--help"]) == 0
     assert "create-table" in capsys.readouterr().out
@@ -129,9 +169,20 @@ def test_websocket_commands_are_passed_on(capsys: pytest.CaptureFixture[str]) ->
 # --- errors: one line on stderr, a non-zero status, no traceback -----------------------------------
 
 
+YAML_APP = """
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    headers = [(b"content-type", b"application/x-yaml"), (b"x-powered-by", b"yaml")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"name: saw\\n"})
+"""
+
+
 @pytest.fixture
 def files(tmp_path: Path) -> Path:
     (tmp_path / "broken_app.py").write_text('raise RuntimeError("misconfigured")\n')
+    (tmp_path / "yaml_app.py").write_text(YAML_APP)
     (tmp_path / "bad.json").write_text("{not json")
     (tmp_path / "list.json").write_text("[1, 2]")
     (tmp_path / "unknown.json").write_text('{"detail-type": "Scheduled Event"}')
@@ -160,6 +211,14 @@ ERRORS = [
     pytest.param(
         ["invoke", "examples.app:PIXEL_PNG", "--event", "http.json"], 1, "not an ASGI", id="not-callable"
     ),
+    pytest.param(
+        ["invoke", "examples.app:handler", "--event", "http.json"],
+        1,
+        "examples.app:handler is a Mangum handler, not an ASGI application: invoke wraps the app in Mangum "
+        "itself, so give the app (examples.app:app)",
+        id="handler",
+    ),
+    pytest.param(["event", "http", "--header", "X-Key"], 2, "expected --header 'NAME: VALUE'", id="header"),
     pytest.param(["invoke", "examples.app:app", "--event", "missing.json"], 1, "cannot read", id="no-file"),
     pytest.param(["invoke", "examples.app:app", "--event", "bad.json"], 1, "not valid JSON", id="bad-json"),
     pytest.param(["invoke", "examples.app:app", "--event", "list.json"], 1, "not an object", id="not-object"),

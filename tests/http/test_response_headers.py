@@ -80,7 +80,8 @@ REPEATED_RESULTS: dict[str, dict[str, object]] = {
     },
     "http": {
         "statusCode": 204,
-        "headers": {"Vary": "Accept, Origin", "Cache-Control": "no-store"},
+        # Joined with "," as PyPI mangum joins them.
+        "headers": {"Vary": "Accept,Origin", "Cache-Control": "no-store"},
         "cookies": [],
         "body": "",
         "isBase64Encoded": False,
@@ -88,7 +89,8 @@ REPEATED_RESULTS: dict[str, dict[str, object]] = {
     "alb": {
         "statusCode": 204,
         "statusDescription": "204 No Content",
-        "headers": {"Vary": "Accept, Origin", "Cache-Control": "no-store"},
+        # One value per key: each under its own spelling of the name, as PyPI mangum sends them.
+        "headers": {"vary": "Accept", "Vary": "Origin", "Cache-Control": "no-store"},
         "body": "",
         "isBase64Encoded": False,
     },

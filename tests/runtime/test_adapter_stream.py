@@ -19,7 +19,7 @@ from mangum._sources.registry import sample_event
 from mangum.exceptions import ConfigurationError, LifespanFailure
 from mangum.local.http_integration import split_integration_response
 from mangum.local_context import LocalContext
-from mangum.types import LambdaContext, LambdaEvent, Message, Receive, Scope, Send
+from mangum.types import LambdaContext, LambdaEvent, LifespanMode, Message, Receive, Scope, Send
 from tests.runtime import apps
 
 
@@ -201,17 +201,16 @@ def test_the_lifespan_state_reaches_a_streamed_request() -> None:
     assert _stream(handler, sample_event("function-url")).split()[1] == b"hello from startup"
 
 
-def test_a_failed_lifespan_gives_a_500_or_raises_with_lifespan_on() -> None:
+@pytest.mark.parametrize("mode", ["auto", "on"])
+def test_a_failed_lifespan_raises_before_anything_is_written(mode: LifespanMode) -> None:
     app = _lifespan_app(fail=True)
-    prelude, _ = _stream(Mangum(app, invoke_mode="RESPONSE_STREAM"), sample_event("function-url")).split()
-    assert prelude["statusCode"] == 500
-
-    sink = RecordingSink()
-    with pytest.raises(LifespanFailure):
-        Mangum(app, lifespan="on", invoke_mode="RESPONSE_STREAM").stream(
-            sample_event("rest"), LocalContext(), sink
-        )
-    assert sink.writes == []
+    for source in ("function-url", "rest"):
+        sink = RecordingSink()
+        with pytest.raises(LifespanFailure):
+            Mangum(app, lifespan=mode, invoke_mode="RESPONSE_STREAM").stream(
+                sample_event(source), LocalContext(), sink
+            )
+        assert sink.writes == []
 
 
 class QueueHandler:

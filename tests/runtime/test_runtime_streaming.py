@@ -61,7 +61,7 @@ def test_the_function_url_prelude_carries_the_buffered_answers_headers_and_cooki
         "headers": buffered["headers"],
         "cookies": buffered["cookies"],
     }
-    assert prelude["headers"]["x-multi"] == "one, two"
+    assert prelude["headers"]["x-multi"] == "one,two"
     assert body.decode() == buffered["body"]
 
 

@@ -1,21 +1,19 @@
-"""Validators for the checked-in JSON Schemas under schemas/."""
+"""Validators for the JSON Schemas the package ships (mangum/json_schemas/)."""
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
 from mangum.responses import LambdaResponse
-
-SCHEMAS_DIR = Path(__file__).parent.parent.parent / "schemas"
+from mangum.schemas import SCHEMAS_DIR
 
 
 @cache
 def validator(kind: str, model_name: str) -> Draft202012Validator:
-    """The validator of ``schemas/<kind>/<model_name>.json`` (the schema itself checked first)."""
+    """The validator of ``json_schemas/<kind>/<model_name>.json`` (the schema itself checked first)."""
     schema = json.loads((SCHEMAS_DIR / kind / f"{model_name}.json").read_text())
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)

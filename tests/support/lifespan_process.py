@@ -5,7 +5,8 @@ the app's lifespan), prints "ready", then waits on stdin. The lifespan writes "s
 Usage: python -m tests.support.lifespan_process OUT_FILE MODE, where MODE is one of
 ``default`` (no SIGTERM handler of its own), ``chain`` (a handler of its own installed first,
 which writes "previous handler" and exits 0), ``ignore`` (SIGTERM ignored beforehand; each stdin
-line is then served as a request and its status printed) or ``exit`` (returns at once).
+line is then served as a request and its status printed, or the
+LifespanFailure it raised) or ``exit`` (returns at once).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from mangum import Mangum
+from mangum.exceptions import LifespanFailure
 from mangum.local_context import LocalContext
 from tests.support.http_events import v2_event
 
@@ -56,7 +58,10 @@ def main(out: Path, mode: str) -> None:
     if mode == "exit":
         return
     for _ in sys.stdin:
-        print(handler(v2_event("/"), LocalContext())["statusCode"], flush=True)
+        try:
+            print(handler(v2_event("/"), LocalContext())["statusCode"], flush=True)
+        except LifespanFailure:
+            print("LifespanFailure", flush=True)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 
 from mangum.adapter import Mangum
-from mangum.exceptions import ConfigurationError
+from mangum.exceptions import ConfigurationError, LifespanFailure
 from mangum.local_context import LocalContext
 from mangum.types import ASGI, LambdaEvent, Receive, Scope, Send
 from mangum.websocket.settings import WebSocketSettings
@@ -117,6 +117,30 @@ def test_the_runtime_is_built_once_and_lifespan_state_reaches_the_scope(
     assert len(stores) == 3
     assert stores[0] is stores[1] is stores[2]
     assert len(table_items_of(settings)) == 1
+
+
+def test_a_failed_lifespan_startup_raises_before_the_app_or_the_store_is_reached(
+    settings: WebSocketSettings, management_api: ManagementApiServer
+) -> None:
+    reached: list[str] = []
+
+    async def endpoint(websocket: WebSocket) -> None:
+        reached.append("endpoint")
+        await websocket.accept()
+
+    database: dict[str, str] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, str]]:
+        yield {"url": database["url"]}  # KeyError: the database is not configured
+
+    handler = Mangum(Starlette(routes=[WebSocketRoute("/", endpoint)], lifespan=lifespan), websocket=settings)
+    client = Client(handled_by(handler), management_api)
+    # In "auto" mode too, as PyPI mangum raises for a failed startup.
+    with pytest.raises(LifespanFailure, match="KeyError"):
+        client.connect()
+    assert reached == []
+    assert table_items_of(settings) == {}
 
 
 def test_websocket_settings_are_checked_when_the_handler_is_made() -> None:

@@ -58,7 +58,33 @@ def test_an_existing_table_is_an_error(dynalite_endpoint: str, capsys: pytest.Ca
     status = main(["create-table", name, "--endpoint-url", dynalite_endpoint])
 
     assert status == 1
-    assert "ResourceInUseException" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"error: connection store: create_table failed: table {name!r} already exists, with the keys "
+        "the connection store uses; nothing was changed: point MANGUM_WEBSOCKET_TABLE at it\n"
+    )
+
+
+def test_an_existing_table_of_other_keys_is_named_unusable(
+    dynalite_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = f"cli-{uuid.uuid4().hex}"
+    client = boto3.client("dynamodb", endpoint_url=dynalite_endpoint, region_name=os.environ["AWS_REGION"])
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+    status = main(["create-table", name, "--endpoint-url", dynalite_endpoint])
+
+    assert status == 1
+    err = capsys.readouterr().err
+    assert f"table {name!r} already exists with the keys id HASH, not the store's (pk HASH, sk RANGE)" in err
+    assert "choose another name" in err
+    assert client.describe_table(TableName=name)["Table"]["KeySchema"] == [
+        {"AttributeName": "id", "KeyType": "HASH"}
+    ]
 
 
 @pytest.mark.parametrize(
