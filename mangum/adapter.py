@@ -16,19 +16,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mangum._asgi import loop
 from mangum._asgi.http_cycle import log_access, run_http_cycle
-from mangum._asgi.lifespan import Lifespan, lifespan_for, start
+from mangum._asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
 from mangum._custom import checked_handlers, handler_response, legacy_config
 from mangum._http.request import request_body
-from mangum._http.response import build_result, plain_text, result_or_error
+from mangum._http.response import CollectedResponse, build_result, plain_text, result_or_error
 from mangum._http.scope import http_scope, with_state
 from mangum._sources.contract import HttpSource
 from mangum._sources.registry import detect
 from mangum.config import LEGACY_TEXT_MIME_TYPES, LifespanMode, build_config
-from mangum.exceptions import ConfigurationError, InvalidBody, UnsupportedEvent
+from mangum.deadline import Deadline
+from mangum.exceptions import ConfigurationError, DeadlineExceeded, InvalidBody, UnsupportedEvent
 from mangum.invoke_mode import InvokeMode, resolve_invoke_mode
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from mangum._sources.contract import HttpEvent
     from mangum.events.typed_handlers import EventHandler
     from mangum.streaming import ResponseSink
-    from mangum.types import ASGI, LambdaContext, LambdaEvent, LambdaHandler
+    from mangum.types import ASGI, HTTPScope, LambdaContext, LambdaEvent, LambdaHandler, Scope
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.settings import WebSocketSettings
 
@@ -76,6 +78,9 @@ class Mangum:
       recognizes (warm-up pings, schedules, SQS...), tried in order (:mod:`mangum._event_handlers`).
     - ``invoke_mode``: ``"BUFFERED"`` or ``"RESPONSE_STREAM"`` (Function URL and REST API answers
       streamed by :meth:`stream`); by default ``$MANGUM_INVOKE_MODE``, else ``"BUFFERED"``.
+    - ``deadline_margin``: seconds kept back from Lambda's remaining time; an app still running
+      then is cancelled, or interrupted, and the request answered 504 (:mod:`mangum.deadline`); by
+      default ``$MANGUM_DEADLINE_MARGIN_MS`` milliseconds, else 0.5 s.
     """
 
     def __init__(
@@ -91,6 +96,7 @@ class Mangum:
         websocket: WebSocketSettings | None = None,
         event_handlers: Sequence[EventHandler] | None = None,
         invoke_mode: InvokeMode | None = None,
+        deadline_margin: float | None = None,
     ) -> None:
         if not callable(app):
             raise ConfigurationError(
@@ -107,6 +113,7 @@ class Mangum:
             api_gateway_base_path=api_gateway_base_path,
             text_mime_types=text_mime_types,
             exclude_headers=exclude_headers,
+            deadline_margin=deadline_margin,
         )
         self.custom_handlers = checked_handlers(custom_handlers)
         self._legacy_config = legacy_config(self.config)
@@ -158,7 +165,7 @@ class Mangum:
         """
         for handler_class in self.custom_handlers:
             if handler_class.infer(event, context, self._legacy_config):
-                return self._serve_custom(handler_class(event, context, self._legacy_config))
+                return self._serve_custom(handler_class(event, context, self._legacy_config), context)
         try:
             source = detect(event)
         except UnsupportedEvent as unsupported:
@@ -188,17 +195,21 @@ class Mangum:
                 source = None
             if isinstance(source, HttpSource) and source.name in STREAMING_SOURCES:
                 http_event = source.read(event)
-                serve_stream(self.app, http_event, event, context, self.config, self._lifespan_state, sink)
+                lifespan_state = partial(self._lifespan_state, context)
+                serve_stream(self.app, http_event, event, context, self.config, lifespan_state, sink)
                 return None
         return self(event, context)
 
-    def _lifespan_state(self) -> dict[str, Any] | None:
+    def _lifespan_state(self, context: LambdaContext | None) -> dict[str, Any] | None:
         """The request's ``state``; raises :class:`LifespanFailure` after a failed startup, in every
         mode, and :class:`LifespanUnsupported` with ``lifespan="on"`` when the app has no lifespan."""
         lifespan = self._lifespan
         if lifespan is None:
             return None
-        start(lifespan)  # runs startup the first time, and again after a failure once its backoff passed
+        if lifespan.status is not LifespanStatus.STARTED:
+            # Startup runs the first time, and again after a failure once its backoff has passed,
+            # held to the invocation's deadline.
+            start(lifespan, Deadline.for_invocation(context, self.config.deadline_margin))
         return lifespan.request_state(required=self._lifespan_required)
 
     def _answer(self, http_event: HttpEvent, status: int, message: str) -> dict[str, Any]:
@@ -216,17 +227,31 @@ class Mangum:
             logger.warning("Bad request: %s", error)
             return self._answer(http_event, 400, "Bad Request")
         if self._lifespan is not None:
-            with_state(scope, self._lifespan_state())
-        collected = loop.run(run_http_cycle(self.app, scope, body))
+            with_state(scope, self._lifespan_state(context))
+        collected = self._run_cycle(scope, body, context)
         log_access(scope, collected.status)
         return result_or_error(http_event.response, http_event.limit, collected, self.config)
 
-    def _serve_custom(self, handler: LambdaHandler) -> dict[str, Any]:
+    def _run_cycle(self, scope: HTTPScope | Scope, body: bytes, context: LambdaContext) -> CollectedResponse:
+        """The app's response to one request, or a 504 when the invocation's deadline came first."""
+        try:
+            return loop.run(run_http_cycle(self.app, scope, body), context, self.config.deadline_margin)
+        except DeadlineExceeded as late:
+            logger.error(
+                "%s %s: no answer before the invocation's deadline (answered 504): %s",
+                scope.get("method"),
+                scope.get("path"),
+                late.where,
+                exc_info=late,
+            )
+            return plain_text(504, "Gateway Timeout")
+
+    def _serve_custom(self, handler: LambdaHandler, context: LambdaContext) -> dict[str, Any]:
         scope = handler.scope
-        state = self._lifespan_state()
+        state = self._lifespan_state(context)
         if state is not None:
             scope["state"] = state
-        collected = loop.run(run_http_cycle(self.app, scope, handler.body))
+        collected = self._run_cycle(scope, handler.body, context)
         log_access(scope, collected.status)
         return handler(handler_response(collected))
 
@@ -250,6 +275,6 @@ class Mangum:
                 raise ConfigurationError("WebSocket events need boto3: pip install 'mangum[full]'") from None
             raise
         model = parse_websocket_event(event)
-        state = self._lifespan_state()
+        state = self._lifespan_state(context)
         cycle = run_websocket_event(self.app, model, event, context, self.config, state, runtime)
         return loop.run(cycle).to_lambda()

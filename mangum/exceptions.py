@@ -86,3 +86,17 @@ class UnexpectedMessage(MangumError):
 
 class ResponseTooLarge(MangumError):
     """The serialized response exceeds Lambda's 6 MB payload limit (the adapter answers 500 instead)."""
+
+
+class DeadlineExceeded(BaseException):
+    """The application was still running at the invocation's deadline; ``where`` says where.
+
+    A ``BaseException``, as ``asyncio.CancelledError`` is, so that the application's own
+    ``except Exception`` clauses do not take it for one of its errors and carry on: the one error of
+    mangum's that is not a :class:`MangumError`. The adapter answers it (a 504 for HTTP); it reaches
+    the caller of the handler only from a custom handler's cycle.
+    """
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"the application was still running at the invocation's deadline ({where})")
+        self.where = where

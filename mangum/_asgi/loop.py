@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
-from mangum._asgi import container_exit, ready_queue
+from mangum._asgi import container_exit, deadline_guard, ready_queue
+from mangum.deadline import remaining_time
 
 T = TypeVar("T")
 
@@ -37,6 +38,8 @@ _loop: asyncio.AbstractEventLoop | None = None
 _steppable_loop: asyncio.AbstractEventLoop | None = None
 """The container loop, when its ready queue can be stepped (:func:`ready_queue.supports`)."""
 _worker: ThreadPoolExecutor | None = None  # created (and its module imported) on first use
+EXIT_GRACE = 0.1
+"""Seconds each step of closing the loop at exit may take (Lambda allows the process little more)."""
 _setup_lock = threading.Lock()
 _run_lock = threading.Lock()
 
@@ -65,22 +68,49 @@ def _worker_pool() -> ThreadPoolExecutor:
         return _worker
 
 
-def _run_here(coroutine: Coroutine[Any, Any, T]) -> T:
+def _run_here(coroutine: Coroutine[Any, Any, T], context: object, margin: float) -> T:
     loop = _loop or container_loop()
     with _run_lock:
-        if loop is _steppable_loop:
-            task = ready_queue.stepped_task(loop, coroutine)
-            if task.done():
-                return task.result()
+        if context is not None:
+            if not deadline_guard.watchdog_started:
+                deadline_guard.start_watchdog()
+            deadline_guard.current = (context, margin)
+        task: asyncio.Task[T] | None = None
+        try:
+            if loop is _steppable_loop:
+                task = ready_queue.stepped_task(loop, coroutine)
+                if task.done():
+                    return task.result()
+            else:
+                task = loop.create_task(coroutine)
             # Waiting on I/O or a timer (or the loop was not idle): the loop itself finishes it.
-            return loop.run_until_complete(task)
-        # run_until_complete, not a cheaper run_forever + stop: anyio recognises the root task of a
-        # loop by run_until_complete's done callback, and stops its worker threads when it ends.
-        return loop.run_until_complete(coroutine)
+            remaining = None if context is None else remaining_time(context, margin)
+            if remaining is None:
+                # run_until_complete, not run_forever + stop: anyio recognises the root task of a
+                # loop by run_until_complete's done callback, and stops its worker threads when it ends.
+                return loop.run_until_complete(task)
+            deadline_guard.finish(loop, task, remaining)
+            return task.result()
+        except BaseException as error:
+            late = deadline_guard.contains_deadline(error)
+            if late is None:
+                raise
+            if task is not None and not task.done():
+                # Raised in the loop's own code rather than in the task: take the task down too.
+                task.cancel()
+                loop.run_until_complete(asyncio.wait((task,), timeout=deadline_guard.CANCEL_GRACE))
+            raise late from None if late is error else error
+        finally:
+            if context is not None:
+                deadline_guard.current = None
 
 
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
+def run(coroutine: Coroutine[Any, Any, T], context: object = None, margin: float = 0.0) -> T:
     """Run ``coroutine`` to completion on the container loop and return its result.
+
+    With the invocation's Lambda ``context``, it is held to the invocation's deadline (Lambda's
+    remaining time minus ``margin`` seconds): raises :class:`~.deadline_guard.DeadlineExceeded`
+    when it was still running then (see :mod:`.deadline_guard`).
 
     From a thread with a running event loop, runs it on the dedicated worker thread and waits.
     Calling it from a coroutine already running on the container loop is a deadlock, and raises
@@ -89,11 +119,11 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
     # The exception-free probe: this runs on every invocation.
     running = asyncio._get_running_loop()
     if running is None:
-        return _run_here(coroutine)
+        return _run_here(coroutine, context, margin)
     if running is _loop:
         coroutine.close()
         raise RuntimeError("the handler was called from inside one of its own invocations")
-    return _worker_pool().submit(_run_here, coroutine).result()
+    return _worker_pool().submit(_run_here, coroutine, context, margin).result()
 
 
 def _close() -> None:
@@ -105,10 +135,16 @@ def _close() -> None:
         pending = asyncio.all_tasks(loop)
         for task in pending:
             task.cancel()
+        # Bounded: a task that swallows its cancellation, or a worker thread that never returns,
+        # must not keep the process from exiting.
         if pending:
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.run_until_complete(loop.shutdown_default_executor())
+            loop.run_until_complete(asyncio.wait(pending, timeout=EXIT_GRACE))
+        loop.run_until_complete(
+            asyncio.wait((loop.create_task(loop.shutdown_asyncgens()),), timeout=EXIT_GRACE)
+        )
+        loop.run_until_complete(
+            asyncio.wait((loop.create_task(loop.shutdown_default_executor()),), timeout=EXIT_GRACE)
+        )
         loop.close()
         _loop = None
         _steppable_loop = None
