@@ -277,4 +277,12 @@ class Mangum:
         model = parse_websocket_event(event)
         state = self._lifespan_state(context)
         cycle = run_websocket_event(self.app, model, event, context, self.config, state, runtime)
-        return loop.run(cycle).to_lambda()
+        margin = self.config.deadline_margin
+        try:
+            # The cycle bounds the app by the deadline and its cleanup by half the margin after it;
+            # the loop's bound is a backstop behind both, and blocking app code is interrupted a
+            # quarter of the margin after the app's deadline, leaving its cleanup the rest.
+            return loop.run(cycle, context, margin / 4, alarm_margin=margin * 0.75).to_lambda()
+        except DeadlineExceeded as late:
+            logger.error("WebSocket %s of connection %s: %s", model.event_type, model.connection_id, late)
+            return {"statusCode": 500}

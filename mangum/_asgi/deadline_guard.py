@@ -9,11 +9,11 @@ application still running ``margin`` seconds before that (the invocation's :clas
   (``finally`` blocks, closing connections) before the answer goes out regardless.
 - **Blocking the thread** (``time.sleep`` or a busy loop inside ``async def``): no event loop can
   cancel that. A watchdog thread, started with the first invocation that has a deadline, checks
-  the invocation in progress every :data:`WATCH_INTERVAL` seconds and, once it is past the halfway
-  point of the margin, sends ``SIGALRM`` to the main thread, whose handler raises
-  :class:`DeadlineExceeded` where the application is. Python delivers it there at the next
-  bytecode (a blocking sleep is interrupted); code inside a C extension that never returns to
-  Python cannot be interrupted. This needs the handler to run on the main thread, as Lambda's
+  the invocation in progress every :data:`WATCH_INTERVAL` seconds and, once it is past the point
+  the loop gave it (by default halfway through the margin), sends ``SIGALRM`` to the main thread,
+  whose handler raises :class:`DeadlineExceeded` where the application is. Python delivers it
+  there at the next bytecode (a blocking sleep is interrupted); code inside a C extension that
+  never returns to Python cannot be interrupted. This needs the handler to run on the main thread, as Lambda's
   runtimes do, and ``SIGALRM`` not to be the application's own: otherwise only waiting is bounded.
 
 Nothing here runs on an invocation that completes without waiting, beyond noting which one is in
@@ -74,7 +74,8 @@ def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any], remaining: 
 
 
 current: tuple[object, float] | None = None
-"""The invocation in progress, as the watchdog sees it: its Lambda context and margin. Set and
+"""The invocation in progress, as the watchdog sees it: its Lambda context, and the remaining time
+(seconds) at which blocking code is interrupted. Set and
 cleared by the loop around each invocation (a plain module variable: read by the watchdog thread,
 which tolerates a stale read for one interval)."""
 watchdog_started = False
@@ -99,10 +100,18 @@ def _watchdog(main_thread: int) -> None:
         watched = current
         if watched is None or watched is _fired_for:
             continue
-        left = remaining_time(watched[0], watched[1] / 2)
+        left = remaining_time(watched[0], watched[1])
         if left is not None and left <= 0 and watched is current:
             _fired_for = watched
             signal.pthread_kill(main_thread, signal.SIGALRM)
+
+
+def stand_down() -> None:
+    """No interruption for the rest of the invocation in progress: called by a cycle whose
+    application has finished or been cancelled, so that its own cleanup (bounded by its own means)
+    is not interrupted."""
+    global current
+    current = None
 
 
 def start_watchdog() -> None:

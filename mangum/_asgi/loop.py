@@ -68,13 +68,15 @@ def _worker_pool() -> ThreadPoolExecutor:
         return _worker
 
 
-def _run_here(coroutine: Coroutine[Any, Any, T], context: object, margin: float) -> T:
+def _run_here(
+    coroutine: Coroutine[Any, Any, T], context: object, margin: float, alarm_margin: float | None
+) -> T:
     loop = _loop or container_loop()
     with _run_lock:
         if context is not None:
             if not deadline_guard.watchdog_started:
                 deadline_guard.start_watchdog()
-            deadline_guard.current = (context, margin)
+            deadline_guard.current = (context, margin / 2 if alarm_margin is None else alarm_margin)
         task: asyncio.Task[T] | None = None
         try:
             if loop is _steppable_loop:
@@ -105,12 +107,18 @@ def _run_here(coroutine: Coroutine[Any, Any, T], context: object, margin: float)
                 deadline_guard.current = None
 
 
-def run(coroutine: Coroutine[Any, Any, T], context: object = None, margin: float = 0.0) -> T:
+def run(
+    coroutine: Coroutine[Any, Any, T],
+    context: object = None,
+    margin: float = 0.0,
+    alarm_margin: float | None = None,
+) -> T:
     """Run ``coroutine`` to completion on the container loop and return its result.
 
     With the invocation's Lambda ``context``, it is held to the invocation's deadline (Lambda's
-    remaining time minus ``margin`` seconds): raises :class:`~.deadline_guard.DeadlineExceeded`
-    when it was still running then (see :mod:`.deadline_guard`).
+    remaining time minus ``margin`` seconds): raises :class:`~mangum.exceptions.DeadlineExceeded`
+    when it was still running then, and code blocking the thread is interrupted once the remaining
+    time is down to ``alarm_margin`` (by default half the margin; see :mod:`.deadline_guard`).
 
     From a thread with a running event loop, runs it on the dedicated worker thread and waits.
     Calling it from a coroutine already running on the container loop is a deadlock, and raises
@@ -119,11 +127,11 @@ def run(coroutine: Coroutine[Any, Any, T], context: object = None, margin: float
     # The exception-free probe: this runs on every invocation.
     running = asyncio._get_running_loop()
     if running is None:
-        return _run_here(coroutine, context, margin)
+        return _run_here(coroutine, context, margin, alarm_margin)
     if running is _loop:
         coroutine.close()
         raise RuntimeError("the handler was called from inside one of its own invocations")
-    return _worker_pool().submit(_run_here, coroutine, context, margin).result()
+    return _worker_pool().submit(_run_here, coroutine, context, margin, alarm_margin).result()
 
 
 def _close() -> None:

@@ -16,7 +16,7 @@ from mangum._asgi.http_cycle import log_access
 from mangum._asgi.streaming_cycle import run_streaming_cycle
 from mangum._http.request import request_body
 from mangum._http.scope import http_scope, with_state
-from mangum.exceptions import InvalidBody
+from mangum.exceptions import DeadlineExceeded, InvalidBody
 from mangum.streaming import ResponseSink
 from mangum.streaming.response import HttpStream
 from mangum.types import ASGI, LambdaContext, LambdaEvent
@@ -52,6 +52,18 @@ def serve_stream(
         stream.respond(400, "Bad Request")
         return
     with_state(scope, lifespan_state())
-    loop.run(run_streaming_cycle(app, scope, body, stream))
+    try:
+        loop.run(run_streaming_cycle(app, scope, body, stream), context, config.deadline_margin)
+    except DeadlineExceeded as late:
+        logger.error(
+            "%s %s: still running at the invocation's deadline: %s",
+            scope["method"],
+            scope["path"],
+            late.where,
+        )
+        if stream.started:
+            stream.abort(late)
+        else:
+            stream.respond(504, "Gateway Timeout")
     if stream.status is not None:
         log_access(scope, stream.status)

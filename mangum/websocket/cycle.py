@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from pydantic import ValidationError
 
+from mangum._asgi import deadline_guard
 from mangum._asgi.stuck import where_stuck
 from mangum._http.response import (
     CollectedResponse,
@@ -54,7 +55,7 @@ from mangum.config import Config
 from mangum.deadline import Deadline, deadline_scope
 from mangum.events.parse import parse_event
 from mangum.events.websocket import WebSocketEvent
-from mangum.exceptions import InvalidBody
+from mangum.exceptions import DeadlineExceeded, InvalidBody
 from mangum.responses import WebSocketResponse
 from mangum.types import ASGI, LambdaContext, LambdaEvent, Message, Scope, WebSocketScope
 from mangum.websocket.errors import ClientDisconnected, StoreError
@@ -134,6 +135,9 @@ async def run_app(
         done, _ = await asyncio.wait(
             (task, session.waiting), timeout=timeout, return_when=asyncio.FIRST_COMPLETED
         )
+        # The app is done with (or about to be cancelled): code blocking the thread from here on is
+        # the cycle's own cleanup, bounded by its own deadline, and must not be interrupted.
+        deadline_guard.stand_down()
         session.end()
         if not done:
             stuck = AppTimedOut(timeout or 0.0, where_stuck(task))
@@ -173,7 +177,7 @@ def _failed(session: Session, app_error: BaseException | None) -> bool:
     if session.failure is not None:
         logger.error("WebSocket %s failed: %s", where, session.failure, exc_info=session.failure)
         return True
-    if isinstance(app_error, AppTimedOut):
+    if isinstance(app_error, (AppTimedOut, DeadlineExceeded)):
         logger.error("ASGI websocket application on %s %s", where, app_error)
         return True
     if app_error is None or isinstance(app_error, ClientDisconnected):

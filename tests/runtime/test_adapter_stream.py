@@ -3,9 +3,12 @@ the buffered path (lifespan, bad bodies, header rules), answered on the stream."
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import pytest
@@ -16,7 +19,7 @@ from starlette.routing import Route
 
 from mangum import Mangum
 from mangum._sources.registry import sample_event
-from mangum.exceptions import ConfigurationError, LifespanFailure
+from mangum.exceptions import ConfigurationError, DeadlineExceeded, LifespanFailure
 from mangum.local.http_integration import split_integration_response
 from mangum.local_context import LocalContext
 from mangum.types import LambdaContext, LambdaEvent, LifespanMode, Message, Receive, Scope, Send
@@ -243,3 +246,35 @@ def test_custom_handlers_are_asked_first_and_answer_buffered() -> None:
 
     assert handler.stream(event, LocalContext(), sink) == {"custom": base64.b64encode(b"plain").decode()}
     assert sink.writes == []
+
+
+async def _stalls_after(chunks: int, scope: Scope, receive: Receive, send: Send) -> None:
+    await receive()
+    if chunks:
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]}
+        )
+        for _ in range(chunks):
+            await send({"type": "http.response.body", "body": b"tick ", "more_body": True})
+    await asyncio.Event().wait()  # never finishes
+
+
+@pytest.mark.parametrize(
+    ("chunks", "status", "body", "failure"),
+    [
+        pytest.param(0, 504, b"Gateway Timeout", None, id="not-started: answered 504"),
+        pytest.param(2, 200, b"tick tick ", DeadlineExceeded, id="started: ended with an error"),
+    ],
+)
+def test_a_stream_still_running_at_the_deadline_is_ended_in_time(
+    chunks: int, status: int, body: bytes, failure: type[BaseException] | None
+) -> None:
+    app = partial(_stalls_after, chunks)
+    handler = Mangum(app, lifespan="off", invoke_mode="RESPONSE_STREAM", deadline_margin=0.6)
+    sink = RecordingSink()
+    started = time.monotonic()
+    handler.stream(sample_event("function-url"), LocalContext(timeout_ms=1200), sink)
+    assert time.monotonic() - started < 1.2, "answered after Lambda's deadline"
+    prelude, streamed = sink.split()
+    assert (prelude["statusCode"], streamed) == (status, body)
+    assert (None if sink.failure is None else type(sink.failure)) is failure

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
@@ -149,3 +151,29 @@ def test_websocket_settings_are_checked_when_the_handler_is_made() -> None:
 
     with pytest.raises(ConfigurationError, match="websocket must be WebSocketSettings"):
         Mangum(app, websocket={"table": "chat"})  # type: ignore[arg-type]  # the mistake under test
+
+
+def test_a_message_app_blocking_the_thread_is_interrupted_answered_500_and_the_connection_kept(
+    settings: WebSocketSettings, management_api: ManagementApiServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def blocks_on_hang(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        message = await receive()
+        if message.get("text") == "hang":
+            time.sleep(30)  # noqa: ASYNC251  # the fault under test: no event loop can cancel it
+        await send({"type": "websocket.send", "text": "fine"})
+
+    handler = Mangum(blocks_on_hang, lifespan="off", websocket=settings, deadline_margin=0.6)
+    client = Client(lambda raw: handler(raw, LocalContext(timeout_ms=1500)), management_api)
+    client.connect()
+
+    started = time.monotonic()
+    with caplog.at_level(logging.ERROR, logger="mangum"):
+        assert client.send("hang") == {"statusCode": 500}
+    assert time.monotonic() - started < 1.5, "answered after Lambda's deadline"
+    assert "blocking the thread at" in caplog.text
+    assert "in blocks_on_hang" in caplog.text
+    # The cleanup after the app was not interrupted: the connection is still there, and served.
+    assert client.send("next") == {"statusCode": 200}
+    assert client.received == [b"fine"]
