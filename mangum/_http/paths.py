@@ -65,7 +65,7 @@ def stage_prefix(requested_path: str | None, routed_path: str) -> str:
     if not requested_path:
         return ""
     requested = decode_path(requested_path)
-    routed = decode_path(routed_path)
+    routed = decode_path(routed_path if routed_path[:1] == "/" else "/" + routed_path)
     if len(requested) > len(routed) and requested.endswith(routed):
         return encode_path(requested[: len(requested) - len(routed)])
     if routed == "/" and requested.startswith("/") and not requested.endswith("/"):
@@ -74,12 +74,14 @@ def stage_prefix(requested_path: str | None, routed_path: str) -> str:
 
 
 def scope_path(mount: str, route: str, base_path: str) -> ScopePath:
-    """The scope's paths from a percent-encoded mount prefix and route (see the module docs)."""
+    """The scope's paths from a percent-encoded mount prefix and route (see the module docs); a
+    route without its leading ``/`` (``""``, or ``foo`` from a hand-written event) is given one."""
+    if route[:1] != "/":
+        route = "/" + route
     if not mount and not base_path and "%" not in route and _ALREADY_ENCODED(route):
         # Most requests: nothing to move into root_path, nothing to decode or encode.
-        path = route or "/"
-        return "", path, path.encode("ascii")
-    base, rest = split_base_path(route or "/", base_path)
+        return "", route, route.encode("ascii")
+    base, rest = split_base_path(route, base_path)
     root = mount + base
     full = root + (rest or "/")
     return decode_path(root), decode_path(full), encode_path(full).encode("ascii")

@@ -28,7 +28,7 @@ class Request:
     ``mount`` is a percent-encoded prefix the service routed on before the function (a REST API's
     stage), ``route`` the percent-encoded path after it; ``caller`` the client address the source
     reports; ``query`` the percent-encoded query string without ``?``; ``body`` the body as the event
-    carries it (base64 text when ``body_base64``).
+    carries it (base64 text when ``body_base64``; ``None``, as some events send it, means false).
 
     The small values of the hot path are plain classes with ``__slots__``: a named tuple costs half
     as much again to create, per invocation, and several times as much to define, at import.
@@ -46,7 +46,7 @@ class Request:
         headers: HeaderItems,
         query: str,
         body: str | None,
-        body_base64: bool,
+        body_base64: bool | None,
     ) -> None:
         self.method = method
         self.protocol = protocol
@@ -118,9 +118,9 @@ _PLAIN_QUERY = _fullmatcher(r"[A-Za-z0-9_.~=&-]*")
 def _quote_component(text: str) -> str:
     if _NEEDS_NO_QUOTING(text):
         return text
-    # A lone surrogate (possible in JSON, impossible in UTF-8) is passed on as the bytes a client
-    # would have sent for it rather than failing the request.
-    return quote(text, safe="", errors="surrogatepass")
+    # A lone surrogate (possible in JSON, impossible in UTF-8) becomes "?", as in every other
+    # source's query and in header bytes, rather than failing the request.
+    return quote(text, safe="", errors="replace")
 
 
 def encode_query(items: Sequence[tuple[str, str]]) -> str:
@@ -151,7 +151,7 @@ def decode_pairs(items: Iterable[tuple[str, str]]) -> HeaderPairs:
 # --- bodies --------------------------------------------------------------------------------------
 
 
-def decode_body(body: str | None, is_base64_encoded: bool) -> bytes:
+def decode_body(body: str | None, is_base64_encoded: bool | None) -> bytes:
     """The raw request body: base64-decoded when the event says so, UTF-8 encoded otherwise;
     raises :class:`~mangum.exceptions.InvalidBody` when it is neither."""
     if not body:

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
         headers: dict[str, str] | None
         request_context: ApiGatewayV2RequestContextDict
         body: str | None
-        is_base64_encoded: bool
+        is_base64_encoded: bool | None
 
 
 MODEL = "mangum.events.api_gateway_v2:ApiGatewayV2Event"

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
         query_string_parameters: dict[str, str] | None
         multi_value_query_string_parameters: dict[str, list[str]] | None
         body: str | None
-        is_base64_encoded: bool
+        is_base64_encoded: bool | None
 
 
 def header_items(data: ValueMaps) -> HeaderPairs:

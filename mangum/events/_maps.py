@@ -19,4 +19,5 @@ class MultiValueMapsEvent(RequestEvent):
     query_string_parameters: dict[str, str] | None = None
     multi_value_query_string_parameters: dict[str, list[str]] | None = None
     body: str | None = None
-    is_base64_encoded: bool = False
+    is_base64_encoded: bool | None = False
+    """Whether ``body`` is base64; ``null``, which hand-written and some test events send, means false."""

@@ -60,7 +60,8 @@ class PayloadV2Event(RequestEvent):
     path_parameters: dict[str, str] | None = None
     stage_variables: dict[str, str] | None = None
     body: str | None = None
-    is_base64_encoded: bool = False
+    is_base64_encoded: bool | None = False
+    """Whether ``body`` is base64; ``null``, which hand-written and some test events send, means false."""
 
     @property
     def _data(self) -> PayloadV2:

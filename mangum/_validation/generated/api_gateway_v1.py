@@ -70,7 +70,7 @@ if TYPE_CHECKING:
         query_string_parameters: dict[str, str] | None
         multi_value_query_string_parameters: dict[str, list[str]] | None
         body: str | None
-        is_base64_encoded: bool
+        is_base64_encoded: bool | None
         version: Literal['1.0'] | None
         resource: str | None
         path: str
@@ -126,7 +126,9 @@ SCHEMA: dict[str, object] = {'type': 'typed-dict',
                      'required': False,
                      'validation_alias': 'body'},
             'is_base64_encoded': {'type': 'typed-dict-field',
-                                  'schema': {'type': 'default', 'schema': {'type': 'bool'}, 'default': False},
+                                  'schema': {'type': 'default',
+                                             'schema': {'type': 'nullable', 'schema': {'type': 'bool'}},
+                                             'default': False},
                                   'required': False,
                                   'validation_alias': 'isBase64Encoded'},
             'version': {'type': 'typed-dict-field',

@@ -76,7 +76,7 @@ if TYPE_CHECKING:
         path_parameters: dict[str, str] | None
         stage_variables: dict[str, str] | None
         body: str | None
-        is_base64_encoded: bool
+        is_base64_encoded: bool | None
 
 # Validates into FunctionUrlEventDict.
 SCHEMA: dict[str, object] = {'type': 'typed-dict',
@@ -462,7 +462,9 @@ SCHEMA: dict[str, object] = {'type': 'typed-dict',
                      'required': False,
                      'validation_alias': 'body'},
             'is_base64_encoded': {'type': 'typed-dict-field',
-                                  'schema': {'type': 'default', 'schema': {'type': 'bool'}, 'default': False},
+                                  'schema': {'type': 'default',
+                                             'schema': {'type': 'nullable', 'schema': {'type': 'bool'}},
+                                             'default': False},
                                   'required': False,
                                   'validation_alias': 'isBase64Encoded'}},
  'extra_behavior': 'allow',

@@ -70,7 +70,7 @@ if TYPE_CHECKING:
         query_string_parameters: dict[str, str] | None
         multi_value_query_string_parameters: dict[str, list[str]] | None
         body: str | None
-        is_base64_encoded: bool
+        is_base64_encoded: bool | None
         request_context: WebSocketRequestContextDict
 
 # Validates into WebSocketEventDict.
@@ -120,7 +120,9 @@ SCHEMA: dict[str, object] = {'type': 'typed-dict',
                      'required': False,
                      'validation_alias': 'body'},
             'is_base64_encoded': {'type': 'typed-dict-field',
-                                  'schema': {'type': 'default', 'schema': {'type': 'bool'}, 'default': False},
+                                  'schema': {'type': 'default',
+                                             'schema': {'type': 'nullable', 'schema': {'type': 'bool'}},
+                                             'default': False},
                                   'required': False,
                                   'validation_alias': 'isBase64Encoded'},
             'request_context': {'type': 'typed-dict-field',
