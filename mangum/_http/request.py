@@ -1,8 +1,8 @@
 """A request as every source reduces it, and the header, query and body handling sources share.
 
 Each event source lays its request out its own way; its home (:mod:`mangum._sources`) reduces it to
-a :class:`Request` with the primitives below, written once for every source: single- and
-multi-value maps to pairs, payload 2.0 cookies, query strings, and bodies.
+a :class:`Request` with the primitives below, which every source shares: single- and multi-value
+maps to pairs, payload 2.0 cookies, query strings, and bodies.
 """
 
 from __future__ import annotations
