@@ -18,51 +18,11 @@ from mangum.local_context import LocalContext
 from mangum.types import Receive, Scope, Send
 from tests.support.adapter import body_of, status_of
 from tests.support.http_events import v2_event
+from tests.support.stuck_apps import Misbehaving, answer, block, busy, swallow_cancellation, wait_forever
 
 # Lambda's remaining time for each invocation, and the margin mangum keeps back from it.
 REMAINING_MS = 1200
 MARGIN = 0.6
-
-
-async def answer(send: Send, body: bytes = b"ok") -> None:
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
-    await send({"type": "http.response.body", "body": body})
-
-
-class Misbehaving:
-    """An app that misbehaves on ``/stuck`` in the way given, and answers at once elsewhere."""
-
-    def __init__(self, stuck: Callable[[], object]) -> None:
-        self.stuck = stuck
-        self.unwound = False
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        if scope["path"] == "/stuck":
-            try:
-                result = self.stuck()
-                if asyncio.iscoroutine(result):
-                    await result
-            finally:
-                self.unwound = True
-        await answer(send)
-
-
-async def wait_forever() -> None:
-    await asyncio.Event().wait()
-
-
-async def swallow_cancellation() -> None:
-    try:
-        await asyncio.sleep(60)
-    except asyncio.CancelledError:
-        await asyncio.sleep(0.5)  # carries on well past the grace it was given
-
-
-def busy() -> None:
-    while True:
-        pass
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +47,7 @@ def invoke(handler: Mangum, path: str, remaining_ms: int = REMAINING_MS) -> tupl
     ("stuck", "where"),
     [
         pytest.param(wait_forever, "waiting at", id="awaits-forever"),
-        pytest.param(lambda: time.sleep(30), "blocking the thread at", id="sleeps-in-async-code"),
+        pytest.param(block, "blocking the thread at", id="sleeps-in-async-code"),
         pytest.param(busy, "blocking the thread at", id="busy-loop"),
         pytest.param(swallow_cancellation, "waiting at", id="swallows-its-cancellation"),
     ],
