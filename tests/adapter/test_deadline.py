@@ -16,6 +16,7 @@ from mangum import Mangum
 from mangum._asgi import loop
 from mangum.local_context import LocalContext
 from mangum.types import Receive, Scope, Send
+from tests.support import stuck_apps
 from tests.support.adapter import body_of, status_of
 from tests.support.http_events import v2_event
 from tests.support.stuck_apps import Misbehaving, answer, block, busy, swallow_cancellation, wait_forever
@@ -65,7 +66,8 @@ def test_a_stuck_app_is_answered_504_before_the_deadline_and_the_next_call_is_se
     assert elapsed < REMAINING_MS / 1000, "answered after Lambda's deadline"
     assert "no answer before the invocation's deadline" in caplog.text
     assert where in caplog.text
-    assert __file__ in caplog.text
+    assert f"{stuck_apps.__file__}:" in caplog.text, "the log names the file and line where the app was"
+    assert f"in {stuck.__name__}" in caplog.text
     if stuck is not swallow_cancellation:
         assert app.unwound, "the app's finally blocks ran"
     assert status_of(invoke(handler, "/fine")[0]) == 200
