@@ -16,15 +16,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mangum._asgi import loop
-from mangum._asgi.http_cycle import log_access, run_http_cycle
+from mangum._asgi.http_cycle import log_access, log_deadline, run_http_cycle
 from mangum._asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
 from mangum._custom import checked_handlers, handler_response, legacy_config
 from mangum._http.request import request_body
-from mangum._http.response import CollectedResponse, build_result, plain_text, result_or_error
+from mangum._http.response import (
+    CollectedResponse,
+    build_result,
+    gateway_timeout,
+    plain_text,
+    result_or_error,
+)
 from mangum._http.scope import http_scope, with_state
 from mangum._sources.contract import HttpSource
 from mangum._sources.registry import detect
@@ -195,8 +200,7 @@ class Mangum:
                 source = None
             if isinstance(source, HttpSource) and source.name in STREAMING_SOURCES:
                 http_event = source.read(event)
-                lifespan_state = partial(self._lifespan_state, context)
-                serve_stream(self.app, http_event, event, context, self.config, lifespan_state, sink)
+                serve_stream(self.app, http_event, event, context, self.config, self._lifespan_state, sink)
                 return None
         return self(event, context)
 
@@ -237,14 +241,8 @@ class Mangum:
         try:
             return loop.run(run_http_cycle(self.app, scope, body), context, self.config.deadline_margin)
         except DeadlineExceeded as late:
-            logger.error(
-                "%s %s: no answer before the invocation's deadline (answered 504): %s",
-                scope.get("method"),
-                scope.get("path"),
-                late.where,
-                exc_info=late,
-            )
-            return plain_text(504, "Gateway Timeout")
+            log_deadline(scope, late)
+            return gateway_timeout()
 
     def _serve_custom(self, handler: LambdaHandler, context: LambdaContext) -> dict[str, Any]:
         scope = handler.scope

@@ -86,11 +86,8 @@ class Deadline(NamedTuple):
         return Deadline(min(self.at, self.clock() + seconds), self.clock)
 
 
-def remaining_time(context: object, margin: float) -> float | None:
-    """Seconds the invocation may still use: Lambda's remaining time minus ``margin``, at least 0.
-
-    ``None`` when ``context`` does not tell the remaining time (see :meth:`Deadline.for_invocation`).
-    """
+def remaining_millis(context: object) -> float | None:
+    """``context.get_remaining_time_in_millis()`` when it is a finite number, else ``None``."""
     probe = getattr(context, "get_remaining_time_in_millis", None)
     if not callable(probe):
         return None
@@ -100,7 +97,17 @@ def remaining_time(context: object, margin: float) -> float | None:
         return None
     if isinstance(millis, bool) or not isinstance(millis, int | float) or not math.isfinite(millis):
         return None
-    if millis <= 0:
+    return millis
+
+
+def remaining_time(context: object, margin: float) -> float | None:
+    """Seconds the invocation may still use: Lambda's remaining time minus ``margin``, at least 0.
+
+    ``None`` when ``context`` does not tell the remaining time, or tells none at all (0: a
+    stand-in; see :meth:`Deadline.for_invocation`).
+    """
+    millis = remaining_millis(context)
+    if millis is None or millis <= 0:
         return None
     return max(0.0, millis / 1000 - margin)
 

@@ -93,8 +93,8 @@ class DeadlineExceeded(BaseException):
 
     A ``BaseException``, as ``asyncio.CancelledError`` is, so that the application's own
     ``except Exception`` clauses do not take it for one of its errors and carry on: the one error of
-    mangum's that is not a :class:`MangumError`. The adapter answers it (a 504 for HTTP); it reaches
-    the caller of the handler only from a custom handler's cycle.
+    mangum's that is not a :class:`MangumError`. The adapter answers it (a 504 for HTTP, a 500 for
+    WebSocket, the stream ended with an error); it never reaches the caller of the handler.
     """
 
     def __init__(self, where: str) -> None:

@@ -6,18 +6,23 @@ application still running ``margin`` seconds before that (the invocation's :clas
 
 - **Waiting** (on a socket, a timer, a worker thread): the container loop waits for the task no
   longer than the deadline, then cancels it, giving it :data:`CANCEL_GRACE` seconds to unwind
-  (``finally`` blocks, closing connections) before the answer goes out regardless.
+  (``finally`` blocks, closing connections) before the answer goes out regardless. A task that
+  ends with a result once cancelled (a response that was complete, a background task after it)
+  keeps its result.
 - **Blocking the thread** (``time.sleep`` or a busy loop inside ``async def``): no event loop can
-  cancel that. A watchdog thread, started with the first invocation that has a deadline, checks
-  the invocation in progress every :data:`WATCH_INTERVAL` seconds and, once it is past the point
-  the loop gave it (by default halfway through the margin), sends ``SIGALRM`` to the main thread,
-  whose handler raises :class:`DeadlineExceeded` where the application is. Python delivers it
-  there at the next bytecode (a blocking sleep is interrupted); code inside a C extension that
-  never returns to Python cannot be interrupted. This needs the handler to run on the main thread, as Lambda's
-  runtimes do, and ``SIGALRM`` not to be the application's own: otherwise only waiting is bounded.
+  cancel that. A watchdog thread, started with the first invocation that has a deadline, notes
+  each invocation in progress and, at the point the loop gave it (by default halfway through the
+  margin), sends ``SIGALRM`` to the main thread, whose handler raises :class:`DeadlineExceeded`
+  where the application is. Python delivers it there at the next bytecode (a blocking sleep is
+  interrupted); code inside a C extension that never returns to Python cannot be interrupted.
 
-Nothing here runs on an invocation that completes without waiting, beyond noting which one is in
-progress for the watchdog.
+Only code running inside a task on the loop is interrupted (the application's, and what it calls),
+never the loop's own machinery between tasks, nor what mangum marks with :func:`shielded`: its
+work on the application's behalf (writing a streamed chunk, a request to AWS, a WebSocket
+cycle's own steps). A signal that arrives anywhere else is let go, and the watchdog tries again
+:data:`WATCH_INTERVAL` seconds later. This needs the handler to run on the main thread, as
+Lambda's runtimes do, and ``SIGALRM`` not to be the application's: an invocation on another
+thread, or after the application took ``SIGALRM``, has only its waiting bounded.
 """
 
 from __future__ import annotations
@@ -27,18 +32,29 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import FrameType
-from typing import Any
+from typing import TypeVar
 
-from mangum.deadline import remaining_time
+from mangum.deadline import remaining_millis
 from mangum.exceptions import DeadlineExceeded
 
 logger = logging.getLogger("mangum")
 
+T = TypeVar("T")
+
 CANCEL_GRACE = 0.05
 """Seconds a cancelled application gets to unwind before the invocation answers anyway."""
 WATCH_INTERVAL = 0.05
-"""Seconds between two looks of the watchdog at the invocation in progress."""
+"""Seconds between two looks of the watchdog for a new invocation, or between two attempts."""
+
+SHIELDED: ContextVar[bool] = ContextVar("mangum.shielded", default=False)
+"""Whether the code running is mangum's work on the application's behalf (see :func:`shielded`)."""
+
+MAIN_THREAD = threading.main_thread().ident
+"""The thread ``SIGALRM`` interrupts: only an invocation handled there is watched."""
 
 
 def contains_deadline(error: BaseException) -> DeadlineExceeded | None:
@@ -52,82 +68,147 @@ def contains_deadline(error: BaseException) -> DeadlineExceeded | None:
     return None
 
 
-def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any], remaining: float) -> None:
-    """Run ``loop`` until ``task`` is done, for ``remaining`` seconds at most; then cancel it and
-    raise :class:`DeadlineExceeded` naming where it was waiting."""
-    done, _ = loop.run_until_complete(asyncio.wait((task,), timeout=remaining))
-    if done:
-        return
-    from mangum._asgi.stuck import where_stuck
+def stopped_by_deadline(error: BaseException) -> bool:
+    """Whether ``error`` is how a deadline stops an application: its cancellation, or
+    :class:`DeadlineExceeded` (maybe inside an exception group)."""
+    return isinstance(error, asyncio.CancelledError) or contains_deadline(error) is not None
 
-    where = where_stuck(task)
-    task.cancel()
-    loop.run_until_complete(asyncio.wait((task,), timeout=CANCEL_GRACE))
-    if not task.done():
-        logger.warning(
-            "the application did not stop within %ss of being cancelled: left running", CANCEL_GRACE
-        )
-    raise DeadlineExceeded(f"waiting at {where}")
+
+@contextmanager
+def shielded(shield: bool = True) -> Iterator[None]:
+    """Mark mangum's work on the application's behalf (a chunk half-written must not be cut off);
+    ``shielded(False)`` lifts the mark again, for the application's task a shielded cycle starts
+    (tasks inherit the mark)."""
+    token = SHIELDED.set(shield)
+    try:
+        yield
+    finally:
+        SHIELDED.reset(token)
+
+
+def _interruptible() -> bool:
+    """Whether the code the signal arrived in may be interrupted: inside a task, not shielded."""
+    loop = asyncio._get_running_loop()
+    return loop is not None and asyncio.current_task(loop) is not None and not SHIELDED.get()
+
+
+class _Expiry:
+    """What happens when the time is up: the task is cancelled, then the loop stopped after the
+    grace if the task is still running."""
+
+    __slots__ = ("loop", "stopper", "task", "where")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[object]) -> None:
+        self.loop = loop
+        self.task = task
+        self.where: str | None = None
+        self.stopper: asyncio.TimerHandle | None = None
+
+    def __call__(self) -> None:
+        from mangum._asgi.stuck import where_stuck
+
+        self.where = where_stuck(self.task)
+        self.task.cancel()
+        self.stopper = self.loop.call_later(CANCEL_GRACE, self.loop.stop)
+
+
+def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[T], remaining: float) -> T:
+    """``task``'s result, the loop run for ``remaining`` seconds at most; then the task is
+    cancelled and, unless it still ends with a result within the grace, :class:`DeadlineExceeded`
+    raised, naming where it was waiting."""
+    expiry = _Expiry(loop, task)
+    timer = loop.call_later(remaining, expiry)
+    try:
+        # run_until_complete, not run_forever + stop: anyio recognises the root task of a loop by
+        # run_until_complete's done callback, and stops its worker threads when it ends.
+        return loop.run_until_complete(task)
+    except BaseException as error:
+        if expiry.where is None or not (isinstance(error, RuntimeError | asyncio.CancelledError)):
+            raise
+        if not task.done():
+            logger.warning(
+                "the application did not stop within %ss of being cancelled: left running", CANCEL_GRACE
+            )
+        raise DeadlineExceeded(f"waiting at {expiry.where}") from None
+    finally:
+        timer.cancel()
+        if expiry.stopper is not None:
+            expiry.stopper.cancel()
 
 
 # --- the watchdog -------------------------------------------------------------------------------
 
 
 current: tuple[object, float] | None = None
-"""The invocation in progress, as the watchdog sees it: its Lambda context, and the remaining time
-(seconds) at which blocking code is interrupted. Set and
-cleared by the loop around each invocation (a plain module variable: read by the watchdog thread,
-which tolerates a stale read for one interval)."""
+"""The invocation in progress on the main thread, as the watchdog sees it: its Lambda context, and
+the seconds before Lambda's deadline at which blocking code is interrupted. Set and cleared by the
+loop around each invocation (a plain module variable: read by the watchdog thread, which tolerates
+a stale read for one interval)."""
 watchdog_started = False
-"""Whether :func:`start_watchdog` has run (the loop calls it with the first invocation)."""
+"""Whether :func:`start_watchdog` has run on the main thread."""
 _fired_for: tuple[object, float] | None = None
 _start_lock = threading.Lock()
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    global _fired_for
     if current is None or current is not _fired_for:
         return  # a late signal for an invocation that has ended
+    if not _interruptible():
+        _fired_for = None  # not in the application's code right now: the watchdog tries again
+        return
     if frame is None:
         raise DeadlineExceeded("blocking the thread")
     code = frame.f_code
     raise DeadlineExceeded(f"blocking the thread at {code.co_filename}:{frame.f_lineno} in {code.co_name}")
 
 
+def _alarm_time(watched: tuple[object, float]) -> float | None:
+    """When (``time.monotonic``) the invocation ``watched`` is to be interrupted, if it has a deadline."""
+    millis = remaining_millis(watched[0])
+    if millis is None or millis <= 0:
+        return None  # a context that tells no time (or none left from the start) is not watched
+    return time.monotonic() + millis / 1000 - watched[1]
+
+
 def _watchdog(main_thread: int) -> None:
     global _fired_for
+    seen: tuple[object, float] | None = None
+    alarm_at: float | None = None
     while True:
-        time.sleep(WATCH_INTERVAL)
+        now = time.monotonic()
+        pause = WATCH_INTERVAL if alarm_at is None or alarm_at <= now else min(WATCH_INTERVAL, alarm_at - now)
+        time.sleep(pause)
         watched = current
         if watched is None or watched is _fired_for:
             continue
-        left = remaining_time(watched[0], watched[1])
-        if left is not None and left <= 0 and watched is current:
-            _fired_for = watched
-            signal.pthread_kill(main_thread, signal.SIGALRM)
-
-
-def stand_down() -> None:
-    """No interruption for the rest of the invocation in progress: called by a cycle whose
-    application has finished or been cancelled, so that its own cleanup (bounded by its own means)
-    is not interrupted."""
-    global current
-    current = None
+        if watched is not seen:
+            seen, alarm_at = watched, _alarm_time(watched)
+        if alarm_at is None or time.monotonic() < alarm_at or watched is not current:
+            continue
+        if signal.getsignal(signal.SIGALRM) is not _on_alarm:
+            continue  # the application has taken SIGALRM since: it is not ours to send
+        _fired_for = watched
+        signal.pthread_kill(main_thread, signal.SIGALRM)
 
 
 def start_watchdog() -> None:
-    """Start the watchdog thread and install its ``SIGALRM`` handler, once, from the main thread
-    only and only if ``SIGALRM`` has no handler of the application's."""
+    """Start the watchdog thread and install its ``SIGALRM`` handler, once; called on the main
+    thread, and only if ``SIGALRM`` has no handler of the application's."""
     global watchdog_started
     with _start_lock:
         if watchdog_started:
             return
         watchdog_started = True
-        if threading.current_thread() is not threading.main_thread():
-            return
-        if signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, None):
+        if signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL:
             logger.debug("SIGALRM has a handler of the application's: blocking code is not interrupted")
             return
         signal.signal(signal.SIGALRM, _on_alarm)
-        threading.Thread(
-            target=_watchdog, args=(threading.main_thread().ident,), name="mangum-deadline", daemon=True
-        ).start()
+        threading.Thread(target=_watchdog, args=(MAIN_THREAD,), name="mangum-deadline", daemon=True).start()
+
+
+def stand_down() -> None:
+    """No interruption for the rest of the invocation in progress: called by a cycle whose
+    application has finished or been cancelled, so that the watchdog does not signal its cleanup."""
+    global current
+    current = None

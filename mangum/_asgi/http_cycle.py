@@ -10,7 +10,8 @@ Application errors never escape: an exception before or during the response, ret
 complete response, or a message the protocol does not allow at that point all give a plain-text
 500 and an error log (with the traceback) on the ``mangum.http`` logger. An exception raised after
 the response was complete (a background task, say) is logged and the complete response is kept,
-as a server that had already sent it would.
+as a server that had already sent it would; so is one the invocation's deadline stopped then
+(:mod:`mangum._asgi.deadline_guard`).
 
 Each request is logged at INFO on ``mangum.http`` once answered (:func:`log_access`), as
 PyPI mangum logs it: ``GET /items/1 200``.
@@ -26,8 +27,9 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, NoReturn
 
+from mangum._asgi.deadline_guard import stopped_by_deadline
 from mangum._http.response import CollectedResponse, internal_server_error
-from mangum.exceptions import UnexpectedMessage
+from mangum.exceptions import DeadlineExceeded, UnexpectedMessage
 
 if TYPE_CHECKING:
     from mangum.types import ASGI, HTTPDisconnectEvent, HTTPRequestEvent, HTTPScope, Message, Scope
@@ -164,6 +166,26 @@ def _describe(scope: HTTPScope | Scope) -> str:
     return f"{scope.get('method', '?')} {scope.get('path', '?')}"
 
 
+def log_deadline(scope: HTTPScope | Scope, late: DeadlineExceeded) -> None:
+    """The ERROR line of a request the invocation's deadline cut short, naming where the
+    application was (it is answered 504, or its stream ended with an error)."""
+    logger.error(
+        "No answer to %s before the invocation's deadline: the application was %s",
+        _describe(scope),
+        late.where,
+        exc_info=late,
+    )
+
+
+def log_stopped_after_response(scope: HTTPScope | Scope) -> None:
+    """The WARNING line of an application the deadline stopped after its response was complete
+    (a background task, say): the response stands."""
+    logger.warning(
+        "ASGI application still running after its response to %s: stopped at the invocation's deadline",
+        _describe(scope),
+    )
+
+
 async def run_http_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes) -> CollectedResponse:
     """Run ``app`` on one request and collect its response; application failures give a 500.
 
@@ -186,6 +208,11 @@ async def run_http_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes) -> Co
             return exchange.response()
         logger.error("Exception in ASGI application while handling %s", _describe(scope), exc_info=exc)
         return internal_server_error()
+    except BaseException as stopped:
+        if exchange._phase == _COMPLETE and stopped_by_deadline(stopped):
+            log_stopped_after_response(scope)
+            return exchange.response()
+        raise
     finally:
         exchange.release_waiters()
     if exchange.error is not None:

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
+from _thread import get_ident
+
 from mangum._asgi import container_exit, deadline_guard, ready_queue
 from mangum.deadline import remaining_time
 
@@ -73,11 +75,11 @@ def _run_here(
 ) -> T:
     loop = _loop or container_loop()
     with _run_lock:
-        if context is not None:
+        watched = context is not None and get_ident() == deadline_guard.MAIN_THREAD
+        if watched:
             if not deadline_guard.watchdog_started:
                 deadline_guard.start_watchdog()
             deadline_guard.current = (context, margin / 2 if alarm_margin is None else alarm_margin)
-        task: asyncio.Task[T] | None = None
         try:
             if loop is _steppable_loop:
                 task = ready_queue.stepped_task(loop, coroutine)
@@ -91,19 +93,15 @@ def _run_here(
                 # run_until_complete, not run_forever + stop: anyio recognises the root task of a
                 # loop by run_until_complete's done callback, and stops its worker threads when it ends.
                 return loop.run_until_complete(task)
-            deadline_guard.finish(loop, task, remaining)
-            return task.result()
+            return deadline_guard.finish(loop, task, remaining)
         except BaseException as error:
+            # Interrupted inside a task group of the application's: the group wraps it.
             late = deadline_guard.contains_deadline(error)
-            if late is None:
+            if late is None or late is error:
                 raise
-            if task is not None and not task.done():
-                # Raised in the loop's own code rather than in the task: take the task down too.
-                task.cancel()
-                loop.run_until_complete(asyncio.wait((task,), timeout=deadline_guard.CANCEL_GRACE))
-            raise late from None if late is error else error
+            raise late from error
         finally:
-            if context is not None:
+            if watched:
                 deadline_guard.current = None
 
 

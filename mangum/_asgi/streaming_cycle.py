@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Protocol
 
+from mangum._asgi.deadline_guard import shielded, stopped_by_deadline
 from mangum._asgi.http_cycle import _ResponseCollector
 from mangum._http.response import internal_server_error
 from mangum.exceptions import UnexpectedMessage
@@ -74,10 +75,11 @@ class _StreamingExchange(_ResponseCollector):
         data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         chunks.clear()
         try:
-            if not self._target.started:
-                self._target.begin(self._status, self._headers, data)
-            elif data:
-                self._target.write(data)
+            with shielded():  # a chunk cut off halfway would break the whole stream
+                if not self._target.started:
+                    self._target.begin(self._status, self._headers, data)
+                elif data:
+                    self._target.write(data)
         except Exception as error:
             self.write_error = error
             self.release_waiters()
@@ -108,6 +110,14 @@ async def run_streaming_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes, 
         await app(scope, exchange.receive, exchange.send)
     except Exception as exc:
         raised = exc
+    except BaseException as stopped:
+        if not (exchange.complete and stopped_by_deadline(stopped)):
+            raise
+        logger.warning(
+            "ASGI application still running after its response to %s: stopped at the deadline",
+            _describe(scope),
+        )
+        return
     finally:
         exchange.release_waiters()
     where = _describe(scope)

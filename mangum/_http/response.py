@@ -74,6 +74,11 @@ def internal_server_error() -> CollectedResponse:
     return plain_text(500, "Internal Server Error")
 
 
+def gateway_timeout() -> CollectedResponse:
+    """The response given when the invocation's deadline came before the application's answer."""
+    return plain_text(504, "Gateway Timeout")
+
+
 # --- the body ------------------------------------------------------------------------------------
 
 

@@ -62,7 +62,7 @@ class EventHandler(Protocol):
         ...
 
 
-def type_name(annotation: object) -> str:
+def _type_name(annotation: object) -> str:
     """A readable name for an annotation: the class name, or the annotation as written."""
     name = getattr(annotation, "__name__", None)
     if isinstance(name, str) and not getattr(annotation, "__args__", None):
@@ -114,7 +114,7 @@ class TypedHandler(Generic[EventT, ResultT]):
         self.event_type, self.result_type = _annotations(function, namespace or {})
         self.function = function
         """The decorated function, called with the validated event."""
-        self.event_name = type_name(self.event_type)
+        self.event_name = _type_name(self.event_type)
         self.name: str = getattr(function, "__qualname__", repr(function))
         """The function's qualified name, for messages."""
         functools.update_wrapper(self, function)
@@ -160,11 +160,11 @@ class TypedHandler(Generic[EventT, ResultT]):
         except ValidationError as error:
             detail = "; ".join(str(problem) for problem in field_errors(error))
             raise InvalidResponse(
-                f"{self.name} returned a result that is not a valid {type_name(self.result_type)}: {detail}"
+                f"{self.name} returned a result that is not a valid {_type_name(self.result_type)}: {detail}"
             ) from None
         except PydanticSerializationError:
             raise InvalidResponse(
-                f"{self.name} returned a result that does not serialize as {type_name(self.result_type)}"
+                f"{self.name} returned a result that does not serialize as {_type_name(self.result_type)}"
             ) from None
         return serialized
 

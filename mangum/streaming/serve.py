@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mangum._asgi import loop
-from mangum._asgi.http_cycle import log_access
+from mangum._asgi.http_cycle import log_access, log_deadline
 from mangum._asgi.streaming_cycle import run_streaming_cycle
 from mangum._http.request import request_body
 from mangum._http.scope import http_scope, with_state
@@ -38,7 +38,7 @@ def serve_stream(
     event: LambdaEvent,
     context: LambdaContext,
     config: Config,
-    lifespan_state: Callable[[], dict[str, Any] | None],
+    lifespan_state: Callable[[LambdaContext | None], dict[str, Any] | None],
     sink: ResponseSink,
 ) -> None:
     """Answer ``http_event`` on ``sink`` as the app produces its response."""
@@ -51,16 +51,11 @@ def serve_stream(
         logger.warning("Bad request: %s", error)
         stream.respond(400, "Bad Request")
         return
-    with_state(scope, lifespan_state())
+    with_state(scope, lifespan_state(context))
     try:
         loop.run(run_streaming_cycle(app, scope, body, stream), context, config.deadline_margin)
     except DeadlineExceeded as late:
-        logger.error(
-            "%s %s: still running at the invocation's deadline: %s",
-            scope["method"],
-            scope["path"],
-            late.where,
-        )
+        log_deadline(scope, late)
         if stream.started:
             stream.abort(late)
         else:

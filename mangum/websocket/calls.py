@@ -39,6 +39,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from mangum._asgi.deadline_guard import shielded
 from mangum.deadline import Deadline, current_deadline
 
 if TYPE_CHECKING:
@@ -137,7 +138,8 @@ def call(
     attempt = 1
     while True:
         try:
-            return request()
+            with shielded():  # sent from the app's send(): not to be cut off by the deadline's signal
+                return request()
         except Exception as error:
             if attempt >= attempts or not may_repeat(error, repeat):
                 raise

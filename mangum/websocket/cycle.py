@@ -129,14 +129,16 @@ async def run_app(
     Returns the exception the app ended with (``None`` when it returned or was cancelled by us), or
     :class:`AppTimedOut` when ``deadline`` came first.
     """
-    task = asyncio.ensure_future(app(scope, session.receive, session.send))
+    # The app's task, and the tasks it starts, may be interrupted at the deadline; the cycle's own
+    # steps never are (run_websocket_event shields them).
+    with deadline_guard.shielded(False):
+        task = asyncio.ensure_future(app(scope, session.receive, session.send))
     timeout = None if deadline is None else deadline.remaining()
     try:
         done, _ = await asyncio.wait(
             (task, session.waiting), timeout=timeout, return_when=asyncio.FIRST_COMPLETED
         )
-        # The app is done with (or about to be cancelled): code blocking the thread from here on is
-        # the cycle's own cleanup, bounded by its own deadline, and must not be interrupted.
+        # The app is done with (or about to be cancelled): no need to signal the cleanup any more.
         deadline_guard.stand_down()
         session.end()
         if not done:
@@ -236,7 +238,8 @@ async def run_websocket_event(
     the invocation's deadline (``context``'s remaining time minus ``config.deadline_margin``).
     """
     deadline = Deadline.for_invocation(context, config.deadline_margin)
-    with deadline_scope(deadline):
+    # The cycle's own steps are never interrupted at the deadline; the app's task is (run_app).
+    with deadline_scope(deadline), deadline_guard.shielded():
         incoming: Message | None = None
         if event.event_type != "CONNECT":
             try:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -14,6 +16,7 @@ from fastapi import FastAPI
 
 from mangum import Mangum
 from mangum._asgi import loop
+from mangum.exceptions import LifespanFailure
 from mangum.local_context import LocalContext
 from mangum.types import Receive, Scope, Send
 from tests.support import stuck_apps
@@ -64,7 +67,7 @@ def test_a_stuck_app_is_answered_504_before_the_deadline_and_the_next_call_is_se
 
     assert (status_of(result), body_of(result)) == (504, b"Gateway Timeout")
     assert elapsed < REMAINING_MS / 1000, "answered after Lambda's deadline"
-    assert "no answer before the invocation's deadline" in caplog.text
+    assert "No answer to GET /stuck before the invocation's deadline: the application was" in caplog.text
     assert where in caplog.text
     assert f"{stuck_apps.__file__}:" in caplog.text, "the log names the file and line where the app was"
     assert f"in {stuck.__name__}" in caplog.text
@@ -102,7 +105,7 @@ def test_a_hung_lifespan_startup_gives_up_at_the_deadline() -> None:
 
     handler = Mangum(app, deadline_margin=MARGIN)
     started = time.monotonic()
-    with pytest.raises(Exception, match="startup"):
+    with pytest.raises(LifespanFailure, match="startup"):
         handler(v2_event("/"), LocalContext(timeout_ms=REMAINING_MS))
     assert time.monotonic() - started < REMAINING_MS / 1000
 
@@ -126,3 +129,69 @@ def test_quick_answers_and_the_time_between_invocations_are_left_alone() -> None
     # Past every one of those deadlines: the watchdog knows no invocation is in progress.
     time.sleep(0.5)
     assert status_of(invoke(handler, "/")[0]) == 200
+
+
+class AnswersThen:
+    """An app that completes its response on every request, then keeps working in the way given
+    (a background task, as Starlette runs one)."""
+
+    def __init__(self, after: Callable[[], object]) -> None:
+        self.after = after
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        await answer(send, b"complete")
+        result = self.after()
+        if asyncio.iscoroutine(result):
+            await result
+
+
+@pytest.mark.parametrize("after", [wait_forever, block], ids=["waits", "blocks"])
+def test_a_complete_response_stands_when_the_app_is_stopped_after_it(
+    after: Callable[[], object], caplog: pytest.LogCaptureFixture
+) -> None:
+    handler = Mangum(AnswersThen(after), lifespan="off", deadline_margin=MARGIN)
+    with caplog.at_level(logging.WARNING, logger="mangum"):
+        result, elapsed = invoke(handler, "/")
+    assert (status_of(result), body_of(result)) == (200, b"complete")
+    assert elapsed < REMAINING_MS / 1000
+    assert "still running after its response to GET /: stopped at the invocation's deadline" in caplog.text
+
+
+def test_with_no_margin_blocking_code_is_still_interrupted_at_the_deadline() -> None:
+    handler = Mangum(Misbehaving(block), lifespan="off", deadline_margin=0)
+    result, elapsed = invoke(handler, "/stuck", remaining_ms=800)
+    assert status_of(result) == 504
+    assert elapsed < 0.8 + 0.2, "interrupted at Lambda's deadline, give or take the watchdog's look"
+
+
+def test_an_invocation_off_the_main_thread_is_not_signalled_and_the_main_thread_is_left_alone() -> None:
+    handler = Mangum(Misbehaving(lambda: time.sleep(1.0)), lifespan="off", deadline_margin=MARGIN)
+    invoke(handler, "/fine")  # the watchdog runs, from an invocation on the main thread
+    results: list[dict[str, object]] = []
+    worker = threading.Thread(target=lambda: results.append(invoke(handler, "/stuck", remaining_ms=900)[0]))
+
+    worker.start()
+    time.sleep(1.2)  # the main thread's own sleep, past that invocation's deadline: not interrupted
+    worker.join()
+
+    # Off the main thread only waiting is bounded: the blocking app ran to its end.
+    assert [status_of(result) for result in results] == [200]
+
+
+def test_no_signal_is_sent_once_the_app_has_taken_sigalrm() -> None:
+    handler = Mangum(Misbehaving(lambda: time.sleep(1.0)), lifespan="off", deadline_margin=MARGIN)
+    invoke(handler, "/fine")  # the watchdog runs
+    received: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: received.append(signum))
+    try:
+        result, _ = invoke(handler, "/stuck")
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert (status_of(result), received) == (200, [])
+    # With mangum's handler back, blocking code is interrupted again.
+    assert (
+        status_of(invoke(Mangum(Misbehaving(block), lifespan="off", deadline_margin=MARGIN), "/stuck")[0])
+        == 504
+    )

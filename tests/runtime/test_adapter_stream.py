@@ -278,3 +278,33 @@ def test_a_stream_still_running_at_the_deadline_is_ended_in_time(
     prelude, streamed = sink.split()
     assert (prelude["statusCode"], streamed) == (status, body)
     assert (None if sink.failure is None else type(sink.failure)) is failure
+
+
+class SlowSink(RecordingSink):
+    """A sink whose second write takes ``seconds``, blocking the thread (as a throttled socket does)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    def write(self, data: bytes) -> None:
+        if len(self.writes) == 1:
+            time.sleep(self.seconds)
+        super().write(data)
+
+
+def test_a_chunk_being_written_at_the_deadline_is_written_whole_then_the_stream_ends() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"first, ", "more_body": True})
+        await send({"type": "http.response.body", "body": b"a slow chunk", "more_body": True})
+        await asyncio.Event().wait()
+
+    handler = Mangum(app, lifespan="off", invoke_mode="RESPONSE_STREAM", deadline_margin=0.6)
+    sink = SlowSink(seconds=0.9)  # the write runs past the point blocking code is interrupted (0.7 s)
+    handler.stream(sample_event("function-url"), LocalContext(timeout_ms=1000), sink)
+
+    prelude, streamed = sink.split()
+    assert (prelude["statusCode"], streamed) == (200, b"first, a slow chunk")
+    assert isinstance(sink.failure, DeadlineExceeded)
