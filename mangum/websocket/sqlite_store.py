@@ -111,6 +111,9 @@ class SqliteConnectionStore(UnfinishedDeletions):
                 db.execute("COMMIT")
             except sqlite3.Error as error:
                 raise StoreError(operation, f"SQLite: {error}") from error
+            except UnicodeEncodeError as error:
+                # Text with a lone surrogate (a connection id, say) cannot be bound as UTF-8.
+                raise StoreError(operation, f"SQLite cannot store the text: {error}") from error
 
     def _now(self) -> int:
         return int(self._clock())
@@ -180,8 +183,10 @@ class SqliteConnectionStore(UnfinishedDeletions):
                 listed = self._groups_of(db, connection_id)
                 db.execute(f"DELETE FROM {self._groups} WHERE connection_id = ?", (connection_id,))
                 db.execute(f"DELETE FROM {self._records} WHERE connection_id = ?", (connection_id,))
-        except StoreError:
-            self.remember_deletion(connection_id)
+        except StoreError as error:
+            # Nothing can be stored under text SQLite cannot encode: there is no deletion to finish.
+            if not isinstance(error.__cause__, UnicodeEncodeError):
+                self.remember_deletion(connection_id)
             raise
         self.deletion_finished(connection_id)
         return listed | frozenset(also_groups) | (closed.groups if closed is not None else frozenset())
