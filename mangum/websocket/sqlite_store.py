@@ -118,6 +118,15 @@ class SqliteConnectionStore(UnfinishedDeletions):
     def _now(self) -> int:
         return int(self._clock())
 
+    def remember_deletion(self, connection_id: str) -> None:
+        """Keep a deletion to finish later, unless the id is text SQLite cannot encode: nothing is
+        stored under it, and a retry that can only fail would hold up every retry after it."""
+        try:
+            connection_id.encode()
+        except UnicodeEncodeError:
+            return
+        super().remember_deletion(connection_id)
+
     # --- records ----------------------------------------------------------------------------------
 
     def put_connection(self, record: ConnectionRecord) -> None:
@@ -183,10 +192,8 @@ class SqliteConnectionStore(UnfinishedDeletions):
                 listed = self._groups_of(db, connection_id)
                 db.execute(f"DELETE FROM {self._groups} WHERE connection_id = ?", (connection_id,))
                 db.execute(f"DELETE FROM {self._records} WHERE connection_id = ?", (connection_id,))
-        except StoreError as error:
-            # Nothing can be stored under text SQLite cannot encode: there is no deletion to finish.
-            if not isinstance(error.__cause__, UnicodeEncodeError):
-                self.remember_deletion(connection_id)
+        except StoreError:
+            self.remember_deletion(connection_id)
             raise
         self.deletion_finished(connection_id)
         return listed | frozenset(also_groups) | (closed.groups if closed is not None else frozenset())

@@ -171,7 +171,7 @@ def test_text_sqlite_cannot_encode_is_a_store_error(store: SqliteConnectionStore
         store.close_connection(lone, "closer")
     with pytest.raises(StoreError, match="delete_connection"):
         store.delete_connection(lone)
-    assert store.unfinished_deletions == ()  # nothing was stored under it, nothing is left to retry
+    assert store.unfinished_deletions == ()  # nothing is stored under it: nothing is left to retry
     ann = record()
     store.put_connection(ann)  # the store works on
     assert store.get_connection(ann.connection_id) is not None
@@ -184,7 +184,19 @@ def test_an_event_for_a_connection_id_sqlite_cannot_store_answers_500(path: str)
     assert handler(connect_raw(lone, query={"name": "ann"}), LocalContext()) == {"statusCode": 500}
     assert handler(message_raw(lone, "hello"), LocalContext()) == {"statusCode": 500}
     assert handler(disconnect_raw(lone), LocalContext()) == {"statusCode": 500}
-    assert handler(connect_raw(connection_id(), query={"name": "bob"}), LocalContext()) == {"statusCode": 200}
+
+
+def test_a_deletion_that_cannot_be_stored_holds_up_no_later_one(path: str) -> None:
+    settings = websocket_settings(sqlite_path=path, region="us-east-1")
+    handler = Mangum(starlette_chat.make_app(), websocket=settings)
+    lone, bob = "\ud800", connection_id()
+    assert handler(connect_raw(bob, query={"name": "bob"}), LocalContext()) == {"statusCode": 200}
+    assert handler(disconnect_raw(lone), LocalContext()) == {"statusCode": 500}
+    odd_closer = disconnect_raw(bob)
+    odd_closer["requestContext"]["requestId"] = lone  # the closer written into bob's record
+    assert handler(odd_closer, LocalContext()) == {"statusCode": 500}  # bob's deletion is left to finish
+    # The next invocation finishes it (the lone surrogate's was never kept): bob's id is free again.
+    assert handler(connect_raw(bob, query={"name": "bob"}), LocalContext()) == {"statusCode": 200}
 
 
 def test_settings_choose_the_store(path: str) -> None:
