@@ -84,8 +84,8 @@ class Report:
     statuses: Counter[str] = field(default_factory=Counter)
     """The status of each ok answer."""
     examples: dict[str, list[Case]] = field(default_factory=dict)
-    rss_warm: int = 0
-    rss_end: int = 0
+    resident: list[tuple[int, int]] = field(default_factory=list)
+    """(events done, resident bytes) after a tenth of the run, half of it and all of it."""
 
     def total(self, outcome: str) -> int:
         """Events with this outcome, every source."""
@@ -176,12 +176,12 @@ def run_fuzz(count: int, seed: int, *, hang_after: float = 5.0, abort_after: flo
                 faulthandler.dump_traceback_later(abort_after, exit=True)
             case = fuzz_one(harness, seed, index, hang_after)
             report.add(case)
-            if index == count // 10:
-                report.rss_warm = resident_bytes()
+            if index + 1 in (count // 10, count // 2):
+                report.resident.append((index + 1, resident_bytes()))
         faulthandler.cancel_dump_traceback_later()
         report.seconds = time.monotonic() - started
         report.setups = harness.setups
-    report.rss_end = resident_bytes()
+    report.resident.append((count, resident_bytes()))
     return report
 
 
@@ -207,10 +207,9 @@ def print_report(report: Report) -> None:
         + ", ".join(f"{status} {count:,}" for status, count in sorted(report.statuses.items()))
     )
     print("  rejected with: " + ", ".join(f"{name} {count:,}" for name, count in report.errors.most_common()))
-    print(
-        f"  resident memory: {report.rss_warm / 2**20:.1f} MiB after {report.count // 10:,} events, "
-        f"{report.rss_end / 2**20:.1f} MiB at the end ({(report.rss_end - report.rss_warm) / 2**20:+.1f} MiB)"
-    )
+    samples = ", ".join(f"{size / 2**20:.1f} MiB after {done:,}" for done, size in report.resident)
+    growth = (report.resident[-1][1] - report.resident[0][1]) / 2**20
+    print(f"  resident memory: {samples} ({growth:+.1f} MiB after the first tenth)")
     for kind in DEFECTS:
         for case in report.examples.get(kind, []):
             print(f"  {kind}: {case}")
