@@ -111,9 +111,21 @@ class SqliteConnectionStore(UnfinishedDeletions):
                 db.execute("COMMIT")
             except sqlite3.Error as error:
                 raise StoreError(operation, f"SQLite: {error}") from error
+            except UnicodeEncodeError as error:
+                # Text with a lone surrogate (a connection id, say) cannot be bound as UTF-8.
+                raise StoreError(operation, f"SQLite cannot store the text: {error}") from error
 
     def _now(self) -> int:
         return int(self._clock())
+
+    def remember_deletion(self, connection_id: str) -> None:
+        """Keep a deletion to finish later, unless the id is text SQLite cannot encode: nothing is
+        stored under it, and a retry that can only fail would hold up every retry after it."""
+        try:
+            connection_id.encode()
+        except UnicodeEncodeError:
+            return
+        super().remember_deletion(connection_id)
 
     # --- records ----------------------------------------------------------------------------------
 

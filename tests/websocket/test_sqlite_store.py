@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from mangum import Mangum
+from mangum.local_context import LocalContext
 from mangum.websocket.errors import ConnectionExists, InvalidGroupName, StoreError, UnknownConnection
 from mangum.websocket.record import ConnectionRecord
 from mangum.websocket.settings import websocket_settings
@@ -19,7 +21,8 @@ from mangum.websocket.sqlite_store import SqliteConnectionStore
 from mangum.websocket.store_common import CONNECTION_LIFETIME_SECONDS, TTL_MARGIN_SECONDS
 from mangum.websocket.store_protocol import ConnectionStoreProtocol
 from mangum.websocket.stores import open_store
-from tests.websocket.factories import connection_id, record
+from tests.websocket.apps import starlette_chat
+from tests.websocket.factories import connect_raw, connection_id, disconnect_raw, message_raw, record
 
 LIFETIME = CONNECTION_LIFETIME_SECONDS + TTL_MARGIN_SECONDS
 
@@ -156,6 +159,44 @@ def test_processes_share_the_file(path: str) -> None:
         assert worker.exitcode == 0
     for group in groups:
         assert sorted(store.group_members(group)) == sorted(member.connection_id for member in members)
+
+
+def test_text_sqlite_cannot_encode_is_a_store_error(store: SqliteConnectionStore) -> None:
+    lone = "\ud800"  # a lone surrogate: UTF-8 has no bytes for it (found by benchmarks/fuzz_events.py)
+    with pytest.raises(StoreError, match="put_connection"):
+        store.put_connection(record(lone))
+    with pytest.raises(StoreError, match="get_connection"):
+        store.get_connection(lone)
+    with pytest.raises(StoreError, match="close_connection"):
+        store.close_connection(lone, "closer")
+    with pytest.raises(StoreError, match="delete_connection"):
+        store.delete_connection(lone)
+    assert store.unfinished_deletions == ()  # nothing is stored under it: nothing is left to retry
+    ann = record()
+    store.put_connection(ann)  # the store works on
+    assert store.get_connection(ann.connection_id) is not None
+
+
+def test_an_event_for_a_connection_id_sqlite_cannot_store_answers_500(path: str) -> None:
+    settings = websocket_settings(sqlite_path=path, region="us-east-1")
+    handler = Mangum(starlette_chat.make_app(), websocket=settings)
+    lone = "\ud800"
+    assert handler(connect_raw(lone, query={"name": "ann"}), LocalContext()) == {"statusCode": 500}
+    assert handler(message_raw(lone, "hello"), LocalContext()) == {"statusCode": 500}
+    assert handler(disconnect_raw(lone), LocalContext()) == {"statusCode": 500}
+
+
+def test_a_deletion_that_cannot_be_stored_holds_up_no_later_one(path: str) -> None:
+    settings = websocket_settings(sqlite_path=path, region="us-east-1")
+    handler = Mangum(starlette_chat.make_app(), websocket=settings)
+    lone, bob = "\ud800", connection_id()
+    assert handler(connect_raw(bob, query={"name": "bob"}), LocalContext()) == {"statusCode": 200}
+    assert handler(disconnect_raw(lone), LocalContext()) == {"statusCode": 500}
+    odd_closer = disconnect_raw(bob)
+    odd_closer["requestContext"]["requestId"] = lone  # the closer written into bob's record
+    assert handler(odd_closer, LocalContext()) == {"statusCode": 500}  # bob's deletion is left to finish
+    # The next invocation finishes it (the lone surrogate's was never kept): bob's id is free again.
+    assert handler(connect_raw(bob, query={"name": "bob"}), LocalContext()) == {"statusCode": 200}
 
 
 def test_settings_choose_the_store(path: str) -> None:
