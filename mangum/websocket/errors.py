@@ -13,11 +13,14 @@ class StoreError(WebSocketError):
     """A DynamoDB request failed (after the retries that were safe and fitted the invocation's
     deadline, see :mod:`mangum.websocket.calls`); the botocore error is chained.
 
-    ``operation`` names the store operation, e.g. ``"put_connection"``.
+    ``operation`` names the store operation, e.g. ``"put_connection"``; ``permanent`` says the
+    request itself was refused (a ``ValidationException``, text the store cannot hold), so that
+    repeating it can never succeed, where other failures may pass with the store's trouble.
     """
 
-    def __init__(self, operation: str, detail: str) -> None:
+    def __init__(self, operation: str, detail: str, *, permanent: bool = False) -> None:
         self.operation = operation
+        self.permanent = permanent
         super().__init__(f"connection store: {operation} failed: {detail}")
 
 

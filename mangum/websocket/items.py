@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mangum.deadline import current_deadline
-from mangum.websocket.calls import OutOfTime, Repeat, call, describe
+from mangum.websocket.calls import OutOfTime, Repeat, call, describe, not_sent, transient
 from mangum.websocket.clients import error_code
 from mangum.websocket.errors import StoreError
 from mangum.websocket.store_common import CONNECTION_LIFETIME_SECONDS, TTL_MARGIN_SECONDS
@@ -168,7 +168,8 @@ def failures(operation: str) -> Iterator[None]:
     try:
         yield
     except ClientError as error:
-        raise StoreError(operation, error_code(error)) from error
+        permanent = not (transient(error) or not_sent(error))
+        raise StoreError(operation, error_code(error), permanent=permanent) from error
     except (BotoCoreError, OutOfTime) as error:
         detail = describe(error, _SERVICE, time.monotonic() - started, current_deadline())
         raise StoreError(operation, detail) from error

@@ -113,7 +113,9 @@ class SqliteConnectionStore(UnfinishedDeletions):
                 raise StoreError(operation, f"SQLite: {error}") from error
             except UnicodeEncodeError as error:
                 # Text with a lone surrogate (a connection id, say) cannot be bound as UTF-8.
-                raise StoreError(operation, f"SQLite cannot store the text: {error}") from error
+                raise StoreError(
+                    operation, f"SQLite cannot store the text: {error}", permanent=True
+                ) from error
 
     def _now(self) -> int:
         return int(self._clock())

@@ -3,11 +3,14 @@ deletions a process remembers to finish (:class:`UnfinishedDeletions`)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from mangum.websocket.errors import InvalidGroupName, StoreError
+
+logger = logging.getLogger("mangum.websocket")
 
 if TYPE_CHECKING:
     from mangum.websocket.record import StoredConnection
@@ -23,7 +26,11 @@ MAX_REMEMBERED_DELETIONS = 1000
 
 def check_group(group: str) -> None:
     """Raise :class:`InvalidGroupName` unless the name is 1 to 512 bytes of UTF-8."""
-    if not group or len(group.encode()) > MAX_GROUP_NAME_BYTES:
+    try:
+        size = len(group.encode())
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 at all
+        size = 0
+    if not size or size > MAX_GROUP_NAME_BYTES:
         raise InvalidGroupName(f"a group name must be 1 to {MAX_GROUP_NAME_BYTES} bytes of UTF-8")
 
 
@@ -74,10 +81,19 @@ class UnfinishedDeletions:
 
     def retry_deletions(self) -> int:
         """Finish the deletions that failed before, oldest first, stopping at the first failure
-        (the store is still unavailable). Returns how many are left."""
+        (the store is still unavailable); a deletion the store refuses for good (a
+        :attr:`StoreError.permanent` failure) is given up, logged, and the next one tried. Returns
+        how many are left."""
         for connection_id in self.unfinished_deletions:
             try:
                 self.delete_connection(connection_id)
-            except StoreError:
-                break
+            except StoreError as error:
+                if not error.permanent:
+                    break
+                logger.error(
+                    "WebSocket connection %r: its deletion can never succeed, given up: %s",
+                    connection_id,
+                    error,
+                )
+                self.deletion_finished(connection_id)
         return len(self._unfinished)

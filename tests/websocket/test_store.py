@@ -218,7 +218,7 @@ def test_group_members_skips_expired_memberships(store: ConnectionStore) -> None
     assert list(store.group_members("lobby")) == [fresh]
 
 
-@pytest.mark.parametrize("group", ["", "x" * 513])
+@pytest.mark.parametrize("group", ["", "x" * 513, "lone \ud800 surrogate"])
 def test_bad_group_names_are_refused(store: ConnectionStore, group: str) -> None:
     member = record()
     store.put_connection(member)
@@ -295,3 +295,24 @@ def test_each_operation_sends_the_documented_requests(store: ConnectionStore) ->
     assert leaving.counts == {"UpdateItem": 1, "DeleteItem": 1}
     # delete: mark closing, 29 memberships (25 + 4), then the record
     assert deleting.counts == {"UpdateItem": 1, "BatchWriteItem": 2, "DeleteItem": 1}
+
+
+def test_a_deletion_the_store_refuses_for_good_is_given_up_and_the_next_one_finished(
+    store: ConnectionStore,
+) -> None:
+    refused = "x" * 3000  # a key DynamoDB refuses (over its 2,048-byte limit): ValidationException
+    member = record()
+    store.put_connection(member)
+    store.remember_deletion(refused)
+    store.remember_deletion(member.connection_id)
+
+    assert store.retry_deletions() == 0
+
+    assert store.unfinished_deletions == ()
+    assert store.get_connection(member.connection_id) is None, "the deletion after it was finished"
+
+
+def test_a_request_the_store_refuses_is_a_permanent_failure(store: ConnectionStore) -> None:
+    with pytest.raises(StoreError) as refused:
+        store.delete_connection("x" * 3000)
+    assert refused.value.permanent
