@@ -10,7 +10,6 @@ before it lets the next one be produced.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import time
@@ -28,6 +27,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from mangum import Mangum
 from mangum.types import LambdaContext
 from mangum.websocket import EXTENSION_KEY, WebSocketConnections
+from tests.support.sse import gated_events
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
@@ -124,26 +124,10 @@ async def cookies(request: Request) -> Response:
     return response
 
 
-async def _events(request: Request) -> AsyncIterator[bytes]:
-    count = int(request.query_params.get("count", "3"))
-    port = request.query_params.get("gate")
-    gate = await asyncio.open_connection("127.0.0.1", int(port)) if port else None
-    try:
-        for number in range(count):
-            if number and gate is not None:
-                await gate[0].readexactly(1)
-            if request.query_params.get("fail_at") == str(number):
-                raise RuntimeError(f"failed before event {number}")
-            yield f"id: {number}\ndata: event {number}\n\n".encode()
-    finally:
-        if gate is not None:
-            gate[1].close()
-
-
 async def events(request: Request) -> StreamingResponse:
     """Server-sent events, waiting on the gate between two."""
     return StreamingResponse(
-        _events(request), media_type="text/event-stream", headers={"cache-control": "no-cache"}
+        gated_events(request), media_type="text/event-stream", headers={"cache-control": "no-cache"}
     )
 
 

@@ -8,7 +8,6 @@ app go on. So a test sees each chunk arrive before it allows the next one to be 
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +21,7 @@ from starlette.routing import Route
 
 from mangum import Mangum
 from mangum.types import LambdaContext, Message, Receive, Scope, Send
+from tests.support.sse import gated_events
 
 
 def echo(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -45,33 +45,9 @@ def echo(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     }
 
 
-async def _gate(request: Request) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
-    port = request.query_params.get("gate")
-    if port is None:
-        return None
-    return await asyncio.open_connection("127.0.0.1", int(port))
-
-
-async def _events(request: Request) -> AsyncIterator[bytes]:
-    """Server-sent events; before each event after the first it waits for the gate."""
-    count = int(request.query_params.get("count", "3"))
-    size = int(request.query_params.get("size", "0"))
-    gate = await _gate(request)
-    try:
-        for number in range(count):
-            if number and gate is not None:
-                await gate[0].readexactly(1)
-            if request.query_params.get("fail_at") == str(number):
-                raise RuntimeError(f"failed before event {number}")
-            yield f"id: {number}\ndata: event {number}{'.' * size}\n\n".encode()
-    finally:
-        if gate is not None:
-            gate[1].close()
-
-
 async def sse(request: Request) -> StreamingResponse:
     """``text/event-stream`` with a cookie and a repeated header, to check the prelude."""
-    response = StreamingResponse(_events(request), media_type="text/event-stream")
+    response = StreamingResponse(gated_events(request), media_type="text/event-stream")
     response.headers["cache-control"] = "no-cache"
     response.headers.append("x-multi", "one")
     response.headers.append("x-multi", "two")
