@@ -100,15 +100,15 @@ def sample(request: samples.SampleRequest) -> LambdaEvent:
     """A REST API event, stage ``prod`` on the default domain."""
     host = f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com"
     headers = request.headers(host)
-    query = samples.decoded_multi_value(request.query)
+    single, multi = samples.query_parameter_maps(request.query)
     return {
         "resource": "/{proxy+}",
         "path": request.path,
         "httpMethod": request.method,
         "headers": headers,
         "multiValueHeaders": samples.multi_value(headers),
-        "queryStringParameters": {name: values[-1] for name, values in query.items()} or None,
-        "multiValueQueryStringParameters": query or None,
+        "queryStringParameters": single or None,
+        "multiValueQueryStringParameters": multi or None,
         "pathParameters": {"proxy": request.path.lstrip("/")},
         "stageVariables": None,
         "requestContext": {

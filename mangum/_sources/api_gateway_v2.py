@@ -112,7 +112,6 @@ def matches(event: Mapping[str, object], request_context: Mapping[str, object]) 
 
 def payload_v2_sample(request: samples.SampleRequest, host: str, api_id: str) -> LambdaEvent:
     """A payload 2.0 event for ``host``."""
-    query = samples.decoded_multi_value(request.query)
     event: LambdaEvent = {
         "version": "2.0",
         "routeKey": "$default",
@@ -139,8 +138,8 @@ def payload_v2_sample(request: samples.SampleRequest, host: str, api_id: str) ->
         },
         "isBase64Encoded": False,
     }
-    if query:
-        event["queryStringParameters"] = {name: ",".join(values) for name, values in query.items()}
+    if parameters := samples.joined_query_parameters(request.query):
+        event["queryStringParameters"] = parameters
     if request.body is not None:
         event["body"] = request.body
     return event

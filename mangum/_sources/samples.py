@@ -129,3 +129,16 @@ def decoded_multi_value(query: str) -> dict[str, list[str]]:
     for name, value in decode_query(query):
         params.setdefault(name, []).append(value)
     return params
+
+
+def query_parameter_maps(query: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """A query string as API Gateway's two decoded maps (REST and WebSocket events):
+    ``queryStringParameters``, the last value of each name, and ``multiValueQueryStringParameters``."""
+    multi = decoded_multi_value(query)
+    return {name: values[-1] for name, values in multi.items()}, multi
+
+
+def joined_query_parameters(query: str) -> dict[str, str]:
+    """A query string as payload 2.0's ``queryStringParameters``: decoded, repeated values joined
+    with commas."""
+    return {name: ",".join(values) for name, values in decoded_multi_value(query).items()}

@@ -85,16 +85,16 @@ def connect_sample(request: samples.SampleRequest) -> LambdaEvent:
         "sec-websocket-key": base64.b64encode(secrets.token_bytes(16)).decode(),
         "sec-websocket-version": "13",
     }
-    query = samples.decoded_multi_value(request.query)
+    single, multi = samples.query_parameter_maps(request.query)
     event: LambdaEvent = {
         "headers": headers,
         "multiValueHeaders": samples.multi_value(headers),
         "requestContext": _context(request, "$connect", "CONNECT"),
         "isBase64Encoded": False,
     }
-    if query:
-        event["queryStringParameters"] = {name: values[-1] for name, values in query.items()}
-        event["multiValueQueryStringParameters"] = query
+    if multi:
+        event["queryStringParameters"] = single
+        event["multiValueQueryStringParameters"] = multi
     return event
 
 

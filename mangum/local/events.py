@@ -122,7 +122,7 @@ def stage_path(stage: str, path: str) -> str:
 def rest_event(request: GatewayRequest, stage: str, api_id: str) -> LambdaEvent:
     """The REST API event (``request.path`` without the stage)."""
     headers = request.forwarded_headers()
-    query = list(samples.decoded_multi_value(request.query).items())
+    single, multi = samples.query_parameter_maps(request.query)
     body, base64 = body_field(request)
     proxy = request.path.lstrip("/")
     resource = "/{proxy+}" if proxy else "/"
@@ -132,8 +132,8 @@ def rest_event(request: GatewayRequest, stage: str, api_id: str) -> LambdaEvent:
         "httpMethod": request.method,
         "headers": single_values(headers) or None,
         "multiValueHeaders": multi_values(headers) or None,
-        "queryStringParameters": {name: values[-1] for name, values in query} or None,
-        "multiValueQueryStringParameters": dict(query) or None,
+        "queryStringParameters": single or None,
+        "multiValueQueryStringParameters": multi or None,
         "pathParameters": {"proxy": proxy} if proxy else None,
         "stageVariables": None,
         "requestContext": {
@@ -163,7 +163,6 @@ def payload_v2_event(request: GatewayRequest, stage: str, api_id: str, domain: s
     headers = request.forwarded_headers()
     cookies = [cookie.strip() for name, value in headers if name == "cookie" for cookie in value.split(";")]
     others = [(name, value) for name, value in headers if name != "cookie"]
-    query = samples.decoded_multi_value(request.query)
     body, base64 = body_field(request)
     event: LambdaEvent = {
         "version": "2.0",
@@ -193,8 +192,8 @@ def payload_v2_event(request: GatewayRequest, stage: str, api_id: str, domain: s
     }
     if cookies := [cookie for cookie in cookies if cookie]:
         event["cookies"] = cookies
-    if query:
-        event["queryStringParameters"] = {name: ",".join(values) for name, values in query.items()}
+    if parameters := samples.joined_query_parameters(request.query):
+        event["queryStringParameters"] = parameters
     if request.body:
         event["body"] = body
     return event

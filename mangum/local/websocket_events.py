@@ -70,16 +70,16 @@ def _context(client: WebSocketClient, route: str, event_type: str) -> dict[str, 
 
 def connect_event(client: WebSocketClient, headers: list[tuple[str, str]], query: str) -> LambdaEvent:
     """The ``$connect`` event of a handshake with these headers (names lower-cased) and raw query."""
-    params = samples.decoded_multi_value(query)
+    single, multi = samples.query_parameter_maps(query)
     event: LambdaEvent = {
         "headers": single_values(headers),
         "multiValueHeaders": multi_values(headers),
         "requestContext": _context(client, "$connect", "CONNECT"),
         "isBase64Encoded": False,
     }
-    if params:
-        event["queryStringParameters"] = {name: values[-1] for name, values in params.items()}
-        event["multiValueQueryStringParameters"] = params
+    if multi:
+        event["queryStringParameters"] = single
+        event["multiValueQueryStringParameters"] = multi
     return event
 
 
