@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
-from pydantic.alias_generators import to_camel
+from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
+
+from mangum._lambda_result import LambdaResult
 
 LINE_BREAK_ERROR = "line_break"
 """The error type of a header name or value holding CR or LF."""
@@ -41,23 +42,8 @@ StatusCode = Annotated[int, Field(ge=100, le=599)]
 """An HTTP status code Lambda accepts."""
 
 
-class LambdaResponse(BaseModel):
+class LambdaResponse(LambdaResult):
     """Base of every response model: snake_case attributes, AWS's names when serialized."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        defer_build=True,
-        # Errors name the field, never its value: headers and bodies can hold credentials.
-        hide_input_in_errors=True,
-    )
-
-    def to_lambda(self) -> dict[str, object]:
-        """The dict the Lambda handler returns for this response."""
-        return self.model_dump(by_alias=True, exclude_none=True)
 
 
 class ApiGatewayV1Response(LambdaResponse):
