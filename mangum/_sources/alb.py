@@ -27,7 +27,8 @@ from mangum._http.response import (
     reason_phrase,
 )
 from mangum._sources import samples, value_maps
-from mangum._sources.contract import HttpEvent, HttpSource, event_schema, validated
+from mangum._sources.contract import HttpEvent, event_schema, validated
+from mangum._sources.registry import ALB
 from mangum._validation.validators import LazyValidator
 from mangum.exceptions import InvalidResponse
 
@@ -36,8 +37,7 @@ if TYPE_CHECKING:
     from mangum._validation.generated.results import AlbResponseDict
     from mangum.types import LambdaEvent
 
-MODEL = "mangum.events.alb:AlbEvent"
-VALIDATOR: LazyValidator[AlbEventDict] = LazyValidator(event_schema("alb"), MODEL, "name")
+VALIDATOR: LazyValidator[AlbEventDict] = LazyValidator(event_schema("alb"), ALB.model, "name")
 
 
 def multi_value(data: value_maps.ValueMaps) -> bool:
@@ -142,11 +142,6 @@ def read(event: Mapping[str, object]) -> HttpEvent:
     return HttpEvent(request(data), shape, LAMBDA_RESPONSE_LIMIT)
 
 
-def matches(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
-    """``requestContext.elb`` is present."""
-    return "elb" in request_context
-
-
 def _sample(request: samples.SampleRequest, *, multi: bool) -> LambdaEvent:
     import secrets
 
@@ -187,11 +182,4 @@ def multi_value_sample(request: samples.SampleRequest) -> LambdaEvent:
     return _sample(request, multi=True)
 
 
-SOURCE = HttpSource(
-    name="alb",
-    model=MODEL,
-    detection="requestContext.elb",
-    matches=matches,
-    read=read,
-    samples={"alb": single_value_sample, "alb-multi": multi_value_sample},
-)
+ALB.provide(read=read, samples={"alb": single_value_sample, "alb-multi": multi_value_sample})

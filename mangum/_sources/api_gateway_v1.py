@@ -18,7 +18,8 @@ from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
 from mangum._http.request import HeaderPairs, Request, encode_query
 from mangum._http.response import EncodedBody, ResponseHeader, ResponseShape, group_values
 from mangum._sources import samples, value_maps
-from mangum._sources.contract import HttpEvent, HttpSource, event_schema, validated
+from mangum._sources.contract import HttpEvent, event_schema, validated
+from mangum._sources.registry import API_GATEWAY_V1
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
     from mangum._validation.generated.results import ApiGatewayV1ResponseDict
     from mangum.types import LambdaEvent
 
-MODEL = "mangum.events.api_gateway_v1:ApiGatewayV1Event"
-VALIDATOR: LazyValidator[ApiGatewayV1EventDict] = LazyValidator(event_schema("api_gateway_v1"), MODEL, "name")
+VALIDATOR: LazyValidator[ApiGatewayV1EventDict] = LazyValidator(
+    event_schema("api_gateway_v1"), API_GATEWAY_V1.model, "name"
+)
 
 
 def query_items(data: value_maps.ValueMaps) -> HeaderPairs:
@@ -91,11 +93,6 @@ def read(event: Mapping[str, object]) -> HttpEvent:
     return HttpEvent(request(validated(VALIDATOR, event)), RESPONSE, LAMBDA_RESPONSE_LIMIT)
 
 
-def matches(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
-    """A REST API event has ``httpMethod`` at the top (checked after every other source)."""
-    return "httpMethod" in event
-
-
 def sample(request: samples.SampleRequest) -> LambdaEvent:
     """A REST API event, stage ``prod`` on the default domain."""
     host = f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com"
@@ -133,11 +130,4 @@ def sample(request: samples.SampleRequest) -> LambdaEvent:
     }
 
 
-SOURCE = HttpSource(
-    name="api_gateway_v1",
-    model=MODEL,
-    detection="httpMethod",
-    matches=matches,
-    read=read,
-    samples={"rest": sample},
-)
+API_GATEWAY_V1.provide(read=read, samples={"rest": sample})

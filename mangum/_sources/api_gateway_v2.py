@@ -23,7 +23,8 @@ from mangum._http.response import (
     split_cookies,
 )
 from mangum._sources import samples
-from mangum._sources.contract import HttpEvent, HttpSource, event_schema, validated
+from mangum._sources.contract import HttpEvent, event_schema, validated
+from mangum._sources.registry import API_GATEWAY_V2
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
@@ -49,8 +50,9 @@ if TYPE_CHECKING:
         is_base64_encoded: bool | None
 
 
-MODEL = "mangum.events.api_gateway_v2:ApiGatewayV2Event"
-VALIDATOR: LazyValidator[ApiGatewayV2EventDict] = LazyValidator(event_schema("api_gateway_v2"), MODEL, "name")
+VALIDATOR: LazyValidator[ApiGatewayV2EventDict] = LazyValidator(
+    event_schema("api_gateway_v2"), API_GATEWAY_V2.model, "name"
+)
 
 
 def header_items(data: PayloadV2) -> HeaderItems:
@@ -105,11 +107,6 @@ def read(event: Mapping[str, object]) -> HttpEvent:
     return HttpEvent(request(validated(VALIDATOR, event)), RESPONSE, LAMBDA_RESPONSE_LIMIT)
 
 
-def matches(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
-    """Payload format 2.0 (``version`` is ``"2.0"``) that is not a Function URL."""
-    return event.get("version") == "2.0"
-
-
 def payload_v2_sample(request: samples.SampleRequest, host: str, api_id: str) -> LambdaEvent:
     """A payload 2.0 event for ``host``."""
     event: LambdaEvent = {
@@ -152,11 +149,4 @@ def sample(request: samples.SampleRequest) -> LambdaEvent:
     )
 
 
-SOURCE = HttpSource(
-    name="api_gateway_v2",
-    model=MODEL,
-    detection="version 2.0",
-    matches=matches,
-    read=read,
-    samples={"http": sample},
-)
+API_GATEWAY_V2.provide(read=read, samples={"http": sample})

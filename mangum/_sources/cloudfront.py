@@ -20,7 +20,8 @@ from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
 from mangum._http.request import HeaderPairs, Request, decode_query
 from mangum._http.response import EncodedBody, ResponseHeader, ResponseShape, reason_phrase
 from mangum._sources import samples
-from mangum._sources.contract import HttpEvent, HttpSource, event_schema, validated
+from mangum._sources.contract import HttpEvent, event_schema, validated
+from mangum._sources.registry import CLOUDFRONT
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
     from mangum._validation.generated.results import CloudFrontResponseDict, CloudFrontResponseHeaderDict
     from mangum.types import LambdaEvent
 
-MODEL = "mangum.events.cloudfront:CloudFrontEvent"
-VALIDATOR: LazyValidator[CloudFrontEventDict] = LazyValidator(event_schema("cloudfront"), MODEL, "name")
+VALIDATOR: LazyValidator[CloudFrontEventDict] = LazyValidator(
+    event_schema("cloudfront"), CLOUDFRONT.model, "name"
+)
 
 RESPONSE_LIMITS: dict[str, int] = {
     "viewer-request": 40 * 1024,
@@ -161,14 +163,6 @@ def read(event: Mapping[str, object]) -> HttpEvent:
     return HttpEvent(request(data), RESPONSE, response_limit(data))
 
 
-def matches(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
-    """``Records[0].cf`` is present."""
-    records = event.get("Records")
-    return (
-        isinstance(records, list) and bool(records) and isinstance(records[0], Mapping) and "cf" in records[0]
-    )
-
-
 def sample(request: samples.SampleRequest) -> LambdaEvent:
     """A Lambda@Edge origin-request event, body included."""
     import secrets
@@ -205,11 +199,4 @@ def sample(request: samples.SampleRequest) -> LambdaEvent:
     }
 
 
-SOURCE = HttpSource(
-    name="cloudfront",
-    model=MODEL,
-    detection="Records[0].cf",
-    matches=matches,
-    read=read,
-    samples={"cloudfront": sample},
-)
+CLOUDFRONT.provide(read=read, samples={"cloudfront": sample})

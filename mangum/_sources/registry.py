@@ -10,6 +10,9 @@ Detection looks only at a few keys, in this order (the first match wins):
    URL (:class:`~mangum.events.FunctionUrlEvent`).
 5. ``version == "2.0"``: an HTTP API (:class:`~mangum.events.ApiGatewayV2Event`).
 6. ``httpMethod`` present: a REST API or payload 1.0 event (:class:`~mangum.events.ApiGatewayV1Event`).
+
+Each entry knows its home (:mod:`mangum._sources` ``.<name>``) by name only: the home is imported with
+the first event of its source, so a function imports the homes of the sources it serves, no other.
 """
 
 from __future__ import annotations
@@ -18,21 +21,98 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeGuard
 
-from mangum._sources import alb, api_gateway_v1, api_gateway_v2, cloudfront, function_url, websocket
 from mangum._sources.contract import HttpSource, SourceName, WebSocketSource
-from mangum._sources.samples import SampleRequest
 from mangum.exceptions import UnsupportedEvent
 
 if TYPE_CHECKING:
     from mangum.types import LambdaEvent
 
+
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
+    # Lambda hands over plain dicts: test for dict first, the much slower ABC check only otherwise.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+# Detection is written here rather than in the homes, so that telling the sources apart imports none
+# of them: each home is imported with the first event of its own (see Source).
+
+
+def _is_cloudfront(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
+    records = event.get("Records")
+    return isinstance(records, list) and bool(records) and _is_mapping(records[0]) and "cf" in records[0]
+
+
+def _is_alb(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
+    return "elb" in request_context
+
+
+def _is_websocket(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
+    return "eventType" in request_context or "connectionId" in request_context
+
+
+def _is_function_url(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
+    domain = request_context.get("domainName")
+    return event.get("version") == "2.0" and isinstance(domain, str) and ".lambda-url." in domain
+
+
+def _is_payload_v2(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
+    return event.get("version") == "2.0"  # a Function URL's events were matched before
+
+
+def _is_rest(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
+    return "httpMethod" in event  # checked after every other source
+
+
+CLOUDFRONT = HttpSource(
+    name="cloudfront",
+    model="mangum.events.cloudfront:CloudFrontEvent",
+    detection="Records[0].cf",
+    matches=_is_cloudfront,
+    sample_names=("cloudfront",),
+)
+ALB = HttpSource(
+    name="alb",
+    model="mangum.events.alb:AlbEvent",
+    detection="requestContext.elb",
+    matches=_is_alb,
+    sample_names=("alb", "alb-multi"),
+)
+WEBSOCKET = WebSocketSource(
+    name="websocket",
+    model="mangum.events.websocket:WebSocketEvent",
+    detection="requestContext.eventType/connectionId",
+    matches=_is_websocket,
+    sample_names=("websocket-connect", "websocket-message", "websocket-disconnect"),
+)
+FUNCTION_URL = HttpSource(
+    name="function_url",
+    model="mangum.events.api_gateway_v2:FunctionUrlEvent",
+    detection="version 2.0 and a .lambda-url. domain",
+    matches=_is_function_url,
+    sample_names=("function-url",),
+)
+API_GATEWAY_V2 = HttpSource(
+    name="api_gateway_v2",
+    model="mangum.events.api_gateway_v2:ApiGatewayV2Event",
+    detection="version 2.0",
+    matches=_is_payload_v2,
+    sample_names=("http",),
+)
+API_GATEWAY_V1 = HttpSource(
+    name="api_gateway_v1",
+    model="mangum.events.api_gateway_v1:ApiGatewayV1Event",
+    detection="httpMethod",
+    matches=_is_rest,
+    sample_names=("rest",),
+)
+
 SOURCES: tuple[HttpSource | WebSocketSource, ...] = (
-    cloudfront.SOURCE,
-    alb.SOURCE,
-    websocket.SOURCE,
-    function_url.SOURCE,
-    api_gateway_v2.SOURCE,
-    api_gateway_v1.SOURCE,
+    CLOUDFRONT,
+    ALB,
+    WEBSOCKET,
+    FUNCTION_URL,
+    API_GATEWAY_V2,
+    API_GATEWAY_V1,
 )
 """Every source, in the order detection tries them."""
 
@@ -50,11 +130,6 @@ DETECTION_ORDER: tuple[str, ...] = tuple(
 _NO_CONTEXT: Mapping[str, object] = MappingProxyType({})
 
 
-def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
-    # Lambda hands over plain dicts: test for dict first, the much slower ABC check only otherwise.
-    return type(value) is dict or isinstance(value, Mapping)
-
-
 def detect(event: object) -> HttpSource | WebSocketSource:
     """The source of an event, by shape alone (see the module docs for the order); raises
     :class:`~mangum.exceptions.UnsupportedEvent` when it is not a JSON object or no source matches."""
@@ -69,7 +144,7 @@ def detect(event: object) -> HttpSource | WebSocketSource:
 
 
 SAMPLES: Mapping[str, HttpSource | WebSocketSource] = MappingProxyType(
-    {name: source for source in SOURCES for name in source.samples}
+    {name: source for source in SOURCES for name in source.sample_names}
 )
 """Every sample event's name (as ``python -m mangum event`` takes it), with its source."""
 
@@ -85,6 +160,8 @@ def sample_event(
     """A fresh sample event ``name`` (a key of :data:`SAMPLES`) for ``method`` and ``path`` (which
     may carry a ``?query``), with ``headers`` added. Raises :class:`KeyError` for an unknown name."""
     route, _, query = path.partition("?")
+    from mangum._sources.samples import SampleRequest
+
     request = SampleRequest(
         method=method.upper(), path=route or "/", query=query, body=body, extra_headers=tuple(headers)
     )

@@ -11,19 +11,17 @@ multi-value maps (:mod:`.api_gateway_v1` decodes them the same way); MESSAGE car
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from mangum._http.paths import encode_path
 from mangum._http.request import Request
 from mangum._sources import api_gateway_v1, samples, value_maps
-from mangum._sources.contract import WebSocketSource
+from mangum._sources.registry import WEBSOCKET
 
 if TYPE_CHECKING:
     from mangum._validation.generated.websocket import WebSocketEventDict
     from mangum.types import LambdaEvent
 
-MODEL = "mangum.events.websocket:WebSocketEvent"
 DEFAULT_STAGE = "$default"
 
 query_items = api_gateway_v1.query_items
@@ -51,11 +49,6 @@ def request(data: WebSocketEventDict) -> Request:
         data["body"],  # body
         data["is_base64_encoded"],  # body_base64
     )
-
-
-def matches(event: Mapping[str, object], request_context: Mapping[str, object]) -> bool:
-    """``requestContext.eventType`` or ``requestContext.connectionId`` is present."""
-    return "eventType" in request_context or "connectionId" in request_context
 
 
 def _context(request: samples.SampleRequest, route: str, event_type: str) -> dict[str, object]:
@@ -121,14 +114,10 @@ def disconnect_sample(request: samples.SampleRequest) -> LambdaEvent:
     }
 
 
-SOURCE = WebSocketSource(
-    name="websocket",
-    model=MODEL,
-    detection="requestContext.eventType/connectionId",
-    matches=matches,
+WEBSOCKET.provide(
     samples={
         "websocket-connect": connect_sample,
         "websocket-message": message_sample,
         "websocket-disconnect": disconnect_sample,
-    },
+    }
 )

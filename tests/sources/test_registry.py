@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import importlib
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from mangum._http.request import request_body
-from mangum._sources.contract import HttpSource, Source, WebSocketSource
-from mangum._sources.registry import BY_NAME, DETECTION_ORDER, SAMPLES, SOURCES, detect, sample_event
+from mangum._sources.contract import HttpSource, SampleBuilder, Source, WebSocketSource
+from mangum._sources.registry import (
+    API_GATEWAY_V2,
+    BY_NAME,
+    DETECTION_ORDER,
+    SAMPLES,
+    SOURCES,
+    detect,
+    sample_event,
+)
 from mangum.events import EVENT_MODELS, parse_event
 from mangum.responses import RESPONSE_MODELS
 from mangum.schemas import GENERATED_PACKAGE, schema_documents
@@ -73,11 +84,78 @@ def test_detection_order_names_every_source_in_order() -> None:
     assert [entry.split(" ")[0] for entry in DETECTION_ORDER] == [model_of(s).__name__ for s in SOURCES]
 
 
-def test_a_source_cannot_be_registered_without_a_piece() -> None:
+def _entry() -> HttpSource:
+    return HttpSource(
+        name="alb", model="m:M", detection="d", matches=lambda event, context: True, sample_names=("one",)
+    )
+
+
+def test_a_home_cannot_provide_less_than_every_piece() -> None:
     with pytest.raises(TypeError, match="read"):
-        HttpSource(  # type: ignore[call-arg]  # the point: "read" is missing
-            name="alb", model="m:M", detection="d", matches=lambda event, context: True, samples={}
-        )
+        _entry().provide(samples={})  # type: ignore[call-arg]  # the point: "read" is missing
+
+
+def test_a_home_must_build_exactly_the_samples_its_entry_names() -> None:
+    entry = _entry()
+    with pytest.raises(TypeError, match="registry names"):
+        entry.provide(read=API_GATEWAY_V2.read, samples={"two": sample_builder("rest")})
+
+
+def test_a_home_that_provides_nothing_fails_when_first_read() -> None:
+    # The home of this entry (mangum._sources.alb) is loaded and provides to the registry's own
+    # entry, not to this one.
+    with pytest.raises(TypeError, match="provided no pieces"):
+        _entry().read({})
+
+
+def sample_builder(name: str) -> SampleBuilder:
+    return SAMPLES[name].samples[name]
+
+
+HOMES_PROBE = """
+import json, sys
+from mangum import Mangum
+
+async def app(scope, receive, send):
+    await send({"type": "http.response.start", "status": 204, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+
+handler = Mangum(app, lifespan="off")
+homes = set(json.loads(sys.argv[1]))
+loaded = []
+for event in json.loads(sys.argv[2]):
+    assert handler(event, None)["statusCode"] == 204
+    loaded.append(sorted(name for name in homes if "mangum._sources." + name in sys.modules))
+print(json.dumps(loaded))
+"""
+
+
+def homes_after_each(*sample_names: str) -> list[list[str]]:
+    """The source homes imported after each of these sample events' invocations, one after the
+    other in a fresh interpreter (this one has imported every home)."""
+    events = [sample_event(name) for name in sample_names]
+    homes = [source.name for source in SOURCES]
+    found = subprocess.run(
+        [sys.executable, "-c", HOMES_PROBE, json.dumps(homes), json.dumps(events)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded: list[list[str]] = json.loads(found.stdout)
+    return loaded
+
+
+def test_a_home_is_imported_with_the_first_event_of_its_source_and_no_other_before() -> None:
+    assert homes_after_each("http", "http", "rest", "alb") == [
+        ["api_gateway_v2"],
+        ["api_gateway_v2"],
+        ["api_gateway_v1", "api_gateway_v2"],
+        ["alb", "api_gateway_v1", "api_gateway_v2"],
+    ]
+
+
+def test_a_function_url_home_brings_the_payload_v2_home_it_builds_on() -> None:
+    assert homes_after_each("function-url") == [["api_gateway_v2", "function_url"]]
 
 
 def test_the_adding_a_source_page_names_every_piece() -> None:
