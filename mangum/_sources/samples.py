@@ -3,7 +3,8 @@
 Each source builds its own samples in its home; ``python -m mangum event SOURCE`` prints one. Every
 sample is shaped like what the service sends and validates against the source's model.
 
-The source homes import this module with the adapter, which never builds a sample: what only a
+The source homes import this module as they load (with their source's first event), and the adapter
+never builds a sample: what only a
 sample needs (random ids, the clock) is imported when the first one is built.
 """
 
