@@ -32,9 +32,9 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from types import FrameType
 from typing import TypeVar
 
@@ -136,17 +136,83 @@ def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[T], remaining: fl
             expiry.stopper.cancel()
 
 
+async def within(coroutine: Coroutine[object, object, T], remaining: float | None) -> T:
+    """``coroutine``'s result, run as a task of its own for ``remaining`` seconds at most (``None``:
+    no bound); then that task alone is cancelled, as :func:`finish` cancels it, and
+    :class:`DeadlineExceeded` raised unless it still ends with a result within the grace.
+
+    For a loop many invocations share (:func:`mangum._asgi.loop.share`): a deadline stops its own
+    invocation and no other, and the loop goes on serving the rest. Blocking code is not
+    interrupted here (no signal can single out one invocation among many on one thread).
+    """
+    task = asyncio.get_running_loop().create_task(coroutine)
+    try:
+        done, _ = await asyncio.wait((task,), timeout=remaining)
+    except BaseException:
+        task.cancel()  # the invocation itself was cancelled (the runtime is stopping)
+        raise
+    if done:
+        return task.result()
+    from mangum._asgi.stuck import where_stuck
+
+    where = where_stuck(task)
+    task.cancel()
+    await asyncio.wait((task,), timeout=CANCEL_GRACE)
+    if not task.done():
+        logger.warning(
+            "the application did not stop within %ss of being cancelled: left running", CANCEL_GRACE
+        )
+    elif not task.cancelled():
+        return task.result()  # it finished with a result (or its own error) once cancelled
+    raise DeadlineExceeded(f"waiting at {where}")
+
+
 # --- the watchdog -------------------------------------------------------------------------------
 
 
-current: tuple[object, float] | None = None
-"""The invocation in progress on the main thread, as the watchdog sees it: its Lambda context, and
-the seconds before Lambda's deadline at which blocking code is interrupted. Set and cleared by the
-loop around each invocation (a plain module variable: read by the watchdog thread, which tolerates
-a stale read for one interval)."""
+class Watch:
+    """One invocation watched on the main thread: its Lambda ``context``, and the seconds before
+    Lambda's deadline (``margin``) at which blocking code is interrupted. A context manager: inside
+    it the watch is :data:`current` (for the watchdog thread) and :data:`WATCHED` (for the
+    invocation's own tasks, which :func:`stand_down` reads), and neither after it."""
+
+    __slots__ = ("context", "margin", "token")
+
+    def __init__(self, context: object, margin: float) -> None:
+        self.context = context
+        self.margin = margin
+        self.token: Token[Watch | None] | None = None
+
+    def __enter__(self) -> Watch:
+        global current
+        if not watchdog_started:
+            start_watchdog()
+        self.token = WATCHED.set(self)
+        current = self
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stand_down()
+        if self.token is not None:
+            WATCHED.reset(self.token)
+
+    def stand_down(self) -> None:
+        """No interruption of this invocation from now on."""
+        global current
+        if current is self:
+            current = None
+
+
+WATCHED: ContextVar[Watch | None] = ContextVar("mangum.watched", default=None)
+"""The watch of the invocation whose code is running (tasks inherit it from the invocation)."""
+current: Watch | None = None
+"""The invocation in progress on the main thread, as the watchdog thread sees it (a plain module
+variable: the one main thread has one such invocation at a time, and the watchdog tolerates a
+stale read for one interval). Invocations on other threads, or many at once on a loop shared with
+them (:func:`within`), are never watched: a signal cannot single one of them out."""
 watchdog_started = False
 """Whether :func:`start_watchdog` has run on the main thread."""
-_fired_for: tuple[object, float] | None = None
+_fired_for: Watch | None = None
 _start_lock = threading.Lock()
 
 
@@ -163,17 +229,17 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise DeadlineExceeded(f"blocking the thread at {code.co_filename}:{frame.f_lineno} in {code.co_name}")
 
 
-def _alarm_time(watched: tuple[object, float]) -> float | None:
+def _alarm_time(watched: Watch) -> float | None:
     """When (``time.monotonic``) the invocation ``watched`` is to be interrupted, if it has a deadline."""
-    millis = remaining_millis(watched[0])
+    millis = remaining_millis(watched.context)
     if millis is None or millis <= 0:
         return None  # a context that tells no time (or none left from the start) is not watched
-    return time.monotonic() + millis / 1000 - watched[1]
+    return time.monotonic() + millis / 1000 - watched.margin
 
 
 def _watchdog(main_thread: int) -> None:
     global _fired_for
-    seen: tuple[object, float] | None = None
+    seen: Watch | None = None
     alarm_at: float | None = None
     while True:
         now = time.monotonic()
@@ -208,7 +274,8 @@ def start_watchdog() -> None:
 
 
 def stand_down() -> None:
-    """No interruption for the rest of the invocation in progress: called by a cycle whose
+    """No interruption for the rest of the invocation whose code calls it: called by a cycle whose
     application has finished or been cancelled, so that the watchdog does not signal its cleanup."""
-    global current
-    current = None
+    watched = WATCHED.get()
+    if watched is not None:
+        watched.stand_down()

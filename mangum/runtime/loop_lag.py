@@ -1,0 +1,125 @@
+"""The loop-lag watchdog: which invocation blocked the event loop that every invocation shares, and
+for how long.
+
+With many invocations in flight on one event loop (:mod:`mangum.runtime.concurrent`), code that
+blocks the loop's thread (``time.sleep``, a synchronous HTTP client or database driver, a long
+computation inside ``async def``) stalls every one of them. A thread of its own asks the loop,
+every :data:`INTERVAL` seconds, to run a callback; when the loop has not run it within the
+threshold, the watchdog notes the task the loop is running, the invocation that task serves and
+where its code is, then waits for the loop to come back and logs one WARNING line on
+``mangum.runtime``, with that invocation's request id::
+
+    The event loop was blocked for 1502 ms by invocation 8f0c... at app.py:31 in report: ...
+
+Tasks know their invocation through their context (``Task.get_context``, Python 3.12+; on older
+versions the invocation is named when it is the runtime's own task, and "unknown" otherwise). The
+threshold is ``MANGUM_LOOP_LAG_MS`` milliseconds (:data:`DEFAULT_THRESHOLD` by default; 0 turns the
+watchdog off).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from mangum.runtime.log import current_invocation
+
+logger = logging.getLogger("mangum.runtime")
+
+THRESHOLD_VARIABLE = "MANGUM_LOOP_LAG_MS"
+DEFAULT_THRESHOLD = 0.1
+"""Seconds the loop may go without running a ready callback before the watchdog reports it."""
+INTERVAL = 0.05
+"""Seconds between two probes of the loop."""
+FRAMES = 3
+"""How many of the innermost frames of the blocking code the line names."""
+
+
+def threshold_from_environment() -> float | None:
+    """``MANGUM_LOOP_LAG_MS`` in seconds (:data:`DEFAULT_THRESHOLD` when unset, ``None`` for 0: off);
+    raises :class:`ValueError` for a value that is not a number of milliseconds from 0."""
+    text = os.environ.get(THRESHOLD_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_THRESHOLD
+    millis = float(text)
+    if not millis >= 0 or millis == float("inf"):
+        raise ValueError(f"{THRESHOLD_VARIABLE} must be a number of milliseconds from 0, not {text!r}")
+    return millis / 1000 or None
+
+
+def request_of(task: asyncio.Task[object] | None) -> str:
+    """The request id of the invocation ``task`` works for, as far as its context tells."""
+    if task is None:
+        return ""
+    get_context: Callable[[], object] | None = getattr(task, "get_context", None)
+    if get_context is None:
+        return ""
+    context = get_context()
+    scope = context.get(current_invocation) if hasattr(context, "get") else None
+    return "" if scope is None else scope.request_id
+
+
+def _where(thread: int) -> str:
+    frame = sys._current_frames().get(thread)
+    places: list[str] = []
+    while frame is not None and len(places) < FRAMES:
+        places.append(f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}")
+        frame = frame.f_back
+    return " < ".join(places) or "an unknown place"
+
+
+class LoopLagWatchdog:
+    """Watches ``loop``, run by the thread ``loop_thread``, from a thread of its own (see the module
+    docs). Every stall it saw is in :attr:`stalls` as ``(request id, seconds, where)``."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, loop_thread: int, threshold: float) -> None:
+        self._loop = loop
+        self._loop_thread = loop_thread
+        self.threshold = threshold
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="mangum-loop-lag", daemon=True)
+        self.stalls: list[tuple[str, float, str]] = []
+
+    def start(self) -> LoopLagWatchdog:
+        """Start watching; returns the watchdog."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop watching (the thread ends within one interval)."""
+        self._stopping.set()
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(INTERVAL):
+            answered = threading.Event()
+            asked = time.monotonic()
+            try:
+                self._loop.call_soon_threadsafe(answered.set)
+            except RuntimeError:  # the loop is closed
+                return
+            if answered.wait(self.threshold):
+                continue
+            # Blocked now: note who is running before the loop moves on.
+            request = request_of(asyncio.current_task(self._loop))
+            where = _where(self._loop_thread)
+            while not answered.wait(INTERVAL):
+                if self._stopping.is_set():
+                    return
+            self._report(request, time.monotonic() - asked, where)
+
+    def _report(self, request: str, seconds: float, where: str) -> None:
+        self.stalls.append((request, seconds, where))
+        logger.warning(
+            "The event loop was blocked for %.0f ms by invocation %s at %s: every invocation in flight "
+            "waited meanwhile. Don't block the loop: await, or run blocking code in a thread "
+            "(run_in_threadpool, asyncio.to_thread, or a sync route, which frameworks run in threads).",
+            seconds * 1000,
+            request or "unknown",
+            where,
+            extra={"aws_request_id": request, "blockedMs": round(seconds * 1000)},
+        )
