@@ -12,7 +12,7 @@ where its code is, then waits for the loop to come back and logs one WARNING lin
     The event loop was blocked for 1502 ms by invocation 8f0c... at app.py:31 in report: ...
 
 Tasks know their invocation through their context (``Task.get_context``, Python 3.12+; on older
-versions the invocation is named when it is the runtime's own task, and "unknown" otherwise). The
+versions a task factory notes each task's invocation as it is created). The
 threshold is ``MANGUM_LOOP_LAG_MS`` milliseconds (:data:`DEFAULT_THRESHOLD` by default; 0 turns the
 watchdog off).
 """
@@ -25,11 +25,16 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Coroutine, Generator
+from contextvars import Context
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
-from mangum.runtime.log import current_invocation
+from mangum.runtime.log import InvocationScope, current_invocation
 
 logger = logging.getLogger("mangum.runtime")
+
+T = TypeVar("T")
 
 THRESHOLD_VARIABLE = "MANGUM_LOOP_LAG_MS"
 DEFAULT_THRESHOLD = 0.1
@@ -52,15 +57,38 @@ def threshold_from_environment() -> float | None:
     return millis / 1000 or None
 
 
-def request_of(task: asyncio.Task[object] | None) -> str:
+_TASK_CONTEXT = sys.version_info >= (3, 12)
+"""Python 3.12+: a task tells its context. Before, :func:`_recording_factory` notes each task's
+invocation as the task is created."""
+_scopes: WeakKeyDictionary[asyncio.Future[Any], InvocationScope] = WeakKeyDictionary()
+
+
+def _recording_factory(
+    loop: asyncio.AbstractEventLoop,
+    coroutine: Coroutine[Any, Any, T] | Generator[Any, None, T],
+    /,
+    *,
+    context: Context | None = None,
+) -> asyncio.Future[T]:
+    task: asyncio.Future[T]
+    if context is None:
+        task = asyncio.Task(coroutine, loop=loop)
+    else:  # created inside the context it is given, a task copies that context, on every version
+        task = context.run(asyncio.Task, coroutine, loop=loop)
+    scope = current_invocation.get() if context is None else context.get(current_invocation)
+    if scope is not None:
+        _scopes[task] = scope
+    return task
+
+
+def request_of(task: asyncio.Task[Any] | None) -> str:
     """The request id of the invocation ``task`` works for, as far as its context tells."""
     if task is None:
         return ""
-    get_context: Callable[[], object] | None = getattr(task, "get_context", None)
-    if get_context is None:
-        return ""
-    context = get_context()
-    scope = context.get(current_invocation) if hasattr(context, "get") else None
+    if sys.version_info >= (3, 12):
+        scope = task.get_context().get(current_invocation)
+    else:
+        scope = _scopes.get(task)
     return "" if scope is None else scope.request_id
 
 
@@ -84,6 +112,8 @@ class LoopLagWatchdog:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="mangum-loop-lag", daemon=True)
         self.stalls: list[tuple[str, float, str]] = []
+        if not _TASK_CONTEXT and loop.get_task_factory() is None:
+            loop.set_task_factory(_recording_factory)
 
     def start(self) -> LoopLagWatchdog:
         """Start watching; returns the watchdog."""
@@ -93,6 +123,8 @@ class LoopLagWatchdog:
     def stop(self) -> None:
         """Stop watching (the thread ends within one interval)."""
         self._stopping.set()
+        if self._loop.get_task_factory() is _recording_factory:
+            self._loop.set_task_factory(None)
 
     def _watch(self) -> None:
         while not self._stopping.wait(INTERVAL):
