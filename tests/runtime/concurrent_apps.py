@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -79,10 +79,8 @@ async def together(request: Request) -> JSONResponse:
     try:
         if inside.now >= wanted:
             _reached.set()
-        try:
+        with suppress(asyncio.TimeoutError):
             await asyncio.wait_for(_reached.wait(), PATIENCE)
-        except asyncio.TimeoutError:
-            pass
         await asyncio.sleep(0)  # let the others run between this one's steps
         return JSONResponse(_seen(request, _reached.is_set()))
     finally:
@@ -102,7 +100,7 @@ async def forever(request: Request) -> Response:
 
 async def block(request: Request) -> JSONResponse:
     """Blocks the event loop (the mistake the loop-lag watchdog reports)."""
-    time.sleep(int(request.query_params.get("ms", "300")) / 1000)
+    time.sleep(int(request.query_params.get("ms", "300")) / 1000)  # noqa: ASYNC251 - the point
     return JSONResponse({"request_id": request_id()})
 
 

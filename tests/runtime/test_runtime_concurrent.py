@@ -91,7 +91,8 @@ def test_each_invocation_sees_its_own_request_id_and_trace_id(tmp_path: Path) ->
         assert body["environ_trace_id"] is None  # the process environment is nobody's
     # Every line the app logged carries the request id of the invocation that logged it.
     lines = [line for line in log_lines(output) if line["logger"] == f"{APPS}"]
-    assert sorted(line["message"] for line in lines) == sorted(f"answering {i.request_id}" for i in invocations)
+    expected = sorted(f"answering {invocation.request_id}" for invocation in invocations)
+    assert sorted(line["message"] for line in lines) == expected
     assert all(line["message"] == f"answering {line['requestId']}" for line in lines)
     assert all(line["level"] == "WARNING" and line["timestamp"].endswith("Z") for line in lines)
 
@@ -118,7 +119,8 @@ def test_the_lifespan_starts_once_and_its_state_is_shared_by_every_invocation(tm
         done = results([server.invoke(http_event("/together?n=8")) for _ in range(8)])
         states = {answer(result)[1]["state"] for result in done}
 
-    assert len(states) == 1 and None not in states
+    assert len(states) == 1
+    assert None not in states
     assert [line.split()[0] for line in log.read_text().splitlines()] == ["startup", "shutdown"]
 
 
@@ -129,7 +131,8 @@ def test_streamed_and_buffered_answers_in_flight_together() -> None:
         streamed_results, buffered_results = results(streamed), results(buffered)
 
     for invocation, result in zip(streamed, streamed_results, strict=True):
-        assert result.ok and result.streamed
+        assert result.ok
+        assert result.streamed
         prelude, body = split_integration_response(result.body)
         assert prelude["statusCode"] == 200
         assert body.decode().splitlines() == [f"{invocation.request_id} {n}" for n in range(5)]
@@ -166,8 +169,10 @@ def test_faults_fail_only_their_own_invocation(tmp_path: Path) -> None:
     lines = log_lines(output)
     assert all(answer(result)[1]["together"] for result in healthy_results)
     status, body = answer(app_error_result)
-    assert status == 500 and "secret" not in str(body)
-    assert malformed_result.error is not None and malformed_result.error.error_type == "Runtime.UnmarshalError"
+    assert status == 500
+    assert "secret" not in str(body)
+    assert malformed_result.error is not None
+    assert malformed_result.error.error_type == "Runtime.UnmarshalError"
     assert answer(late_result)[0] == 504  # its deadline cancelled it alone
     assert not dropped.complete  # its answer never arrived; the lane went on to the next ones
     errors = {line["requestId"]: line for line in lines if line["level"] == "ERROR" and "requestId" in line}
@@ -202,9 +207,11 @@ def test_the_loop_lag_watchdog_names_the_invocation_that_blocked_the_loop(tmp_pa
 
     (warning,) = [line for line in lines if line["message"].startswith("The event loop was blocked")]
     assert warning["requestId"] == blocker.request_id
-    assert warning["level"] == "WARNING" and warning["logger"] == "mangum.runtime"
+    assert warning["level"] == "WARNING"
+    assert warning["logger"] == "mangum.runtime"
     assert warning["blockedMs"] >= 100
-    assert "concurrent_apps.py" in warning["message"] and "in block" in warning["message"]
+    assert "concurrent_apps.py" in warning["message"]
+    assert "in block" in warning["message"]
 
 
 def test_a_bad_max_concurrency_is_an_init_error() -> None:
