@@ -12,7 +12,9 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from awslambdaric.lambda_runtime_log_utils import JsonFormatter as ManagedRuntimeJsonFormatter
+from awslambdaric.lambda_runtime_log_utils import (  # type: ignore[import-untyped]  # no type information
+    JsonFormatter as ManagedRuntimeJsonFormatter,
+)
 
 from mangum.runtime import log
 from mangum.runtime.log import InvocationScope, JsonFormatter, current_invocation, log_level, request_id
