@@ -32,7 +32,7 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from types import FrameType
@@ -112,6 +112,10 @@ class _Expiry:
         self.stopper = self.loop.call_later(CANCEL_GRACE, self.loop.stop)
 
 
+def _log_left_running() -> None:
+    logger.warning("the application did not stop within %ss of being cancelled: left running", CANCEL_GRACE)
+
+
 def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[T], remaining: float) -> T:
     """``task``'s result, the loop run for ``remaining`` seconds at most; then the task is
     cancelled and, unless it still ends with a result within the grace, :class:`DeadlineExceeded`
@@ -126,9 +130,7 @@ def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[T], remaining: fl
         if expiry.where is None or not (isinstance(error, RuntimeError | asyncio.CancelledError)):
             raise
         if not task.done():
-            logger.warning(
-                "the application did not stop within %ss of being cancelled: left running", CANCEL_GRACE
-            )
+            _log_left_running()
         raise DeadlineExceeded(f"waiting at {expiry.where}") from None
     finally:
         timer.cancel()
@@ -136,35 +138,48 @@ def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[T], remaining: fl
             expiry.stopper.cancel()
 
 
-async def within(coroutine: Coroutine[object, object, T], remaining: float | None) -> T:
-    """``coroutine``'s result, run as a task of its own for ``remaining`` seconds at most (``None``:
-    no bound); then that task alone is cancelled, as :func:`finish` cancels it, and
-    :class:`DeadlineExceeded` raised unless it still ends with a result within the grace.
-
-    For a loop many invocations share (:func:`mangum._asgi.loop.share`): a deadline stops its own
-    invocation and no other, and the loop goes on serving the rest. Blocking code is not
-    interrupted here (no signal can single out one invocation among many on one thread).
+class TaskDeadline:
+    """The deadline of one task among many on a loop they share (:func:`mangum._asgi.loop.share`):
+    ``remaining`` seconds on, that task alone is cancelled, as :func:`finish` cancels it; if it has
+    not ended :data:`CANCEL_GRACE` seconds later, ``give_up`` is called with the
+    :class:`DeadlineExceeded` to answer with, and the task is left running. The loop goes on
+    serving the other tasks throughout. Blocking code is not interrupted (no signal can single out
+    one task among many on one thread): the task is cancelled once the loop runs again.
     """
-    task = asyncio.get_running_loop().create_task(coroutine)
-    try:
-        done, _ = await asyncio.wait((task,), timeout=remaining)
-    except BaseException:
-        task.cancel()  # the invocation itself was cancelled (the runtime is stopping)
-        raise
-    if done:
-        return task.result()
-    from mangum._asgi.stuck import where_stuck
 
-    where = where_stuck(task)
-    task.cancel()
-    await asyncio.wait((task,), timeout=CANCEL_GRACE)
-    if not task.done():
-        logger.warning(
-            "the application did not stop within %ss of being cancelled: left running", CANCEL_GRACE
-        )
-    elif not task.cancelled():
-        return task.result()  # it finished with a result (or its own error) once cancelled
-    raise DeadlineExceeded(f"waiting at {where}")
+    __slots__ = ("give_up", "task", "timer", "where")
+
+    def __init__(
+        self,
+        task: asyncio.Task[object],
+        remaining: float,
+        give_up: Callable[[DeadlineExceeded], None],
+    ) -> None:
+        self.task = task
+        self.give_up = give_up
+        self.where: str | None = None
+        """Where the task was waiting when its time was up (``None`` until then)."""
+        self.timer = task.get_loop().call_later(remaining, self._expire)
+
+    def _expire(self) -> None:
+        from mangum._asgi.stuck import where_stuck
+
+        self.where = where_stuck(self.task)
+        self.task.cancel()
+        self.timer = self.task.get_loop().call_later(CANCEL_GRACE, self._abandon)
+
+    def _abandon(self) -> None:
+        if not self.task.done():
+            _log_left_running()
+            self.give_up(self.exceeded())
+
+    def exceeded(self) -> DeadlineExceeded:
+        """The error an invocation stopped by this deadline answers with."""
+        return DeadlineExceeded(f"waiting at {self.where}")
+
+    def cancel(self) -> None:
+        """The task has ended: no more timers."""
+        self.timer.cancel()
 
 
 # --- the watchdog -------------------------------------------------------------------------------
@@ -209,7 +224,7 @@ current: Watch | None = None
 """The invocation in progress on the main thread, as the watchdog thread sees it (a plain module
 variable: the one main thread has one such invocation at a time, and the watchdog tolerates a
 stale read for one interval). Invocations on other threads, or many at once on a loop shared with
-them (:func:`within`), are never watched: a signal cannot single one of them out."""
+them (:class:`TaskDeadline`), are never watched: a signal cannot single one of them out."""
 watchdog_started = False
 """Whether :func:`start_watchdog` has run on the main thread."""
 _fired_for: Watch | None = None

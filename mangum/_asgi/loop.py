@@ -23,7 +23,7 @@ import contextvars
 import logging
 import threading
 from collections.abc import Coroutine
-from concurrent.futures import CancelledError, Future
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ def share() -> asyncio.AbstractEventLoop:
     From then on :func:`run`, called on any other thread, hands its coroutine to that loop as a task
     of its own, in the calling thread's context (its context variables: the invocation's request
     id), and waits for it; the invocation's deadline cancels that task alone
-    (:func:`deadline_guard.within`). Blocking code is not interrupted by a signal then: it blocks
+    (:class:`deadline_guard.TaskDeadline`). Blocking code is not interrupted by a signal then: it blocks
     every invocation in flight, which the runtime's loop-lag watchdog reports.
     """
     global _shared
@@ -166,35 +166,41 @@ def _run_shared(
     loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, T], context: object, margin: float
 ) -> T:
     remaining = None if context is None else remaining_time(context, margin)
-    bounded = deadline_guard.within(coroutine, remaining)
     # A task copies the context current when it is created: create it in the caller's.
     caller = contextvars.copy_context()
     outcome: Future[T] = Future()
 
-    def settle(task: asyncio.Task[T]) -> None:
-        if task.cancelled():
-            outcome.cancel()
-        elif (error := task.exception()) is not None:
-            outcome.set_exception(error)
-        else:
-            outcome.set_result(task.result())
+    def give_up(late: BaseException) -> None:
+        if not outcome.done():
+            outcome.set_exception(late)
 
     def begin() -> None:
-        if outcome.set_running_or_notify_cancel():
-            caller.run(loop.create_task, bounded).add_done_callback(settle)
-        else:
-            bounded.close()
+        task = caller.run(loop.create_task, coroutine)
+        deadline = None if remaining is None else deadline_guard.TaskDeadline(task, remaining, give_up)
+
+        def settle(task: asyncio.Task[T]) -> None:
+            if deadline is not None:
+                deadline.cancel()
+            if outcome.done():
+                return  # given up at the deadline already
+            if task.cancelled():
+                if deadline is not None and deadline.where is not None:
+                    outcome.set_exception(deadline.exceeded())
+                else:  # cancelled from outside: the loop is stopping
+                    outcome.set_exception(RuntimeError("the invocation was cancelled: the loop is stopping"))
+            elif (error := task.exception()) is not None:
+                outcome.set_exception(error)
+            else:
+                outcome.set_result(task.result())
+
+        task.add_done_callback(settle)
 
     try:
         loop.call_soon_threadsafe(begin)
     except RuntimeError:  # the loop was closed meanwhile
-        bounded.close()
+        coroutine.close()
         raise
-    try:
-        return outcome.result()
-    except CancelledError as stopped:
-        # The task was cancelled from outside (the runtime is stopping): the invocation never ended.
-        raise RuntimeError("the shared event loop stopped before the invocation ended") from stopped
+    return outcome.result()
 
 
 def _close() -> None:

@@ -7,7 +7,8 @@ computation inside ``async def``) stalls every one of them. A thread of its own 
 every :data:`INTERVAL` seconds, to run a callback; when the loop has not run it within the
 threshold, the watchdog notes the task the loop is running, the invocation that task serves and
 where its code is, then waits for the loop to come back and logs one WARNING line on
-``mangum.runtime``, with that invocation's request id::
+``mangum.runtime``, with that invocation's request id (a delay while no task runs, the loop's
+thread waiting for the interpreter lock the lanes hold, say, is only logged at DEBUG)::
 
     The event loop was blocked for 1502 ms by invocation 8f0c... at app.py:31 in report: ...
 
@@ -136,12 +137,19 @@ class LoopLagWatchdog:
                 return
             if answered.wait(self.threshold):
                 continue
-            # Blocked now: note who is running before the loop moves on.
-            request = request_of(asyncio.current_task(self._loop))
-            where = _where(self._loop_thread)
+            # Late now: note who is running before the loop moves on.
+            task = asyncio.current_task(self._loop)
+            request, where = request_of(task), _where(self._loop_thread)
             while not answered.wait(INTERVAL):
                 if self._stopping.is_set():
                     return
+            if task is None:
+                # No task was running: the loop waited for the interpreter (other threads holding
+                # the GIL), or ran its own callbacks. Nothing of an invocation's to name.
+                logger.debug(
+                    "the event loop answered %.0f ms late, no task running", 1000 * (time.monotonic() - asked)
+                )
+                continue
             self._report(request, time.monotonic() - asked, where)
 
     def _report(self, request: str, seconds: float, where: str) -> None:
