@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import signal
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -230,3 +231,18 @@ def test_without_the_variable_one_invocation_at_a_time(server: RuntimeApiServer)
 
     assert all(result.ok for result in done)
     assert server.peak_in_flight == 1
+
+
+def test_sigterm_runs_the_lifespan_shutdown_once_and_ends_the_process_by_sigterm(tmp_path: Path) -> None:
+    log = tmp_path / "lifespan.log"
+    env = {"RUNTIME_TEST_LIFESPAN_LOG": str(log)}
+    with (
+        RuntimeApiServer(max_concurrency=4) as server,
+        runtime_process(server, f"{APPS}.handler", env=env) as runtime,
+    ):
+        results([server.invoke(http_event("/together?n=4")) for _ in range(4)])
+        runtime.send_signal(signal.SIGTERM)
+        status = runtime.wait(WAIT)
+
+    assert status == -signal.SIGTERM
+    assert [line.split()[0] for line in log.read_text().splitlines()] == ["startup", "shutdown"]
