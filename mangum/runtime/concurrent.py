@@ -19,9 +19,10 @@ one lifespan, every request in flight on it.
   timeouts: the deadline is mangum's, an answer before the caller gives up). Blocking code cannot
   be interrupted by a signal here; the loop-lag watchdog (:mod:`mangum.runtime.loop_lag`) names
   the invocation that blocked the loop.
-- **Isolation.** An application error, an event that is not JSON or a result that cannot be
-  posted fails only its invocation; the lane logs it and goes on. A ``/next`` that fails means the
-  Runtime API is gone: the runtime ends, with status 1.
+- **Isolation.** An application error, an event that is not JSON or an answer whose connection
+  broke fails only its invocation; the lane logs it and goes on. A ``/next`` that fails means the
+  Runtime API is gone, and a 5xx answer that the environment is broken: the runtime ends, with
+  status 1, as it does one invocation at a time.
 - **SIGTERM** runs the lifespan shutdown on the loop, then ends the process by SIGTERM.
 """
 
@@ -169,8 +170,12 @@ class ConcurrentRuntime:
                 try:
                     handle(client, self.handler, self._stream, self._function, invocation, among_many=True)
                 except RuntimeApiError as error:
-                    # Its answer could not be posted: that invocation alone is lost (Lambda reports
-                    # it failed); the connection reopens for the next one.
+                    if error.status is not None:
+                        # A 5xx: the Runtime API says the environment is broken; the runtime must end.
+                        self._finish(_Stop(error))
+                        return
+                    # Its answer could not be sent (the connection broke): that invocation alone is
+                    # lost (Lambda reports it failed); the connection reopens for the next one.
                     logger.error(
                         "Invocation %s could not be answered: %s",
                         invocation.request_id,

@@ -182,6 +182,41 @@ def test_faults_fail_only_their_own_invocation(tmp_path: Path) -> None:
     assert "stackTrace" in errors[app_error.request_id]
 
 
+class _BrokenEnvironmentServer(RuntimeApiServer):
+    """Answers ``500`` to the response and the error of a request id starting with ``fail-``, as
+    Lambda's Runtime API answers when the execution environment is broken."""
+
+    def __init__(self, max_concurrency: int) -> None:
+        super().__init__(max_concurrency=max_concurrency)
+        handler: Any = self._http.RequestHandlerClass
+
+        class Refusing(handler):  # type: ignore[misc]  # the server's own handler class
+            def _buffered_response(self, invocation: Invocation) -> None:
+                self._answer_unless_broken(invocation, super()._buffered_response)
+
+            def _invocation_error(self, invocation: Invocation) -> None:
+                self._answer_unless_broken(invocation, super()._invocation_error)
+
+            def _answer_unless_broken(self, invocation: Invocation, answer: Any) -> None:
+                if not invocation.request_id.startswith("fail-"):
+                    answer(invocation)
+                    return
+                self._whole_body()
+                self._refuse(500, "ServiceException", "injected: the environment is broken")
+
+        self._http.RequestHandlerClass = Refusing
+
+
+def test_a_5xx_from_the_runtime_api_ends_the_runtime() -> None:
+    server = _BrokenEnvironmentServer(max_concurrency=4)
+    with server, runtime_process(server, f"{APPS}.plain") as runtime:
+        assert server.invoke({"n": 1}).result(timeout=WAIT).ok
+        server.invoke({"n": 2}, request_id="fail-1")
+        status = runtime.wait(WAIT)
+
+    assert status == 1
+
+
 def test_a_plain_handler_runs_on_its_lane_with_its_own_ids() -> None:
     with environment(3, f"{APPS}.plain") as server:
         invocations = [server.invoke({"n": n}) for n in range(6)]
