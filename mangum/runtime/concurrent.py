@@ -22,7 +22,7 @@ one lifespan, every request in flight on it.
 - **Isolation.** An application error, an event that is not JSON or an answer whose connection
   broke fails only its invocation; the lane logs it and goes on. A ``/next`` that fails means the
   Runtime API is gone, and a 5xx answer that the environment is broken: the runtime ends, with
-  status 1, as it does one invocation at a time.
+  status 1.
 - **SIGTERM** runs the lifespan shutdown on the loop, then ends the process by SIGTERM.
 """
 
