@@ -23,6 +23,10 @@ cycle's own steps). A signal that arrives anywhere else is let go, and the watch
 :data:`WATCH_INTERVAL` seconds later. This needs the handler to run on the main thread, as
 Lambda's runtimes do, and ``SIGALRM`` not to be the application's: an invocation on another
 thread, or after the application took ``SIGALRM``, has only its waiting bounded.
+
+Many invocations at once on one loop (:func:`mangum._asgi.loop.share`, Lambda Managed Instances)
+each have a :class:`TaskDeadline` on their own task: the deadline cancels that task alone, and no
+signal is sent (it would interrupt whichever invocation the thread was running, not the late one).
 """
 
 from __future__ import annotations
