@@ -10,8 +10,8 @@ version is not published) or the restore (``Runtime.AfterRestoreError``, the env
 used).
 
 This module is imported only when the function runs with SnapStart
-(``AWS_LAMBDA_INITIALIZATION_TYPE=snap-start``, :func:`mangum.config.snapstart_on`): ``Mangum(app)``
-calls :func:`prepare`, which registers two hooks, once per process:
+(``AWS_LAMBDA_INITIALIZATION_TYPE=snap-start``, :func:`mangum._initialization.snapstart_on`):
+``Mangum(app)`` calls :func:`prepare`, which registers two hooks, once per process:
 
 - **before the snapshot**, the lifespan startup of every adapter's application (unless
   ``lifespan="off"``), its state kept in the snapshot; a startup that failed, or an application
@@ -126,10 +126,16 @@ def prepare(lifespan: Lifespan | None, required: bool, config: Config) -> None:
     if _registered:
         return
     # Imported here and nowhere else: a function without SnapStart never loads it.
-    from snapshot_restore_py import (  # type: ignore[import-untyped]  # the package ships no type information
-        register_after_restore,
-        register_before_snapshot,
-    )
+    try:
+        from snapshot_restore_py import (  # type: ignore[import-untyped]  # the package ships no type information
+            register_after_restore,
+            register_before_snapshot,
+        )
+    except ModuleNotFoundError:
+        raise ConfigurationError(
+            "the function runs with SnapStart, but snapshot_restore_py cannot be imported: the managed "
+            "Python runtimes ship it; elsewhere add snapshot-restore-py to the function's requirements"
+        ) from None
 
     register_before_snapshot(before_snapshot)
     register_after_restore(after_restore)

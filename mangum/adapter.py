@@ -31,9 +31,10 @@ from mangum._http.response import (
     result_or_error,
 )
 from mangum._http.scope import http_scope, with_state
+from mangum._initialization import snapstart_on
 from mangum._sources.contract import HttpSource
 from mangum._sources.registry import detect
-from mangum.config import LEGACY_TEXT_MIME_TYPES, LifespanMode, build_config, snapstart_on
+from mangum.config import LEGACY_TEXT_MIME_TYPES, LifespanMode, build_config
 from mangum.deadline import Deadline
 from mangum.exceptions import ConfigurationError, DeadlineExceeded, InvalidBody, UnsupportedEvent
 from mangum.invoke_mode import InvokeMode, resolve_invoke_mode

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
@@ -13,9 +12,6 @@ if TYPE_CHECKING:
     from mangum.types import LambdaConfig
 
 LifespanMode: TypeAlias = Literal["auto", "on", "off"]
-
-INITIALIZATION_TYPE_VARIABLE = "AWS_LAMBDA_INITIALIZATION_TYPE"
-"""Set by Lambda to how the execution environment was initialized: ``snap-start`` with SnapStart."""
 
 _DEFAULT_TEXT_TYPES = (
     "application/json",
@@ -183,10 +179,3 @@ def build_config(
         exclude_headers=_string_set("exclude_headers", exclude_headers, lower=True),
         deadline_margin=deadline_margin_of(deadline_margin),
     )
-
-
-def snapstart_on(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether the function runs with Lambda SnapStart (``AWS_LAMBDA_INITIALIZATION_TYPE=snap-start``,
-    which Lambda sets while initializing a version for its snapshot): ``Mangum(app)`` then prepares
-    the snapshot (:mod:`mangum._snapstart`)."""
-    return (os.environ if environ is None else environ).get(INITIALIZATION_TYPE_VARIABLE) == "snap-start"

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from mangum.config import snapstart_on
+from mangum._initialization import snapstart_on
 from mangum.exceptions import ConfigurationError
 from mangum.snapstart import after_restore
 
