@@ -5,11 +5,9 @@ each runs the after-restore hooks and is invoked. The hooks are the real ones of
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,53 +16,19 @@ import pytest
 from mangum._initialization import snapstart_on
 from mangum.exceptions import ConfigurationError
 from mangum.snapstart import after_restore
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SNAPSTART = {"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}
-
-
-@dataclass
-class Simulation:
-    """What one simulated snapshot and its restores reported."""
-
-    steps: dict[str, dict[str, Any]]
-    restores: list[dict[str, Any]]
-    startups: list[str]
-    """The lines the app's lifespan (and its own hooks) wrote, in order."""
-    returncode: int
-    log: str
-
-    @property
-    def bodies(self) -> list[dict[str, Any]]:
-        return [restore["body"] for restore in self.restores]
+from tests.support.snapstart_simulation import SNAPSTART, Simulation, run_simulation
 
 
 def simulate(tmp_path: Path, case: str, env: dict[str, str] | None = None) -> Simulation:
+    """The simulation of :mod:`tests.support.snapstart_app`'s ``case``; the lines its lifespan wrote
+    are in :attr:`Simulation.lines`."""
     log = tmp_path / "startups.log"
-    environment = {key: value for key, value in os.environ.items() if key != "AWS_LAMBDA_INITIALIZATION_TYPE"}
-    environment.update(
-        PYTHONPATH=str(REPO_ROOT),
-        SNAPSTART_CASE=case,
-        SNAPSTART_LOG=str(log),
-        SNAPSTART_DB=str(tmp_path / "app.sqlite"),
-        **(env or {}),
-    )
-    process = subprocess.run(
-        [sys.executable, "-m", "tests.support.snapstart_simulation", "tests.support.snapstart_app"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    lines = [json.loads(line) for line in process.stdout.splitlines()]
-    return Simulation(
-        steps={line["step"]: line for line in lines if line["step"] != "restore"},
-        restores=[line for line in lines if line["step"] == "restore"],
-        startups=log.read_text().splitlines() if log.exists() else [],
-        returncode=process.returncode,
-        log=process.stderr,
-    )
+    case_env = {
+        "SNAPSTART_CASE": case,
+        "SNAPSTART_LOG": str(log),
+        "SNAPSTART_DB": str(tmp_path / "app.sqlite"),
+    }
+    return run_simulation("tests.support.snapstart_app", {**case_env, **(env or {})}, log)
 
 
 def assert_unique_random(simulation: Simulation) -> None:
@@ -83,7 +47,7 @@ def test_a_starlette_lifespan_runs_once_before_the_snapshot_and_its_connection_i
 
     assert simulation.steps["snapshot"]["error"] is None
     # The adapter's hook, registered after the app's own, ran first: reverse order.
-    assert simulation.startups == [f"startup {init_pid}", "before-snapshot hook of the app's"]
+    assert simulation.lines == [f"startup {init_pid}", "before-snapshot hook of the app's"]
     assert simulation.steps["done"]["exit_codes"] == [0, 0]
     for restore, body in zip(simulation.restores, simulation.bodies, strict=True):
         assert restore["status"] == 200
@@ -105,7 +69,7 @@ def test_a_fastapi_lifespan_runs_before_the_snapshot_and_its_database_is_reopene
     simulation = simulate(tmp_path, "fastapi", SNAPSTART)
     init_pid = simulation.steps["init"]["pid"]
 
-    assert simulation.startups == [f"startup {init_pid}"]
+    assert simulation.lines == [f"startup {init_pid}"]
     for restore, body in zip(simulation.restores, simulation.bodies, strict=True):
         assert restore["status"] == 200
         assert body["startups"] == 1
@@ -126,7 +90,7 @@ def test_a_failing_callback_fails_the_restore_with_its_cause(tmp_path: Path) -> 
             "cause": "ConnectionRefusedError: the database at 10.0.0.7:5432 refused the connection",
         }
         assert "status" not in restore  # never invoked
-    assert "never" not in simulation.startups  # the callbacks after it did not run
+    assert "never" not in simulation.lines  # the callbacks after it did not run
     failure = "SnapStart restore failed: after-restore callback tests.support.snapstart_app._boom raised"
     assert simulation.log.count(failure) == 2
     assert "Traceback" in simulation.log
@@ -159,7 +123,7 @@ def test_without_snapstart_nothing_changes(tmp_path: Path) -> None:
     assert simulation.steps["snapshot"]["registered"] == {"before_snapshot": 0, "after_restore": 0}
     # The lifespan starts with each environment's first invocation, and no callback runs.
     pids = [restore["pid"] for restore in simulation.restores]
-    assert simulation.startups == [f"startup {pid}" for pid in pids]
+    assert simulation.lines == [f"startup {pid}" for pid in pids]
     for body in simulation.bodies:
         assert body["order"] == []
         assert body["startup_pid"] == body["connection_pid"] == body["pid"]
@@ -191,7 +155,7 @@ def test_the_hooks_are_imported_only_with_snapstart(env: dict[str, str]) -> None
 def test_with_lifespan_off_the_callbacks_still_run_and_random_is_reseeded(tmp_path: Path) -> None:
     simulation = simulate(tmp_path, "lifespan-off", SNAPSTART)
 
-    assert simulation.startups == ["before-snapshot hook of the app's"]  # no lifespan startup
+    assert simulation.lines == ["before-snapshot hook of the app's"]  # no lifespan startup
     for restore, body in zip(simulation.restores, simulation.bodies, strict=True):
         assert restore["status"] == 200
         assert body["order"] == ["first", "second:[]", "reconnect"]  # an empty state

@@ -15,6 +15,8 @@ one ``{"step": "restore", ...}`` per child and ``{"step": "done", "exit_codes": 
 hook is reported as ``{"type", "message", "cause"}`` and ends the process (64) or the child (65), the
 exit codes of ``awslambdaric``. ``SNAPSTART_RESTORE_LIMIT`` (seconds) shortens
 ``mangum._snapstart.RESTORE_LIMIT``. Logs go to stderr.
+
+Tests run it with :func:`run_simulation`.
 """
 
 from __future__ import annotations
@@ -24,12 +26,62 @@ import json
 import logging
 import os
 import random
+import subprocess
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from mangum.local_context import LocalContext
 from tests.support.http_events import v2_event
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SNAPSTART = {"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}
+"""The variable Lambda sets while it initializes a version for its snapshot."""
+
+
+@dataclass
+class Simulation:
+    """What one simulated snapshot and its restores reported (the test's side of this module)."""
+
+    steps: dict[str, dict[str, Any]]
+    """The ``init``, ``snapshot`` and ``done`` steps."""
+    restores: list[dict[str, Any]]
+    """Each child's ``restore`` step."""
+    lines: list[str]
+    """The lines of the file the application wrote, if it did."""
+    returncode: int
+    log: str
+    """Everything logged (stderr)."""
+
+    @property
+    def bodies(self) -> list[dict[str, Any]]:
+        """Each child's answer to its first invocation, decoded."""
+        return [restore["body"] for restore in self.restores]
+
+
+def run_simulation(module: str, env: dict[str, str], written: Path | None = None) -> Simulation:
+    """Simulate ``module`` as a handler module, in a process of its own with ``env`` added to the
+    environment (without SnapStart unless ``env`` says so); ``written`` is a file the application writes."""
+    environment = {key: value for key, value in os.environ.items() if key not in SNAPSTART}
+    environment.update(PYTHONPATH=str(REPO_ROOT), **env)
+    process = subprocess.run(
+        [sys.executable, "-m", "tests.support.snapstart_simulation", module],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    steps = [json.loads(line) for line in process.stdout.splitlines()]
+    return Simulation(
+        steps={step["step"]: step for step in steps if step["step"] != "restore"},
+        restores=[step for step in steps if step["step"] == "restore"],
+        lines=written.read_text().splitlines() if written is not None and written.exists() else [],
+        returncode=process.returncode,
+        log=process.stderr,
+    )
 
 
 def _emit(step: str, **fields: object) -> None:
