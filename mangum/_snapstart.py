@@ -137,12 +137,12 @@ def prepare(lifespan: Lifespan | None, required: bool, config: Config) -> None:
             "Python runtimes ship it; elsewhere add snapshot-restore-py to the function's requirements"
         ) from None
 
-    register_before_snapshot(before_snapshot)
-    register_after_restore(after_restore)
+    register_before_snapshot(before_snapshot_hook)
+    register_after_restore(after_restore_hook)
     _registered = True
 
 
-def before_snapshot() -> None:
+def before_snapshot_hook() -> None:
     """The before-snapshot hook: each lifespan started (raising what its first invocation would
     have raised if it failed), then the first invocation's imports and validators built."""
     for lifespan, required in _lifespans:
@@ -197,7 +197,7 @@ class _Progress:
         self.current: Callback | None = None
 
 
-def after_restore() -> None:
+def after_restore_hook() -> None:
     """The after-restore hook: ``random`` reseeded, then every callback run in order on the
     adapter's loop within :data:`RESTORE_LIMIT`; raises :class:`RestoreFailed` if one fails."""
     # The snapshot holds the state of the generator: without this, every restored environment would

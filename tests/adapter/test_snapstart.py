@@ -173,6 +173,17 @@ def test_lifespan_on_without_lifespan_support_fails_the_snapshot(tmp_path: Path)
     assert simulation.restores == []
 
 
+def test_a_failed_startup_fails_the_snapshot_with_its_cause(tmp_path: Path) -> None:
+    simulation = simulate(tmp_path, "startup-fails", SNAPSTART)
+
+    assert simulation.returncode == 64
+    error = simulation.steps["snapshot"]["error"]
+    assert error["type"] == "LifespanFailure"
+    assert error["cause"] == "ConnectionRefusedError: the database at 10.0.0.7:5432 refused the connection"
+    assert "Application startup failed" in simulation.log
+    assert simulation.restores == []
+
+
 def test_lifespan_auto_without_lifespan_support_is_served_after_restore(tmp_path: Path) -> None:
     simulation = simulate(tmp_path, "no-lifespan-auto", SNAPSTART)
 

@@ -10,6 +10,7 @@ importing it is the function's init. ``SNAPSTART_CASE`` picks the application:
 - ``lifespan-off``: the Starlette app with ``lifespan="off"``.
 - ``no-lifespan-on`` / ``no-lifespan-auto``: an app without lifespan support, ``lifespan="on"`` or
   ``"auto"``.
+- ``startup-fails``: a Starlette app whose lifespan startup raises.
 
 The lifespan appends ``startup <pid>`` to the file ``SNAPSTART_LOG`` names; ``SNAPSTART_DB`` names
 the SQLite file. Every route answers JSON with the process id, what the state holds and
@@ -175,9 +176,17 @@ async def _wait() -> None:
     await asyncio.sleep(30)
 
 
+@asynccontextmanager
+async def failing_lifespan(app: Starlette) -> AsyncIterator[None]:
+    _boom()
+    yield
+
+
 def _handler() -> Mangum:
     if CASE == "fastapi":
         return fastapi_handler()
+    if CASE == "startup-fails":
+        return Mangum(Starlette(routes=[Route("/", echo)], lifespan=failing_lifespan))
     if CASE in ("no-lifespan-on", "no-lifespan-auto"):
         after_restore(first)
         return Mangum(no_lifespan_app, lifespan="on" if CASE == "no-lifespan-on" else "auto")
