@@ -9,6 +9,8 @@ Function URL and REST API answers are streamed to Lambda as the app produces the
   directory).
 - A handler that cannot be loaded is reported to ``/runtime/init/error`` as
   ``{errorType, errorMessage, stackTrace}`` and the process exits with status 1.
+- With SnapStart, the snapshot hooks run and ``/runtime/restore/next`` is called between init and
+  the first invocation (:mod:`mangum.runtime.snapstart`).
 - See :mod:`mangum.runtime.loop` for an invocation's path, and the docs page "Response streaming"
   for deploying it (``AWS_LAMBDA_EXEC_WRAPPER`` on the managed runtime, or a ``bootstrap``).
 - With ``AWS_LAMBDA_MAX_CONCURRENCY`` set (Lambda Managed Instances), that many invocations are
@@ -22,6 +24,7 @@ import logging
 import os
 import sys
 
+from mangum._initialization import snapstart_on
 from mangum.runtime.client import RuntimeApiClient, RuntimeApiError
 from mangum.runtime.concurrent import max_concurrency, serve_concurrently
 from mangum.runtime.errors import error_payload
@@ -51,6 +54,12 @@ def main() -> int:
             logger.error("Init failed: %s: %s", payload["errorType"], payload["errorMessage"], exc_info=error)
             client.post_init_error(payload)
             return 1
+        if snapstart_on():
+            from mangum.runtime.snapstart import snapshot_and_restore
+
+            failed = snapshot_and_restore(client)
+            if failed is not None:
+                return failed
         if concurrency is not None:
             client.connection.close()  # every lane opens its own
             serve_concurrently(address, handler, concurrency)
