@@ -13,6 +13,10 @@ notebook, a test using an async framework), the invocation cannot run there: it 
 dedicated worker thread, still on the container loop, and the calling thread blocks until it is
 done, as for any synchronous call. The caller's loop does not make progress in the meantime.
 
+Lambda Managed Instances send many events at once: a runtime serving them runs the loop on one
+thread and shares it (:func:`share`) with the threads handling the invocations; each call then
+runs as a task of its own on the running loop, many at a time.
+
 The loop is closed at interpreter exit, after the lifespan shutdown.
 """
 
