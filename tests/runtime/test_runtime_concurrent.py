@@ -241,13 +241,15 @@ def test_the_loop_lag_watchdog_names_the_invocation_that_blocked_the_loop(tmp_pa
 
     lines = log_lines(output)
 
-    (warning,) = [line for line in lines if line["message"].startswith("The event loop was blocked")]
+    stalls = [line for line in lines if line["message"].startswith("The event loop was blocked")]
+    # One stall in the blocking route (a loaded machine may add others, elsewhere).
+    (warning,) = [
+        line for line in stalls if "concurrent_apps.py" in line["message"] and " in block" in line["message"]
+    ]
     assert warning["requestId"] == blocker.request_id
     assert warning["level"] == "WARNING"
     assert warning["logger"] == "mangum.runtime"
     assert warning["blockedMs"] >= 100
-    assert "concurrent_apps.py" in warning["message"]
-    assert "in block" in warning["message"]
 
 
 def test_a_bad_max_concurrency_is_an_init_error() -> None:
