@@ -116,6 +116,17 @@ async def chunks(request: Request) -> StreamingResponse:
     return StreamingResponse(produce(), media_type="text/plain")
 
 
+async def stalls(request: Request) -> StreamingResponse:
+    """A streamed body whose first chunk comes at once and whose second never does."""
+
+    async def produce() -> AsyncIterator[bytes]:
+        yield b"first\n"
+        await asyncio.sleep(3600)
+        yield b"never\n"
+
+    return StreamingResponse(produce(), media_type="text/plain")
+
+
 def _note(line: str) -> None:
     path = os.environ.get("RUNTIME_TEST_LIFESPAN_LOG")
     if path:
@@ -137,6 +148,7 @@ routes = [
     Route("/forever", forever),
     Route("/block", block),
     Route("/chunks", chunks),
+    Route("/stalls", stalls),
 ]
 starlette_app = Starlette(routes=routes, lifespan=_lifespan)
 handler = Mangum(starlette_app, lifespan="on")

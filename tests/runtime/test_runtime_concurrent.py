@@ -31,10 +31,11 @@ def environment(
     env: dict[str, str] | None = None,
     server: RuntimeApiServer | None = None,
     output: Path | None = None,
+    timeout_s: float = 60.0,
 ) -> Iterator[RuntimeApiServer]:
     """A Managed Instances execution environment: a Runtime API allowing ``limit`` invocations in
     flight and one runtime process, whose standard output goes to the file ``output`` if given."""
-    api = server or RuntimeApiServer(function=FunctionSettings(timeout_s=60.0), max_concurrency=limit)
+    api = server or RuntimeApiServer(function=FunctionSettings(timeout_s=timeout_s), max_concurrency=limit)
     with ExitStack() as stack:
         stdout = None if output is None else stack.enter_context(output.open("wb"))
         stack.enter_context(api)
@@ -139,6 +140,25 @@ def test_streamed_and_buffered_answers_in_flight_together() -> None:
         assert body.decode().splitlines() == [f"{invocation.request_id} {n}" for n in range(5)]
     assert all(answer(result)[1]["together"] for result in buffered_results)
     assert not any(result.streamed for result in buffered_results)
+
+
+def test_a_late_stream_ends_with_an_error_and_the_others_stream_on() -> None:
+    env = {"MANGUM_DEADLINE_MARGIN_MS": "1000"}
+    with environment(4, f"{APPS}.streaming", env=env, timeout_s=3.0) as server:
+        late = server.invoke(http_event("/stalls", "function-url"))
+        others = [server.invoke(http_event("/chunks?count=3", "function-url")) for _ in range(3)]
+        other_results = results(others)
+        late_result = late.result(timeout=WAIT)
+
+    for invocation, result in zip(others, other_results, strict=True):
+        assert result.ok
+        assert split_integration_response(result.body)[1].decode().splitlines() == [
+            f"{invocation.request_id} {n}" for n in range(3)
+        ]
+    assert late_result.streamed
+    assert split_integration_response(late_result.body)[1] == b"first\n"
+    assert late_result.error is not None
+    assert late_result.error.error_type == "DeadlineExceeded"
 
 
 class _DroppingServer(RuntimeApiServer):
