@@ -103,7 +103,9 @@ class ConcurrentRuntime:
             lane.daemon = True
             lane.start()
         try:
-            loop.run_until_complete(self._stopped)
+            # A coroutine, not the future: run_until_complete makes it the loop's root task, which
+            # anyio recognises (its worker threads, running sync routes, live as long as it does).
+            loop.run_until_complete(_until(self._stopped))
         except _Stop as stop:
             if stop.cause is not None:
                 raise stop.cause from None
@@ -190,6 +192,10 @@ class ConcurrentRuntime:
             last = self._lanes_left == 0
         if last:
             self._finish(None)
+
+
+async def _until(stopped: asyncio.Future[None]) -> None:
+    await stopped
 
 
 def serve_concurrently(

@@ -178,6 +178,25 @@ def sync_together(request: Request, n: int = 2) -> dict[str, Any]:
         inside.leave()
 
 
+class _ThreadsSeen(threading.local):
+    new = True
+
+
+_threads_seen = _ThreadsSeen()
+_new_threads = 0
+
+
+@fastapi_app.get("/sync/thread")
+def sync_thread() -> dict[str, int]:
+    """How many worker threads have run sync routes so far (one more when this one is new)."""
+    global _new_threads
+    if _threads_seen.new:
+        _threads_seen.new = False
+        with _barriers_lock:
+            _new_threads += 1
+    return {"threads": _new_threads}
+
+
 @fastapi_app.get("/async/together")
 async def async_together(request: Request) -> Response:
     """The Starlette route, on FastAPI."""

@@ -114,6 +114,16 @@ def test_fastapi_sync_and_async_routes_run_together_with_their_own_request_ids()
         assert body["request_id"] == invocation.request_id
 
 
+def test_sync_routes_reuse_their_worker_threads_from_one_invocation_to_the_next() -> None:
+    with environment(4, f"{APPS}.fastapi_handler") as server:
+        counts = [
+            answer(server.invoke(http_event("/sync/thread")).result(timeout=WAIT))[1] for _ in range(10)
+        ]
+
+    # One after another: anyio's idle worker thread serves the next invocation too.
+    assert counts[-1]["threads"] <= 2
+
+
 def test_the_lifespan_starts_once_and_its_state_is_shared_by_every_invocation(tmp_path: Path) -> None:
     log = tmp_path / "lifespan.log"
     env = {"RUNTIME_TEST_LIFESPAN_LOG": str(log)}
