@@ -85,6 +85,13 @@ def parser() -> argparse.ArgumentParser:
         help="Lambda invoke mode",
     )
     command.add_argument("--workers", type=_count, default=1, help="warm containers (default 1)")
+    command.add_argument(
+        "--max-concurrency",
+        type=_count,
+        metavar="N",
+        help="Lambda Managed Instances: each worker takes up to N invocations at once "
+        "(AWS_LAMBDA_MAX_CONCURRENCY; default: one at a time)",
+    )
     command.add_argument("--memory", type=_count, default=128, help="the function's memory size in MB")
     command.add_argument(
         "--idle-timeout", type=_positive, default=IDLE_TIMEOUT, help="WebSocket idle limit, s (600)"
@@ -224,6 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=config.timeout,
             memory_mb=config.memory_mb,
             environment=worker_environment(config, sqlite_path),
+            max_concurrency=arguments.max_concurrency,
         )
         print(_banner(config, arguments.handler, store), flush=True)
         logging.basicConfig(level=arguments.log_level.upper(), format="%(levelname)-9s %(name)s: %(message)s")

@@ -23,7 +23,12 @@ logger = logging.getLogger("mangum.runtime")
 
 
 class RuntimeApiError(Exception):
-    """The Runtime API could not be reached, or answered in a way the runtime cannot go on from."""
+    """The Runtime API could not be reached, or answered in a way the runtime cannot go on from;
+    ``status`` is the API's answer when it gave one (a 5xx: the environment is broken)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +74,7 @@ class RuntimeApiClient:
     def _post(self, path: str, headers: str, body: bytes) -> int:
         answer = self._exchange("POST", path, headers, body)
         if answer.status >= 500:
-            raise RuntimeApiError(f"POST {path} answered {answer.status}: {_summary(answer)}")
+            raise RuntimeApiError(f"POST {path} answered {answer.status}: {_summary(answer)}", answer.status)
         if answer.status != 202:
             logger.error("POST %s answered %s: %s", path, answer.status, _summary(answer))
         return answer.status
@@ -182,6 +187,7 @@ class StreamedResponse:
         except OSError as error:
             raise RuntimeApiError(f"the streamed response was not acknowledged: {error!r}") from error
         if answer.status >= 500:
-            raise RuntimeApiError(f"the streamed response was answered {answer.status}: {_summary(answer)}")
+            message = f"the streamed response was answered {answer.status}: {_summary(answer)}"
+            raise RuntimeApiError(message, answer.status)
         if answer.status != 202:
             logger.error("the streamed response was answered %s: %s", answer.status, _summary(answer))
