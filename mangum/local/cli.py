@@ -15,11 +15,12 @@ import socket
 import sys
 import tempfile
 from collections.abc import Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from importlib.util import find_spec
 from pathlib import Path
 from typing import NoReturn
 
+from mangum.local.handler_target import NotAHandler, Target, find_target
 from mangum.local.serve_config import (
     API_GATEWAY_TIMEOUT,
     DEFAULT_STAGES,
@@ -155,6 +156,45 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
+_SHUTDOWN_CHATTER = frozenset(
+    {"Waiting for application shutdown.", "Application shutdown complete.", "Finished server process [%d]"}
+)
+
+
+class _QuietShutdown(logging.Filter):
+    """Ctrl-C prints uvicorn's "Shutting down" and nothing more of its own: the rest of its shutdown
+    lines say what every stop does (the workers' lifespan shutdown still runs; its errors still show)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.INFO and record.msg in _SHUTDOWN_CHATTER)
+
+
+def startup_notes(config: ServeConfig, reference: str, target: Target) -> list[str]:
+    """What ``serve`` says at startup besides the banner: how it serves what it was given, and the
+    options that will not do what they seem to."""
+    notes = []
+    if target.kind == "asgi":
+        app = reference.partition(":")[2] or reference
+        notes.append(f"{reference} is an ASGI app: serving Mangum({app}) with default options")
+    if (
+        config.source == "http"
+        and config.stage_prefix
+        and target.kind in ("mangum", "asgi")
+        and target.base_path != config.stage_prefix
+    ):
+        notes.append(
+            f"note: an HTTP API passes the stage in the path ({config.stage_prefix}/...), so the app's "
+            f'routes match only with Mangum(app, api_gateway_base_path="{config.stage_prefix}"), which '
+            f"{reference} does not set (or leave out --stage)"
+        )
+    if config.invoke_mode == "RESPONSE_STREAM" and not config.streams:
+        notes.append(
+            f"warning: --invoke-mode RESPONSE_STREAM: an {SOURCE_NAMES[config.source]} cannot stream, "
+            "so its answers are buffered (Function URLs and REST APIs stream: --source url or rest)"
+        )
+    return [f"mangum serve: {note}" for note in notes]
+
+
 def _banner(config: ServeConfig, handler: str, store: str) -> str:
     return "\n".join(
         [
@@ -180,6 +220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
+    try:
+        target = find_target(arguments.handler, handler, os.getcwd())
+    except NotAHandler as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 1
     import uvicorn
 
     from mangum.local.gateway import Gateway
@@ -218,15 +263,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             sqlite_path = arguments.connections_db or str(Path(folder) / "connections.db")
             store = f"SQLite {sqlite_path}"
         workers = WorkerSettings(
-            handler=handler,
+            handler=target.handler,
             task_root=os.getcwd(),
             workers=config.workers,
             timeout=config.timeout,
             memory_mb=config.memory_mb,
-            environment=worker_environment(config, sqlite_path),
+            environment=worker_environment(config, sqlite_path) | target.environment,
         )
         print(_banner(config, arguments.handler, store), flush=True)
+        for note in startup_notes(config, arguments.handler, target):
+            print(note, flush=True)
         logging.basicConfig(level=arguments.log_level.upper(), format="%(levelname)-9s %(name)s: %(message)s")
+        logging.getLogger("uvicorn.error").addFilter(_QuietShutdown())
         server = uvicorn.Server(
             uvicorn.Config(
                 Gateway(config, workers),
@@ -238,5 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 timeout_graceful_shutdown=5,
             )
         )
-        server.run(sockets=[listener])
+        # uvicorn raises the Ctrl-C it caught again once it has stopped (the lifespan shutdown has
+        # run by then): nothing is left to do, and a traceback would only alarm.
+        with suppress(KeyboardInterrupt):
+            server.run(sockets=[listener])
     return 0
