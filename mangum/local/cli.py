@@ -32,7 +32,7 @@ from mangum.local.serve_config import (
 )
 
 PROG = "python -m mangum serve"
-INSTALL_HINT = f"{PROG} needs the 'local' extra: pip install 'mangum[local]'"
+INSTALL_HINT = "the 'local' extra is not installed: pip install 'mangum[local]'"
 WEBSOCKET_MAX_MESSAGE = 128 * 1024
 """API Gateway's largest WebSocket message (bytes)."""
 
