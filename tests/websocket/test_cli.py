@@ -12,6 +12,7 @@ import pytest
 
 from mangum.websocket.cli import main
 from mangum.websocket.store import ConnectionStore
+from mangum.websocket.table import wait_until_active
 from tests.websocket.factories import record
 
 
@@ -75,6 +76,7 @@ def test_an_existing_table_of_other_keys_is_named_unusable(
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
+    wait_until_active(client, name)  # the table as a user would have it, not still being created
 
     status = main(["create-table", name, "--endpoint-url", dynalite_endpoint])
 

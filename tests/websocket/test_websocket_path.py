@@ -33,7 +33,9 @@ def _handler(tmp_path: Path, **options: str) -> Mangum:
     return Mangum(_app(), lifespan="off", websocket=settings, **options)  # type: ignore[arg-type]  # only websocket_path
 
 
-def test_a_route_at_ws_is_reached_with_websocket_path(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_route_at_ws_is_reached_with_websocket_path(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     handler = _handler(tmp_path, websocket_path="/ws")
     connection = connection_id()
 
