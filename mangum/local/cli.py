@@ -1,6 +1,7 @@
 """``python -m mangum serve MODULE:ATTR``: API Gateway (REST or HTTP API), an ALB or a Function URL,
 and a WebSocket API, on this machine, in front of the Lambda handler ``MODULE:ATTR`` (a ``Mangum``
-instance or any ``handler(event, context)``) running in worker processes.
+instance or any ``handler(event, context)``; an ASGI app is served as ``Mangum(app)``, see
+:mod:`mangum.local.handler_target`) running in worker processes.
 
 Needs the ``local`` extra (``pip install 'mangum[local]'``: uvicorn, websockets, boto3); without it
 the command says so and exits with status 1. See the docs page "Local development".
@@ -62,7 +63,11 @@ def parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Run a Lambda handler behind a local API Gateway / ALB / Function URL and WebSocket API.",
     )
-    command.add_argument("handler", metavar="MODULE:ATTR", help="the Lambda handler, e.g. app:handler")
+    command.add_argument(
+        "handler",
+        metavar="MODULE:ATTR",
+        help="the Lambda handler, e.g. app:handler, or an ASGI app (served as Mangum(app))",
+    )
     command.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     command.add_argument(
         "--port", type=int, default=3000, help="port to listen on (default 3000; 0: any free)"
@@ -182,10 +187,11 @@ def startup_notes(config: ServeConfig, reference: str, target: Target) -> list[s
         and target.kind in ("mangum", "asgi")
         and target.base_path != config.stage_prefix
     ):
+        has = f'sets "{target.base_path}" instead' if target.base_path else "does not set"
         notes.append(
             f"note: an HTTP API passes the stage in the path ({config.stage_prefix}/...), so the app's "
             f'routes match only with Mangum(app, api_gateway_base_path="{config.stage_prefix}"), which '
-            f"{reference} does not set (or leave out --stage)"
+            f"{reference} {has} (or leave out --stage)"
         )
     if config.invoke_mode == "RESPONSE_STREAM" and not config.streams:
         notes.append(

@@ -124,13 +124,19 @@ class WebSocketGateway:
         """One WebSocket connection, from the handshake to ``$disconnect``."""
         config = self.config
         await receive()  # websocket.connect
-        if scope["path"].rstrip("/") != config.stage_prefix:
+        path = scope["path"]
+        if path.rstrip("/") != config.stage_prefix:
+            below = (
+                path.removeprefix(config.stage_prefix) if path.startswith(config.stage_prefix + "/") else path
+            )
             logger.warning(
-                "WebSocket upgrade to %s refused (403): the WebSocket API is at %s, without a path "
-                "below the stage (the app sees websocket_path there, '/' by default: a route at /ws "
-                "needs Mangum(app, websocket_path='/ws'))",
-                scope["path"],
+                "WebSocket upgrade to %s refused (403): the WebSocket API is at %s, with no path below "
+                "the stage, as on AWS; the app sees its websocket_path there ('/' by default): a route "
+                "at %s needs Mangum(app, websocket_path=%r)",
+                path,
                 config.websocket_url,
+                below,
+                below,
             )
             await send({"type": "websocket.close", "code": 1008})  # the handshake is refused (403)
             return

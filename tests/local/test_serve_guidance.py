@@ -78,6 +78,8 @@ def test_a_named_http_api_stage_is_noted_unless_the_base_path_matches() -> None:
     assert 'api_gateway_base_path="/dev"' in note
     assert "app:handler does not set" in note
     assert _notes("http", "dev", Target("mangum", "app.handler", base_path="/dev")) == []
+    (other,) = _notes("http", "dev", Target("mangum", "app.handler", base_path="/api"))
+    assert 'app:handler sets "/api" instead' in other
     assert _notes("http", "$default", mangum) == []
     assert _notes("rest", "dev", mangum) == []  # a REST API strips the stage from the path
     assert _notes("http", "dev", Target("function", "app.handler")) == []  # a function reads rawPath itself
