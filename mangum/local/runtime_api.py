@@ -12,7 +12,10 @@ the 2018-06-01 API over real HTTP/1.1 with keep-alive:
   ``Lambda-Runtime-Function-Error-Body`` trailers report an error after the stream started
   (at most 200 MiB);
 - ``POST .../invocation/{id}/error`` and ``POST /2018-06-01/runtime/init/error``: errors in the
-  managed runtimes' ``{errorType, errorMessage, stackTrace}`` shape.
+  managed runtimes' ``{errorType, errorMessage, stackTrace}`` shape;
+- SnapStart's ``GET /2018-06-01/runtime/restore/next`` (a runtime calls it after its before-snapshot
+  hooks; answered at once, as by an environment restored from the snapshot) and
+  ``POST .../restore/error`` (an after-restore hook failed).
 
 Every runtime connected to one server takes invocations from the same queue, one at a time each,
 as several execution environments of one function would. Answers about an unknown request id are
@@ -85,6 +88,10 @@ class RuntimeApiServer:
         self._init_error = threading.Event()
         self.init_errors: list[FunctionError] = []
         """Every error posted to ``/runtime/init/error``, in order."""
+        self.restores = 0
+        """How many times runtimes called SnapStart's ``/runtime/restore/next``."""
+        self.restore_errors: list[tuple[str | None, FunctionError]] = []
+        """Every error posted to ``/runtime/restore/error``, with its error type header."""
         self.delivered = 0
         """How many invocations runtimes have received."""
         self.waiting = 0
@@ -227,3 +234,14 @@ class RuntimeApiServer:
             self.init_errors.append(error)
         self._init_error.set()
         return True
+
+    def _record_restore(self) -> bool:
+        with self._lock:
+            if self.delivered:
+                return False
+            self.restores += 1
+        return True
+
+    def _record_restore_error(self, error: FunctionError, error_type: str | None) -> None:
+        with self._lock:
+            self.restore_errors.append((error_type, error))

@@ -9,6 +9,8 @@ Function URL and REST API answers are streamed to Lambda as the app produces the
   directory).
 - A handler that cannot be loaded is reported to ``/runtime/init/error`` as
   ``{errorType, errorMessage, stackTrace}`` and the process exits with status 1.
+- With SnapStart, the snapshot hooks run and ``/runtime/restore/next`` is called between init and
+  the first invocation (:mod:`mangum.runtime.snapstart`).
 - See :mod:`mangum.runtime.loop` for an invocation's path, and the docs page "Response streaming"
   for deploying it (``AWS_LAMBDA_EXEC_WRAPPER`` on the managed runtime, or a ``bootstrap``).
 """
@@ -19,6 +21,7 @@ import logging
 import os
 import sys
 
+from mangum._initialization import snapstart_on
 from mangum.runtime.client import RuntimeApiClient, RuntimeApiError
 from mangum.runtime.errors import error_payload
 from mangum.runtime.handler import load_handler
@@ -46,6 +49,12 @@ def main() -> int:
             logger.error("Init failed: %s: %s", payload["errorType"], payload["errorMessage"], exc_info=error)
             client.post_init_error(payload)
             return 1
+        if snapstart_on():
+            from mangum.runtime.snapstart import snapshot_and_restore
+
+            failed = snapshot_and_restore(client)
+            if failed is not None:
+                return failed
         serve(client, handler)
     except RuntimeApiError as error:
         logger.error("The Runtime API failed: %s", error)
