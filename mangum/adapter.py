@@ -88,6 +88,9 @@ class Mangum:
     - ``deadline_margin``: seconds kept back from Lambda's remaining time; an app still running
       then is cancelled, or interrupted, and the request answered 504 (:mod:`mangum.deadline`); by
       default ``$MANGUM_DEADLINE_MARGIN_MS`` milliseconds, else 0.5 s.
+    - ``websocket_path``: the path the app sees for WebSocket connections (``"/"`` by default: an
+      API Gateway WebSocket API has no request path); ``"/ws"`` serves an app whose route is
+      ``@app.websocket("/ws")`` unchanged.
     """
 
     def __init__(
@@ -104,6 +107,7 @@ class Mangum:
         event_handlers: Sequence[EventHandler] | None = None,
         invoke_mode: InvokeMode | None = None,
         deadline_margin: float | None = None,
+        websocket_path: str = "/",
     ) -> None:
         if not callable(app):
             raise ConfigurationError(
@@ -121,6 +125,7 @@ class Mangum:
             text_mime_types=text_mime_types,
             exclude_headers=exclude_headers,
             deadline_margin=deadline_margin,
+            websocket_path=websocket_path,
         )
         self.custom_handlers = checked_handlers(custom_handlers)
         self._legacy_config = legacy_config(self.config)

@@ -110,8 +110,13 @@ class Worker:
             **settings.environment,
         }
         self.started = time.monotonic()
+        # A session of its own: Ctrl-C in the terminal reaches serve alone, which stops the workers
+        # with SIGTERM (their lifespan shutdown runs), as Lambda stops an environment.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mangum.runtime"], env=environment, cwd=settings.task_root
+            [sys.executable, "-m", "mangum.runtime"],
+            env=environment,
+            cwd=settings.task_root,
+            start_new_session=True,
         )
         self.served = 0
         self._closed = False
