@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
+from mangum._http.chunked import ChunkedBodyError, read_chunked
 from mangum.local import limits
-from mangum.local.chunked import ChunkedBodyError, read_chunked
 from mangum.local.invocations import FunctionError, Invocation
 
 if TYPE_CHECKING:
