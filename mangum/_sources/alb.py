@@ -17,9 +17,9 @@ from itertools import product
 from typing import TYPE_CHECKING
 
 from mangum._http.endpoints import forwarded_client_ip
-from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
 from mangum._http.request import HeaderPairs, Request, decode_pairs, first_value, join_encoded_pairs
 from mangum._http.response import (
+    LAMBDA_RESPONSE_LIMIT,
     EncodedBody,
     ResponseHeader,
     ResponseShape,

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
 from mangum._http.request import HeaderItems, HeaderPairs, Request, decode_query, with_cookies
 from mangum._http.response import (
+    LAMBDA_RESPONSE_LIMIT,
     EncodedBody,
     ResponseHeader,
     ResponseShape,

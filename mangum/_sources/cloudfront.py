@@ -16,9 +16,14 @@ import base64
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
 from mangum._http.request import HeaderPairs, Request, decode_query
-from mangum._http.response import EncodedBody, ResponseHeader, ResponseShape, reason_phrase
+from mangum._http.response import (
+    LAMBDA_RESPONSE_LIMIT,
+    EncodedBody,
+    ResponseHeader,
+    ResponseShape,
+    reason_phrase,
+)
 from mangum._sources import samples
 from mangum._sources.contract import HttpEvent, event_schema, validated
 from mangum._sources.registry import CLOUDFRONT

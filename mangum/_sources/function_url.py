@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
-from mangum._http.response import ResponseShape
+from mangum._http.response import LAMBDA_RESPONSE_LIMIT, ResponseShape
 from mangum._sources import api_gateway_v2, samples
 from mangum._sources.contract import HttpEvent, event_schema, validated
 from mangum._sources.registry import FUNCTION_URL
