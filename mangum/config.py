@@ -1,17 +1,24 @@
-"""The adapter's configuration, validated once at construction into a frozen object."""
+"""The adapter's configuration, validated once at construction into a frozen object, and its form
+as PyPI mangum's ``handler.config`` dict (:class:`LambdaConfig`), for code written against it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Literal, TypeAlias, overload
+from typing import Literal, NoReturn, TypeAlias, TypedDict, overload
 
 from mangum.deadline import DEFAULT_MARGIN, deadline_margin as deadline_margin_of
 from mangum.exceptions import ConfigurationError
 
-if TYPE_CHECKING:
-    from mangum.types import LambdaConfig
-
 LifespanMode: TypeAlias = Literal["auto", "on", "off"]
+
+
+class LambdaConfig(TypedDict):
+    """The configuration a custom handler receives (PyPI mangum's shape: plain lists and strings)."""
+
+    api_gateway_base_path: str
+    text_mime_types: list[str]
+    exclude_headers: list[str]
+
 
 _DEFAULT_TEXT_TYPES = (
     "application/json",
@@ -43,7 +50,7 @@ class Config(Mapping[str, object]):
     It is also a read-only mapping in PyPI mangum's form, for code written against its
     ``handler.config`` dict: ``config["api_gateway_base_path"]`` is ``"/"`` for none,
     ``config["text_mime_types"]`` lists ``"text/"`` and the defaults first, ``config["exclude_headers"]``
-    is a list (:mod:`mangum._legacy_config`). Each value is built when asked for: the attributes are
+    is a list, read-only (:class:`ReadOnlyList`). Each value is built when asked for: the attributes are
     what the conversion reads.
 
     (A plain class rather than a dataclass: it is defined on the adapter's import path, where
@@ -106,16 +113,34 @@ class Config(Mapping[str, object]):
     @overload
     def __getitem__(self, key: str) -> object: ...
     def __getitem__(self, key: str) -> object:
-        # Only code written against PyPI mangum asks: its module is imported then, not at cold start.
-        from mangum._legacy_config import legacy_value
-
-        return legacy_value(self, key)
+        # Only code written against PyPI mangum asks, so the form is built then, not kept.
+        value = pypi_form(self)[key]  # type: ignore[literal-required]  # any key: KeyError for the others
+        return ReadOnlyList(value) if isinstance(value, list) else value
 
     def __iter__(self) -> Iterator[str]:
         return iter(LEGACY_KEYS)
 
     def __len__(self) -> int:
         return len(LEGACY_KEYS)
+
+
+class ReadOnlyList(list[str]):
+    """A list that refuses to change: what ``handler.config[...]`` gives for a list setting.
+
+    PyPI mangum's ``config`` was a plain dict its handlers read on every call, so code could append
+    to ``handler.config["text_mime_types"]``; here the configuration is validated once and frozen,
+    and such a change would be silently lost, so it raises instead.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError(
+            "handler.config is read-only: pass text_mime_types=[...] or exclude_headers=[...] to Mangum(...)"
+        )
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
 
 
 def pypi_form(config: Config) -> LambdaConfig:
