@@ -1,7 +1,7 @@
 """The application's view of WebSocket connections: send, join, leave, broadcast.
 
 Inside an ASGI websocket app the object is in the scope,
-``scope["extensions"]["mangum.websocket"]`` (:data:`EXTENSION_KEY`), bound to the current
+``scope["extensions"]["mangum.websocket"]`` (:data:`mangum.websocket.EXTENSION_KEY`), bound to the current
 connection; outside of one (a queue consumer, a cron job), use :func:`connections` or the plain
 functions with explicit :class:`WebSocketSettings`. Every method blocks while it talks to AWS.
 """
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from mangum.websocket.clients import POST_CONCURRENCY
 from mangum.websocket.errors import ConnectionGone, ManagementApiError, NoCurrentConnection, WebSocketError
 from mangum.websocket.management import ManagementApi
-from mangum.websocket.scope import EXTENSION_KEY as EXTENSION_KEY  # re-exported: its home before scope.py
 from mangum.websocket.settings import WebSocketSettings
 from mangum.websocket.store_protocol import ConnectionStoreProtocol
 from mangum.websocket.stores import open_store
