@@ -15,12 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 
-from mangum.websocket.clients import POST_CONCURRENCY
+from mangum.websocket.aws import POST_CONCURRENCY
 from mangum.websocket.errors import ConnectionGone, ManagementApiError, NoCurrentConnection, WebSocketError
 from mangum.websocket.management import ManagementApi
 from mangum.websocket.settings import WebSocketSettings
-from mangum.websocket.store_protocol import ConnectionStoreProtocol
 from mangum.websocket.stores import open_store
+from mangum.websocket.stores.interface import BaseConnectionStore
 
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
@@ -64,7 +64,7 @@ class WebSocketConnections:
     """
 
     def __init__(
-        self, store: ConnectionStoreProtocol, management: ManagementApi, connection_id: str | None = None
+        self, store: BaseConnectionStore, management: ManagementApi, connection_id: str | None = None
     ) -> None:
         self.store = store
         self.management = management

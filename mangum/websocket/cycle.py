@@ -65,7 +65,7 @@ from mangum.websocket.session import Handshake, Session, event_message
 
 if TYPE_CHECKING:
     from mangum.websocket.api import WebSocketConnections
-    from mangum.websocket.store_protocol import ConnectionStoreProtocol
+    from mangum.websocket.stores.interface import BaseConnectionStore
 
 logger = logging.getLogger("mangum.websocket")
 
@@ -287,7 +287,7 @@ async def run_websocket_event(
 
 
 def _stored_connection(
-    event: WebSocketEvent, store: ConnectionStoreProtocol
+    event: WebSocketEvent, store: BaseConnectionStore
 ) -> StoredConnection | WebSocketResponse:
     """The record a MESSAGE reads, or the one a DISCONNECT marks ``closing``; else the answer."""
     try:
@@ -346,7 +346,7 @@ def _closer(event: WebSocketEvent) -> str:
     return context.request_id or context.extended_request_id or f"disconnect-{uuid.uuid4().hex}"
 
 
-def _finish_earlier_deletions(store: ConnectionStoreProtocol, deadline: Deadline | None) -> None:
+def _finish_earlier_deletions(store: BaseConnectionStore, deadline: Deadline | None) -> None:
     """Retry the deletions earlier invocations of this container could not finish, with at most a
     quarter of the time left (a second without a deadline)."""
     budget = Deadline.after(1.0) if deadline is None else deadline.within(min(1.0, deadline.remaining() / 4))
