@@ -16,7 +16,6 @@ from collections.abc import Iterator, Mapping
 from itertools import product
 from typing import TYPE_CHECKING
 
-from mangum._http.endpoints import forwarded_client_ip
 from mangum._http.request import HeaderPairs, Request, decode_pairs, first_value, join_encoded_pairs
 from mangum._http.response import (
     LAMBDA_RESPONSE_LIMIT,
@@ -26,6 +25,7 @@ from mangum._http.response import (
     group_values,
     reason_phrase,
 )
+from mangum._http.scope import forwarded_client_ip
 from mangum._sources import samples, value_maps
 from mangum._sources.contract import HttpEvent, event_schema, validated
 from mangum._sources.registry import ALB

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.paths import stage_prefix
 from mangum._http.request import HeaderPairs, Request, encode_query
 from mangum._http.response import (
     LAMBDA_RESPONSE_LIMIT,
@@ -22,6 +21,7 @@ from mangum._http.response import (
     ResponseShape,
     group_values,
 )
+from mangum._http.scope import stage_prefix
 from mangum._sources import samples, value_maps
 from mangum._sources.contract import HttpEvent, event_schema, validated
 from mangum._sources.registry import API_GATEWAY_V1

@@ -13,8 +13,8 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING
 
-from mangum._http.paths import encode_path
 from mangum._http.request import Request
+from mangum._http.scope import encode_path
 from mangum._sources import api_gateway_v1, samples, value_maps
 from mangum._sources.registry import WEBSOCKET
 
