@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from mangum._asgi import loop
 from mangum._asgi.http_cycle import log_access, log_deadline, run_http_cycle
 from mangum._asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
-from mangum._custom import checked_handlers, handler_response, legacy_config
 from mangum._http.request import request_body
 from mangum._http.response import (
     CollectedResponse,
@@ -34,7 +33,7 @@ from mangum._http.scope import http_scope, with_state
 from mangum._initialization import snapstart_on
 from mangum._sources.contract import HttpSource
 from mangum._sources.registry import detect
-from mangum.config import LEGACY_TEXT_MIME_TYPES, LifespanMode, build_config
+from mangum.config import LEGACY_TEXT_MIME_TYPES, LifespanMode, build_config, pypi_form
 from mangum.deadline import Deadline
 from mangum.exceptions import ConfigurationError, DeadlineExceeded, InvalidBody, UnsupportedEvent
 from mangum.invoke_mode import InvokeMode, resolve_invoke_mode
@@ -127,8 +126,13 @@ class Mangum:
             deadline_margin=deadline_margin,
             websocket_path=websocket_path,
         )
-        self.custom_handlers = checked_handlers(custom_handlers)
-        self._legacy_config = legacy_config(self.config)
+        self.custom_handlers: tuple[type[LambdaHandler], ...] = ()
+        if custom_handlers is not None:
+            # Imported only by functions that have custom handlers: the others never need it.
+            from mangum._custom import checked_handlers
+
+            self.custom_handlers = checked_handlers(custom_handlers)
+        self._legacy_config = pypi_form(self.config)
         self._lifespan: Lifespan | None = None if self.config.lifespan == "off" else lifespan_for(app)
         self._lifespan_required = self.config.lifespan == "on"
         if websocket is not None:
@@ -263,6 +267,8 @@ class Mangum:
             scope["state"] = state
         collected = self._run_cycle(scope, handler.body, context)
         log_access(scope, collected.status)
+        from mangum._custom import handler_response  # imported with the custom handlers
+
         return handler(handler_response(collected))
 
     # --- WebSocket dispatch point ---------------------------------------------------------------
