@@ -17,8 +17,7 @@ from functools import cache
 from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
-from mangum._validation.pydantic_core_module import ValidationError
-from mangum._validation.validators import LazyValidator
+from mangum._validation.validators import LazyValidator, ValidationError
 from mangum.exceptions import InvalidResponse, ResponseTooLarge
 
 if TYPE_CHECKING:

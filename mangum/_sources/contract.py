@@ -6,9 +6,7 @@ from collections.abc import Callable, Mapping
 from importlib import import_module
 from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
 
-from mangum._validation.errors import field_errors
-from mangum._validation.pydantic_core_module import ValidationError
-from mangum._validation.validators import LazyValidator
+from mangum._validation.validators import LazyValidator, ValidationError, field_errors
 from mangum.exceptions import InvalidEvent
 
 if TYPE_CHECKING:
