@@ -26,13 +26,14 @@ from mangum._http.response import (
     reason_phrase,
 )
 from mangum._http.scope import forwarded_client_ip
-from mangum._sources import samples, value_maps
+from mangum._sources import value_maps
 from mangum._sources.contract import HttpEvent, event_schema, validated
 from mangum._sources.registry import ALB
 from mangum._validation.validators import LazyValidator
 from mangum.exceptions import InvalidResponse
 
 if TYPE_CHECKING:
+    from mangum._sources import samples
     from mangum._validation.generated.alb import AlbEventDict
     from mangum._validation.generated.results import AlbResponseDict
     from mangum.types import LambdaEvent
@@ -144,6 +145,8 @@ def read(event: Mapping[str, object]) -> HttpEvent:
 
 def _sample(request: samples.SampleRequest, *, multi: bool) -> LambdaEvent:
     import secrets
+
+    from mangum._sources import samples  # only a sample needs it, not an event
 
     # ALB passes the query on as the client sent it, still percent-encoded.
     pairs = [pair.partition("=") for pair in request.query.split("&") if pair]

@@ -22,12 +22,13 @@ from mangum._http.response import (
     group_values,
 )
 from mangum._http.scope import stage_prefix
-from mangum._sources import samples, value_maps
+from mangum._sources import value_maps
 from mangum._sources.contract import HttpEvent, event_schema, validated
 from mangum._sources.registry import API_GATEWAY_V1
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
+    from mangum._sources import samples
     from mangum._validation.generated.api_gateway_v1 import ApiGatewayV1EventDict
     from mangum._validation.generated.results import ApiGatewayV1ResponseDict
     from mangum.types import LambdaEvent
@@ -100,6 +101,8 @@ def read(event: Mapping[str, object]) -> HttpEvent:
 
 def sample(request: samples.SampleRequest) -> LambdaEvent:
     """A REST API event, stage ``prod`` on the default domain."""
+    from mangum._sources import samples  # only a sample needs it, not an event
+
     host = f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com"
     headers = request.headers(host)
     single, multi = samples.query_parameter_maps(request.query)

@@ -22,7 +22,6 @@ from mangum._http.response import (
     joined_headers,
     split_cookies,
 )
-from mangum._sources import samples
 from mangum._sources.contract import HttpEvent, event_schema, validated
 from mangum._sources.registry import API_GATEWAY_V2
 from mangum._validation.validators import LazyValidator
@@ -30,6 +29,7 @@ from mangum._validation.validators import LazyValidator
 if TYPE_CHECKING:
     from typing import TypedDict
 
+    from mangum._sources import samples
     from mangum._validation.generated.api_gateway_v2 import (
         ApiGatewayV2EventDict,
         ApiGatewayV2RequestContextDict,
@@ -109,6 +109,8 @@ def read(event: Mapping[str, object]) -> HttpEvent:
 
 def payload_v2_sample(request: samples.SampleRequest, host: str, api_id: str) -> LambdaEvent:
     """A payload 2.0 event for ``host``."""
+    from mangum._sources import samples  # only a sample needs it, not an event
+
     event: LambdaEvent = {
         "version": "2.0",
         "routeKey": "$default",
@@ -144,6 +146,8 @@ def payload_v2_sample(request: samples.SampleRequest, host: str, api_id: str) ->
 
 def sample(request: samples.SampleRequest) -> LambdaEvent:
     """An HTTP API event, ``$default`` stage."""
+    from mangum._sources import samples  # only a sample needs it, not an event
+
     return payload_v2_sample(
         request, f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com", request.api_id
     )

@@ -24,12 +24,12 @@ from mangum._http.response import (
     ResponseShape,
     reason_phrase,
 )
-from mangum._sources import samples
 from mangum._sources.contract import HttpEvent, event_schema, validated
 from mangum._sources.registry import CLOUDFRONT
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
+    from mangum._sources import samples
     from mangum._validation.generated.cloudfront import CloudFrontEventDict, CloudFrontRequestDict
     from mangum._validation.generated.results import CloudFrontResponseDict, CloudFrontResponseHeaderDict
     from mangum.types import LambdaEvent
@@ -171,6 +171,8 @@ def read(event: Mapping[str, object]) -> HttpEvent:
 def sample(request: samples.SampleRequest) -> LambdaEvent:
     """A Lambda@Edge origin-request event, body included."""
     import secrets
+
+    from mangum._sources import samples  # only a sample needs it, not an event
 
     headers = request.headers("d111111abcdef8.cloudfront.net")
     cf_request: LambdaEvent = {
