@@ -33,10 +33,16 @@ from mangum._http.scope import http_scope, with_state
 from mangum._initialization import snapstart_on
 from mangum._sources.contract import HttpSource
 from mangum._sources.registry import detect
-from mangum.config import LEGACY_TEXT_MIME_TYPES, LifespanMode, build_config, pypi_form
+from mangum.config import (
+    LEGACY_TEXT_MIME_TYPES,
+    InvokeMode,
+    LifespanMode,
+    build_config,
+    pypi_form,
+    resolve_invoke_mode,
+)
 from mangum.deadline import Deadline
 from mangum.exceptions import ConfigurationError, DeadlineExceeded, InvalidBody, UnsupportedEvent
-from mangum.invoke_mode import InvokeMode, resolve_invoke_mode
 
 if TYPE_CHECKING:
     from mangum._event_handlers import EventHandlers
