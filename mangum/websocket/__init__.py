@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mangum._lazy import lazy_attributes
+from mangum import _lazy_attributes
 from mangum.websocket.errors import (
     ClientDisconnected,
     ConnectionExists,
@@ -96,6 +96,6 @@ __all__ = [
 
 
 # The boto3-backed names are imported on first access.
-__getattr__ = lazy_attributes(
+__getattr__ = _lazy_attributes(
     globals(), {name: f"{__name__}.{module}" for name, module in _NEEDS_BOTO3.items()}
 )
