@@ -25,8 +25,7 @@ from pydantic import JsonValue, ValidationError
 
 from benchmarks.fuzz_apps import bare_echo, starlette_echo
 from mangum import Mangum
-from mangum._sources.contract import SourceName
-from mangum._sources.registry import BY_NAME, SAMPLES, detect, sample_event
+from mangum._sources.registry import BY_NAME, SAMPLES, SourceName, detect, sample_event
 from mangum.exceptions import UnsupportedEvent
 from mangum.local_context import LocalContext
 from mangum.responses import LambdaResponse, WebSocketResponse

@@ -31,8 +31,7 @@ from mangum._http.response import (
 )
 from mangum._http.scope import http_scope, with_state
 from mangum._initialization import snapstart_on
-from mangum._sources.contract import HttpSource
-from mangum._sources.registry import detect
+from mangum._sources.registry import HttpSource, detect
 from mangum.config import (
     LEGACY_TEXT_MIME_TYPES,
     InvokeMode,
@@ -46,7 +45,7 @@ from mangum.exceptions import ConfigurationError, DeadlineExceeded, InvalidBody,
 
 if TYPE_CHECKING:
     from mangum._event_handlers import EventHandlers
-    from mangum._sources.contract import HttpEvent
+    from mangum._sources.registry import HttpEvent
     from mangum.events.typed_handlers import EventHandler
     from mangum.streaming import ResponseSink
     from mangum.types import ASGI, HTTPScope, LambdaContext, LambdaEvent, LambdaHandler, Scope

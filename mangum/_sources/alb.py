@@ -27,8 +27,7 @@ from mangum._http.response import (
 )
 from mangum._http.scope import forwarded_client_ip
 from mangum._sources import value_maps
-from mangum._sources.contract import HttpEvent, event_schema, validated
-from mangum._sources.registry import ALB
+from mangum._sources.registry import ALB, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 from mangum.exceptions import InvalidResponse
 

@@ -23,8 +23,7 @@ from mangum._http.response import (
 )
 from mangum._http.scope import stage_prefix
 from mangum._sources import value_maps
-from mangum._sources.contract import HttpEvent, event_schema, validated
-from mangum._sources.registry import API_GATEWAY_V1
+from mangum._sources.registry import API_GATEWAY_V1, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:

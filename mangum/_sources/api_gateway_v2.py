@@ -22,8 +22,7 @@ from mangum._http.response import (
     joined_headers,
     split_cookies,
 )
-from mangum._sources.contract import HttpEvent, event_schema, validated
-from mangum._sources.registry import API_GATEWAY_V2
+from mangum._sources.registry import API_GATEWAY_V2, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:

@@ -24,8 +24,7 @@ from mangum._http.response import (
     ResponseShape,
     reason_phrase,
 )
-from mangum._sources.contract import HttpEvent, event_schema, validated
-from mangum._sources.registry import CLOUDFRONT
+from mangum._sources.registry import CLOUDFRONT, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 from mangum._http.response import LAMBDA_RESPONSE_LIMIT, ResponseShape
 from mangum._sources import api_gateway_v2
-from mangum._sources.contract import HttpEvent, event_schema, validated
-from mangum._sources.registry import FUNCTION_URL
+from mangum._sources.registry import FUNCTION_URL, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:

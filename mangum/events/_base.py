@@ -18,7 +18,7 @@ from mangum.exceptions import InvalidBody
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self is Python 3.11+
 
-    from mangum._sources.contract import SourceName
+    from mangum._sources.registry import SourceName
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
