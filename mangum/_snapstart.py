@@ -176,7 +176,7 @@ def warm(config: Config) -> None:
 
 class _RestoreClock:
     """A stand-in Lambda context whose remaining time runs out with the restore limit, so that the
-    adapter's loop bounds the callbacks as it bounds an invocation (:mod:`mangum._asgi.deadline_guard`)."""
+    adapter's loop bounds the callbacks as it bounds an invocation (:mod:`mangum.deadline`)."""
 
     __slots__ = ("_ends_at",)
 

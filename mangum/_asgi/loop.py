@@ -38,8 +38,7 @@ from concurrent.futures import Future
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mangum._asgi import deadline_guard
-from mangum.deadline import remaining_time
+from mangum.deadline import MAIN_THREAD, TaskDeadline, Watch, contains_deadline, finish, remaining_time
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
@@ -333,8 +332,8 @@ def _run_here(
     loop = _loop or container_loop()
     with _run_lock:
         watch = None
-        if context is not None and get_ident() == deadline_guard.MAIN_THREAD:
-            watch = deadline_guard.Watch(context, margin / 2 if alarm_margin is None else alarm_margin)
+        if context is not None and get_ident() == MAIN_THREAD:
+            watch = Watch(context, margin / 2 if alarm_margin is None else alarm_margin)
             watch.__enter__()
         try:
             if loop is _steppable_loop:
@@ -349,10 +348,10 @@ def _run_here(
                 # run_until_complete, not run_forever + stop: anyio recognises the root task of a
                 # loop by run_until_complete's done callback, and stops its worker threads when it ends.
                 return loop.run_until_complete(task)
-            return deadline_guard.finish(loop, task, remaining)
+            return finish(loop, task, remaining)
         except BaseException as error:
             # Interrupted inside a task group of the application's: the group wraps it.
-            late = deadline_guard.contains_deadline(error)
+            late = contains_deadline(error)
             if late is None or late is error:
                 raise
             raise late from error
@@ -372,7 +371,7 @@ def run(
     With the invocation's Lambda ``context``, it is held to the invocation's deadline (Lambda's
     remaining time minus ``margin`` seconds): raises :class:`~mangum.exceptions.DeadlineExceeded`
     when it was still running then, and code blocking the thread is interrupted once the remaining
-    time is down to ``alarm_margin`` (by default half the margin; see :mod:`.deadline_guard`).
+    time is down to ``alarm_margin`` (by default half the margin; see :mod:`mangum.deadline`).
 
     From a thread with a running event loop, runs it on the dedicated worker thread and waits.
     Calling it from a coroutine already running on the container loop is a deadlock, and raises
@@ -401,7 +400,7 @@ def share() -> asyncio.AbstractEventLoop:
     From then on :func:`run`, called on any other thread, hands its coroutine to that loop as a task
     of its own, in the calling thread's context (its context variables: the invocation's request
     id), and waits for it; the invocation's deadline cancels that task alone
-    (:class:`deadline_guard.TaskDeadline`). Blocking code is not interrupted by a signal then: it blocks
+    (:class:`~mangum.deadline.TaskDeadline`). Blocking code is not interrupted by a signal then: it blocks
     every invocation in flight, which the runtime's loop-lag watchdog reports.
     """
     global _shared
@@ -429,7 +428,7 @@ def _run_shared(
 
     def begin() -> None:
         task = caller.run(loop.create_task, coroutine)
-        deadline = None if remaining is None else deadline_guard.TaskDeadline(task, remaining, give_up)
+        deadline = None if remaining is None else TaskDeadline(task, remaining, give_up)
 
         def settle(task: asyncio.Task[T]) -> None:
             if deadline is not None:

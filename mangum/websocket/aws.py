@@ -57,8 +57,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from mangum._asgi.deadline_guard import shielded
-from mangum.deadline import Deadline, current_deadline
+from mangum.deadline import Deadline, current_deadline, shielded
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest

@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from pydantic import ValidationError
 
-from mangum._asgi import deadline_guard
 from mangum._asgi.stuck import where_stuck
 from mangum._http.response import (
     CollectedResponse,
@@ -52,7 +51,7 @@ from mangum._http.response import (
 )
 from mangum._http.scope import header_bytes
 from mangum.config import Config
-from mangum.deadline import Deadline, deadline_scope
+from mangum.deadline import Deadline, deadline_scope, shielded, stand_down
 from mangum.events.parse import parse_event
 from mangum.events.websocket import WebSocketEvent
 from mangum.exceptions import DeadlineExceeded, InvalidBody
@@ -131,7 +130,7 @@ async def run_app(
     """
     # The app's task, and the tasks it starts, may be interrupted at the deadline; the cycle's own
     # steps never are (run_websocket_event shields them).
-    with deadline_guard.shielded(False):
+    with shielded(False):
         task = asyncio.ensure_future(app(scope, session.receive, session.send))
     timeout = None if deadline is None else deadline.remaining()
     try:
@@ -139,7 +138,7 @@ async def run_app(
             (task, session.waiting), timeout=timeout, return_when=asyncio.FIRST_COMPLETED
         )
         # The app is done with (or about to be cancelled): no need to signal the cleanup any more.
-        deadline_guard.stand_down()
+        stand_down()
         session.end()
         if not done:
             stuck = AppTimedOut(timeout or 0.0, where_stuck(task))
@@ -259,7 +258,7 @@ async def run_websocket_event(
     """
     deadline = Deadline.for_invocation(context, config.deadline_margin)
     # The cycle's own steps are never interrupted at the deadline; the app's task is (run_app).
-    with deadline_scope(deadline), deadline_guard.shielded():
+    with deadline_scope(deadline), shielded():
         incoming: Message | None = None
         if event.event_type != "CONNECT":
             try:
