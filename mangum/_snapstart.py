@@ -10,7 +10,7 @@ version is not published) or the restore (``Runtime.AfterRestoreError``, the env
 used).
 
 This module is imported only when the function runs with SnapStart
-(``AWS_LAMBDA_INITIALIZATION_TYPE=snap-start``, :func:`mangum._initialization.snapstart_on`):
+(``AWS_LAMBDA_INITIALIZATION_TYPE=snap-start``, :func:`mangum.config.snapstart_on`):
 ``Mangum(app)`` calls :func:`prepare`, which registers two hooks, once per process:
 
 - **before the snapshot**, the lifespan startup of every adapter's application (unless

@@ -30,7 +30,6 @@ from mangum._http.response import (
     result_or_error,
 )
 from mangum._http.scope import http_scope, with_state
-from mangum._initialization import snapstart_on
 from mangum._sources.registry import HttpSource, detect
 from mangum.config import (
     LEGACY_TEXT_MIME_TYPES,
@@ -39,6 +38,7 @@ from mangum.config import (
     build_config,
     pypi_form,
     resolve_invoke_mode,
+    snapstart_on,
 )
 from mangum.deadline import Deadline
 from mangum.exceptions import ConfigurationError, DeadlineExceeded, InvalidBody, UnsupportedEvent

@@ -1,6 +1,7 @@
 """The adapter's configuration, validated once at construction into a frozen object, and its form
 as PyPI mangum's ``handler.config`` dict (:class:`LambdaConfig`), for code written against it; and
-how the function answers Lambda, buffered or streamed (:data:`InvokeMode`)."""
+how the function answers Lambda, buffered or streamed (:data:`InvokeMode`); and whether it runs with
+SnapStart (:func:`snapstart_on`)."""
 
 from __future__ import annotations
 
@@ -252,3 +253,17 @@ def resolve_invoke_mode(value: object) -> InvokeMode:
     if value == "BUFFERED" or value == "RESPONSE_STREAM":
         return value
     raise ConfigurationError(f"{source} must be 'BUFFERED' or 'RESPONSE_STREAM', not {value!r}")
+
+
+# --- how Lambda initialized the environment ------------------------------------------------------
+# Read by the adapter and by ``python -m mangum.runtime``, from the variable Lambda sets.
+
+INITIALIZATION_TYPE_VARIABLE = "AWS_LAMBDA_INITIALIZATION_TYPE"
+"""Set by Lambda: ``on-demand``, ``provisioned-concurrency``, or ``snap-start`` with SnapStart."""
+SNAP_START = "snap-start"
+
+
+def snapstart_on(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the function runs with Lambda SnapStart: init then ends with a snapshot, and the hooks
+    of ``snapshot_restore_py`` run around it (:mod:`mangum._snapstart`, :mod:`mangum.runtime.snapstart`)."""
+    return (os.environ if environ is None else environ).get(INITIALIZATION_TYPE_VARIABLE) == SNAP_START
