@@ -102,6 +102,14 @@ def parser() -> argparse.ArgumentParser:
         "MANGUM_WEBSOCKET_TABLE set, DynamoDB is used instead)",
     )
     command.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name clients may use in Host besides 127.0.0.1, localhost, [::1] and --host (repeatable); "
+        "requests for other names get 421, against DNS rebinding",
+    )
+    command.add_argument(
         "--log-level", choices=("debug", "info", "warning", "error"), default="info", help="server log level"
     )
     return command
@@ -207,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         idle_timeout=arguments.idle_timeout,
         max_connection_duration=arguments.max_connection_duration,
         memory_mb=arguments.memory,
+        allowed_hosts=tuple(arguments.allow_host),
     )
     with ExitStack() as cleanup:
         cleanup.callback(listener.close)

@@ -2,6 +2,7 @@
 Function URL, with the function in worker processes (:mod:`mangum.local.workers`).
 
 - lifespan: the workers start with the server and get SIGTERM when it stops;
+- a request whose ``Host`` is not one of the server's names is refused (:mod:`mangum.local.host_guard`);
 - HTTP: each request becomes the source's event (:mod:`mangum.local.events`), is invoked on a
   worker, and its result becomes the response (:mod:`mangum.local.results`); with
   ``--invoke-mode RESPONSE_STREAM`` a streamed answer is passed on chunk by chunk as it arrives;
@@ -19,6 +20,7 @@ from urllib.parse import unquote
 
 from mangum.local.asgi_io import RequestTooLarge, read_body, respond
 from mangum.local.events import BUILDERS, GatewayRequest
+from mangum.local.host_guard import HostGuard
 from mangum.local.http_integration import IntegrationResponseReader, PreludeError
 from mangum.local.invocations import Chunk
 from mangum.local.results import (
@@ -48,9 +50,12 @@ class Gateway:
         self.config = config
         self.pool = WorkerPool(workers)
         self.websockets = WebSocketGateway(config, self.pool)
+        self.hosts = HostGuard(config.host, config.allowed_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] in ("http", "websocket") and not self.hosts.allows(scope):
+            await self.hosts.refuse(scope, receive, send)
+        elif scope["type"] == "http":
             await self._http(scope, receive, send)
         elif scope["type"] == "websocket":
             await self.websockets.serve(scope, receive, send)

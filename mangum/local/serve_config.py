@@ -46,6 +46,8 @@ class ServeConfig:
     max_connection_duration: float = MAX_CONNECTION_DURATION
     api_id: str = "local"
     memory_mb: int = 128
+    allowed_hosts: tuple[str, ...] = ()
+    """Names besides loopback's and ``host`` that requests may carry in ``Host`` (``--allow-host``)."""
 
     @property
     def stage_prefix(self) -> str:

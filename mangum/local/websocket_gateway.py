@@ -45,15 +45,17 @@ ABNORMAL_CLOSURE = 1006
 
 
 def management_target(raw_path: str, stage_prefix: str) -> str | None:
-    """The connection id of a Management API path (``{stage}/@connections/{id}``, each segment
-    percent-encoded or not, as boto3 sends it), ``""`` for a malformed one, ``None`` for another path."""
+    """The connection id of a Management API path, ``None`` for any other path (the app's).
+
+    Only ``{stage}/@connections/{id}`` exactly is the Management API (each segment percent-encoded
+    or not, as boto3 sends it; an empty id gives ``""``): ``/prod/users/@connections`` or
+    ``/prod/x/%40connections/abc`` are paths of the app.
+    """
     segments = [unquote(segment) for segment in raw_path.split("/")]
-    if MANAGEMENT_SEGMENT not in segments:
+    at = stage_prefix.count("/") + 1
+    if len(segments) != at + 2 or segments[at] != MANAGEMENT_SEGMENT:
         return None
-    at = segments.index(MANAGEMENT_SEGMENT)
-    if "/".join(segments[:at]) != stage_prefix or len(segments) != at + 2:
-        return ""
-    return segments[at + 1]
+    return segments[at + 1] if "/".join(segments[:at]) == stage_prefix else None
 
 
 def _iso(moment: datetime) -> str:

@@ -25,6 +25,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from mangum import Mangum
+from mangum.streaming import PRELUDE_DELIMITER, ResponseSink
 from mangum.types import LambdaContext
 from mangum.websocket import EXTENSION_KEY, WebSocketConnections
 from tests.support.sse import gated_events
@@ -64,6 +65,9 @@ def faults(event: dict[str, Any], context: LambdaContext) -> object:
         return ["just", "a", "list"]
     if name == "large":
         return {"statusCode": 200, "body": "x" * (7 * 1024 * 1024)}
+    smuggled = SMUGGLED_HEADERS.get(name)
+    if smuggled is not None:
+        return smuggled_result(smuggled, v2=event.get("version") == "2.0")
     if name == "binary":
         return {
             "statusCode": 200,
@@ -72,6 +76,44 @@ def faults(event: dict[str, Any], context: LambdaContext) -> object:
             "headers": {"content-type": "image/x-test"},
         }
     return {"statusCode": 200, "body": str(os.getpid())}
+
+
+SMUGGLED_HEADERS: dict[str, tuple[str, str]] = {
+    "header-space": ("X Bad", "v"),
+    "header-colon": ("X-Bad:", "v"),
+    "header-nul": ("x-trace", "secret-value\x00"),
+    "header-crlf": ("x-trace", "secret-value\r\nset-cookie: stolen=1"),
+    "cookie-control": ("set-cookie", "session=secret-value\x01"),
+}
+"""Result headers HTTP cannot carry, by the path that asks for them (``faults`` and ``raw_stream``)."""
+
+
+def smuggled_result(header: tuple[str, str], *, v2: bool) -> dict[str, Any]:
+    """A result carrying ``header`` (a cookie in ``cookies`` for payload 2.0)."""
+    name, value = header
+    if name == "set-cookie":
+        spot: dict[str, Any] = {"cookies": [value]} if v2 else {"multiValueHeaders": {name: [value]}}
+    else:
+        spot = {"headers": {name: value}}
+    return {"statusCode": 200, "body": "never seen", **spot}
+
+
+class RawStream:
+    """A streaming handler that writes its own prelude (no ``Mangum`` to check it): the headers
+    :data:`SMUGGLED_HEADERS` names for the request's last path segment, or a plain 200."""
+
+    def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return {"statusCode": 200, "body": "buffered"}
+
+    def stream(self, event: dict[str, Any], context: LambdaContext, sink: ResponseSink) -> None:
+        name = (event.get("rawPath") or "/").rstrip("/").rsplit("/", 1)[-1]
+        header = SMUGGLED_HEADERS.get(name)
+        prelude = {"statusCode": 200} if header is None else smuggled_result(header, v2=True)
+        prelude.pop("body", None)
+        sink.write(json.dumps(prelude).encode() + PRELUDE_DELIMITER + b"streamed")
+
+
+raw_stream = RawStream()
 
 
 def _note(line: str) -> None:
