@@ -190,8 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     import uvicorn
 
+    from mangum.local import log_redaction
     from mangum.local.gateway import Gateway
     from mangum.local.workers import WorkerSettings
+    from mangum.websocket.settings import redaction_from_environment
 
     source = arguments.source
     timeout = arguments.timeout or (API_GATEWAY_TIMEOUT if source in ("rest", "http") else LAMBDA_MAX_TIMEOUT)
@@ -247,5 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 timeout_graceful_shutdown=5,
             )
         )
+        # After uvicorn.Config, which configures uvicorn's loggers.
+        log_redaction.install(redaction_from_environment())
         server.run(sockets=[listener])
     return 0
