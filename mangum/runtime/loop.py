@@ -8,7 +8,10 @@ calls it, ``handler(event, context)``, and its result posted as JSON.
 An exception from the handler (or an event, context or result that cannot be converted) is posted
 to ``/error`` in the managed runtime's shape and logged; the loop goes on. An exception once a
 stream has started ends the stream with error trailers instead. A Runtime API that cannot be
-reached, or answers 5xx, ends the loop with :class:`~mangum.runtime.client.RuntimeApiError`.
+reached, or answers 5xx (to ``/next``, ``/response`` or ``/error``: a non-recoverable state, the
+Runtime API reference says), ends the loop with :class:`~mangum.runtime.client.RuntimeApiError` at
+once, with nothing more posted: the process exits (status 1). A streamed response whose connection
+breaks (:class:`~mangum.runtime.client.StreamBroken`) loses that answer only.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import logging
 import os
 from collections.abc import Callable
 
-from mangum.runtime.client import NextInvocation, RuntimeApiClient
+from mangum.runtime.client import NextInvocation, RuntimeApiClient, RuntimeApiError, StreamBroken
 from mangum.runtime.context import FunctionInfo, build_context
 from mangum.runtime.errors import InitError, error_payload
 from mangum.runtime.log import current_request
@@ -87,6 +90,11 @@ def handle(
         if client.post_response(request_id, _to_json(result)) == 413:
             # Refused: the invocation is still open, and fails as Lambda reports it for other runtimes.
             client.post_error(request_id, _too_large(request_id))
+    except StreamBroken as broken:
+        # The answer is lost with its connection; the API may still be there for the next one.
+        logger.error("Invocation %s: %s", request_id, broken)
+    except RuntimeApiError:
+        raise  # a 5xx or an unreachable API: nothing more is posted, the runtime exits
     except Exception as error:
         logger.error("Invocation %s failed: %s: %s", request_id, type(error).__name__, error, exc_info=error)
         if response is not None and response.opened:
