@@ -192,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from mangum.local import log_redaction
     from mangum.local.gateway import Gateway
+    from mangum.local.websocket_protocol import GatewayWebSocketProtocol
     from mangum.local.workers import WorkerSettings
     from mangum.websocket.settings import redaction_from_environment
 
@@ -242,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             uvicorn.Config(
                 Gateway(config, workers),
                 lifespan="on",
-                ws="websockets-sansio",
+                ws=GatewayWebSocketProtocol,
                 server_header=False,
                 ws_max_size=WEBSOCKET_MAX_MESSAGE,
                 log_level=arguments.log_level,
