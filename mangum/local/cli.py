@@ -20,6 +20,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import NoReturn
 
+from mangum.local.management_key import is_loopback, management_key
 from mangum.local.serve_config import (
     API_GATEWAY_TIMEOUT,
     DEFAULT_STAGES,
@@ -110,6 +111,13 @@ def parser() -> argparse.ArgumentParser:
         "requests for other names get 421, against DNS rebinding",
     )
     command.add_argument(
+        "--management-key",
+        metavar="KEY",
+        help="the Management API's shared secret (X-Mangum-Management-Key header, or the access key id "
+        "of a SigV4 signature); default: $MANGUM_SERVE_MANAGEMENT_KEY, else a random one printed at "
+        "startup when --host is beyond loopback; 'none' turns it off",
+    )
+    command.add_argument(
         "--log-level", choices=("debug", "info", "warning", "error"), default="info", help="server log level"
     )
     return command
@@ -128,7 +136,7 @@ def lambda_handler_name(reference: str) -> str:
 def worker_environment(config: ServeConfig, sqlite_path: str | None) -> dict[str, str]:
     """The variables ``serve`` adds for its workers: the invoke mode, where the Management API and
     the connection store are, and placeholder credentials when there are none (boto3 signs every
-    request; the local gateway does not check)."""
+    request; the local gateway checks only the access key id, against the management key)."""
     environment = {
         "MANGUM_INVOKE_MODE": config.invoke_mode,
         "MANGUM_WEBSOCKET_API_ENDPOINT": config.management_endpoint,
@@ -137,7 +145,11 @@ def worker_environment(config: ServeConfig, sqlite_path: str | None) -> dict[str
     if sqlite_path is not None:
         environment["MANGUM_WEBSOCKET_SQLITE"] = sqlite_path
     if not any(name in os.environ for name in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE")):
-        environment |= {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+        # With a management key, the workers' SigV4 signatures carry it as their access key id.
+        environment |= {
+            "AWS_ACCESS_KEY_ID": config.management_key or "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+        }
     return environment
 
 
@@ -164,17 +176,23 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def _banner(config: ServeConfig, handler: str, store: str) -> str:
-    return "\n".join(
-        [
-            f"mangum serve: {handler} behind a local {SOURCE_NAMES[config.source]} "
-            f"({config.workers} worker{'s' if config.workers > 1 else ''}, timeout {config.timeout:g} s, "
-            f"{config.invoke_mode})",
-            f"  HTTP            {config.base_url}/",
-            f"  WebSocket       {config.websocket_url}",
-            f"  Management API  {config.management_endpoint}/@connections/{{connectionId}}",
-            f"  Connections     {store}",
-        ]
-    )
+    lines = [
+        f"mangum serve: {handler} behind a local {SOURCE_NAMES[config.source]} "
+        f"({config.workers} worker{'s' if config.workers > 1 else ''}, timeout {config.timeout:g} s, "
+        f"{config.invoke_mode})",
+        f"  HTTP            {config.base_url}/",
+        f"  WebSocket       {config.websocket_url}",
+        f"  Management API  {config.management_endpoint}/@connections/{{connectionId}}",
+        f"  Connections     {store}",
+    ]
+    if config.management_key is not None:
+        lines.append(f"  Management key  {config.management_key} (X-Mangum-Management-Key header)")
+    if not is_loopback(config.host):
+        lines.append(
+            f"WARNING: listening on {config.host}, beyond loopback: other machines can call the function "
+            "and, with the management key, its Management API (add --allow-host for the names they use)"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -219,6 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_connection_duration=arguments.max_connection_duration,
         memory_mb=arguments.memory,
         allowed_hosts=tuple(arguments.allow_host),
+        management_key=management_key(arguments.management_key, arguments.host, os.environ),
     )
     with ExitStack() as cleanup:
         cleanup.callback(listener.close)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -23,6 +24,7 @@ from mangum.local.events import BUILDERS, GatewayRequest
 from mangum.local.host_guard import HostGuard
 from mangum.local.http_integration import IntegrationResponseReader, PreludeError
 from mangum.local.invocations import Chunk
+from mangum.local.management_key import ManagementGuard
 from mangum.local.results import (
     ALB_RESPONSE_LIMIT,
     INVOKE_PAYLOAD_LIMIT,
@@ -42,6 +44,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("mangum.serve")
 
+MISSING_TOKEN = HttpAnswer(
+    403,
+    [(b"content-type", b"application/json"), (b"x-amzn-errortype", b"MissingAuthenticationTokenException")],
+    b'{"message":"Missing Authentication Token"}',
+)
+"""API Gateway's answer to a request without the credentials it needs."""
+
 
 class Gateway:
     """The ASGI application of ``serve`` (see the module docs)."""
@@ -51,6 +60,8 @@ class Gateway:
         self.pool = WorkerPool(workers)
         self.websockets = WebSocketGateway(config, self.pool)
         self.hosts = HostGuard(config.host, config.allowed_hosts)
+        signing_id = os.environ.get("AWS_ACCESS_KEY_ID")
+        self.management_guard = ManagementGuard(config.management_key, [signing_id] if signing_id else [])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket") and not self.hosts.allows(scope):
@@ -80,7 +91,11 @@ class Gateway:
         raw = raw_path.decode("latin-1")
         connection_id = management_target(raw, config.stage_prefix)
         if connection_id is not None:
-            await self.websockets.management(scope, connection_id, receive, send)
+            if self.management_guard.allows(scope["headers"]):
+                await self.websockets.management(scope, connection_id, receive, send)
+            else:
+                logger.warning("refused a Management API request without the management key")
+                await respond(send, MISSING_TOKEN)
             return
         prefix = config.http_prefix
         if prefix and not (raw == prefix or raw.startswith(prefix + "/")):

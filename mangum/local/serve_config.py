@@ -48,6 +48,8 @@ class ServeConfig:
     memory_mb: int = 128
     allowed_hosts: tuple[str, ...] = ()
     """Names besides loopback's and ``host`` that requests may carry in ``Host`` (``--allow-host``)."""
+    management_key: str | None = None
+    """The Management API's shared secret (:mod:`mangum.local.management_key`); ``None``: open."""
 
     @property
     def stage_prefix(self) -> str:
