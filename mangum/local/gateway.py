@@ -23,7 +23,7 @@ from mangum.local.asgi_io import RequestTooLarge, read_body, respond
 from mangum.local.events import BUILDERS, GatewayRequest
 from mangum.local.host_guard import HostGuard
 from mangum.local.http_integration import IntegrationResponseReader, PreludeError
-from mangum.local.invocations import Chunk
+from mangum.local.invocations import Chunk, Invocation
 from mangum.local.management_key import ManagementGuard
 from mangum.local.results import (
     ALB_RESPONSE_LIMIT,
@@ -116,7 +116,7 @@ class Gateway:
             return
         trace = self._service_headers(request.request_id)
         if config.invoke_mode == "RESPONSE_STREAM" and config.source in ("url", "rest"):
-            await self._streamed(event, send, trace)
+            await self._streamed(event, receive, send, trace)
         else:
             answer = self._answer(await self.pool.invoke(event))
             await respond(send, HttpAnswer(answer.status, answer.headers + trace, answer.body))
@@ -179,21 +179,43 @@ class Gateway:
             logger.error("malformed Lambda proxy response from %s: %s", outcome.request_id, error)
             return fault(source, "function_error")
 
-    async def _streamed(self, event: bytes, send: Send, trace: list[tuple[bytes, bytes]]) -> None:
-        """Invoke, passing the body on as the chunks arrive (see the module docs)."""
+    async def _streamed(
+        self, event: bytes, receive: Receive, send: Send, trace: list[tuple[bytes, bytes]]
+    ) -> None:
+        """Invoke, passing the body on as the chunks arrive (see the module docs). A client that
+        goes away first is logged, and the function's response stream is cut (its next write fails,
+        and a Mangum app gets ``http.disconnect``) rather than left to run to its end."""
         loop = asyncio.get_running_loop()
         arrivals: asyncio.Queue[Chunk] = asyncio.Queue()
+        handed: list[Invocation] = []
+        client_left = False
 
         def listener(chunk: Chunk) -> None:
             loop.call_soon_threadsafe(arrivals.put_nowait, chunk)
 
-        invocation = asyncio.ensure_future(self.pool.invoke(event, listener=listener))
+        def on_handed(enqueued: Invocation) -> None:
+            handed.append(enqueued)
+            if client_left:
+                enqueued.abandon()
+
+        invocation = asyncio.ensure_future(self.pool.invoke(event, listener=listener, enqueued=on_handed))
+        # The body was read whole: the next message is the client's disconnect.
+        gone = asyncio.ensure_future(receive())
         reader = IntegrationResponseReader()
         started = False
         failed = False
         while not (invocation.done() and arrivals.empty()):
             arrival = asyncio.ensure_future(arrivals.get())
-            await asyncio.wait({arrival, invocation}, return_when=asyncio.FIRST_COMPLETED)
+            waits = {arrival, invocation} if client_left else {arrival, invocation, gone}
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            if gone.done() and not client_left:
+                client_left = True
+                for enqueued in handed:
+                    enqueued.abandon()
+                logger.warning(
+                    "the client left the streamed response of %s early: the function's stream is cut",
+                    handed[0].request_id if handed else "an invocation not yet started",
+                )
             if not arrival.done():
                 arrival.cancel()
                 continue
@@ -209,8 +231,12 @@ class Gateway:
                 data = b""
             if data and started and not failed:
                 await send({"type": "http.response.body", "body": data, "more_body": True})
+        gone.cancel()
         outcome = invocation.result()
         result = outcome.result
+        if client_left:
+            logger.info("the abandoned invocation %s ended", outcome.request_id)
+            return  # nobody to answer
         if not started:
             streamed = result is not None and result.streamed and result.error is None
             await respond(

@@ -209,18 +209,24 @@ class WorkerPool:
         self._executor.shutdown(wait=False)
 
     async def invoke(
-        self, event: bytes, *, timeout: float | None = None, listener: Callable[[Chunk], None] | None = None
+        self,
+        event: bytes,
+        *,
+        timeout: float | None = None,
+        listener: Callable[[Chunk], None] | None = None,
+        enqueued: Callable[[Invocation], None] | None = None,
     ) -> Outcome:
         """Run one invocation of ``event`` (JSON bytes) on an idle worker, within ``timeout`` seconds
         (the settings' by default) of being handed to it. ``listener`` gets each streamed chunk as
-        it arrives (on a server thread)."""
+        it arrives (on a server thread); ``enqueued`` gets the invocation once it is enqueued (to
+        abandon it)."""
         if self._idle is None:
             raise RuntimeError("the worker pool is not started")
         worker = await self._idle.get()
         try:
             if not worker.alive:
                 worker = self._replace(worker, f"had ended (status {worker.process.returncode})")
-            return await self._run(worker, event, timeout or self.settings.timeout, listener)
+            return await self._run(worker, event, timeout or self.settings.timeout, listener, enqueued)
         finally:
             if not worker.alive:
                 worker.kill()
@@ -228,9 +234,16 @@ class WorkerPool:
             self._idle.put_nowait(worker)
 
     async def _run(
-        self, worker: Worker, event: bytes, timeout: float, listener: Callable[[Chunk], None] | None
+        self,
+        worker: Worker,
+        event: bytes,
+        timeout: float,
+        listener: Callable[[Chunk], None] | None,
+        enqueued: Callable[[Invocation], None] | None = None,
     ) -> Outcome:
         invocation = worker.api.invoke(event, listener=listener)
+        if enqueued is not None:
+            enqueued(invocation)
         request_id = invocation.request_id
         self._line(f"START RequestId: {request_id} Version: $LATEST")
         handed = time.monotonic()

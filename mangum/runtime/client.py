@@ -188,7 +188,7 @@ class StreamedResponse:
         try:
             answer = self._client.connection.answer()
         except OSError as error:
-            raise RuntimeApiError(f"the streamed response was not acknowledged: {error!r}") from error
+            raise StreamBroken(f"the streamed response was not acknowledged: {error!r}") from error
         if answer.status >= 500:
             raise RuntimeApiError(f"the streamed response was answered {answer.status}: {_summary(answer)}")
         if answer.status != 202:
