@@ -30,6 +30,7 @@ from mangum.local.serve_config import (
     SOURCE_NAMES,
     ServeConfig,
 )
+from mangum.runtime.leaks import MAX_LEAKED_THREADS_VARIABLE
 
 PROG = "python -m mangum serve"
 INSTALL_HINT = f"{PROG} needs the 'local' extra: pip install 'mangum[local]'"
@@ -111,6 +112,13 @@ def parser() -> argparse.ArgumentParser:
         "requests for other names get 421, against DNS rebinding",
     )
     command.add_argument(
+        "--max-leaked-threads",
+        type=int,
+        metavar="N",
+        help="replace a worker once timed-out invocations left N threads running in it "
+        "(MANGUM_MAX_LEAKED_THREADS; default 10, 0: never)",
+    )
+    command.add_argument(
         "--management-key",
         metavar="KEY",
         help="the Management API's shared secret (X-Mangum-Management-Key header, or the access key id "
@@ -144,6 +152,8 @@ def worker_environment(config: ServeConfig, sqlite_path: str | None) -> dict[str
     }
     if sqlite_path is not None:
         environment["MANGUM_WEBSOCKET_SQLITE"] = sqlite_path
+    if config.max_leaked_threads is not None:
+        environment[MAX_LEAKED_THREADS_VARIABLE] = str(config.max_leaked_threads)
     if not any(name in os.environ for name in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE")):
         # With a management key, the workers' SigV4 signatures carry it as their access key id.
         environment |= {
@@ -238,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory_mb=arguments.memory,
         allowed_hosts=tuple(arguments.allow_host),
         management_key=management_key(arguments.management_key, arguments.host, os.environ),
+        max_leaked_threads=arguments.max_leaked_threads,
     )
     with ExitStack() as cleanup:
         cleanup.callback(listener.close)

@@ -50,6 +50,9 @@ class ServeConfig:
     """Names besides loopback's and ``host`` that requests may carry in ``Host`` (``--allow-host``)."""
     management_key: str | None = None
     """The Management API's shared secret (:mod:`mangum.local.management_key`); ``None``: open."""
+    max_leaked_threads: int | None = None
+    """Threads a worker may be left running before it is replaced (:mod:`mangum.runtime.leaks`);
+    ``None``: the runtime's default."""
 
     @property
     def stage_prefix(self) -> str:

@@ -71,6 +71,8 @@ class Outcome:
     request_id: str
     result: InvocationResult | None = None
     exit_status: int | None = None
+    delivered: bool = True
+    """Whether the runtime took the invocation (a process that ended first never saw it)."""
 
 
 def peak_memory_mb(pid: int) -> int | None:
@@ -161,7 +163,8 @@ def _wait(worker: Worker, invocation: Invocation, handed: float, timeout: float)
         if status is not None:
             if invocation.complete:  # the answer came just before the process ended
                 return Outcome("answered", invocation.request_id, invocation.result(0))
-            return Outcome("crashed", invocation.request_id, exit_status=status)
+            delivered = invocation.delivered_at is not None
+            return Outcome("crashed", invocation.request_id, exit_status=status, delivered=delivered)
         if time.monotonic() >= deadline:
             return Outcome("timed_out", invocation.request_id)
 
@@ -226,7 +229,14 @@ class WorkerPool:
         try:
             if not worker.alive:
                 worker = self._replace(worker, f"had ended (status {worker.process.returncode})")
-            return await self._run(worker, event, timeout or self.settings.timeout, listener, enqueued)
+            outcome = await self._run(worker, event, timeout or self.settings.timeout, listener, enqueued)
+            if outcome.ending == "crashed" and not outcome.delivered:
+                # The runtime ended between two invocations (it gave up its environment, say, for
+                # leaked threads): this one never reached it, so a new worker takes it.
+                worker.kill()
+                worker = self._replace(worker, f"ended (status {outcome.exit_status})")
+                outcome = await self._run(worker, event, timeout or self.settings.timeout, listener, enqueued)
+            return outcome
         finally:
             if not worker.alive:
                 worker.kill()

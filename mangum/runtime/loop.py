@@ -24,6 +24,7 @@ from collections.abc import Callable
 from mangum.runtime.client import NextInvocation, RuntimeApiClient, RuntimeApiError, StreamBroken
 from mangum.runtime.context import FunctionInfo, build_context
 from mangum.runtime.errors import InitError, error_payload
+from mangum.runtime.leaks import MAX_LEAKED_THREADS_VARIABLE, leaked_threads, max_leaked_threads
 from mangum.runtime.log import current_request
 from mangum.streaming import HTTP_INTEGRATION_CONTENT_TYPE, ResponseSink
 
@@ -104,11 +105,25 @@ def handle(
 
 
 def serve(client: RuntimeApiClient, handler: Handler, invocations: int | None = None) -> None:
-    """Serve invocations until the Runtime API fails, or ``invocations`` of them when given."""
+    """Serve invocations until the Runtime API fails, or ``invocations`` of them when given, or
+    timed-out invocations have left ``MANGUM_MAX_LEAKED_THREADS`` threads running
+    (:mod:`mangum.runtime.leaks`: the environment is then given up for a fresh one)."""
     found = getattr(handler, "stream", None)
     stream: StreamingHandler | None = found if callable(found) else None
     function = FunctionInfo.from_environment()
+    limit = max_leaked_threads()
     served = 0
     while invocations is None or served < invocations:
         handle(client, handler, stream, function, client.next_invocation())
         served += 1
+        leaked = leaked_threads() if limit else []
+        if len(leaked) >= limit > 0:
+            logger.error(
+                "%d threads still running after their invocations ended (%s): exiting, so that a fresh "
+                "environment serves the next invocation (%s=%d)",
+                len(leaked),
+                ", ".join(leaked[:5]),
+                MAX_LEAKED_THREADS_VARIABLE,
+                limit,
+            )
+            return

@@ -173,6 +173,13 @@ async def events(request: Request) -> StreamingResponse:
     )
 
 
+def hang_sync(request: Request) -> PlainTextResponse:
+    """A synchronous route that never ends: Starlette runs it on a worker thread, which Python
+    cannot stop once the invocation has timed out."""
+    time.sleep(600)
+    return PlainTextResponse("never")
+
+
 async def page(request: Request) -> HTMLResponse:
     """A test page for the browser (``pages/NAME.html``)."""
     return HTMLResponse((PAGES / f"{request.path_params['name']}.html").read_text())
@@ -217,6 +224,7 @@ async def chat(websocket: WebSocket) -> None:
 app = Starlette(
     routes=[
         Route("/pid", pid),
+        Route("/hang-sync", hang_sync),
         Route("/inspect/{rest:path}", inspect, methods=["GET", "POST", "PUT", "DELETE"]),
         Route("/binary", binary, methods=["POST"]),
         Route("/cookies", cookies),
