@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from mangum._http.fields import is_field_name, is_field_value
 from mangum._sources import samples
 from mangum.local.asgi_io import RequestTooLarge, read_body, respond
 from mangum.local.results import HttpAnswer
@@ -160,8 +161,14 @@ class WebSocketGateway:
             logger.error("malformed $connect response: statusCode must be a number")
             return 500, {}
         found = answer.get("headers")
-        headers = found if isinstance(found, dict) else {}
-        return status, {str(name).lower(): str(value) for name, value in headers.items()}
+        headers = {
+            str(name).lower(): str(value)
+            for name, value in (found if isinstance(found, dict) else {}).items()
+        }
+        if not all(is_field_name(name) and is_field_value(value) for name, value in headers.items()):
+            logger.error("malformed $connect response: a header HTTP cannot carry")
+            return 500, {}
+        return status, headers
 
     async def _read(self, live: LiveConnection, receive: Receive) -> tuple[int, str]:
         """Frames from the client, each invoked in turn, until it closes: its close code and reason."""

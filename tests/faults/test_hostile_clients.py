@@ -14,6 +14,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
+from websockets.typing import Subprotocol
 
 from tests.local.apps import SMUGGLED_HEADERS
 from tests.local.support import WAIT, Serve, running_serve
@@ -107,6 +108,20 @@ def test_a_streamed_prelude_http_cannot_carry_is_a_502(streamed: Serve, path: st
     streamed.wait_for("malformed streamed response")
     fine = httpx.get(f"{streamed.base_url}/fine", timeout=WAIT)
     assert (fine.status_code, fine.text) == (200, "streamed")
+
+
+def test_a_connect_answer_header_http_cannot_carry_refuses_the_handshake(rest: Serve) -> None:
+    async def handshake() -> int:
+        try:
+            async with connect(
+                f"{rest.ws_origin}/prod?smuggle=1", subprotocols=[Subprotocol("chat")], open_timeout=WAIT
+            ):
+                return 101
+        except InvalidStatus as refused:
+            return refused.response.status_code
+
+    assert asyncio.run(handshake()) == 500
+    rest.wait_for(r"malformed \$connect response: a header HTTP cannot carry")
 
 
 # --- @connections in the app's own paths -------------------------------------------------------

@@ -48,7 +48,10 @@ def echo(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 
 def faults(event: dict[str, Any], context: LambdaContext) -> object:
-    """Misbehave as the request's path says."""
+    """Misbehave as the request's path says (a WebSocket ``$connect`` with ``?smuggle=1``: answer
+    with a subprotocol header HTTP cannot carry)."""
+    if (event.get("queryStringParameters") or {}).get("smuggle"):
+        return {"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": "chat\r\nSet-Cookie: stolen=1"}}
     path = event.get("rawPath") or event.get("path") or "/"
     name = path.rstrip("/").rsplit("/", 1)[-1]
     if name == "sleep":
