@@ -34,7 +34,12 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 
 def echo(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """The event as the JSON body, with a repeated header and two cookies in the source's layout."""
+    """The event as the JSON body, with a repeated header and two cookies in the source's layout
+    (for a path ending in a name of :data:`SMUGGLED_HEADERS`, a result with that header instead)."""
+    path = str(event.get("rawPath") or event.get("path") or "/")
+    smuggled = SMUGGLED_HEADERS.get(path.rsplit("/", 1)[-1])
+    if smuggled is not None:
+        return smuggled_result(smuggled, v2=event.get("version") == "2.0")
     result: dict[str, Any] = {
         "statusCode": 200,
         "headers": {"content-type": "application/json", "x-single": "one"},
