@@ -54,9 +54,11 @@ class RecordingSink:
         self.failure: BaseException | None = None
 
     def write(self, data: bytes) -> None:
+        """Keep ``data``."""
         self.writes.append(data)
 
     def fail(self, error: BaseException) -> None:
+        """Keep the error the stream ended with."""
         self.failure = error
 
 

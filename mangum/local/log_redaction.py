@@ -43,6 +43,7 @@ class SecretsFilter(logging.Filter):
         self.redaction = redaction
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record's arguments in place; every record is kept."""
         arguments = record.args
         if not isinstance(arguments, tuple) or not arguments:
             return True

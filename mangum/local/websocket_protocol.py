@@ -19,6 +19,7 @@ class GatewayWebSocketProtocol(WebSocketsSansIOProtocol):
     """See the module docs."""
 
     def connection_lost(self, exc: Exception | None) -> None:
+        """Report 1006 when no close frame came, then let uvicorn end the connection."""
         if self.handshake_complete and not self.disconnected and self.conn.close_rcvd is None:
             # Ahead of uvicorn's own 1005: the application reads the first disconnect only.
             self.queue.put_nowait({"type": "websocket.disconnect", "code": ABNORMAL_CLOSURE})
