@@ -28,6 +28,10 @@ SOURCE_NAMES: dict[HttpSourceName, str] = {
     "url": "Function URL",
 }
 
+STREAMING_SOURCES: tuple[HttpSourceName, ...] = ("rest", "url")
+"""The sources whose answers ``--invoke-mode RESPONSE_STREAM`` streams (an HTTP API and an ALB buffer
+the whole response)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ServeConfig:
@@ -53,6 +57,11 @@ class ServeConfig:
     max_leaked_threads: int | None = None
     """Threads a worker may be left running before it is replaced (:mod:`mangum.runtime.leaks`);
     ``None``: the runtime's default."""
+
+    @property
+    def streams(self) -> bool:
+        """Whether answers are streamed: ``RESPONSE_STREAM`` behind a source that can stream."""
+        return self.invoke_mode == "RESPONSE_STREAM" and self.source in STREAMING_SOURCES
 
     @property
     def stage_prefix(self) -> str:

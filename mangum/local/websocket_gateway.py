@@ -18,6 +18,7 @@ by the gateway (code 1001, "Going away"), as API Gateway does after 10 minutes a
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import time
@@ -43,6 +44,25 @@ MANAGEMENT_SEGMENT = "@connections"
 MAX_POST_BYTES = 128 * 1024
 GOING_AWAY = 1001
 ABNORMAL_CLOSURE = 1006
+
+
+_INCOMPLETE_HANDSHAKE = "ASGI callable returned without completing handshake."
+_refused_with_a_response: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "refused_with_a_response", default=False
+)
+
+
+class _RefusalIsNoIncompleteHandshake(logging.Filter):
+    """Drops uvicorn's "returned without completing handshake" error after the gateway refused an
+    upgrade with a whole HTTP response (a ``$connect`` that answered 403): its websockets-sansio
+    protocol says so after every denial response, blaming an app that did nothing wrong. The flag
+    is a context variable set in the connection's task, the one uvicorn logs from."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.msg == _INCOMPLETE_HANDSHAKE and _refused_with_a_response.get())
+
+
+_REFUSAL_FILTER = _RefusalIsNoIncompleteHandshake()
 
 
 def management_target(raw_path: str, stage_prefix: str) -> str | None:
@@ -99,6 +119,7 @@ class WebSocketGateway:
         self.config = config
         self.pool = pool
         self.connections: dict[str, LiveConnection] = {}
+        logging.getLogger("uvicorn.error").addFilter(_REFUSAL_FILTER)  # added once, however often
 
     # --- connections ----------------------------------------------------------------------------
 
@@ -106,7 +127,20 @@ class WebSocketGateway:
         """One WebSocket connection, from the handshake to ``$disconnect``."""
         config = self.config
         await receive()  # websocket.connect
-        if scope["path"].rstrip("/") != config.stage_prefix:
+        path = scope["path"]
+        if path.rstrip("/") != config.stage_prefix:
+            below = (
+                path.removeprefix(config.stage_prefix) if path.startswith(config.stage_prefix + "/") else path
+            )
+            logger.warning(
+                "WebSocket upgrade to %s refused (403): the WebSocket API is at %s, with no path below "
+                "the stage, as on AWS; the app sees its websocket_path there ('/' by default): a route "
+                "at %s needs Mangum(app, websocket_path=%r)",
+                path,
+                config.websocket_url,
+                below,
+                below,
+            )
             await send({"type": "websocket.close", "code": 1008})  # the handshake is refused (403)
             return
         headers = [
@@ -128,6 +162,7 @@ class WebSocketGateway:
             body = json.dumps({"message": "Forbidden" if status == 403 else "Internal server error"}).encode()
             await send({"type": "websocket.http.response.start", "status": status, "headers": []})
             await send({"type": "websocket.http.response.body", "body": body})
+            _refused_with_a_response.set(True)
             return
         subprotocol = answer_headers.get("sec-websocket-protocol")
         await send({"type": "websocket.accept", "subprotocol": subprotocol})

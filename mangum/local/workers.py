@@ -13,6 +13,13 @@ worker (waiting for one when all are busy) and watches it:
 - on shutdown every worker gets SIGTERM (the app's lifespan shutdown runs), and SIGKILL after
   :data:`SHUTDOWN_GRACE_SECONDS`.
 
+With ``max_concurrency`` each worker is a Lambda Managed Instances execution environment: its
+runtime gets ``AWS_LAMBDA_MAX_CONCURRENCY`` and takes up to that many invocations at once (the
+pool holds that many slots per worker); an invocation past its deadline is reported as timed out
+but the worker is not killed, since Managed Instances do not enforce timeouts and the other
+invocations in flight on it must not be lost; a worker whose process ends fails every invocation
+it had in flight and is replaced once.
+
 Around each invocation the pool writes Lambda's platform lines: ``START``, ``END`` and ``REPORT``
 with the duration, the billed duration, the memory size, the process's peak memory and, on a cold
 start, the init duration.
@@ -57,6 +64,8 @@ class WorkerSettings:
     memory_mb: int = 128
     environment: Mapping[str, str] = field(default_factory=dict)
     """Variables added to the workers' environment (after the ones Lambda sets)."""
+    max_concurrency: int | None = None
+    """Invocations each worker takes at once (``None``: one, and a timed-out worker is killed)."""
 
 
 Ending = Literal["answered", "crashed", "timed_out"]
@@ -94,7 +103,7 @@ class Worker:
         self.number = number
         self.settings = settings
         function = FunctionSettings(timeout_s=settings.timeout, memory_mb=settings.memory_mb)
-        self.api = RuntimeApiServer(function=function).start()
+        self.api = RuntimeApiServer(function=function, max_concurrency=settings.max_concurrency).start()
         environment = {
             **os.environ,
             **self.api.environment(settings.handler),
@@ -103,8 +112,13 @@ class Worker:
             **settings.environment,
         }
         self.started = time.monotonic()
+        # A session of its own: Ctrl-C in the terminal reaches serve alone, which stops the workers
+        # with SIGTERM (their lifespan shutdown runs), as Lambda stops an environment.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mangum.runtime"], env=environment, cwd=settings.task_root
+            [sys.executable, "-m", "mangum.runtime"],
+            env=environment,
+            cwd=settings.task_root,
+            start_new_session=True,
         )
         self.served = 0
         self._closed = False
@@ -179,8 +193,10 @@ class WorkerPool:
         self._idle: asyncio.Queue[Worker] | None = None
         self._workers: dict[int, Worker] = {}
         self._next_number = 1
+        self._slots = settings.max_concurrency or 1
+        self._successors: dict[int, Worker] = {}
         self._executor = ThreadPoolExecutor(
-            max_workers=settings.workers + 1, thread_name_prefix="mangum-wait"
+            max_workers=settings.workers * self._slots + 1, thread_name_prefix="mangum-wait"
         )
         self.cold_starts = 0
         """How many workers were started (the first ones included)."""
@@ -189,7 +205,9 @@ class WorkerPool:
         """Start every worker (cold starts, all at once)."""
         self._idle = asyncio.Queue()
         for _ in range(self.settings.workers):
-            self._idle.put_nowait(self._spawn())
+            worker = self._spawn()
+            for _ in range(self._slots):
+                self._idle.put_nowait(worker)
 
     def _spawn(self) -> Worker:
         worker = Worker(self._next_number, self.settings)
@@ -199,9 +217,13 @@ class WorkerPool:
         return worker
 
     def _replace(self, worker: Worker, why: str) -> Worker:
-        logger.warning("worker %d %s: replaced by a new one", worker.number, why)
-        self._workers.pop(worker.number, None)
-        return self._spawn()
+        # Each of a worker's slots comes back here: the first starts its successor, the rest take it.
+        successor = self._successors.get(worker.number)
+        if successor is None:
+            logger.warning("worker %d %s: replaced by a new one", worker.number, why)
+            self._workers.pop(worker.number, None)
+            successor = self._successors[worker.number] = self._spawn()
+        return successor
 
     async def stop(self) -> None:
         """SIGTERM every worker (SIGKILL after the grace period) and wait for them."""
@@ -266,7 +288,8 @@ class WorkerPool:
         memory = peak_memory_mb(worker.process.pid)
         if outcome.ending == "timed_out":
             self._line(f"{_now()} {request_id} Task timed out after {timeout:.2f} seconds")
-            worker.kill()
+            if self.settings.max_concurrency is None:
+                worker.kill()
         elif outcome.ending == "crashed":
             self._line(
                 f"{_now()} {request_id} Error: Runtime exited with error: exit status {outcome.exit_status}"
