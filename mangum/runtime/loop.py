@@ -7,11 +7,11 @@ calls it, ``handler(event, context)``, and its result posted as JSON.
 
 An exception from the handler (or an event, context or result that cannot be converted) is posted
 to ``/error`` in the managed runtime's shape and logged; the loop goes on. An exception once a
-stream has started ends the stream with error trailers instead. A Runtime API that cannot be
-reached, or answers 5xx (to ``/next``, ``/response`` or ``/error``: a non-recoverable state, the
-Runtime API reference says), ends the loop with :class:`~mangum.runtime.client.RuntimeApiError` at
-once, with nothing more posted: the process exits (status 1). A streamed response whose connection
-breaks (:class:`~mangum.runtime.client.StreamBroken`) loses that answer only.
+stream has started ends the stream with error trailers instead. A 5xx answer (to ``/next``,
+``/response`` or ``/error``: a non-recoverable state, the Runtime API reference says) ends the loop
+with :class:`~mangum.runtime.client.RuntimeApiError` at once, with nothing more posted: the process
+exits (status 1); so does a ``/next`` that cannot be reached. An answer whose connection breaks (a
+streamed one's: :class:`~mangum.runtime.client.StreamBroken`) is lost alone.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import logging
 import os
 from collections.abc import Callable
 
-from mangum.runtime.client import NextInvocation, RuntimeApiClient, RuntimeApiError, StreamBroken
+from mangum.runtime.client import NextInvocation, RuntimeApiClient, RuntimeApiError
 from mangum.runtime.context import FunctionInfo, build_context
 from mangum.runtime.errors import InitError, error_payload
 from mangum.runtime.leaks import MAX_LEAKED_THREADS_VARIABLE, leaked_threads, max_leaked_threads
@@ -119,11 +119,12 @@ def _answer(
         if client.post_response(request_id, _to_json(result)) == 413:
             # Refused: the invocation is still open, and fails as Lambda reports it for other runtimes.
             client.post_error(request_id, _too_large(request_id))
-    except StreamBroken as broken:
-        # The answer is lost with its connection; the API may still be there for the next one.
-        logger.error("Invocation %s: %s", request_id, broken)
-    except RuntimeApiError:
-        raise  # a 5xx or an unreachable API: nothing more is posted, the runtime exits
+    except RuntimeApiError as error:
+        if error.status is not None:
+            raise  # a 5xx: the environment is broken, nothing more is posted, the runtime exits
+        # The connection broke (a streamed answer's, say): this answer is lost, the API may still
+        # be there for the next one (if not, /next says so).
+        logger.error("Invocation %s could not be answered: %s", request_id, error)
     except Exception as error:
         logger.error("Invocation %s failed: %s: %s", request_id, type(error).__name__, error, exc_info=error)
         if response is not None and response.opened:
