@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import select
 import socket
+import struct
 import sys
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -203,6 +204,16 @@ class _RuntimeApiHandler(BaseHTTPRequestHandler):
         self.api._complete(invocation, streamed=False, content_type=content_type, body=body, error=None)
         self._answer(202, {"status": "OK"})
 
+    def _cut(self) -> None:
+        """Cut the runtime's connection (its response stream is abandoned): the read in progress
+        ends, and closing it resets the connection, so that the runtime's next write fails."""
+        connection: socket.socket = self.connection
+        try:
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
     def _streamed_response(self, invocation: Invocation) -> None:
         received = 0
         oversized = False
@@ -216,15 +227,22 @@ class _RuntimeApiHandler(BaseHTTPRequestHandler):
                 invocation.add_chunk(data)
 
         content_type = self.headers.get("Content-Type")
+        invocation.on_abandon(self._cut)
         try:
             trailers = self._read_body(on_chunk)
         except (ChunkedBodyError, OSError) as broken:
-            truncated = FunctionError("Runtime.TruncatedResponse", f"the response stream broke off: {broken}")
+            invocation.on_abandon(None)
+            truncated = (
+                FunctionError("Client.Disconnected", "the client went away: the response stream was cut")
+                if invocation.abandoned
+                else FunctionError("Runtime.TruncatedResponse", f"the response stream broke off: {broken}")
+            )
             self.api._complete(
                 invocation, streamed=True, content_type=content_type, body=None, error=truncated
             )
             self.close_connection = True
             return
+        invocation.on_abandon(None)  # read whole: the connection is the runtime's again
         error = FunctionError.from_trailers(trailers)
         if oversized:
             message = f"Response payload size exceeded the {limits.STREAMED_RESPONSE_LIMIT}-byte limit."

@@ -80,6 +80,8 @@ class Outcome:
     request_id: str
     result: InvocationResult | None = None
     exit_status: int | None = None
+    delivered: bool = True
+    """Whether the runtime took the invocation (a process that ended first never saw it)."""
 
 
 def peak_memory_mb(pid: int) -> int | None:
@@ -175,7 +177,8 @@ def _wait(worker: Worker, invocation: Invocation, handed: float, timeout: float)
         if status is not None:
             if invocation.complete:  # the answer came just before the process ended
                 return Outcome("answered", invocation.request_id, invocation.result(0))
-            return Outcome("crashed", invocation.request_id, exit_status=status)
+            delivered = invocation.delivered_at is not None
+            return Outcome("crashed", invocation.request_id, exit_status=status, delivered=delivered)
         if time.monotonic() >= deadline:
             return Outcome("timed_out", invocation.request_id)
 
@@ -231,18 +234,31 @@ class WorkerPool:
         self._executor.shutdown(wait=False)
 
     async def invoke(
-        self, event: bytes, *, timeout: float | None = None, listener: Callable[[Chunk], None] | None = None
+        self,
+        event: bytes,
+        *,
+        timeout: float | None = None,
+        listener: Callable[[Chunk], None] | None = None,
+        enqueued: Callable[[Invocation], None] | None = None,
     ) -> Outcome:
         """Run one invocation of ``event`` (JSON bytes) on an idle worker, within ``timeout`` seconds
         (the settings' by default) of being handed to it. ``listener`` gets each streamed chunk as
-        it arrives (on a server thread)."""
+        it arrives (on a server thread); ``enqueued`` gets the invocation once it is enqueued (to
+        abandon it)."""
         if self._idle is None:
             raise RuntimeError("the worker pool is not started")
         worker = await self._idle.get()
         try:
             if not worker.alive:
                 worker = self._replace(worker, f"had ended (status {worker.process.returncode})")
-            return await self._run(worker, event, timeout or self.settings.timeout, listener)
+            outcome = await self._run(worker, event, timeout or self.settings.timeout, listener, enqueued)
+            if outcome.ending == "crashed" and not outcome.delivered:
+                # The runtime ended between two invocations (it gave up its environment, say, for
+                # leaked threads): this one never reached it, so a new worker takes it.
+                worker.kill()
+                worker = self._replace(worker, f"ended (status {outcome.exit_status})")
+                outcome = await self._run(worker, event, timeout or self.settings.timeout, listener, enqueued)
+            return outcome
         finally:
             if not worker.alive:
                 worker.kill()
@@ -250,9 +266,16 @@ class WorkerPool:
             self._idle.put_nowait(worker)
 
     async def _run(
-        self, worker: Worker, event: bytes, timeout: float, listener: Callable[[Chunk], None] | None
+        self,
+        worker: Worker,
+        event: bytes,
+        timeout: float,
+        listener: Callable[[Chunk], None] | None,
+        enqueued: Callable[[Invocation], None] | None = None,
     ) -> Outcome:
         invocation = worker.api.invoke(event, listener=listener)
+        if enqueued is not None:
+            enqueued(invocation)
         request_id = invocation.request_id
         self._line(f"START RequestId: {request_id} Version: $LATEST")
         handed = time.monotonic()
