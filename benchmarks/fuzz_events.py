@@ -42,7 +42,7 @@ from typing import cast
 from benchmarks.fuzz_harness import TIMEOUT_MS, Harness, beside_verdict, running_harness, source_of, verdict
 from benchmarks.fuzz_mutations import mutate
 from benchmarks.fuzz_tree import Subject
-from mangum._sources.contract import SourceName
+from mangum._sources.registry import SourceName
 from mangum.exceptions import DeadlineExceeded, MangumError
 from mangum.local_context import LocalContext
 from mangum.types import LambdaEvent

@@ -29,8 +29,8 @@ from benchmarks.fuzz_apps import bare_echo, starlette_echo
 from benchmarks.fuzz_kinds import Invoke, beside_events, beside_handlers, streamed
 from mangum import Mangum
 from mangum._sources.registry import BY_NAME, SAMPLES, SourceName, detect, sample_event
+from mangum.config import InvokeMode
 from mangum.exceptions import UnsupportedEvent
-from mangum.invoke_mode import InvokeMode
 from mangum.local_context import LocalContext
 from mangum.responses import LambdaResponse, WebSocketResponse
 from mangum.types import ASGI, LambdaEvent
