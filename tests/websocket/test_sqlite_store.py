@@ -165,7 +165,7 @@ def test_processes_share_the_file(path: str) -> None:
 
 
 def test_text_sqlite_cannot_encode_is_a_store_error(store: SqliteConnectionStore) -> None:
-    lone = "\ud800"  # a lone surrogate: UTF-8 has no bytes for it (found by benchmarks/fuzz_events.py)
+    lone = "\ud800"  # a lone surrogate: UTF-8 has no bytes for it (found by tests/fuzz/events.py)
     with pytest.raises(StoreError, match="put_connection"):
         store.put_connection(record(lone))
     with pytest.raises(StoreError, match="get_connection"):
