@@ -5,14 +5,19 @@ SnapStart (:func:`snapstart_on`)."""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal, NoReturn, TypeAlias, TypedDict, overload
 
-from mangum.deadline import DEFAULT_MARGIN, deadline_margin as deadline_margin_of
 from mangum.exceptions import ConfigurationError
 
 LifespanMode: TypeAlias = Literal["auto", "on", "off"]
+
+MARGIN_VARIABLE = "MANGUM_DEADLINE_MARGIN_MS"
+DEFAULT_MARGIN = 0.5
+"""Seconds kept back from Lambda's remaining time: enough to cancel the work, log why and answer."""
+MAX_MARGIN = 60.0
 
 
 class LambdaConfig(TypedDict):
@@ -224,7 +229,7 @@ def build_config(
         api_gateway_base_path=_normalise_base_path(api_gateway_base_path),
         text_mime_types=DEFAULT_TEXT_MIME_TYPES | _string_set("text_mime_types", text_mime_types, lower=True),
         exclude_headers=_string_set("exclude_headers", exclude_headers, lower=True),
-        deadline_margin=deadline_margin_of(deadline_margin),
+        deadline_margin=margin_seconds(deadline_margin),
         websocket_path=_websocket_path(websocket_path),
     )
 
@@ -267,3 +272,33 @@ def snapstart_on(environ: Mapping[str, str] | None = None) -> bool:
     """Whether the function runs with Lambda SnapStart: init then ends with a snapshot, and the hooks
     of ``snapshot_restore_py`` run around it (:mod:`mangum._snapstart`, :mod:`mangum.runtime.snapstart`)."""
     return (os.environ if environ is None else environ).get(INITIALIZATION_TYPE_VARIABLE) == SNAP_START
+
+
+# --- the deadline margin -------------------------------------------------------------------------
+
+
+def margin_seconds(value: object = None, *, environ: Mapping[str, str] | None = None) -> float:
+    """The safety margin in seconds: ``value`` (seconds) if given, else ``MANGUM_DEADLINE_MARGIN_MS``
+    (milliseconds), else :data:`DEFAULT_MARGIN`.
+
+    Raises :class:`~mangum.exceptions.ConfigurationError` for a value that is not a number from 0
+    to :data:`MAX_MARGIN` seconds.
+    """
+    if value is None:
+        text = (os.environ if environ is None else environ).get(MARGIN_VARIABLE, "").strip()
+        if not text:
+            return DEFAULT_MARGIN
+        try:
+            millis = float(text)
+        except ValueError:
+            raise ConfigurationError(f"{MARGIN_VARIABLE} must be a number of milliseconds") from None
+        return _checked(millis / 1000, f"{MARGIN_VARIABLE} (milliseconds)")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigurationError(f"deadline_margin must be a number of seconds, not {type(value).__name__}")
+    return _checked(float(value), "deadline_margin (seconds)")
+
+
+def _checked(seconds: float, name: str) -> float:
+    if not math.isfinite(seconds) or not 0 <= seconds <= MAX_MARGIN:
+        raise ConfigurationError(f"{name} must be from 0 to {MAX_MARGIN:g} seconds")
+    return seconds

@@ -12,7 +12,8 @@ bounded by one :class:`Deadline` instead, computed once per invocation from
         await asyncio.wait_for(work, deadline.remaining())
 
 The margin is :data:`DEFAULT_MARGIN` seconds unless the ``MANGUM_DEADLINE_MARGIN_MS`` variable (or
-the ``deadline_margin`` argument of :func:`deadline_margin`) says otherwise.
+the ``deadline_margin`` argument of :func:`deadline_margin`, read by
+:func:`mangum.config.margin_seconds`) says otherwise.
 
 Code that makes AWS requests on behalf of an invocation reads the deadline of the invocation it
 serves with :func:`current_deadline`; the invocation sets it with :func:`deadline_scope`. Context
@@ -29,22 +30,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from types import FrameType
 from typing import NamedTuple, TypeVar
 
-from mangum.exceptions import ConfigurationError, DeadlineExceeded
+# The margin is part of the configuration (read there, at construction); named here too, where the
+# deadline it shapes is computed.
+from mangum.config import (
+    DEFAULT_MARGIN as DEFAULT_MARGIN,
+    MARGIN_VARIABLE as MARGIN_VARIABLE,
+    MAX_MARGIN as MAX_MARGIN,
+    margin_seconds,
+)
+from mangum.exceptions import DeadlineExceeded
 
-MARGIN_VARIABLE = "MANGUM_DEADLINE_MARGIN_MS"
-DEFAULT_MARGIN = 0.5
-"""Seconds kept back from Lambda's remaining time: enough to cancel the work, log why and answer."""
-MAX_MARGIN = 60.0
+deadline_margin = margin_seconds
+"""The safety margin in seconds (:func:`mangum.config.margin_seconds`, under its name here)."""
 
 Clock = Callable[[], float]
 
@@ -119,33 +125,6 @@ def remaining_time(context: object, margin: float) -> float | None:
     if millis is None or millis <= 0:
         return None
     return max(0.0, millis / 1000 - margin)
-
-
-def deadline_margin(value: object = None, *, environ: Mapping[str, str] | None = None) -> float:
-    """The safety margin in seconds: ``value`` (seconds) if given, else ``MANGUM_DEADLINE_MARGIN_MS``
-    (milliseconds), else :data:`DEFAULT_MARGIN`.
-
-    Raises :class:`~mangum.exceptions.ConfigurationError` for a value that is not a number from 0
-    to :data:`MAX_MARGIN` seconds.
-    """
-    if value is None:
-        text = (os.environ if environ is None else environ).get(MARGIN_VARIABLE, "").strip()
-        if not text:
-            return DEFAULT_MARGIN
-        try:
-            millis = float(text)
-        except ValueError:
-            raise ConfigurationError(f"{MARGIN_VARIABLE} must be a number of milliseconds") from None
-        return _checked(millis / 1000, f"{MARGIN_VARIABLE} (milliseconds)")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigurationError(f"deadline_margin must be a number of seconds, not {type(value).__name__}")
-    return _checked(float(value), "deadline_margin (seconds)")
-
-
-def _checked(seconds: float, name: str) -> float:
-    if not math.isfinite(seconds) or not 0 <= seconds <= MAX_MARGIN:
-        raise ConfigurationError(f"{name} must be from 0 to {MAX_MARGIN:g} seconds")
-    return seconds
 
 
 _current: ContextVar[Deadline | None] = ContextVar("mangum_deadline", default=None)
