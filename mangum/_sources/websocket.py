@@ -13,9 +13,9 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING
 
-from mangum._http.request import Request
+from mangum._http.request import Request, header_items
 from mangum._http.scope import encode_path
-from mangum._sources import api_gateway_v1, value_maps
+from mangum._sources import api_gateway_v1
 from mangum._sources.registry import WEBSOCKET
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def request(data: WebSocketEventDict, route: str = "/") -> Request:
         stage_mount(context["stage"]),  # mount
         encode_path(route),  # route
         identity["source_ip"] if identity else None,  # caller
-        value_maps.header_items(data),  # headers
+        header_items(data),  # headers
         encoded_query(data),  # query
         data["body"],  # body
         data["is_base64_encoded"],  # body_base64
