@@ -16,10 +16,13 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from importlib.util import find_spec
 from pathlib import Path
 from typing import NoReturn
 
+from mangum.local import authorizers
+from mangum.local.authorizers import AuthorizerSettings
 from mangum.local.serve_config import (
     API_GATEWAY_TIMEOUT,
     DEFAULT_STAGES,
@@ -104,6 +107,7 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--log-level", choices=("debug", "info", "warning", "error"), default="info", help="server log level"
     )
+    authorizers.add_arguments(command)
     return command
 
 
@@ -155,7 +159,8 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def _banner(config: ServeConfig, handler: str, store: str) -> str:
+def _banner(config: ServeConfig, handler: str, store: str, authorizer: AuthorizerSettings | None) -> str:
+    guard = [] if authorizer is None else [f"  Authorizer      {authorizer.describe(config.source)}"]
     return "\n".join(
         [
             f"mangum serve: {handler} behind a local {SOURCE_NAMES[config.source]} "
@@ -165,6 +170,7 @@ def _banner(config: ServeConfig, handler: str, store: str) -> str:
             f"  WebSocket       {config.websocket_url}",
             f"  Management API  {config.management_endpoint}/@connections/{{connectionId}}",
             f"  Connections     {store}",
+            *guard,
         ]
     )
 
@@ -177,11 +183,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         handler = lambda_handler_name(arguments.handler)
+        authorizer = authorizers.settings_from(
+            arguments,
+            arguments.source,
+            lambda_handler_name(arguments.authorizer) if arguments.authorizer else "",
+        )
     except ValueError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
     import uvicorn
 
+    from mangum.local.authorizers import LocalAuthorizer
     from mangum.local.gateway import Gateway
     from mangum.local.workers import WorkerSettings
 
@@ -225,11 +237,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             memory_mb=config.memory_mb,
             environment=worker_environment(config, sqlite_path),
         )
-        print(_banner(config, arguments.handler, store), flush=True)
+        local_authorizer = (
+            None
+            if authorizer is None
+            else LocalAuthorizer(
+                authorizer, replace(workers, handler=authorizer.handler, workers=1, label="authorizer")
+            )
+        )
+        print(_banner(config, arguments.handler, store, authorizer), flush=True)
         logging.basicConfig(level=arguments.log_level.upper(), format="%(levelname)-9s %(name)s: %(message)s")
         server = uvicorn.Server(
             uvicorn.Config(
-                Gateway(config, workers),
+                Gateway(config, workers, local_authorizer),
                 lifespan="on",
                 ws="websockets-sansio",
                 server_header=False,

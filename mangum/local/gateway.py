@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from mangum.local.asgi_io import RequestTooLarge, read_body, respond
+from mangum.local.authorizers import LocalAuthorizer
 from mangum.local.events import BUILDERS, GatewayRequest
 from mangum.local.http_integration import IntegrationResponseReader, PreludeError
 from mangum.local.invocations import Chunk
@@ -44,10 +45,13 @@ logger = logging.getLogger("mangum.serve")
 class Gateway:
     """The ASGI application of ``serve`` (see the module docs)."""
 
-    def __init__(self, config: ServeConfig, workers: WorkerSettings) -> None:
+    def __init__(
+        self, config: ServeConfig, workers: WorkerSettings, authorizer: LocalAuthorizer | None = None
+    ) -> None:
         self.config = config
         self.pool = WorkerPool(workers)
-        self.websockets = WebSocketGateway(config, self.pool)
+        self.authorizer = authorizer
+        self.websockets = WebSocketGateway(config, self.pool, authorizer)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -62,10 +66,14 @@ class Gateway:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 self.pool.start()
+                if self.authorizer is not None:
+                    self.authorizer.pool.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.websockets.close_all()
                 await self.pool.stop()
+                if self.authorizer is not None:
+                    await self.authorizer.pool.stop()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -87,14 +95,22 @@ class Gateway:
             await respond(send, fault(config.source, "request_too_large"))
             return
         request = self._request(scope, raw, body)
-        event = json.dumps(BUILDERS[config.source](request, config.stage, config.api_id)).encode()
+        trace = self._service_headers(request.request_id)
+        fields = BUILDERS[config.source](request, config.stage, config.api_id)
+        if self.authorizer is not None:
+            decision = await self.authorizer.request(config.source, request, fields)
+            if decision.refusal is not None:
+                refusal = decision.refusal
+                await respond(send, HttpAnswer(refusal.status, refusal.headers + trace, refusal.body))
+                return
+            fields["requestContext"]["authorizer"] = decision.context
+        event = json.dumps(fields).encode()
         if len(event) > INVOKE_PAYLOAD_LIMIT:
             logger.error(
                 "the event is %d bytes: Lambda refuses events over %d", len(event), INVOKE_PAYLOAD_LIMIT
             )
             await respond(send, fault(config.source, "invoke_rejected"))
             return
-        trace = self._service_headers(request.request_id)
         if config.invoke_mode == "RESPONSE_STREAM" and config.source in ("url", "rest"):
             await self._streamed(event, send, trace)
         else:

@@ -21,13 +21,14 @@ import asyncio
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from mangum._sources import samples
 from mangum.local.asgi_io import RequestTooLarge, read_body, respond
+from mangum.local.authorizers import LocalAuthorizer
 from mangum.local.results import HttpAnswer
 from mangum.local.serve_config import ServeConfig
 from mangum.local.websocket_events import WebSocketClient, connect_event, disconnect_event, message_event
@@ -54,6 +55,12 @@ def management_target(raw_path: str, stage_prefix: str) -> str | None:
     if "/".join(segments[:at]) != stage_prefix or len(segments) != at + 2:
         return ""
     return segments[at + 1]
+
+
+async def _refuse_handshake(send: Send, answer: HttpAnswer) -> None:
+    """Answer a WebSocket handshake with an HTTP response instead of accepting it."""
+    await send({"type": "websocket.http.response.start", "status": answer.status, "headers": answer.headers})
+    await send({"type": "websocket.http.response.body", "body": answer.body})
 
 
 def _iso(moment: datetime) -> str:
@@ -92,9 +99,12 @@ class LiveConnection:
 class WebSocketGateway:
     """The WebSocket API of ``serve`` (see the module docs)."""
 
-    def __init__(self, config: ServeConfig, pool: WorkerPool) -> None:
+    def __init__(
+        self, config: ServeConfig, pool: WorkerPool, authorizer: LocalAuthorizer | None = None
+    ) -> None:
         self.config = config
         self.pool = pool
+        self.authorizer = authorizer
         self.connections: dict[str, LiveConnection] = {}
 
     # --- connections ----------------------------------------------------------------------------
@@ -119,12 +129,17 @@ class WebSocketGateway:
             api_id=config.api_id,
         )
         query = scope.get("query_string", b"").decode("latin-1")
+        if self.authorizer is not None:
+            decision = await self.authorizer.websocket(connect_event(client, headers, query), headers, query)
+            if decision.refusal is not None:
+                await _refuse_handshake(send, decision.refusal)
+                return
+            client = replace(client, authorizer=decision.context)
         outcome = await self._invoke(connect_event(client, headers, query))
         status, answer_headers = self._connect_answer(outcome)
         if not 200 <= status < 300:
             body = json.dumps({"message": "Forbidden" if status == 403 else "Internal server error"}).encode()
-            await send({"type": "websocket.http.response.start", "status": status, "headers": []})
-            await send({"type": "websocket.http.response.body", "body": body})
+            await _refuse_handshake(send, HttpAnswer(status, [], body))
             return
         subprotocol = answer_headers.get("sec-websocket-protocol")
         await send({"type": "websocket.accept", "subprotocol": subprotocol})

@@ -57,6 +57,8 @@ class WorkerSettings:
     memory_mb: int = 128
     environment: Mapping[str, str] = field(default_factory=dict)
     """Variables added to the workers' environment (after the ones Lambda sets)."""
+    label: str = "worker"
+    """How the log names these workers (``authorizer`` for the authorizer's)."""
 
 
 Ending = Literal["answered", "crashed", "timed_out"]
@@ -106,7 +108,7 @@ class Worker:
         )
         self.served = 0
         self._closed = False
-        logger.info("worker %d: cold start (pid %d)", number, self.process.pid)
+        logger.info("%s %d: cold start (pid %d)", settings.label, number, self.process.pid)
 
     @property
     def alive(self) -> bool:
@@ -196,7 +198,7 @@ class WorkerPool:
         return worker
 
     def _replace(self, worker: Worker, why: str) -> Worker:
-        logger.warning("worker %d %s: replaced by a new one", worker.number, why)
+        logger.warning("%s %d %s: replaced by a new one", self.settings.label, worker.number, why)
         self._workers.pop(worker.number, None)
         return self._spawn()
 
