@@ -1,7 +1,8 @@
 """Execution environments on this machine: ``python -m mangum.runtime`` processes fed by a Runtime API.
 
 Each :class:`Worker` is one warm container: a real ``python -m mangum.runtime`` process connected
-to a :class:`~mangum.local.runtime_api.RuntimeApiServer` of its own, so it takes one invocation at
+to a Runtime API of its own (:class:`~mangum.local.runtime_api_loop.LoopRuntimeApi`, on the
+gateway's event loop), so it takes one invocation at
 a time, keeps its module state (and the app's lifespan) between invocations, and is told apart from
 the others when it must be replaced. The :class:`WorkerPool` hands each invocation to an idle
 worker (waiting for one when all are busy) and watches it:
@@ -29,13 +30,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal, TextIO
 
 from mangum.local.invocations import Chunk, Invocation, InvocationResult
-from mangum.local.runtime_api import FunctionSettings, RuntimeApiServer
+from mangum.local.runtime_api import FunctionSettings
+from mangum.local.runtime_api_loop import LoopRuntimeApi
 
 logger = logging.getLogger("mangum.serve")
 
@@ -78,23 +78,33 @@ class Outcome:
 def peak_memory_mb(pid: int) -> int | None:
     """A live process's peak resident memory in MB (Linux ``VmHWM``; ``None`` where unknown)."""
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        descriptor = os.open(f"/proc/{pid}/status", os.O_RDONLY)
     except OSError:
         return None
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return math.ceil(int(line.split()[1]) / 1024)
-    return None
+    try:
+        return _vm_hwm_mb(os.read(descriptor, 16384))
+    finally:
+        os.close(descriptor)
+
+
+def _vm_hwm_mb(status: bytes) -> int | None:
+    # One read of the raw bytes: this runs after every invocation.
+    start = status.find(b"VmHWM:")
+    if start < 0:
+        return None
+    fields = status[start + 6 : status.find(b"\n", start)].split()
+    return math.ceil(int(fields[0]) / 1024) if fields else None
 
 
 class Worker:
-    """One execution environment: its own Runtime API and a runtime process (see the module docs)."""
+    """One execution environment: its own Runtime API and a runtime process (see the module docs).
+    Made on the gateway's event loop."""
 
     def __init__(self, number: int, settings: WorkerSettings) -> None:
         self.number = number
         self.settings = settings
         function = FunctionSettings(timeout_s=settings.timeout, memory_mb=settings.memory_mb)
-        self.api = RuntimeApiServer(function=function).start()
+        self.api = LoopRuntimeApi(function)
         environment = {
             **os.environ,
             **self.api.environment(settings.handler),
@@ -145,27 +155,33 @@ class Worker:
             self.api.close()
 
 
-def _wait(worker: Worker, invocation: Invocation, handed: float, timeout: float) -> Outcome:
-    """Block until the invocation is answered, its worker's process ends, or the deadline passes:
-    ``timeout`` seconds after the runtime took the invocation (its init does not count, as on
-    Lambda, up to :data:`INIT_LIMIT_SECONDS`)."""
+async def _watch(
+    worker: Worker, invocation: Invocation, finished: asyncio.Future[None], handed: float, timeout: float
+) -> Outcome:
+    """Wait until the invocation is answered (``finished`` is resolved then), its worker's process
+    ends, or the deadline passes: ``timeout`` seconds after the runtime took the invocation (its
+    init does not count, as on Lambda, up to :data:`INIT_LIMIT_SECONDS`). Nothing but the event
+    loop waits: the answer wakes it directly, and the process is checked every
+    :data:`_POLL_SECONDS`."""
     while True:
         delivered = invocation.delivered_at
         deadline = (handed + INIT_LIMIT_SECONDS if delivered is None else delivered) + timeout
         left = deadline - time.monotonic()
-        try:
-            return Outcome(
-                "answered", invocation.request_id, invocation.result(max(0.0, min(left, _POLL_SECONDS)))
-            )
-        except TimeoutError:
-            pass
+        if not finished.done():
+            await asyncio.wait((finished,), timeout=max(0.0, min(left, _POLL_SECONDS)))
         status = worker.process.poll()
+        # Checked after the process: an answer that came just before the process ended counts.
+        if invocation.complete:
+            return Outcome("answered", invocation.request_id, invocation.result(0))
         if status is not None:
-            if invocation.complete:  # the answer came just before the process ended
-                return Outcome("answered", invocation.request_id, invocation.result(0))
             return Outcome("crashed", invocation.request_id, exit_status=status)
         if time.monotonic() >= deadline:
             return Outcome("timed_out", invocation.request_id)
+
+
+def _settle(finished: asyncio.Future[None]) -> None:
+    if not finished.done():
+        finished.set_result(None)
 
 
 class WorkerPool:
@@ -178,9 +194,8 @@ class WorkerPool:
         self._idle: asyncio.Queue[Worker] | None = None
         self._workers: dict[int, Worker] = {}
         self._next_number = 1
-        self._executor = ThreadPoolExecutor(
-            max_workers=settings.workers + 1, thread_name_prefix="mangum-wait"
-        )
+        self._retired: set[int] = set()
+        """Busy workers to stop, not to reuse, when their invocation ends (see :meth:`renew`)."""
         self.cold_starts = 0
         """How many workers were started (the first ones included)."""
 
@@ -202,13 +217,33 @@ class WorkerPool:
         self._workers.pop(worker.number, None)
         return self._spawn()
 
+    async def renew(self) -> None:
+        """Replace every worker with a new one (a cold start each): the idle ones at once, the busy
+        ones when their invocation ends (``--reload``)."""
+        if self._idle is None:
+            return
+        idle: list[Worker] = []
+        while not self._idle.empty():
+            idle.append(self._idle.get_nowait())
+        self._retired.update(number for number in self._workers if all(w.number != number for w in idle))
+        for worker in idle:
+            self._workers.pop(worker.number, None)
+        for _ in range(self.settings.workers):
+            self._idle.put_nowait(self._spawn())
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(None, worker.stop) for worker in idle))
+
+    def _retire(self, worker: Worker) -> None:
+        self._retired.discard(worker.number)
+        self._workers.pop(worker.number, None)
+        asyncio.get_running_loop().run_in_executor(None, worker.stop)
+
     async def stop(self) -> None:
         """SIGTERM every worker (SIGKILL after the grace period) and wait for them."""
         workers = list(self._workers.values())
         self._workers.clear()
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(loop.run_in_executor(None, worker.stop) for worker in workers))
-        self._executor.shutdown(wait=False)
 
     async def invoke(
         self, event: bytes, *, timeout: float | None = None, listener: Callable[[Chunk], None] | None = None
@@ -224,34 +259,60 @@ class WorkerPool:
                 worker = self._replace(worker, f"had ended (status {worker.process.returncode})")
             return await self._run(worker, event, timeout or self.settings.timeout, listener)
         finally:
-            if not worker.alive:
-                worker.kill()
-                worker = self._replace(worker, "ended")
-            self._idle.put_nowait(worker)
+            if worker.number in self._retired:
+                self._retire(worker)
+            else:
+                if not worker.alive:
+                    worker.kill()
+                    worker = self._replace(worker, "ended")
+                self._idle.put_nowait(worker)
 
     async def _run(
         self, worker: Worker, event: bytes, timeout: float, listener: Callable[[Chunk], None] | None
     ) -> Outcome:
-        invocation = worker.api.invoke(event, listener=listener)
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = loop.create_future()
+        # The Runtime API records the outcome on this loop: it resolves the future directly.
+        invocation = worker.api.invoke(event, listener=listener, on_finish=lambda: _settle(finished))
         request_id = invocation.request_id
         self._line(f"START RequestId: {request_id} Version: $LATEST")
         handed = time.monotonic()
-        loop = asyncio.get_running_loop()
-        outcome = await loop.run_in_executor(self._executor, _wait, worker, invocation, handed, timeout)
+        outcome = await _watch(worker, invocation, finished, handed, timeout)
         init = worker.init_duration_ms()
         started = invocation.delivered_at or handed
         duration = (time.monotonic() - started) * 1000
         worker.served += 1
-        memory = peak_memory_mb(worker.process.pid)
+        if outcome.ending == "answered":
+            # After the caller has used the outcome (the gateway answers its client first).
+            loop.call_soon(self._report, worker, outcome, duration, init, timeout)
+            return outcome
         if outcome.ending == "timed_out":
+            memory = peak_memory_mb(worker.process.pid)
             self._line(f"{_now()} {request_id} Task timed out after {timeout:.2f} seconds")
             worker.kill()
-        elif outcome.ending == "crashed":
+        else:
+            memory = None
             self._line(
                 f"{_now()} {request_id} Error: Runtime exited with error: exit status {outcome.exit_status}"
             )
-        self._line(f"END RequestId: {request_id}")
+        self._report(worker, outcome, duration, init, timeout, memory)
+        return outcome
+
+    def _report(
+        self,
+        worker: Worker,
+        outcome: Outcome,
+        duration: float,
+        init: float | None,
+        timeout: float,
+        memory: int | None = None,
+    ) -> None:
+        """The ``END`` and ``REPORT`` lines of an invocation."""
+        if memory is None and worker.alive:
+            memory = peak_memory_mb(worker.process.pid)
+        request_id = outcome.request_id
         report = (
+            f"END RequestId: {request_id}\n"
             f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
             f"Billed Duration: {math.ceil(duration)} ms\tMemory Size: {self.settings.memory_mb} MB\t"
             f"Max Memory Used: {memory if memory is not None else '?'} MB"
@@ -259,7 +320,6 @@ class WorkerPool:
         if init is not None:
             report += f"\tInit Duration: {init:.2f} ms"
         self._line(report + ("\tStatus: timeout" if outcome.ending == "timed_out" else ""))
-        return outcome
 
     def _line(self, text: str) -> None:
         self._log.write(text + "\n")
