@@ -107,6 +107,11 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--log-level", choices=("debug", "info", "warning", "error"), default="info", help="server log level"
     )
+    command.add_argument(
+        "--reload",
+        action="store_true",
+        help="watch the Python files under the current directory and replace the workers on a change",
+    )
     authorizers.add_arguments(command)
     return command
 
@@ -159,8 +164,12 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def _banner(config: ServeConfig, handler: str, store: str, authorizer: AuthorizerSettings | None) -> str:
+def _banner(
+    config: ServeConfig, handler: str, store: str, authorizer: AuthorizerSettings | None, reload: bool
+) -> str:
     guard = [] if authorizer is None else [f"  Authorizer      {authorizer.describe(config.source)}"]
+    if reload:
+        guard.append(f"  Reload          watching the Python files under {os.getcwd()}")
     return "\n".join(
         [
             f"mangum serve: {handler} behind a local {SOURCE_NAMES[config.source]} "
@@ -178,7 +187,8 @@ def _banner(config: ServeConfig, handler: str, store: str, authorizer: Authorize
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``serve`` until interrupted; the exit status."""
     arguments = parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    if find_spec("uvicorn") is None or find_spec("websockets") is None:
+    needed = ("uvicorn", "websockets") + (("watchfiles",) if arguments.reload else ())
+    if any(find_spec(name) is None for name in needed):
         print(f"{PROG}: error: {INSTALL_HINT}", file=sys.stderr)
         return 1
     try:
@@ -244,11 +254,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 authorizer, replace(workers, handler=authorizer.handler, workers=1, label="authorizer")
             )
         )
-        print(_banner(config, arguments.handler, store, authorizer), flush=True)
+        print(_banner(config, arguments.handler, store, authorizer, arguments.reload), flush=True)
         logging.basicConfig(level=arguments.log_level.upper(), format="%(levelname)-9s %(name)s: %(message)s")
         server = uvicorn.Server(
             uvicorn.Config(
-                Gateway(config, workers, local_authorizer),
+                Gateway(config, workers, local_authorizer, reload=arguments.reload),
                 lifespan="on",
                 ws="websockets-sansio",
                 server_header=False,

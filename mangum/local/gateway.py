@@ -22,6 +22,7 @@ from mangum.local.authorizers import LocalAuthorizer
 from mangum.local.events import BUILDERS, GatewayRequest
 from mangum.local.http_integration import IntegrationResponseReader, PreludeError
 from mangum.local.invocations import Chunk
+from mangum.local.reload import SERVICE_RESTART, Reloader
 from mangum.local.results import (
     ALB_RESPONSE_LIMIT,
     INVOKE_PAYLOAD_LIMIT,
@@ -46,12 +47,24 @@ class Gateway:
     """The ASGI application of ``serve`` (see the module docs)."""
 
     def __init__(
-        self, config: ServeConfig, workers: WorkerSettings, authorizer: LocalAuthorizer | None = None
+        self,
+        config: ServeConfig,
+        workers: WorkerSettings,
+        authorizer: LocalAuthorizer | None = None,
+        *,
+        reload: bool = False,
     ) -> None:
         self.config = config
         self.pool = WorkerPool(workers)
         self.authorizer = authorizer
         self.websockets = WebSocketGateway(config, self.pool, authorizer)
+        self.reloader = Reloader(workers.task_root, self._reload) if reload else None
+
+    async def _reload(self, changed: list[str]) -> None:
+        """``--reload``: new workers for the changed code; WebSocket clients are told (1012)."""
+        await self.websockets.close_all(SERVICE_RESTART)
+        pools = [self.pool] + ([] if self.authorizer is None else [self.authorizer.pool])
+        await asyncio.gather(*(pool.renew() for pool in pools))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -68,8 +81,12 @@ class Gateway:
                 self.pool.start()
                 if self.authorizer is not None:
                     self.authorizer.pool.start()
+                if self.reloader is not None:
+                    self.reloader.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if self.reloader is not None:
+                    await self.reloader.stop()
                 await self.websockets.close_all()
                 await self.pool.stop()
                 if self.authorizer is not None:

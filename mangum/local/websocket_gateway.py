@@ -217,10 +217,11 @@ class WebSocketGateway:
     async def _invoke(self, event: object) -> Outcome:
         return await self.pool.invoke(json.dumps(event).encode())
 
-    async def close_all(self) -> None:
-        """Close every connection (the server is stopping)."""
+    async def close_all(self, code: int = GOING_AWAY) -> None:
+        """Close every connection: 1001 when the server is stopping, 1012 when its workers are
+        replaced (``--reload``)."""
         for live in list(self.connections.values()):
-            live.close(GOING_AWAY)
+            live.close(code)
 
     # --- the Management API ---------------------------------------------------------------------
 

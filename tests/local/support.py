@@ -78,9 +78,11 @@ class Serve:
 
 
 @contextmanager
-def running_serve(handler: str, *options: str, env: Mapping[str, str] | None = None) -> Iterator[Serve]:
-    """``python -m mangum serve HANDLER --port 0 OPTIONS`` from the repository root, started and
-    ready (its workers spawned); stopped when the block exits."""
+def running_serve(
+    handler: str, *options: str, env: Mapping[str, str] | None = None, cwd: Path = REPO_ROOT
+) -> Iterator[Serve]:
+    """``python -m mangum serve HANDLER --port 0 OPTIONS`` from ``cwd`` (the repository root by
+    default), started and ready (its workers spawned); stopped when the block exits."""
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **(env or {})}
     for name in ("MANGUM_WEBSOCKET_TABLE", "MANGUM_DYNAMODB_ENDPOINT", "MANGUM_WEBSOCKET_API_ENDPOINT"):
         if env is None or name not in env:
@@ -88,7 +90,7 @@ def running_serve(handler: str, *options: str, env: Mapping[str, str] | None = N
     process = subprocess.Popen(
         [sys.executable, "-m", "mangum", "serve", handler, "--port", "0", *options],
         env=environment,
-        cwd=REPO_ROOT,
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
