@@ -31,7 +31,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -149,6 +149,8 @@ class Decision:
     context: dict[str, JsonValue] | None = None
     cached: bool = False
     principal_id: str | None = None
+    request_id: str | None = None
+    """The authorizer's invocation (``None`` when it was not invoked: a cached or missing identity)."""
 
     def summary(self) -> dict[str, JsonValue]:
         """The decision as the inspector shows it."""
@@ -158,6 +160,7 @@ class Decision:
             "principalId": self.principal_id,
             "cached": self.cached,
             "context": self.context,
+            "requestId": self.request_id,
         }
 
 
@@ -276,19 +279,18 @@ class LocalAuthorizer:
         except (InvalidEvent, UnsupportedEvent) as error:  # a bug of the gateway, not of the function
             logger.error("the authorizer event does not validate: %s", error)
             return Decision("error", refusal(api, "error"))
-        cached = self._cached(identity)
-        response = cached
+        response = self._cached(identity)
         started = time.monotonic()
-        if response is None:
-            outcome = await self.pool.invoke(json.dumps(event).encode())
-            found = self._response(api, outcome)
-            if isinstance(found, Decision):
-                return found
-            response = found
-            if self.settings.ttl > 0:
-                self._cache[identity] = (time.monotonic() + self.settings.ttl, response)
+        if response is not None:
+            return self._verdict(api, response, arn, 0, cached=True)
+        outcome = await self.pool.invoke(json.dumps(event).encode())
+        found = self._response(api, outcome)
+        if isinstance(found, Decision):
+            return replace(found, request_id=outcome.request_id)
+        if self.settings.ttl > 0:
+            self._cache[identity] = (time.monotonic() + self.settings.ttl, found)
         latency = round((time.monotonic() - started) * 1000)
-        return self._verdict(api, response, arn, latency, cached=cached is not None)
+        return replace(self._verdict(api, found, arn, latency, cached=False), request_id=outcome.request_id)
 
     def _cached(self, identity: tuple[str, ...]) -> AuthorizerResponse | None:
         entry = self._cache.get(identity)

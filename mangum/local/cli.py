@@ -9,6 +9,7 @@ the command says so and exits with status 1. See the docs page "Local developmen
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
 import socket
@@ -164,6 +165,26 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``--host`` is a loopback address (or ``localhost``)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(config: ServeConfig) -> str:
+    """What ``serve`` says when it listens beyond this machine."""
+    return (
+        f"WARNING: --host {config.host} is not a loopback address: anyone who can reach it can post "
+        f"to or drop WebSocket connections through the Management API "
+        f"({config.management_endpoint}/@connections/...) and read every event and result in the "
+        f"inspector (http://{config.authority}/_mangum/). Use it on trusted networks only."
+    )
+
+
 def _banner(
     config: ServeConfig, handler: str, store: str, authorizer: AuthorizerSettings | None, reload: bool
 ) -> str:
@@ -179,6 +200,7 @@ def _banner(
             f"  WebSocket       {config.websocket_url}",
             f"  Management API  {config.management_endpoint}/@connections/{{connectionId}}",
             f"  Connections     {store}",
+            f"  Inspector       http://{config.authority}/_mangum/",
             *guard,
         ]
     )
@@ -255,6 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
         print(_banner(config, arguments.handler, store, authorizer, arguments.reload), flush=True)
+        if not is_loopback(config.host):
+            print(exposure_warning(config), file=sys.stderr, flush=True)
         logging.basicConfig(level=arguments.log_level.upper(), format="%(levelname)-9s %(name)s: %(message)s")
         server = uvicorn.Server(
             uvicorn.Config(

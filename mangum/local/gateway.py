@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -21,6 +22,7 @@ from mangum.local.asgi_io import RequestTooLarge, read_body, respond
 from mangum.local.authorizers import LocalAuthorizer
 from mangum.local.events import BUILDERS, GatewayRequest
 from mangum.local.http_integration import IntegrationResponseReader, PreludeError
+from mangum.local.inspector import PREFIX as INSPECTOR, Inspector, InvocationRecord
 from mangum.local.invocations import Chunk
 from mangum.local.reload import SERVICE_RESTART, Reloader
 from mangum.local.results import (
@@ -59,6 +61,10 @@ class Gateway:
         self.authorizer = authorizer
         self.websockets = WebSocketGateway(config, self.pool, authorizer)
         self.reloader = Reloader(workers.task_root, self._reload) if reload else None
+        self.inspector = Inspector(self.websockets, config.stage_prefix, self)
+        self.websockets.on_invocation = self.inspector.record_outcome
+        for pool in [self.pool] + ([] if authorizer is None else [authorizer.pool]):
+            pool.on_output = self.inspector.log
 
     async def _reload(self, changed: list[str]) -> None:
         """``--reload``: new workers for the changed code; WebSocket clients are told (1012)."""
@@ -98,6 +104,9 @@ class Gateway:
         config = self.config
         raw_path = scope.get("raw_path") or scope["path"].encode()
         raw = raw_path.decode("latin-1")
+        if raw == INSPECTOR or raw.startswith(INSPECTOR + "/"):
+            await self.inspector.serve(scope, receive, send, raw.removeprefix(INSPECTOR))
+            return
         connection_id = management_target(raw, config.stage_prefix)
         if connection_id is not None:
             await self.websockets.management(scope, connection_id, receive, send)
@@ -114,11 +123,25 @@ class Gateway:
         request = self._request(scope, raw, body)
         trace = self._service_headers(request.request_id)
         fields = BUILDERS[config.source](request, config.stage, config.api_id)
+        decision = None
         if self.authorizer is not None:
+            started = time.monotonic()
             decision = await self.authorizer.request(config.source, request, fields)
             if decision.refusal is not None:
                 refusal = decision.refusal
                 await respond(send, HttpAnswer(refusal.status, refusal.headers + trace, refusal.body))
+                self.inspector.record(
+                    InvocationRecord(
+                        config.source,
+                        request.method,
+                        request.raw_path,
+                        refusal.status,
+                        (time.monotonic() - started) * 1000,
+                        "",
+                        error="refused by the authorizer",
+                        authorizer=decision.summary(),
+                    )
+                )
                 return
             fields["requestContext"]["authorizer"] = decision.context
         event = json.dumps(fields).encode()
@@ -128,11 +151,18 @@ class Gateway:
             )
             await respond(send, fault(config.source, "invoke_rejected"))
             return
+        started = time.monotonic()
         if config.invoke_mode == "RESPONSE_STREAM" and config.source in ("url", "rest"):
-            await self._streamed(event, send, trace)
+            outcome, status = await self._streamed(event, send, trace)
         else:
-            answer = self._answer(await self.pool.invoke(event))
-            await respond(send, HttpAnswer(answer.status, answer.headers + trace, answer.body))
+            outcome = await self.pool.invoke(event)
+            answer = self._answer(outcome)
+            status = answer.status
+            await respond(send, HttpAnswer(status, answer.headers + trace, answer.body))
+        authorized = None if decision is None else decision.summary()
+        self.inspector.record_outcome(
+            config.source, request.method, request.raw_path, status, event, outcome, started, authorized
+        )
 
     def _service_headers(self, request_id: str) -> list[tuple[bytes, bytes]]:
         """The request id header the service adds to every answer."""
@@ -192,7 +222,9 @@ class Gateway:
             logger.error("malformed Lambda proxy response from %s: %s", outcome.request_id, error)
             return fault(source, "function_error")
 
-    async def _streamed(self, event: bytes, send: Send, trace: list[tuple[bytes, bytes]]) -> None:
+    async def _streamed(
+        self, event: bytes, send: Send, trace: list[tuple[bytes, bytes]]
+    ) -> tuple[Outcome, int | None]:
         """Invoke, passing the body on as the chunks arrive (see the module docs)."""
         loop = asyncio.get_running_loop()
         arrivals: asyncio.Queue[Chunk] = asyncio.Queue()
@@ -204,6 +236,7 @@ class Gateway:
         reader = IntegrationResponseReader()
         started = False
         failed = False
+        status: int | None = None
         while not (invocation.done() and arrivals.empty()):
             arrival = asyncio.ensure_future(arrivals.get())
             await asyncio.wait({arrival, invocation}, return_when=asyncio.FIRST_COMPLETED)
@@ -226,12 +259,13 @@ class Gateway:
         result = outcome.result
         if not started:
             streamed = result is not None and result.streamed and result.error is None
-            await respond(
-                send,
-                fault(self.config.source, "function_error") if failed or streamed else self._answer(outcome),
+            answer = (
+                fault(self.config.source, "function_error") if failed or streamed else self._answer(outcome)
             )
-            return
+            await respond(send, answer)
+            return outcome, answer.status
         if outcome.ending != "answered" or result is None or result.error is not None:
             # The status is out already: as on Lambda, the client sees the body cut off.
             raise ConnectionAbortedError(f"the streamed response of {outcome.request_id} broke off")
         await send({"type": "http.response.body", "body": b""})
+        return outcome, status

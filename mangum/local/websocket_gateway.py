@@ -21,9 +21,10 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import unquote
 
 from mangum._sources import samples
@@ -35,7 +36,7 @@ from mangum.local.websocket_events import WebSocketClient, connect_event, discon
 from mangum.local.workers import Outcome, WorkerPool
 
 if TYPE_CHECKING:
-    from mangum.types import Message, Receive, Scope, Send
+    from mangum.types import LambdaEvent, Message, Receive, Scope, Send
 
 logger = logging.getLogger("mangum.serve")
 
@@ -61,6 +62,23 @@ async def _refuse_handshake(send: Send, answer: HttpAnswer) -> None:
     """Answer a WebSocket handshake with an HTTP response instead of accepting it."""
     await send({"type": "websocket.http.response.start", "status": answer.status, "headers": answer.headers})
     await send({"type": "websocket.http.response.body", "body": answer.body})
+
+
+InvocationObserver: TypeAlias = Callable[[str, str, str, "int | None", bytes, Outcome, float], None]
+"""``(source, route, connection id, status, event, outcome, started)`` of an invocation."""
+
+
+def _status(outcome: Outcome) -> int | None:
+    """The ``statusCode`` a WebSocket route's function answered, if any."""
+    result = outcome.result
+    if outcome.ending != "answered" or result is None or result.error is not None:
+        return None
+    try:
+        answer = result.json()
+    except ValueError:
+        return None
+    status = answer.get("statusCode") if isinstance(answer, dict) else None
+    return status if isinstance(status, int) and not isinstance(status, bool) else None
 
 
 def _iso(moment: datetime) -> str:
@@ -106,6 +124,8 @@ class WebSocketGateway:
         self.pool = pool
         self.authorizer = authorizer
         self.connections: dict[str, LiveConnection] = {}
+        self.on_invocation: InvocationObserver | None = None
+        """Told of each invocation (the inspector)."""
 
     # --- connections ----------------------------------------------------------------------------
 
@@ -214,8 +234,22 @@ class WebSocketGateway:
             if message["type"] == "websocket.close":
                 return
 
-    async def _invoke(self, event: object) -> Outcome:
-        return await self.pool.invoke(json.dumps(event).encode())
+    async def _invoke(self, event: LambdaEvent) -> Outcome:
+        payload = json.dumps(event).encode()
+        started = time.monotonic()
+        outcome = await self.pool.invoke(payload)
+        if self.on_invocation is not None:
+            context = event["requestContext"]
+            self.on_invocation(
+                "websocket",
+                context["routeKey"],
+                context["connectionId"],
+                _status(outcome),
+                payload,
+                outcome,
+                started,
+            )
+        return outcome
 
     async def close_all(self, code: int = GOING_AWAY) -> None:
         """Close every connection: 1001 when the server is stopping, 1012 when its workers are

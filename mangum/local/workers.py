@@ -96,11 +96,31 @@ def _vm_hwm_mb(status: bytes) -> int | None:
     return math.ceil(int(fields[0]) / 1024) if fields else None
 
 
+class _Lines(asyncio.Protocol):
+    """A worker's output, line by line as it arrives."""
+
+    def __init__(self, on_line: Callable[[str], None]) -> None:
+        self._on_line = on_line
+        self._partial = b""
+
+    def data_received(self, data: bytes) -> None:
+        *lines, self._partial = (self._partial + data).split(b"\n")
+        for line in lines:
+            self._on_line(line.decode("utf-8", "replace"))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._partial:
+            self._on_line(self._partial.decode("utf-8", "replace"))
+            self._partial = b""
+
+
 class Worker:
     """One execution environment: its own Runtime API and a runtime process (see the module docs).
     Made on the gateway's event loop."""
 
-    def __init__(self, number: int, settings: WorkerSettings) -> None:
+    def __init__(
+        self, number: int, settings: WorkerSettings, on_line: Callable[[Worker, str], None] | None = None
+    ) -> None:
         self.number = number
         self.settings = settings
         function = FunctionSettings(timeout_s=settings.timeout, memory_mb=settings.memory_mb)
@@ -113,9 +133,21 @@ class Worker:
             **settings.environment,
         }
         self.started = time.monotonic()
+        # The output comes through the gateway: each line is the current invocation's (inspector).
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mangum.runtime"], env=environment, cwd=settings.task_root
+            [sys.executable, "-m", "mangum.runtime"],
+            env=environment,
+            cwd=settings.task_root,
+            stdout=None if on_line is None else subprocess.PIPE,
+            stderr=None if on_line is None else subprocess.STDOUT,
         )
+        self.last_request_id = ""
+        """The invocation the worker's output lines belong to: its latest."""
+        self._output: asyncio.Task[object] | None = None
+        if on_line is not None and self.process.stdout is not None:
+            loop = asyncio.get_running_loop()
+            reader = _Lines(lambda line: on_line(self, line))
+            self._output = loop.create_task(loop.connect_read_pipe(lambda: reader, self.process.stdout))
         self.served = 0
         self._closed = False
         logger.info("%s %d: cold start (pid %d)", settings.label, number, self.process.pid)
@@ -198,6 +230,8 @@ class WorkerPool:
         """Busy workers to stop, not to reuse, when their invocation ends (see :meth:`renew`)."""
         self.cold_starts = 0
         """How many workers were started (the first ones included)."""
+        self.on_output: Callable[[str, str], None] | None = None
+        """Called with ``(request id, line)`` for each line a worker prints (the inspector)."""
 
     def start(self) -> None:
         """Start every worker (cold starts, all at once)."""
@@ -205,8 +239,14 @@ class WorkerPool:
         for _ in range(self.settings.workers):
             self._idle.put_nowait(self._spawn())
 
+    def _worker_line(self, worker: Worker, line: str) -> None:
+        self._log.write(line + "\n")
+        self._log.flush()
+        if self.on_output is not None:
+            self.on_output(worker.last_request_id, line)
+
     def _spawn(self) -> Worker:
-        worker = Worker(self._next_number, self.settings)
+        worker = Worker(self._next_number, self.settings, self._worker_line)
         self._workers[worker.number] = worker
         self._next_number += 1
         self.cold_starts += 1
@@ -274,7 +314,7 @@ class WorkerPool:
         finished: asyncio.Future[None] = loop.create_future()
         # The Runtime API records the outcome on this loop: it resolves the future directly.
         invocation = worker.api.invoke(event, listener=listener, on_finish=lambda: _settle(finished))
-        request_id = invocation.request_id
+        request_id = worker.last_request_id = invocation.request_id
         self._line(f"START RequestId: {request_id} Version: $LATEST")
         handed = time.monotonic()
         outcome = await _watch(worker, invocation, finished, handed, timeout)
