@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -112,9 +113,9 @@ def load_app(reference: str) -> ASGI:
     except ModuleNotFoundError as error:
         if error.name is not None and module_name.startswith(error.name):
             raise CliError(f"cannot import {module_name!r}: no module named {error.name!r}") from None
-        raise CliError(f"importing {module_name!r} failed: {type(error).__name__}: {error}") from None
+        raise CliError(_import_failure(module_name, error)) from None
     except Exception as error:
-        raise CliError(f"importing {module_name!r} failed: {type(error).__name__}: {error}") from None
+        raise CliError(_import_failure(module_name, error)) from None
     for part in attribute.split("."):
         try:
             target = getattr(target, part)
@@ -130,6 +131,21 @@ def load_app(reference: str) -> ASGI:
             f"itself, so give the app ({_app_reference(module_name, target)})"
         )
     return target
+
+
+def _import_failure(module_name: str, error: Exception) -> str:
+    """One line for a module that raised while importing: the error, and the file and line where it
+    was raised (the deepest frame outside the import machinery; a syntax error names its own)."""
+    place = ""
+    frames = [
+        frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith("<")
+    ]
+    if frames and not isinstance(error, SyntaxError):
+        filename = frames[-1].filename
+        if Path(filename).is_relative_to(os.getcwd()):
+            filename = os.path.relpath(filename)
+        place = f" ({filename}, line {frames[-1].lineno})"
+    return f"importing {module_name!r} failed: {type(error).__name__}: {error}{place}"
 
 
 def _app_reference(module_name: str, handler: Mangum) -> str:

@@ -31,6 +31,7 @@ from mangum._http.response import (
     result_or_error,
 )
 from mangum._http.scope import http_scope, with_state
+from mangum._initialization import snapstart_on
 from mangum._sources.contract import HttpSource
 from mangum._sources.registry import detect
 from mangum.config import LEGACY_TEXT_MIME_TYPES, LifespanMode, build_config
@@ -70,7 +71,8 @@ class Mangum:
     naming it):
 
     - ``lifespan``: ``"auto"`` (default) runs the app's lifespan once per container if it supports
-      it; ``"on"`` requires it; ``"off"`` never runs it.
+      it; ``"on"`` requires it; ``"off"`` never runs it. With SnapStart it runs before the snapshot
+      (:mod:`mangum.snapstart`).
     - ``api_gateway_base_path``: a path prefix moved from ``path`` into ``root_path``.
     - ``custom_handlers``: handler classes for other event sources, asked first (:mod:`mangum._custom`).
     - ``text_mime_types``: content types sent as text, added to the defaults.
@@ -86,6 +88,9 @@ class Mangum:
     - ``deadline_margin``: seconds kept back from Lambda's remaining time; an app still running
       then is cancelled, or interrupted, and the request answered 504 (:mod:`mangum.deadline`); by
       default ``$MANGUM_DEADLINE_MARGIN_MS`` milliseconds, else 0.5 s.
+    - ``websocket_path``: the path the app sees for WebSocket connections (``"/"`` by default: an
+      API Gateway WebSocket API has no request path); ``"/ws"`` serves an app whose route is
+      ``@app.websocket("/ws")`` unchanged.
     """
 
     def __init__(
@@ -102,6 +107,7 @@ class Mangum:
         event_handlers: Sequence[EventHandler] | None = None,
         invoke_mode: InvokeMode | None = None,
         deadline_margin: float | None = None,
+        websocket_path: str = "/",
     ) -> None:
         if not callable(app):
             raise ConfigurationError(
@@ -119,6 +125,7 @@ class Mangum:
             text_mime_types=text_mime_types,
             exclude_headers=exclude_headers,
             deadline_margin=deadline_margin,
+            websocket_path=websocket_path,
         )
         self.custom_handlers = checked_handlers(custom_handlers)
         self._legacy_config = legacy_config(self.config)
@@ -141,6 +148,11 @@ class Mangum:
 
             self._event_handlers = EventHandlers(event_handlers)
         self.invoke_mode = resolve_invoke_mode(invoke_mode)
+        if snapstart_on():
+            # Only with SnapStart: the lifespan then starts before the snapshot (docs/snapstart.md).
+            from mangum._snapstart import prepare
+
+            prepare(self._lifespan, self._lifespan_required, self.config)
 
     @property
     def lifespan(self) -> LifespanMode:

@@ -50,13 +50,21 @@ class Config(Mapping[str, object]):
     creating a dataclass, and importing ``dataclasses``, is a measurable part of a cold start.)
     """
 
-    __slots__ = ("api_gateway_base_path", "deadline_margin", "exclude_headers", "lifespan", "text_mime_types")
+    __slots__ = (
+        "api_gateway_base_path",
+        "deadline_margin",
+        "exclude_headers",
+        "lifespan",
+        "text_mime_types",
+        "websocket_path",
+    )
 
     lifespan: LifespanMode
     api_gateway_base_path: str
     text_mime_types: frozenset[str]
     exclude_headers: frozenset[str]
     deadline_margin: float
+    websocket_path: str
 
     def __init__(
         self,
@@ -65,6 +73,7 @@ class Config(Mapping[str, object]):
         text_mime_types: frozenset[str] = DEFAULT_TEXT_MIME_TYPES,
         exclude_headers: frozenset[str] = frozenset(),
         deadline_margin: float = DEFAULT_MARGIN,
+        websocket_path: str = "/",
     ) -> None:
         setter = object.__setattr__
         setter(self, "lifespan", lifespan)
@@ -72,6 +81,7 @@ class Config(Mapping[str, object]):
         setter(self, "text_mime_types", text_mime_types)
         setter(self, "exclude_headers", exclude_headers)
         setter(self, "deadline_margin", deadline_margin)
+        setter(self, "websocket_path", websocket_path)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Config is immutable: cannot set {name!r}")
@@ -133,6 +143,14 @@ def _normalise_base_path(value: object) -> str:
     return f"/{stripped}" if stripped else ""
 
 
+def _websocket_path(value: object) -> str:
+    if not isinstance(value, str):
+        raise ConfigurationError(f"websocket_path must be a string, not {type(value).__name__}")
+    if any(char in value for char in "?#") or any(char.isspace() for char in value):
+        raise ConfigurationError("websocket_path must be a URL path without query, fragment or spaces")
+    return value if value.startswith("/") else f"/{value}"
+
+
 def _string_set(name: str, values: object, *, lower: bool) -> frozenset[str]:
     if values is None:
         return frozenset()
@@ -154,12 +172,13 @@ def build_config(
     text_mime_types: object = None,
     exclude_headers: object = None,
     deadline_margin: object = None,
+    websocket_path: object = "/",
 ) -> Config:
     """Validate the constructor's arguments; raises :class:`ConfigurationError` naming the argument.
 
     ``enable_lifespan`` (the seed API) maps ``True`` / ``False`` onto ``"auto"`` / ``"off"``; when
     both it and ``lifespan`` are given they must agree. ``deadline_margin`` (seconds) falls back to
-    ``MANGUM_DEADLINE_MARGIN_MS``.
+    ``MANGUM_DEADLINE_MARGIN_MS``. ``websocket_path`` is given a leading ``/`` when it has none.
     """
     if lifespan != "auto" and lifespan != "on" and lifespan != "off":
         # PyPI mangum's words, which code and tests written against it look for.
@@ -178,4 +197,5 @@ def build_config(
         text_mime_types=DEFAULT_TEXT_MIME_TYPES | _string_set("text_mime_types", text_mime_types, lower=True),
         exclude_headers=_string_set("exclude_headers", exclude_headers, lower=True),
         deadline_margin=deadline_margin_of(deadline_margin),
+        websocket_path=_websocket_path(websocket_path),
     )

@@ -84,6 +84,11 @@ class UnexpectedMessage(MangumError):
     """The application sent an ASGI message that is not valid at this point of the protocol."""
 
 
+class RestoreFailed(MangumError):
+    """An after-restore callback (:func:`mangum.snapstart.after_restore`) raised, or was still running
+    near Lambda's 10 s restore limit: SnapStart's restore fails with it (``Runtime.AfterRestoreError``)."""
+
+
 class ResponseTooLarge(MangumError):
     """The serialized response exceeds Lambda's 6 MB payload limit (the adapter answers 500 instead)."""
 

@@ -10,6 +10,7 @@ from mangum.websocket.settings import TABLE_VARIABLE
 from mangum.websocket.store import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 from tests.support.sam_templates import (
     HTTP_TEMPLATE,
+    SNAPSTART_TEMPLATE,
     WEBSOCKET_TEMPLATE,
     actions,
     lint_problems,
@@ -17,9 +18,12 @@ from tests.support.sam_templates import (
     policy_statements,
     resources_of_type,
 )
+from tests.support.snapstart_simulation import SNAPSTART, run_simulation
 
 
-@pytest.mark.parametrize("path", [HTTP_TEMPLATE, WEBSOCKET_TEMPLATE], ids=["http", "websocket"])
+@pytest.mark.parametrize(
+    "path", [HTTP_TEMPLATE, WEBSOCKET_TEMPLATE, SNAPSTART_TEMPLATE], ids=["http", "websocket", "snapstart"]
+)
 def test_cfn_lint_finds_nothing(path: Path) -> None:
     assert lint_problems(path.read_text()) == []
 
@@ -73,3 +77,35 @@ def test_each_permission_is_scoped_to_one_resource() -> None:
     for arn in api_statement["Resource"]:
         assert arn["Fn::Sub"].split(":")[-1].startswith(f"${{{api_id}}}/${{StageName}}/")
     assert len(statements) == 2
+
+
+def test_cfn_lint_finds_a_wrong_snapstart_setting() -> None:
+    broken = SNAPSTART_TEMPLATE.read_text().replace("ApplyOn: PublishedVersions", "ApplyOn: Always")
+
+    assert any("E3030" in problem for problem in lint_problems(broken))
+
+
+def test_the_snapstart_function_publishes_versions_behind_an_alias() -> None:
+    # What cfn-lint does not check: SnapStart needs a managed Python runtime from 3.12, and none of
+    # provisioned concurrency, EFS or more than 512 MB of ephemeral storage.
+    template = load_template(SNAPSTART_TEMPLATE)
+    ((function_id, function),) = resources_of_type(template, "AWS::Serverless::Function").items()
+    properties = function["Properties"]
+    runtime = properties["Runtime"]
+
+    assert properties["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert properties["AutoPublishAlias"] == "live"
+    assert runtime.startswith("python3.")
+    assert int(runtime.removeprefix("python3.")) >= 12
+    assert not {"ProvisionedConcurrencyConfig", "FileSystemConfigs"} & set(properties)
+    assert properties.get("EphemeralStorage", {"Size": 512})["Size"] <= 512
+    assert template["Outputs"]["LiveAlias"]["Value"] == {"Ref": f"{function_id}.Alias"}
+
+
+def test_the_snapstart_example_gives_each_restored_environment_its_own_id() -> None:
+    simulation = run_simulation("examples.sam.snapstart.app", SNAPSTART)
+
+    assert simulation.steps["done"]["exit_codes"] == [0, 0]
+    first, second = simulation.bodies
+    assert first["model"] == second["model"] == {"snap": 4, "start": 5, "lambda": 6}
+    assert first["environment"] != second["environment"]

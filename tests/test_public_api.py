@@ -129,6 +129,9 @@ PUBLIC_NAMES: dict[str, list[str]] = {
         "RESPONSE_MODELS",
         "WebSocketResponse",
     ],
+    "mangum.snapstart": [
+        "after_restore",
+    ],
 }
 """Each public module's ``__all__``."""
 
@@ -144,6 +147,7 @@ EXCEPTIONS = [
     "LifespanUnsupported",
     "MangumError",
     "ResponseTooLarge",
+    "RestoreFailed",
     "UnexpectedMessage",
     "UnsupportedEvent",
 ]
@@ -169,7 +173,9 @@ def public_classes_and_functions(module: ModuleType) -> set[str]:
     }
 
 
-@pytest.mark.parametrize("module_name", ["mangum.events", "mangum.types", "mangum.responses"])
+@pytest.mark.parametrize(
+    "module_name", ["mangum.events", "mangum.types", "mangum.responses", "mangum.snapstart"]
+)
 def test_nothing_public_is_left_out_of_all(module_name: str) -> None:
     """As httpx pins its members: every public class or function the module or one of its public
     submodules defines is in ``__all__`` (``mangum.events`` and ``mangum.responses`` define theirs in

@@ -23,6 +23,10 @@ cycle's own steps). A signal that arrives anywhere else is let go, and the watch
 :data:`WATCH_INTERVAL` seconds later. This needs the handler to run on the main thread, as
 Lambda's runtimes do, and ``SIGALRM`` not to be the application's: an invocation on another
 thread, or after the application took ``SIGALRM``, has only its waiting bounded.
+
+Many invocations at once on one loop (:func:`mangum._asgi.loop.share`, Lambda Managed Instances)
+each have a :class:`TaskDeadline` on their own task: the deadline cancels that task alone, and no
+signal is sent (it would interrupt whichever invocation the thread was running, not the late one).
 """
 
 from __future__ import annotations
@@ -32,9 +36,9 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from types import FrameType
 from typing import TypeVar
 
@@ -112,6 +116,10 @@ class _Expiry:
         self.stopper = self.loop.call_later(CANCEL_GRACE, self.loop.stop)
 
 
+def _log_left_running() -> None:
+    logger.warning("the application did not stop within %ss of being cancelled: left running", CANCEL_GRACE)
+
+
 def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[T], remaining: float) -> T:
     """``task``'s result, the loop run for ``remaining`` seconds at most; then the task is
     cancelled and, unless it still ends with a result within the grace, :class:`DeadlineExceeded`
@@ -126,9 +134,7 @@ def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[T], remaining: fl
         if expiry.where is None or not (isinstance(error, RuntimeError | asyncio.CancelledError)):
             raise
         if not task.done():
-            logger.warning(
-                "the application did not stop within %ss of being cancelled: left running", CANCEL_GRACE
-            )
+            _log_left_running()
         raise DeadlineExceeded(f"waiting at {expiry.where}") from None
     finally:
         timer.cancel()
@@ -136,17 +142,96 @@ def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[T], remaining: fl
             expiry.stopper.cancel()
 
 
+class TaskDeadline:
+    """The deadline of one task among many on a loop they share (:func:`mangum._asgi.loop.share`):
+    ``remaining`` seconds on, that task alone is cancelled, as :func:`finish` cancels it; if it has
+    not ended :data:`CANCEL_GRACE` seconds later, ``give_up`` is called with the
+    :class:`DeadlineExceeded` to answer with, and the task is left running. The loop goes on
+    serving the other tasks throughout. Blocking code is not interrupted (no signal can single out
+    one task among many on one thread): the task is cancelled once the loop runs again.
+    """
+
+    __slots__ = ("give_up", "task", "timer", "where")
+
+    def __init__(
+        self,
+        task: asyncio.Task[object],
+        remaining: float,
+        give_up: Callable[[DeadlineExceeded], None],
+    ) -> None:
+        self.task = task
+        self.give_up = give_up
+        self.where: str | None = None
+        """Where the task was waiting when its time was up (``None`` until then)."""
+        self.timer = task.get_loop().call_later(remaining, self._expire)
+
+    def _expire(self) -> None:
+        from mangum._asgi.stuck import where_stuck
+
+        self.where = where_stuck(self.task)
+        self.task.cancel()
+        self.timer = self.task.get_loop().call_later(CANCEL_GRACE, self._abandon)
+
+    def _abandon(self) -> None:
+        if not self.task.done():
+            _log_left_running()
+            self.give_up(self.exceeded())
+
+    def exceeded(self) -> DeadlineExceeded:
+        """The error an invocation stopped by this deadline answers with."""
+        return DeadlineExceeded(f"waiting at {self.where}")
+
+    def cancel(self) -> None:
+        """The task has ended: no more timers."""
+        self.timer.cancel()
+
+
 # --- the watchdog -------------------------------------------------------------------------------
 
 
-current: tuple[object, float] | None = None
-"""The invocation in progress on the main thread, as the watchdog sees it: its Lambda context, and
-the seconds before Lambda's deadline at which blocking code is interrupted. Set and cleared by the
-loop around each invocation (a plain module variable: read by the watchdog thread, which tolerates
-a stale read for one interval)."""
+class Watch:
+    """One invocation watched on the main thread: its Lambda ``context``, and the seconds before
+    Lambda's deadline (``margin``) at which blocking code is interrupted. A context manager: inside
+    it the watch is :data:`current` (for the watchdog thread) and :data:`WATCHED` (for the
+    invocation's own tasks, which :func:`stand_down` reads), and neither after it."""
+
+    __slots__ = ("context", "margin", "token")
+
+    def __init__(self, context: object, margin: float) -> None:
+        self.context = context
+        self.margin = margin
+        self.token: Token[Watch | None] | None = None
+
+    def __enter__(self) -> Watch:
+        global current
+        if not watchdog_started:
+            start_watchdog()
+        self.token = WATCHED.set(self)
+        current = self
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stand_down()
+        if self.token is not None:
+            WATCHED.reset(self.token)
+
+    def stand_down(self) -> None:
+        """No interruption of this invocation from now on."""
+        global current
+        if current is self:
+            current = None
+
+
+WATCHED: ContextVar[Watch | None] = ContextVar("mangum.watched", default=None)
+"""The watch of the invocation whose code is running (tasks inherit it from the invocation)."""
+current: Watch | None = None
+"""The invocation in progress on the main thread, as the watchdog thread sees it (a plain module
+variable: the one main thread has one such invocation at a time, and the watchdog tolerates a
+stale read for one interval). Invocations on other threads, or many at once on a loop shared with
+them (:class:`TaskDeadline`), are never watched: a signal cannot single one of them out."""
 watchdog_started = False
 """Whether :func:`start_watchdog` has run on the main thread."""
-_fired_for: tuple[object, float] | None = None
+_fired_for: Watch | None = None
 _start_lock = threading.Lock()
 
 
@@ -163,17 +248,17 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise DeadlineExceeded(f"blocking the thread at {code.co_filename}:{frame.f_lineno} in {code.co_name}")
 
 
-def _alarm_time(watched: tuple[object, float]) -> float | None:
+def _alarm_time(watched: Watch) -> float | None:
     """When (``time.monotonic``) the invocation ``watched`` is to be interrupted, if it has a deadline."""
-    millis = remaining_millis(watched[0])
+    millis = remaining_millis(watched.context)
     if millis is None or millis <= 0:
         return None  # a context that tells no time (or none left from the start) is not watched
-    return time.monotonic() + millis / 1000 - watched[1]
+    return time.monotonic() + millis / 1000 - watched.margin
 
 
 def _watchdog(main_thread: int) -> None:
     global _fired_for
-    seen: tuple[object, float] | None = None
+    seen: Watch | None = None
     alarm_at: float | None = None
     while True:
         now = time.monotonic()
@@ -208,7 +293,8 @@ def start_watchdog() -> None:
 
 
 def stand_down() -> None:
-    """No interruption for the rest of the invocation in progress: called by a cycle whose
+    """No interruption for the rest of the invocation whose code calls it: called by a cycle whose
     application has finished or been cancelled, so that the watchdog does not signal its cleanup."""
-    global current
-    current = None
+    watched = WATCHED.get()
+    if watched is not None:
+        watched.stand_down()

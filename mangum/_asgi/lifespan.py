@@ -237,6 +237,8 @@ class Lifespan:
 
     async def retry(self) -> None:
         """Forget a failed startup (its task is cancelled if still running) so that it can run again."""
+        if not self.retry_due:
+            return  # another invocation in flight at the same time has begun the retry already
         task = self._task
         if task is not None and not task.done():
             task.cancel()

@@ -13,15 +13,21 @@ notebook, a test using an async framework), the invocation cannot run there: it 
 dedicated worker thread, still on the container loop, and the calling thread blocks until it is
 done, as for any synchronous call. The caller's loop does not make progress in the meantime.
 
+Lambda Managed Instances send many events at once: a runtime serving them runs the loop on one
+thread and shares it (:func:`share`) with the threads handling the invocations; each call then
+runs as a task of its own on the running loop, many at a time.
+
 The loop is closed at interpreter exit, after the lifespan shutdown.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import threading
 from collections.abc import Coroutine
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -39,6 +45,8 @@ logger = logging.getLogger("mangum")
 _loop: asyncio.AbstractEventLoop | None = None
 _steppable_loop: asyncio.AbstractEventLoop | None = None
 """The container loop, when its ready queue can be stepped (:func:`ready_queue.supports`)."""
+_shared: asyncio.AbstractEventLoop | None = None
+"""The container loop while it serves many invocations at once (:func:`share`)."""
 _worker: ThreadPoolExecutor | None = None  # created (and its module imported) on first use
 EXIT_GRACE = 0.1
 """Seconds each step of closing the loop at exit may take (Lambda allows the process little more)."""
@@ -75,11 +83,10 @@ def _run_here(
 ) -> T:
     loop = _loop or container_loop()
     with _run_lock:
-        watched = context is not None and get_ident() == deadline_guard.MAIN_THREAD
-        if watched:
-            if not deadline_guard.watchdog_started:
-                deadline_guard.start_watchdog()
-            deadline_guard.current = (context, margin / 2 if alarm_margin is None else alarm_margin)
+        watch = None
+        if context is not None and get_ident() == deadline_guard.MAIN_THREAD:
+            watch = deadline_guard.Watch(context, margin / 2 if alarm_margin is None else alarm_margin)
+            watch.__enter__()
         try:
             if loop is _steppable_loop:
                 task = ready_queue.stepped_task(loop, coroutine)
@@ -101,8 +108,8 @@ def _run_here(
                 raise
             raise late from error
         finally:
-            if watched:
-                deadline_guard.current = None
+            if watch is not None:
+                watch.__exit__()
 
 
 def run(
@@ -125,11 +132,79 @@ def run(
     # The exception-free probe: this runs on every invocation.
     running = asyncio._get_running_loop()
     if running is None:
+        if _shared is not None:
+            return _run_shared(_shared, coroutine, context, margin)
         return _run_here(coroutine, context, margin, alarm_margin)
     if running is _loop:
         coroutine.close()
         raise RuntimeError("the handler was called from inside one of its own invocations")
     return _worker_pool().submit(_run_here, coroutine, context, margin, alarm_margin).result()
+
+
+# --- one loop shared by many invocations at once ---------------------------------------------
+
+
+def share() -> asyncio.AbstractEventLoop:
+    """Make the container loop the one every invocation runs on, from any thread, at the same time:
+    for a runtime serving several invocations at once, each handled on a thread of its own while
+    the calling thread runs the loop (``run_until_complete``) until :func:`unshare`.
+
+    From then on :func:`run`, called on any other thread, hands its coroutine to that loop as a task
+    of its own, in the calling thread's context (its context variables: the invocation's request
+    id), and waits for it; the invocation's deadline cancels that task alone
+    (:class:`deadline_guard.TaskDeadline`). Blocking code is not interrupted by a signal then: it blocks
+    every invocation in flight, which the runtime's loop-lag watchdog reports.
+    """
+    global _shared
+    _shared = container_loop()
+    return _shared
+
+
+def unshare() -> None:
+    """Back to one invocation at a time on the container loop (the loop has stopped running)."""
+    global _shared
+    _shared = None
+
+
+def _run_shared(
+    loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, T], context: object, margin: float
+) -> T:
+    remaining = None if context is None else remaining_time(context, margin)
+    # A task copies the context current when it is created: create it in the caller's.
+    caller = contextvars.copy_context()
+    outcome: Future[T] = Future()
+
+    def give_up(late: BaseException) -> None:
+        if not outcome.done():
+            outcome.set_exception(late)
+
+    def begin() -> None:
+        task = caller.run(loop.create_task, coroutine)
+        deadline = None if remaining is None else deadline_guard.TaskDeadline(task, remaining, give_up)
+
+        def settle(task: asyncio.Task[T]) -> None:
+            if deadline is not None:
+                deadline.cancel()
+            if outcome.done():
+                return  # given up at the deadline already
+            if task.cancelled():
+                if deadline is not None and deadline.where is not None:
+                    outcome.set_exception(deadline.exceeded())
+                else:  # cancelled from outside: the loop is stopping
+                    outcome.set_exception(RuntimeError("the invocation was cancelled: the loop is stopping"))
+            elif (error := task.exception()) is not None:
+                outcome.set_exception(error)
+            else:
+                outcome.set_result(task.result())
+
+        task.add_done_callback(settle)
+
+    try:
+        loop.call_soon_threadsafe(begin)
+    except RuntimeError:  # the loop was closed meanwhile
+        coroutine.close()
+        raise
+    return outcome.result()
 
 
 def _close() -> None:

@@ -33,8 +33,9 @@ def stage_mount(stage: str) -> str:
     return "" if stage == DEFAULT_STAGE else encode_path(f"/{stage}")
 
 
-def request(data: WebSocketEventDict) -> Request:
-    """The request of a connection's CONNECT event (the handshake)."""
+def request(data: WebSocketEventDict, route: str = "/") -> Request:
+    """The request of a connection's CONNECT event (the handshake); ``route`` is the path the app
+    is given (``Mangum(websocket_path=...)``), since the event has none."""
     context = data["request_context"]
     identity = context["identity"]
     # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
@@ -42,7 +43,7 @@ def request(data: WebSocketEventDict) -> Request:
         "GET",  # method
         None,  # protocol
         stage_mount(context["stage"]),  # mount
-        "/",  # route
+        encode_path(route),  # route
         identity["source_ip"] if identity else None,  # caller
         value_maps.header_items(data),  # headers
         encoded_query(data),  # query

@@ -1,6 +1,7 @@
 """``python -m mangum serve MODULE:ATTR``: API Gateway (REST or HTTP API), an ALB or a Function URL,
 and a WebSocket API, on this machine, in front of the Lambda handler ``MODULE:ATTR`` (a ``Mangum``
-instance or any ``handler(event, context)``) running in worker processes.
+instance or any ``handler(event, context)``; an ASGI app is served as ``Mangum(app)``, see
+:mod:`mangum.local.handler_target`) running in worker processes.
 
 Needs the ``local`` extra (``pip install 'mangum[local]'``: uvicorn, websockets, boto3); without it
 the command says so and exits with status 1. See the docs page "Local development".
@@ -16,7 +17,7 @@ import socket
 import sys
 import tempfile
 from collections.abc import Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import replace
 from importlib.util import find_spec
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import NoReturn
 
 from mangum.local import authorizers
 from mangum.local.authorizers import AuthorizerSettings
+from mangum.local.handler_target import NotAHandler, Target, find_target
 from mangum.local.serve_config import (
     API_GATEWAY_TIMEOUT,
     DEFAULT_STAGES,
@@ -35,7 +37,7 @@ from mangum.local.serve_config import (
 )
 
 PROG = "python -m mangum serve"
-INSTALL_HINT = f"{PROG} needs the 'local' extra: pip install 'mangum[local]'"
+INSTALL_HINT = "the 'local' extra is not installed: pip install 'mangum[local]'"
 WEBSOCKET_MAX_MESSAGE = 128 * 1024
 """API Gateway's largest WebSocket message (bytes)."""
 
@@ -65,7 +67,11 @@ def parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Run a Lambda handler behind a local API Gateway / ALB / Function URL and WebSocket API.",
     )
-    command.add_argument("handler", metavar="MODULE:ATTR", help="the Lambda handler, e.g. app:handler")
+    command.add_argument(
+        "handler",
+        metavar="MODULE:ATTR",
+        help="the Lambda handler, e.g. app:handler, or an ASGI app (served as Mangum(app))",
+    )
     command.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     command.add_argument(
         "--port", type=int, default=3000, help="port to listen on (default 3000; 0: any free)"
@@ -89,6 +95,13 @@ def parser() -> argparse.ArgumentParser:
         help="Lambda invoke mode",
     )
     command.add_argument("--workers", type=_count, default=1, help="warm containers (default 1)")
+    command.add_argument(
+        "--max-concurrency",
+        type=_count,
+        metavar="N",
+        help="Lambda Managed Instances: each worker takes up to N invocations at once "
+        "(AWS_LAMBDA_MAX_CONCURRENCY; default: one at a time)",
+    )
     command.add_argument("--memory", type=_count, default=128, help="the function's memory size in MB")
     command.add_argument(
         "--idle-timeout", type=_positive, default=IDLE_TIMEOUT, help="WebSocket idle limit, s (600)"
@@ -185,6 +198,46 @@ def exposure_warning(config: ServeConfig) -> str:
     )
 
 
+_SHUTDOWN_CHATTER = frozenset(
+    {"Waiting for application shutdown.", "Application shutdown complete.", "Finished server process [%d]"}
+)
+
+
+class _QuietShutdown(logging.Filter):
+    """Ctrl-C prints uvicorn's "Shutting down" and nothing more of its own: the rest of its shutdown
+    lines say what every stop does (the workers' lifespan shutdown still runs; its errors still show)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.INFO and record.msg in _SHUTDOWN_CHATTER)
+
+
+def startup_notes(config: ServeConfig, reference: str, target: Target) -> list[str]:
+    """What ``serve`` says at startup besides the banner: how it serves what it was given, and the
+    options that will not do what they seem to."""
+    notes = []
+    if target.kind == "asgi":
+        app = reference.partition(":")[2] or reference
+        notes.append(f"{reference} is an ASGI app: serving Mangum({app}) with default options")
+    if (
+        config.source == "http"
+        and config.stage_prefix
+        and target.kind in ("mangum", "asgi")
+        and target.base_path != config.stage_prefix
+    ):
+        has = f'sets "{target.base_path}" instead' if target.base_path else "does not set"
+        notes.append(
+            f"note: an HTTP API passes the stage in the path ({config.stage_prefix}/...), so the app's "
+            f'routes match only with Mangum(app, api_gateway_base_path="{config.stage_prefix}"), which '
+            f"{reference} {has} (or leave out --stage)"
+        )
+    if config.invoke_mode == "RESPONSE_STREAM" and not config.streams:
+        notes.append(
+            f"warning: --invoke-mode RESPONSE_STREAM: an {SOURCE_NAMES[config.source]} cannot stream, "
+            "so its answers are buffered (Function URLs and REST APIs stream: --source url or rest)"
+        )
+    return [f"mangum serve: {note}" for note in notes]
+
+
 def _banner(
     config: ServeConfig, handler: str, store: str, authorizer: AuthorizerSettings | None, reload: bool
 ) -> str:
@@ -223,6 +276,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
+    try:
+        target = find_target(arguments.handler, handler, os.getcwd())
+    except NotAHandler as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 1
     import uvicorn
 
     from mangum.local.authorizers import LocalAuthorizer
@@ -262,24 +320,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             sqlite_path = arguments.connections_db or str(Path(folder) / "connections.db")
             store = f"SQLite {sqlite_path}"
         workers = WorkerSettings(
-            handler=handler,
+            handler=target.handler,
             task_root=os.getcwd(),
             workers=config.workers,
             timeout=config.timeout,
             memory_mb=config.memory_mb,
+            environment=worker_environment(config, sqlite_path) | target.environment,
+            max_concurrency=arguments.max_concurrency,
+        )
+        # The authorizer is a plain handler of its own: one worker, one invocation at a time.
+        authorizer_workers = replace(
+            workers,
+            handler=authorizer.handler if authorizer else "",
+            workers=1,
             environment=worker_environment(config, sqlite_path),
+            max_concurrency=None,
+            label="authorizer",
         )
-        local_authorizer = (
-            None
-            if authorizer is None
-            else LocalAuthorizer(
-                authorizer, replace(workers, handler=authorizer.handler, workers=1, label="authorizer")
-            )
-        )
+        local_authorizer = None if authorizer is None else LocalAuthorizer(authorizer, authorizer_workers)
         print(_banner(config, arguments.handler, store, authorizer, arguments.reload), flush=True)
+        for note in startup_notes(config, arguments.handler, target):
+            print(note, flush=True)
         if not is_loopback(config.host):
             print(exposure_warning(config), file=sys.stderr, flush=True)
         logging.basicConfig(level=arguments.log_level.upper(), format="%(levelname)-9s %(name)s: %(message)s")
+        logging.getLogger("uvicorn.error").addFilter(_QuietShutdown())
         server = uvicorn.Server(
             uvicorn.Config(
                 Gateway(config, workers, local_authorizer, reload=arguments.reload),
@@ -291,5 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 timeout_graceful_shutdown=5,
             )
         )
-        server.run(sockets=[listener])
+        # uvicorn raises the Ctrl-C it caught again once it has stopped (the lifespan shutdown has
+        # run by then): nothing is left to do, and a traceback would only alarm.
+        with suppress(KeyboardInterrupt):
+            server.run(sockets=[listener])
     return 0

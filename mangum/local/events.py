@@ -13,6 +13,9 @@ requests; the ids, times and constants come from :mod:`mangum._sources.samples`)
   source apart), no stage;
 - ALB: the query still percent-encoded, single-value maps (the default target group setting).
 
+:func:`sample_event` gives a sample event of any source (``python -m mangum event`` prints them), to
+invoke a function with by hand, e.g. through :class:`~mangum.local.runtime_api.RuntimeApiServer`.
+
 Bodies that are text (a textual ``Content-Type``, valid UTF-8) are passed as they are; any other
 body is base64 with ``isBase64Encoded: true``, as API Gateway does with binary media types ``*/*``.
 The proxies' ``X-Forwarded-For`` / ``-Port`` / ``-Proto`` headers are added, from the connection.
@@ -28,6 +31,7 @@ from typing import Literal, TypeAlias
 
 from mangum._http.response import encode_body, is_text_media_type
 from mangum._sources import samples
+from mangum._sources.registry import sample_event as sample_event
 from mangum.config import DEFAULT_TEXT_MIME_TYPES
 from mangum.types import LambdaEvent
 

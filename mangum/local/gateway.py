@@ -113,7 +113,20 @@ class Gateway:
             return
         prefix = config.http_prefix
         if prefix and not (raw == prefix or raw.startswith(prefix + "/")):
-            await respond(send, self._outside_stage())
+            answer = self._outside_stage()
+            logger.warning(
+                "%s %s is outside the stage: %d, as on AWS; the URL is %s%s%s, or %s",
+                scope["method"],
+                raw,
+                answer.status,
+                config.base_url,
+                raw,
+                f"?{scope['query_string'].decode('latin-1')}" if scope.get("query_string") else "",
+                "use --source http for URLs without a stage"
+                if config.source == "rest"
+                else "leave out --stage for URLs without one",
+            )
+            await respond(send, answer)
             return
         try:
             body = await read_body(receive, REQUEST_LIMITS[config.source])
@@ -152,7 +165,7 @@ class Gateway:
             await respond(send, fault(config.source, "invoke_rejected"))
             return
         started = time.monotonic()
-        if config.invoke_mode == "RESPONSE_STREAM" and config.source in ("url", "rest"):
+        if config.streams:
             outcome, status = await self._streamed(event, send, trace)
         else:
             outcome = await self.pool.invoke(event)

@@ -12,11 +12,20 @@ the 2018-06-01 API over real HTTP/1.1 with keep-alive:
   ``Lambda-Runtime-Function-Error-Body`` trailers report an error after the stream started
   (at most 200 MiB);
 - ``POST .../invocation/{id}/error`` and ``POST /2018-06-01/runtime/init/error``: errors in the
-  managed runtimes' ``{errorType, errorMessage, stackTrace}`` shape.
+  managed runtimes' ``{errorType, errorMessage, stackTrace}`` shape;
+- SnapStart's ``GET /2018-06-01/runtime/restore/next`` (a runtime calls it after its before-snapshot
+  hooks; answered at once, as by an environment restored from the snapshot) and
+  ``POST .../restore/error`` (an after-restore hook failed).
 
 Every runtime connected to one server takes invocations from the same queue, one at a time each,
 as several execution environments of one function would. Answers about an unknown request id are
 400 ``InvalidRequestID``; an init error after an invocation was delivered is 403.
+
+With ``max_concurrency`` the server is one Lambda Managed Instances execution environment: its
+:meth:`~RuntimeApiServer.environment` sets ``AWS_LAMBDA_MAX_CONCURRENCY``, the runtime may wait on
+``/next`` on several connections at once, and no more than ``max_concurrency`` invocations are
+handed out and not yet answered at any time (a ``/next`` beyond that waits, as Lambda holds it).
+:attr:`~RuntimeApiServer.peak_in_flight` tells how many were in flight at most.
 
 Usage::
 
@@ -70,9 +79,12 @@ class FunctionSettings:
         return f"arn:aws:lambda:{self.region}:{self.account}:function:{self.name}"
 
 
-def runtime_environment(address: str, function: FunctionSettings, handler: str) -> dict[str, str]:
+def runtime_environment(
+    address: str, function: FunctionSettings, handler: str, max_concurrency: int | None = None
+) -> dict[str, str]:
     """The variables Lambda sets for a runtime: the API ``address``, ``_HANDLER`` and the function's
-    name, version, memory, region and log names. Merge them into the runtime's environment."""
+    name, version, memory, region and log names, and ``AWS_LAMBDA_MAX_CONCURRENCY`` for a Lambda
+    Managed Instances environment. Merge them into the runtime's environment."""
     return {
         "AWS_LAMBDA_RUNTIME_API": address,
         "_HANDLER": handler,
@@ -83,16 +95,24 @@ def runtime_environment(address: str, function: FunctionSettings, handler: str) 
         "AWS_LAMBDA_LOG_STREAM_NAME": time.strftime("%Y/%m/%d") + f"/[{function.version}]{uuid.uuid4().hex}",
         "AWS_REGION": function.region,
         "AWS_DEFAULT_REGION": function.region,
-    }
+    } | ({} if max_concurrency is None else {"AWS_LAMBDA_MAX_CONCURRENCY": str(max_concurrency)})
 
 
 class RuntimeApiServer:
     """The Runtime API server (see the module docs). Start it with ``with`` or :meth:`start`."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, function: FunctionSettings | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        function: FunctionSettings | None = None,
+        max_concurrency: int | None = None,
     ) -> None:
         self.function = function or FunctionSettings()
+        self.max_concurrency = max_concurrency
+        """Invocations in flight at most (``None``: no limit, each runtime takes one at a time)."""
+        self.peak_in_flight = 0
+        """The most invocations that were handed out and not yet answered at one time."""
         self._pending: deque[Invocation] = deque()
         self._in_flight: dict[str, Invocation] = {}
         self._lock = threading.Lock()
@@ -101,6 +121,10 @@ class RuntimeApiServer:
         self._init_error = threading.Event()
         self.init_errors: list[FunctionError] = []
         """Every error posted to ``/runtime/init/error``, in order."""
+        self.restores = 0
+        """How many times runtimes called SnapStart's ``/runtime/restore/next``."""
+        self.restore_errors: list[tuple[str | None, FunctionError]] = []
+        """Every error posted to ``/runtime/restore/error``, with its error type header."""
         self.delivered = 0
         """How many invocations runtimes have received."""
         self.waiting = 0
@@ -118,7 +142,7 @@ class RuntimeApiServer:
 
     def environment(self, handler: str) -> dict[str, str]:
         """The variables Lambda sets for a runtime of this server (see :func:`runtime_environment`)."""
-        return runtime_environment(self.address, self.function, handler)
+        return runtime_environment(self.address, self.function, handler, self.max_concurrency)
 
     def start(self) -> RuntimeApiServer:
         """Serve on a background thread; returns the server."""
@@ -190,17 +214,21 @@ class RuntimeApiServer:
                 self.first_next_at = time.monotonic()
             try:
                 while not self._closing.is_set() and not gone():
-                    if self._pending:
+                    if self._pending and not self._full():
                         return self._deliver(self._pending.popleft())
                     self._arrival.wait(_POLL_SECONDS)
                 return None
             finally:
                 self.waiting -= 1
 
+    def _full(self) -> bool:
+        return self.max_concurrency is not None and len(self._in_flight) >= self.max_concurrency
+
     def _deliver(self, invocation: Invocation) -> Invocation:
         deadline = int((time.time() + self.function.timeout_s) * 1000)
         invocation.headers["Lambda-Runtime-Deadline-Ms"] = str(deadline)
         self._in_flight[invocation.request_id] = invocation
+        self.peak_in_flight = max(self.peak_in_flight, len(self._in_flight))
         self.delivered += 1
         invocation.delivered_at = time.monotonic()
         invocation.delivered.set()
@@ -219,8 +247,10 @@ class RuntimeApiServer:
         body: bytes | None,
         error: FunctionError | None,
     ) -> None:
-        with self._lock:
+        with self._arrival:
             self._in_flight.pop(invocation.request_id, None)
+            if self.max_concurrency is not None:
+                self._arrival.notify()  # a /next held back by the limit may go on
         invocation.finish(streamed=streamed, content_type=content_type, body=body, error=error)
 
     def _record_init_error(self, error: FunctionError) -> bool:
@@ -230,3 +260,14 @@ class RuntimeApiServer:
             self.init_errors.append(error)
         self._init_error.set()
         return True
+
+    def _record_restore(self) -> bool:
+        with self._lock:
+            if self.delivered:
+                return False
+            self.restores += 1
+        return True
+
+    def _record_restore_error(self, error: FunctionError, error_type: str | None) -> None:
+        with self._lock:
+            self.restore_errors.append((error_type, error))

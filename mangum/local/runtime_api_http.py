@@ -77,7 +77,10 @@ class _RuntimeApiHandler(BaseHTTPRequestHandler):
             return True
 
     def do_GET(self) -> None:
-        """``/invocation/next``."""
+        """``/invocation/next``, and SnapStart's ``/restore/next``."""
+        if self.path == f"{API_PREFIX}/restore/next":
+            self._restore_next()
+            return
         if self.path != f"{API_PREFIX}/invocation/next":
             self._refuse(404, "NotFound", f"no such resource: GET {self.path}")
             return
@@ -95,10 +98,17 @@ class _RuntimeApiHandler(BaseHTTPRequestHandler):
         self.wfile.write(invocation.event)
 
     def do_POST(self) -> None:
-        """``/invocation/{id}/response``, ``/invocation/{id}/error`` and ``/init/error``."""
+        """``/invocation/{id}/response``, ``/invocation/{id}/error``, ``/init/error`` and SnapStart's
+        ``/restore/error``."""
         path = self.path
         if path == f"{API_PREFIX}/init/error":
             self._init_error()
+            return
+        if path == f"{API_PREFIX}/restore/error":
+            self.api._record_restore_error(
+                self._error(), self.headers.get("Lambda-Runtime-Function-Error-Type")
+            )
+            self._answer(202, {"status": "OK"})
             return
         prefix = f"{API_PREFIX}/invocation/"
         request_id, slash, action = path.removeprefix(prefix).partition("/")
@@ -139,6 +149,16 @@ class _RuntimeApiHandler(BaseHTTPRequestHandler):
         return FunctionError.from_body(
             self._whole_body(), self.headers.get("Lambda-Runtime-Function-Error-Type")
         )
+
+    def _restore_next(self) -> None:
+        # Lambda takes the snapshot while this waits, and answers it in each restored environment;
+        # here there is one environment, restored at once.
+        if self.api._record_restore():
+            self._answer(200, {})
+        else:
+            self._refuse(
+                403, "InvalidStateTransition", "/restore/next can be called only before the first invocation"
+            )
 
     def _init_error(self) -> None:
         if self.api._record_init_error(self._error()):

@@ -8,7 +8,11 @@ the runtime is read by an asyncio stream on the gateway's loop, ``/next`` waits 
 This is what keeps ``serve``'s cost per request close to one extra loopback hop: the threaded
 server costs two thread wake-ups and two ``email``-package header parses per invocation.
 
-Made for one runtime process (a worker): invocations queue until it asks for the next one.
+Made for one runtime process (a worker): invocations queue until it asks for the next one. With
+``max_concurrency`` it is a Lambda Managed Instances environment, as the threaded server is: the
+runtime gets ``AWS_LAMBDA_MAX_CONCURRENCY``, may wait on ``/next`` on several connections, and no
+more than that many invocations are handed out and not yet answered. SnapStart's
+``/restore/next`` and ``/restore/error`` are answered as the threaded server answers them.
 :meth:`invoke` must be called on the loop's thread; :meth:`close` from any thread.
 """
 
@@ -33,6 +37,8 @@ from mangum.local.runtime_api_http import API_PREFIX, STREAMING
 _NEXT = f"{API_PREFIX}/invocation/next"
 _INVOCATION = f"{API_PREFIX}/invocation/"
 _INIT_ERROR = f"{API_PREFIX}/init/error"
+_RESTORE_NEXT = f"{API_PREFIX}/restore/next"
+_RESTORE_ERROR = f"{API_PREFIX}/restore/error"
 _YIELDS_BEFORE_ACCEPTED = 3
 """Loop turns between recording a result and accepting it: the waiting invocation's callbacks."""
 
@@ -55,13 +61,21 @@ class _Request:
 class LoopRuntimeApi:
     """A Runtime API for one runtime, on the running event loop (see the module docs)."""
 
-    def __init__(self, function: FunctionSettings | None = None) -> None:
+    def __init__(self, function: FunctionSettings | None = None, max_concurrency: int | None = None) -> None:
         self.function = function or FunctionSettings()
+        self.max_concurrency = max_concurrency
+        """Invocations in flight at most (``None``: one at a time)."""
+        self.peak_in_flight = 0
+        """The most invocations that were handed out and not yet answered at one time."""
+        self.restores = 0
+        """How many times the runtime called SnapStart's ``/runtime/restore/next``."""
+        self.restore_errors: list[tuple[str | None, FunctionError]] = []
+        """Every error posted to ``/runtime/restore/error``, with its error type header."""
         self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
         self._pending: deque[Invocation] = deque()
         self._in_flight: dict[str, Invocation] = {}
-        self._waiter: asyncio.Future[None] | None = None
+        self._waiters: list[asyncio.Future[None]] = []
         self._closing = False
         self._streams: set[asyncio.StreamWriter] = set()
         self.first_next_at: float | None = None
@@ -80,7 +94,7 @@ class LoopRuntimeApi:
 
     def environment(self, handler: str) -> dict[str, str]:
         """The variables Lambda sets for the runtime (see :func:`runtime_environment`)."""
-        return runtime_environment(self.address, self.function, handler)
+        return runtime_environment(self.address, self.function, handler, self.max_concurrency)
 
     def invoke(
         self,
@@ -99,9 +113,18 @@ class LoopRuntimeApi:
         }
         invocation = Invocation(request_id, event, headers, listener, on_finish)
         self._pending.append(invocation)
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(None)
+        self._wake()
         return invocation
+
+    def _wake(self) -> None:
+        """Every ``/next`` waiting looks again (few wait: one per runtime connection)."""
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def _full(self) -> bool:
+        return self.max_concurrency is not None and len(self._in_flight) >= self.max_concurrency
 
     def close(self) -> None:
         """Stop serving and drop the runtime's connection (from any thread)."""
@@ -115,8 +138,7 @@ class LoopRuntimeApi:
 
     def _close_now(self) -> None:
         self._closing = True
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(None)
+        self._wake()
         if self._server.done() and not self._server.cancelled() and self._server.exception() is None:
             self._server.result().close()
         else:
@@ -148,11 +170,26 @@ class LoopRuntimeApi:
         """Answer one request; whether the connection stays open."""
         path = request.path
         if request.method == "GET":
+            if path == _RESTORE_NEXT:
+                # Lambda takes the snapshot while this waits; here the environment is restored at once.
+                if self.delivered:
+                    return self._refuse(
+                        writer,
+                        403,
+                        "InvalidStateTransition",
+                        "/restore/next can be called only before the first invocation",
+                    )
+                self.restores += 1
+                return self._answer(writer, 200, {})
             if path != _NEXT:
                 return self._refuse(writer, 404, "NotFound", f"no such resource: GET {path}")
             return await self._next(reader, writer)
         if request.method != "POST":
             return self._refuse(writer, 405, "MethodNotAllowed", f"{request.method} {path}")
+        if path == _RESTORE_ERROR:
+            error = await self._error(request, reader)
+            self.restore_errors.append((request.headers.get("lambda-runtime-function-error-type"), error))
+            return self._answer(writer, 202, {"status": "OK"})
         if path == _INIT_ERROR:
             await self._error(request, reader)  # the process exits next: the pool reports it
             if self.delivered:
@@ -197,19 +234,21 @@ class LoopRuntimeApi:
     async def _next(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
         if self.first_next_at is None:
             self.first_next_at = time.monotonic()
-        while not self._pending:
+        while not self._pending or self._full():
             if self._closing:
                 return self._refuse(
                     writer, 500, "Runtime.ServerClosed", "the Runtime API server is shutting down"
                 )
-            self._waiter = self._loop.create_future()
-            await self._waiter
+            waiter = self._loop.create_future()
+            self._waiters.append(waiter)
+            await waiter
         if reader.at_eof():
             return False  # the runtime closed its end while it waited (its process ended): hand it nothing
         invocation = self._pending.popleft()
         deadline = int((time.time() + self.function.timeout_s) * 1000)
         invocation.headers["Lambda-Runtime-Deadline-Ms"] = str(deadline)
         self._in_flight[invocation.request_id] = invocation
+        self.peak_in_flight = max(self.peak_in_flight, len(self._in_flight))
         self.delivered += 1
         invocation.delivered_at = time.monotonic()
         invocation.delivered.set()
@@ -267,6 +306,8 @@ class LoopRuntimeApi:
         error: FunctionError | None,
     ) -> None:
         self._in_flight.pop(invocation.request_id, None)
+        if self.max_concurrency is not None:
+            self._wake()  # a /next held back by the limit may go on
         invocation.finish(streamed=streamed, content_type=content_type, body=body, error=error)
 
     # --- answers ---------------------------------------------------------------------------------

@@ -28,6 +28,10 @@ SOURCE_NAMES: dict[HttpSourceName, str] = {
     "url": "Function URL",
 }
 
+STREAMING_SOURCES: tuple[HttpSourceName, ...] = ("rest", "url")
+"""The sources whose answers ``--invoke-mode RESPONSE_STREAM`` streams (an HTTP API and an ALB buffer
+the whole response)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ServeConfig:
@@ -46,6 +50,11 @@ class ServeConfig:
     max_connection_duration: float = MAX_CONNECTION_DURATION
     api_id: str = "local"
     memory_mb: int = 128
+
+    @property
+    def streams(self) -> bool:
+        """Whether answers are streamed: ``RESPONSE_STREAM`` behind a source that can stream."""
+        return self.invoke_mode == "RESPONSE_STREAM" and self.source in STREAMING_SOURCES
 
     @property
     def stage_prefix(self) -> str:

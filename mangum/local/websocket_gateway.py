@@ -18,6 +18,7 @@ by the gateway (code 1001, "Going away"), as API Gateway does after 10 minutes a
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import time
@@ -46,6 +47,25 @@ GOING_AWAY = 1001
 ABNORMAL_CLOSURE = 1006
 
 
+_INCOMPLETE_HANDSHAKE = "ASGI callable returned without completing handshake."
+_refused_with_a_response: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "refused_with_a_response", default=False
+)
+
+
+class _RefusalIsNoIncompleteHandshake(logging.Filter):
+    """Drops uvicorn's "returned without completing handshake" error after the gateway refused an
+    upgrade with a whole HTTP response (a ``$connect`` that answered 403): its websockets-sansio
+    protocol says so after every denial response, blaming an app that did nothing wrong. The flag
+    is a context variable set in the connection's task, the one uvicorn logs from."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.msg == _INCOMPLETE_HANDSHAKE and _refused_with_a_response.get())
+
+
+_REFUSAL_FILTER = _RefusalIsNoIncompleteHandshake()
+
+
 def management_target(raw_path: str, stage_prefix: str) -> str | None:
     """The connection id of a Management API path (``{stage}/@connections/{id}``, each segment
     percent-encoded or not, as boto3 sends it), ``""`` for a malformed one, ``None`` for another path."""
@@ -62,6 +82,7 @@ async def _refuse_handshake(send: Send, answer: HttpAnswer) -> None:
     """Answer a WebSocket handshake with an HTTP response instead of accepting it."""
     await send({"type": "websocket.http.response.start", "status": answer.status, "headers": answer.headers})
     await send({"type": "websocket.http.response.body", "body": answer.body})
+    _refused_with_a_response.set(True)
 
 
 InvocationObserver: TypeAlias = Callable[[str, str, str, "int | None", bytes, Outcome, float], None]
@@ -126,6 +147,7 @@ class WebSocketGateway:
         self.connections: dict[str, LiveConnection] = {}
         self.on_invocation: InvocationObserver | None = None
         """Told of each invocation (the inspector)."""
+        logging.getLogger("uvicorn.error").addFilter(_REFUSAL_FILTER)  # added once, however often
 
     # --- connections ----------------------------------------------------------------------------
 
@@ -133,7 +155,20 @@ class WebSocketGateway:
         """One WebSocket connection, from the handshake to ``$disconnect``."""
         config = self.config
         await receive()  # websocket.connect
-        if scope["path"].rstrip("/") != config.stage_prefix:
+        path = scope["path"]
+        if path.rstrip("/") != config.stage_prefix:
+            below = (
+                path.removeprefix(config.stage_prefix) if path.startswith(config.stage_prefix + "/") else path
+            )
+            logger.warning(
+                "WebSocket upgrade to %s refused (403): the WebSocket API is at %s, with no path below "
+                "the stage, as on AWS; the app sees its websocket_path there ('/' by default): a route "
+                "at %s needs Mangum(app, websocket_path=%r)",
+                path,
+                config.websocket_url,
+                below,
+                below,
+            )
             await send({"type": "websocket.close", "code": 1008})  # the handshake is refused (403)
             return
         headers = [

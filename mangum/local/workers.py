@@ -14,6 +14,13 @@ worker (waiting for one when all are busy) and watches it:
 - on shutdown every worker gets SIGTERM (the app's lifespan shutdown runs), and SIGKILL after
   :data:`SHUTDOWN_GRACE_SECONDS`.
 
+With ``max_concurrency`` each worker is a Lambda Managed Instances execution environment: its
+runtime gets ``AWS_LAMBDA_MAX_CONCURRENCY`` and takes up to that many invocations at once (the
+pool holds that many slots per worker); an invocation past its deadline is reported as timed out
+but the worker is not killed, since Managed Instances do not enforce timeouts and the other
+invocations in flight on it must not be lost; a worker whose process ends fails every invocation
+it had in flight and is replaced once.
+
 Around each invocation the pool writes Lambda's platform lines: ``START``, ``END`` and ``REPORT``
 with the duration, the billed duration, the memory size, the process's peak memory and, on a cold
 start, the init duration.
@@ -29,6 +36,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TextIO
@@ -57,6 +65,8 @@ class WorkerSettings:
     memory_mb: int = 128
     environment: Mapping[str, str] = field(default_factory=dict)
     """Variables added to the workers' environment (after the ones Lambda sets)."""
+    max_concurrency: int | None = None
+    """Invocations each worker takes at once (``None``: one, and a timed-out worker is killed)."""
     label: str = "worker"
     """How the log names these workers (``authorizer`` for the authorizer's)."""
 
@@ -124,7 +134,7 @@ class Worker:
         self.number = number
         self.settings = settings
         function = FunctionSettings(timeout_s=settings.timeout, memory_mb=settings.memory_mb)
-        self.api = LoopRuntimeApi(function)
+        self.api = LoopRuntimeApi(function, max_concurrency=settings.max_concurrency)
         environment = {
             **os.environ,
             **self.api.environment(settings.handler),
@@ -133,13 +143,16 @@ class Worker:
             **settings.environment,
         }
         self.started = time.monotonic()
-        # The output comes through the gateway: each line is the current invocation's (inspector).
+        # A session of its own: Ctrl-C in the terminal reaches serve alone, which stops the workers
+        # with SIGTERM (their lifespan shutdown runs), as Lambda stops an environment. The output
+        # comes through the gateway: each line is the current invocation's (the inspector).
         self.process = subprocess.Popen(
             [sys.executable, "-m", "mangum.runtime"],
             env=environment,
             cwd=settings.task_root,
             stdout=None if on_line is None else subprocess.PIPE,
             stderr=None if on_line is None else subprocess.STDOUT,
+            start_new_session=True,
         )
         self.last_request_id = ""
         """The invocation the worker's output lines belong to: its latest."""
@@ -226,8 +239,12 @@ class WorkerPool:
         self._idle: asyncio.Queue[Worker] | None = None
         self._workers: dict[int, Worker] = {}
         self._next_number = 1
+        self._slots = settings.max_concurrency or 1
+        self._successors: dict[int, Worker] = {}
+        self._busy: Counter[int] = Counter()
+        """Invocations in flight per worker number."""
         self._retired: set[int] = set()
-        """Busy workers to stop, not to reuse, when their invocation ends (see :meth:`renew`)."""
+        """Workers to stop, not to reuse, once their last invocation ends (see :meth:`renew`)."""
         self.cold_starts = 0
         """How many workers were started (the first ones included)."""
         self.on_output: Callable[[str, str], None] | None = None
@@ -237,7 +254,9 @@ class WorkerPool:
         """Start every worker (cold starts, all at once)."""
         self._idle = asyncio.Queue()
         for _ in range(self.settings.workers):
-            self._idle.put_nowait(self._spawn())
+            worker = self._spawn()
+            for _ in range(self._slots):
+                self._idle.put_nowait(worker)
 
     def _worker_line(self, worker: Worker, line: str) -> None:
         self._log.write(line + "\n")
@@ -253,25 +272,32 @@ class WorkerPool:
         return worker
 
     def _replace(self, worker: Worker, why: str) -> Worker:
-        logger.warning("%s %d %s: replaced by a new one", self.settings.label, worker.number, why)
-        self._workers.pop(worker.number, None)
-        return self._spawn()
+        # Each of a worker's slots comes back here: the first starts its successor, the rest take it.
+        successor = self._successors.get(worker.number)
+        if successor is None:
+            logger.warning("%s %d %s: replaced by a new one", self.settings.label, worker.number, why)
+            self._workers.pop(worker.number, None)
+            successor = self._successors[worker.number] = self._spawn()
+        return successor
 
     async def renew(self) -> None:
         """Replace every worker with a new one (a cold start each): the idle ones at once, the busy
         ones when their invocation ends (``--reload``)."""
         if self._idle is None:
             return
-        idle: list[Worker] = []
+        slots: list[Worker] = []
         while not self._idle.empty():
-            idle.append(self._idle.get_nowait())
-        self._retired.update(number for number in self._workers if all(w.number != number for w in idle))
-        for worker in idle:
-            self._workers.pop(worker.number, None)
+            slots.append(self._idle.get_nowait())
+        idle = {worker.number: worker for worker in slots if self._busy[worker.number] == 0}
+        self._retired.update(number for number in self._workers if number not in idle)
+        for number in idle:
+            self._workers.pop(number, None)
         for _ in range(self.settings.workers):
-            self._idle.put_nowait(self._spawn())
+            worker = self._spawn()
+            for _ in range(self._slots):
+                self._idle.put_nowait(worker)
         loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(None, worker.stop) for worker in idle))
+        await asyncio.gather(*(loop.run_in_executor(None, worker.stop) for worker in idle.values()))
 
     def _retire(self, worker: Worker) -> None:
         self._retired.discard(worker.number)
@@ -294,13 +320,19 @@ class WorkerPool:
         if self._idle is None:
             raise RuntimeError("the worker pool is not started")
         worker = await self._idle.get()
+        self._busy[worker.number] += 1
         try:
             if not worker.alive:
+                self._busy[worker.number] -= 1
                 worker = self._replace(worker, f"had ended (status {worker.process.returncode})")
+                self._busy[worker.number] += 1
             return await self._run(worker, event, timeout or self.settings.timeout, listener)
         finally:
+            self._busy[worker.number] -= 1
             if worker.number in self._retired:
-                self._retire(worker)
+                # Its slot is not given back; the last one to come back stops it (--reload).
+                if not self._busy[worker.number]:
+                    self._retire(worker)
             else:
                 if not worker.alive:
                     worker.kill()
@@ -323,13 +355,13 @@ class WorkerPool:
         duration = (time.monotonic() - started) * 1000
         worker.served += 1
         if outcome.ending == "answered":
-            # After the caller has used the outcome (the gateway answers its client first).
-            loop.call_soon(self._report, worker, outcome, duration, init, timeout)
+            self._report(worker, outcome, duration, init, timeout)
             return outcome
         if outcome.ending == "timed_out":
             memory = peak_memory_mb(worker.process.pid)
             self._line(f"{_now()} {request_id} Task timed out after {timeout:.2f} seconds")
-            worker.kill()
+            if self.settings.max_concurrency is None:
+                worker.kill()
         else:
             memory = None
             self._line(

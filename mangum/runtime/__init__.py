@@ -9,8 +9,13 @@ Function URL and REST API answers are streamed to Lambda as the app produces the
   directory).
 - A handler that cannot be loaded is reported to ``/runtime/init/error`` as
   ``{errorType, errorMessage, stackTrace}`` and the process exits with status 1.
+- With SnapStart, the snapshot hooks run and ``/runtime/restore/next`` is called between init and
+  the first invocation (:mod:`mangum.runtime.snapstart`).
 - See :mod:`mangum.runtime.loop` for an invocation's path, and the docs page "Response streaming"
   for deploying it (``AWS_LAMBDA_EXEC_WRAPPER`` on the managed runtime, or a ``bootstrap``).
+- With ``AWS_LAMBDA_MAX_CONCURRENCY`` set (Lambda Managed Instances), that many invocations are
+  served at once on one event loop: :mod:`mangum.runtime.concurrent`, and the docs page "Lambda
+  Managed Instances". Without it, one at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import logging
 import os
 import sys
 
+from mangum._initialization import snapstart_on
 from mangum.runtime.client import RuntimeApiClient, RuntimeApiError
+from mangum.runtime.concurrent import max_concurrency, serve_concurrently
 from mangum.runtime.errors import error_payload
 from mangum.runtime.handler import load_handler
 from mangum.runtime.log import configure_logging
@@ -40,12 +47,23 @@ def main() -> int:
     try:
         client = RuntimeApiClient(address)
         try:
+            concurrency = max_concurrency()
             handler = load_handler(os.environ.get("_HANDLER", ""))
         except Exception as error:
             payload = error_payload(error)
             logger.error("Init failed: %s: %s", payload["errorType"], payload["errorMessage"], exc_info=error)
             client.post_init_error(payload)
             return 1
+        if snapstart_on():
+            from mangum.runtime.snapstart import snapshot_and_restore
+
+            failed = snapshot_and_restore(client)
+            if failed is not None:
+                return failed
+        if concurrency is not None:
+            client.connection.close()  # every lane opens its own
+            serve_concurrently(address, handler, concurrency)
+            return 0  # pragma: no cover - as serve()
         serve(client, handler)
     except RuntimeApiError as error:
         logger.error("The Runtime API failed: %s", error)

@@ -23,7 +23,12 @@ logger = logging.getLogger("mangum.runtime")
 
 
 class RuntimeApiError(Exception):
-    """The Runtime API could not be reached, or answered in a way the runtime cannot go on from."""
+    """The Runtime API could not be reached, or answered in a way the runtime cannot go on from;
+    ``status`` is the API's answer when it gave one (a 5xx: the environment is broken)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +74,7 @@ class RuntimeApiClient:
     def _post(self, path: str, headers: str, body: bytes) -> int:
         answer = self._exchange("POST", path, headers, body)
         if answer.status >= 500:
-            raise RuntimeApiError(f"POST {path} answered {answer.status}: {_summary(answer)}")
+            raise RuntimeApiError(f"POST {path} answered {answer.status}: {_summary(answer)}", answer.status)
         if answer.status != 202:
             logger.error("POST %s answered %s: %s", path, answer.status, _summary(answer))
         return answer.status
@@ -83,12 +88,25 @@ class RuntimeApiClient:
         """Report that the invocation failed."""
         self._post_error(f"{self.prefix}/invocation/{request_id}/error", payload)
 
-    def post_init_error(self, payload: dict[str, object]) -> None:
-        """Report that the function could not be initialised."""
-        self._post_error(f"{self.prefix}/init/error", payload)
+    def post_init_error(self, payload: dict[str, object], error_type: str | None = None) -> None:
+        """Report that the function could not be initialised (``error_type``, when given, is the
+        header's type in place of the payload's: ``Runtime.BeforeSnapshotError``)."""
+        self._post_error(f"{self.prefix}/init/error", payload, error_type)
 
-    def _post_error(self, path: str, payload: dict[str, object]) -> None:
-        error_type = str(payload.get("errorType", "")).replace("\r", " ").replace("\n", " ")
+    def restore_next(self) -> None:
+        """SnapStart: tell Lambda that init and the before-snapshot hooks are done. Lambda takes the
+        snapshot while this waits; it answers in each environment restored from the snapshot."""
+        path = f"{self.prefix}/restore/next"
+        answer = self._exchange("GET", path)
+        if answer.status != 200:
+            raise RuntimeApiError(f"GET {path} answered {answer.status}: {_summary(answer)}")
+
+    def post_restore_error(self, payload: dict[str, object]) -> None:
+        """SnapStart: report that an after-restore hook failed (``Runtime.AfterRestoreError``)."""
+        self._post_error(f"{self.prefix}/restore/error", payload, "Runtime.AfterRestoreError")
+
+    def _post_error(self, path: str, payload: dict[str, object], error_type: str | None = None) -> None:
+        error_type = str(error_type or payload.get("errorType", "")).replace("\r", " ").replace("\n", " ")
         headers = f"Content-Type: application/json\r\n{ERROR_TYPE_HEADER}: {error_type}\r\n"
         self._post(path, headers, json.dumps(payload).encode())
 
@@ -169,6 +187,7 @@ class StreamedResponse:
         except OSError as error:
             raise RuntimeApiError(f"the streamed response was not acknowledged: {error!r}") from error
         if answer.status >= 500:
-            raise RuntimeApiError(f"the streamed response was answered {answer.status}: {_summary(answer)}")
+            message = f"the streamed response was answered {answer.status}: {_summary(answer)}"
+            raise RuntimeApiError(message, answer.status)
         if answer.status != 202:
             logger.error("the streamed response was answered %s: %s", answer.status, _summary(answer))

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from mangum.runtime.client import NextInvocation, RuntimeApiClient
 from mangum.runtime.context import FunctionInfo, build_context
 from mangum.runtime.errors import InitError, error_payload
-from mangum.runtime.log import current_request
+from mangum.runtime.log import InvocationScope, current_invocation, current_request
 from mangum.streaming import HTTP_INTEGRATION_CONTENT_TYPE, ResponseSink
 
 logger = logging.getLogger("mangum.runtime")
@@ -67,11 +67,39 @@ def handle(
     stream: StreamingHandler | None,
     function: FunctionInfo,
     invocation: NextInvocation,
+    *,
+    among_many: bool = False,
 ) -> None:
-    """Run one invocation and post its answer."""
+    """Run one invocation and post its answer.
+
+    Its request id (for the log lines) and X-Ray trace header go where the code it runs finds them:
+    the process's (``os.environ["_X_AMZN_TRACE_ID"]``) when it is the only invocation in flight;
+    with ``among_many``, a context variable of its own (:mod:`mangum.runtime.log`), which the tasks
+    and threads it starts inherit and the other invocations in flight do not see.
+    """
+    trace = invocation.headers.get("lambda-runtime-trace-id")
+    if not among_many:
+        current_request.id = invocation.request_id
+        _set_trace_id(trace)
+        _answer(client, handler, stream, function, invocation)
+        return
+    scope = InvocationScope(invocation.request_id, trace)
+    token = current_invocation.set(scope)
+    try:
+        _answer(client, handler, stream, function, invocation)
+    finally:
+        scope.end()
+        current_invocation.reset(token)
+
+
+def _answer(
+    client: RuntimeApiClient,
+    handler: Handler,
+    stream: StreamingHandler | None,
+    function: FunctionInfo,
+    invocation: NextInvocation,
+) -> None:
     request_id = invocation.request_id
-    current_request.id = request_id
-    _set_trace_id(invocation.headers.get("lambda-runtime-trace-id"))
     response = None
     try:
         context = build_context(function, request_id, invocation.headers)
@@ -95,10 +123,15 @@ def handle(
             client.post_error(request_id, error_payload(error, request_id))
 
 
+def streaming_entry(handler: Handler) -> StreamingHandler | None:
+    """The handler's ``stream(event, context, sink)`` method (a :class:`mangum.Mangum`'s), if any."""
+    found = getattr(handler, "stream", None)
+    return found if callable(found) else None
+
+
 def serve(client: RuntimeApiClient, handler: Handler, invocations: int | None = None) -> None:
     """Serve invocations until the Runtime API fails, or ``invocations`` of them when given."""
-    found = getattr(handler, "stream", None)
-    stream: StreamingHandler | None = found if callable(found) else None
+    stream = streaming_entry(handler)
     function = FunctionInfo.from_environment()
     served = 0
     while invocations is None or served < invocations:

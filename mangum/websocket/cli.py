@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from mangum.exceptions import ConfigurationError
 from mangum.websocket.errors import StoreError, TableExists
@@ -29,6 +31,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def _without_warnings(logger: logging.Logger) -> Iterator[None]:
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def main(argv: Sequence[str]) -> int:
     """Run one ``websocket`` subcommand; returns the process exit status (0 when done, 1 when AWS
     refused, 2 for bad arguments or configuration)."""
@@ -42,7 +54,9 @@ def main(argv: Sequence[str]) -> int:
         )
         from mangum.websocket.table import create_table  # imports boto3: only now that it is needed
 
-        created = create_table(arguments.name, settings)
+        # The outcome is printed below, TTL included: the library's own warning would say it twice.
+        with _without_warnings(logging.getLogger("mangum.websocket")):
+            created = create_table(arguments.name, settings)
     except ConfigurationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

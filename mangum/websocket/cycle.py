@@ -209,6 +209,7 @@ def _connect_answer(session: Session, app_error: BaseException | None, config: C
     if failed:
         return _status(500)
     if session.denial is None:
+        _log_refusal(session, config)
         return _status(403)
     if not session.denial_complete:
         logger.error(
@@ -220,6 +221,25 @@ def _connect_answer(session: Session, app_error: BaseException | None, config: C
     except ValidationError as error:
         logger.error("WebSocket denial of %s: unusable response: %s", session.connection_id, error.title)
         return _status(500)
+
+
+def _log_refusal(session: Session, config: Config) -> None:
+    """One line saying why a CONNECT was refused without a denial response, in the app's terms: a
+    framework answers a path none of its WebSocket routes has by closing before the accept."""
+    if session.accepted:
+        logger.warning(
+            "WebSocket connection %s refused (403): the app accepted it, then closed it during $connect",
+            session.connection_id,
+        )
+        return
+    how = "closed it before accepting it" if session.handshake is Handshake.CLOSED else "never accepted it"
+    logger.warning(
+        "WebSocket connection %s refused (403): the app %s at path %r; an app whose WebSocket route "
+        "is elsewhere needs Mangum(app, websocket_path=...) naming that route, e.g. websocket_path='/ws'",
+        session.connection_id,
+        how,
+        config.websocket_path,
+    )
 
 
 async def run_websocket_event(
@@ -255,7 +275,9 @@ async def run_websocket_event(
             return stored
         session = Session(event, incoming, connections)
         connect_event = event if stored is None else stored.record.connect_event
-        scope = build_websocket_scope(connect_event, event, raw_event, context, state, connections)
+        scope = build_websocket_scope(
+            connect_event, event, raw_event, context, state, connections, config.websocket_path
+        )
         app_error = await run_app(app, scope, session, deadline)
         # Cleanup after the app may use half the margin: a record left behind costs more than a late answer.
         with deadline_scope(None if deadline is None else deadline.extended(config.deadline_margin / 2)):

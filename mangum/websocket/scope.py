@@ -6,10 +6,12 @@ in the connection's record. Headers, query string, client, server and protocol a
 same helpers as an HTTP scope (:mod:`mangum.http`).
 
 Paths: a client connects to ``wss://{domainName}/{stage}``, so the stage is the mount, as for a
-REST API (see ``docs/paths.md``): ``root_path`` is ``/{stage}`` and ``path`` is ``/{stage}/``, so
-``path`` minus ``root_path`` is ``/``. A WebSocket API has no request path of its own: routes are
-chosen by ``requestContext.routeKey`` (``$connect``, ``$default``, a custom key), which apps read
-from ``scope["mangum.event"]``. ``api_gateway_base_path`` does not apply (there is no path to strip).
+REST API (see ``docs/paths.md``): ``root_path`` is ``/{stage}`` and ``path`` is ``/{stage}`` plus
+the configured ``websocket_path`` (``/`` by default), so ``path`` minus ``root_path`` is that path.
+A WebSocket API has no request path of its own: routes are chosen by ``requestContext.routeKey``
+(``$connect``, ``$default``, a custom key), which apps read from ``scope["mangum.event"]``;
+``websocket_path`` lets an app whose WebSocket route is elsewhere (``/ws``) run unchanged.
+``api_gateway_base_path`` does not apply (there is no path to strip).
 
 Other keys: ``scheme`` is ``wss`` (``ws`` when ``X-Forwarded-Proto`` says http); ``subprotocols``
 are the comma-separated values of every ``Sec-WebSocket-Protocol`` header, in order; ``aws.event``
@@ -56,10 +58,12 @@ def build_websocket_scope(
     context: LambdaContext | None,
     state: dict[str, object] | None,
     connections: WebSocketConnections,
+    path: str = "/",
 ) -> WebSocketScope:
-    """The scope of ``connect_event``'s connection while ``event`` (raw: ``raw_event``) is handled."""
+    """The scope of ``connect_event``'s connection while ``event`` (raw: ``raw_event``) is handled;
+    ``path`` is what the app sees after the stage (``Mangum(websocket_path=...)``)."""
     fields = cast("WebSocketEventDict", connect_event.model_dump(by_alias=False))
-    shared = connection_scope(websocket_source.request(fields), "", raw_event, context)
+    shared = connection_scope(websocket_source.request(fields, path), "", raw_event, context)
     scope: WebSocketScope = {
         "type": "websocket",
         "asgi": WEBSOCKET_ASGI.copy(),

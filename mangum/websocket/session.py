@@ -127,6 +127,8 @@ class Session:
             self._inbox.append(incoming)
         self.replaying = incoming is not None
         self.handshake = Handshake.PENDING
+        self.accepted = False
+        """Whether the app sent ``websocket.accept`` (it may have closed the connection since)."""
         self.subprotocol: str | None = None
         self.accept_headers: list[tuple[bytes, bytes]] = []
         self.denial: CollectedResponse | None = None
@@ -236,6 +238,7 @@ class Session:
                 raise
             self.recorded = True
         self.handshake = Handshake.ACCEPTED
+        self.accepted = True
         self.subprotocol = subprotocol
         self.accept_headers = headers
 

@@ -29,7 +29,10 @@ STORE_KEYS = ((PARTITION_KEY, "HASH"), (SORT_KEY, "RANGE"))  # as create_table m
 ACTIVE_TIMEOUT_SECONDS = 300
 
 
-def _wait_until_active(client: DynamoDBClient, name: str) -> None:
+def wait_until_active(client: DynamoDBClient, name: str) -> None:
+    """Return once the table ``name`` is ACTIVE: until then DynamoDB (and dynalite, even with
+    ``--createTableMs 0``) refuses item requests with ``ResourceNotFoundException``. Raises
+    :class:`StoreError` after :data:`ACTIVE_TIMEOUT_SECONDS`."""
     # Polls from 50 ms up: a local server is ready at once, AWS takes seconds (botocore's waiter
     # would sleep a whole interval first).
     delay, deadline = 0.05, time.monotonic() + ACTIVE_TIMEOUT_SECONDS
@@ -98,7 +101,7 @@ def create_table(name: str, settings: WebSocketSettings) -> CreatedTable:
             if error_code(error) != _IN_USE:
                 raise
             raise _existing(client, name) from error
-        _wait_until_active(client, name)
+        wait_until_active(client, name)
         try:
             client.update_time_to_live(
                 TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}

@@ -28,6 +28,8 @@ ARGUMENT_ERRORS = [
     pytest.param({"custom_handlers": EchoApp}, "custom_handlers", id="custom-not-list"),
     pytest.param({"custom_handlers": [EchoApp()]}, "custom_handlers", id="custom-instance"),
     pytest.param({"custom_handlers": [EchoApp]}, "custom_handlers", id="custom-without-infer"),
+    pytest.param({"websocket_path": 7}, "websocket_path", id="websocket-path-type"),
+    pytest.param({"websocket_path": "/ws?x=1"}, "websocket_path", id="websocket-path-query"),
 ]
 
 
@@ -56,6 +58,7 @@ def test_arguments_as_pypi_mangum_users_pass_them() -> None:
     assert handler.config.api_gateway_base_path == "/api"
     assert handler.config.text_mime_types == DEFAULT_TEXT_MIME_TYPES | {"application/yaml"}
     assert handler.config.exclude_headers == frozenset({"x-powered-by"})
+    assert handler.config.websocket_path == "/"  # the default: a WebSocket API passes no path on
 
 
 def test_import_mangum_events_does_not_load_the_adapter() -> None:

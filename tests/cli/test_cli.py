@@ -181,7 +181,8 @@ async def app(scope, receive, send):
 
 @pytest.fixture
 def files(tmp_path: Path) -> Path:
-    (tmp_path / "broken_app.py").write_text('raise RuntimeError("misconfigured")\n')
+    (tmp_path / "broken_app.py").write_text('import os\n\nraise RuntimeError("misconfigured")\n')
+    (tmp_path / "typo_app.py").write_text("app = (\n")
     (tmp_path / "yaml_app.py").write_text(YAML_APP)
     (tmp_path / "bad.json").write_text("{not json")
     (tmp_path / "list.json").write_text("[1, 2]")
@@ -203,7 +204,16 @@ ERRORS = [
         ["invoke", "no_such_module:app", "--event", "http.json"], 1, "no module named", id="no-module"
     ),
     pytest.param(
-        ["invoke", "broken_app:app", "--event", "http.json"], 1, "RuntimeError: misconfigured", id="broken"
+        ["invoke", "broken_app:app", "--event", "http.json"],
+        1,
+        "RuntimeError: misconfigured (broken_app.py, line 3)",
+        id="broken",
+    ),
+    pytest.param(
+        ["invoke", "typo_app:app", "--event", "http.json"],
+        1,
+        "SyntaxError: '(' was never closed",
+        id="syntax",
     ),
     pytest.param(
         ["invoke", "examples.app:nope", "--event", "http.json"], 1, "no attribute 'nope'", id="attr"

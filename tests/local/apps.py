@@ -14,7 +14,7 @@ import json
 import os
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +186,19 @@ app = Starlette(
 )
 
 handler = Mangum(app)
+
+
+async def echo_socket(websocket: WebSocket) -> None:
+    """Accepts, and echoes each frame with the path the app saw."""
+    await websocket.accept()
+    with suppress(WebSocketDisconnect):
+        text = await websocket.receive_text()
+        await websocket.send_text(f"{websocket.scope['path']}: {text}")
+
+
+socket_at_ws = Starlette(routes=[WebSocketRoute("/ws", echo_socket)])
+"""An app whose WebSocket route is ``/ws``, as uvicorn users write one (an ASGI app, for serve to wrap)."""
+socket_at_ws_unmapped = Mangum(socket_at_ws)
+"""... in Mangum as it is: API Gateway's WebSocket API has no path, so the app refuses every connection."""
+socket_at_ws_mapped = Mangum(socket_at_ws, websocket_path="/ws")
+"""... in Mangum with ``websocket_path``: reached at the stage's WebSocket URL."""

@@ -28,6 +28,8 @@ class Serve:
     process: subprocess.Popen[str]
     lines: list[str] = field(default_factory=list)
     base_url: str = ""
+    pump: threading.Thread | None = None
+    """Reads the output into :attr:`lines` until the process closes it."""
     _arrived: threading.Condition = field(default_factory=threading.Condition)
 
     @property
@@ -79,10 +81,16 @@ class Serve:
 
 @contextmanager
 def running_serve(
-    handler: str, *options: str, env: Mapping[str, str] | None = None, cwd: Path = REPO_ROOT
+    handler: str,
+    *options: str,
+    env: Mapping[str, str] | None = None,
+    own_group: bool = False,
+    cwd: Path = REPO_ROOT,
 ) -> Iterator[Serve]:
     """``python -m mangum serve HANDLER --port 0 OPTIONS`` from ``cwd`` (the repository root by
-    default), started and ready (its workers spawned); stopped when the block exits."""
+    default), started and ready (its workers spawned); stopped when the block exits. ``own_group``:
+    in a process group of its own, as a shell runs a command (a terminal's Ctrl-C goes to the whole
+    group)."""
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **(env or {})}
     for name in ("MANGUM_WEBSOCKET_TABLE", "MANGUM_DYNAMODB_ENDPOINT", "MANGUM_WEBSOCKET_API_ENDPOINT"):
         if env is None or name not in env:
@@ -94,9 +102,10 @@ def running_serve(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=own_group,
     )
     serve = Serve(process)
-    pump = threading.Thread(target=serve._pump, daemon=True)
+    pump = serve.pump = threading.Thread(target=serve._pump, daemon=True)
     pump.start()
     try:
         banner = serve.wait_for(r"^\s+HTTP\s+http://")[0]

@@ -27,7 +27,9 @@ def test_without_the_extra_it_says_how_to_install_it() -> None:
         "raise SystemExit(main(['serve', 'app:handler']))"
     )
     assert ran.returncode == 1
-    assert "pip install 'mangum[local]'" in ran.stderr
+    assert ran.stderr == (
+        "python -m mangum serve: error: the 'local' extra is not installed: pip install 'mangum[local]'\n"
+    )
 
 
 def test_help_lists_serve(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from mangum.local.runtime_api import RuntimeApiServer
 
@@ -26,11 +27,13 @@ def runtime_process(
     env: Mapping[str, str] | None = None,
     command: Sequence[str] = (sys.executable, "-m", "mangum.runtime"),
     cwd: Path = REPO_ROOT,
+    stdout: IO[bytes] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """A runtime (by default ``python -m mangum.runtime``) serving ``handler`` from ``server``;
-    ended when the block exits. Its output goes to the test's captured output."""
+    ended when the block exits. Its output goes to the test's captured output, or its standard
+    output to ``stdout`` when given."""
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **server.environment(handler), **(env or {})}
-    process = subprocess.Popen(list(command), env=environment, cwd=cwd)
+    process = subprocess.Popen(list(command), env=environment, cwd=cwd, stdout=stdout)
     try:
         yield process
     finally:

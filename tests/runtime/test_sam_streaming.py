@@ -10,7 +10,7 @@ from pathlib import Path
 from mangum._sources.registry import sample_event
 from mangum.local.http_integration import split_integration_response
 from mangum.local.runtime_api import RuntimeApiServer
-from tests.runtime.support import REPO_ROOT, WAIT, runtime_process
+from tests.runtime.support import WAIT, runtime_process
 from tests.support.sam_templates import SAM_DIR, lint_problems, load_template, resources_of_type
 
 EXAMPLE = SAM_DIR / "streaming"
@@ -42,13 +42,15 @@ def test_every_function_streams_through_its_function_url() -> None:
         assert properties["Environment"]["Variables"]["MANGUM_INVOKE_MODE"] == "RESPONSE_STREAM"  # type: ignore[index]
 
 
-def test_the_managed_runtime_runs_the_packaged_exec_wrapper() -> None:
+def test_the_managed_runtime_runs_the_bootstrap_of_the_functions_code_as_its_exec_wrapper() -> None:
+    # In the function's code, not inside the mangum package: sam build unpacks wheels without their
+    # file modes (tests/test_sam_build.py builds it), but copies the code with them.
     managed = _functions()["ManagedRuntimeFunction"]
     wrapper = managed["Environment"]["Variables"]["AWS_LAMBDA_EXEC_WRAPPER"]  # type: ignore[index]
-    packaged = REPO_ROOT / str(wrapper).removeprefix("/var/task/")
 
-    assert str(wrapper).startswith("/var/task/mangum/")
-    assert os.access(packaged, os.X_OK)
+    assert wrapper == "/var/task/bootstrap"
+    assert os.access(EXAMPLE / "bootstrap", os.X_OK)
+    assert managed["CodeUri"] == "."
     assert managed["Runtime"] == "python3.12"
     assert managed["Handler"] == "app.handler"
 

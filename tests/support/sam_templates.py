@@ -12,6 +12,7 @@ from cfnlint.decode.decode import decode_str  # type: ignore[import-untyped]  # 
 SAM_DIR = Path(__file__).resolve().parents[2] / "examples" / "sam"
 HTTP_TEMPLATE = SAM_DIR / "http_api" / "template.yaml"
 WEBSOCKET_TEMPLATE = SAM_DIR / "websocket_api" / "template.yaml"
+SNAPSTART_TEMPLATE = SAM_DIR / "snapstart" / "template.yaml"
 
 
 def lint_problems(text: str) -> list[str]:

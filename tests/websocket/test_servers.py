@@ -9,8 +9,11 @@ from datetime import datetime, timezone
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
 
+from mangum.websocket.table import wait_until_active
+from tests.support.servers.dynalite import running_dynalite
 from tests.support.servers.management_api import MAX_POST_BYTES, ManagementApiServer, Request
 from tests.websocket.factories import connection_id
 
@@ -107,9 +110,33 @@ def test_dynalite_answers_the_real_client(dynalite_endpoint: str) -> None:
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
+    # Until the table is ACTIVE an item request may fail with ResourceNotFoundException, even on
+    # dynalite started with --createTableMs 0 (it activates the table on a timer).
+    wait_until_active(client, name)
     client.put_item(TableName=name, Item={"pk": {"S": "a"}, "value": {"N": "1"}})
 
     assert name in client.list_tables()["TableNames"]
     assert client.get_item(TableName=name, Key={"pk": {"S": "a"}}, ConsistentRead=True)["Item"]["value"] == {
         "N": "1"
     }
+
+
+def test_a_new_table_takes_item_requests_once_it_is_active() -> None:
+    # A dynalite whose tables stay CREATING for a while makes the race deterministic.
+    with running_dynalite(create_table_ms=500) as endpoint:
+        client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=os.environ["AWS_REGION"])
+        name = f"probe-{uuid.uuid4().hex}"
+        client.create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        with pytest.raises(ClientError) as too_early:
+            client.put_item(TableName=name, Item={"pk": {"S": "a"}})
+        assert too_early.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+        wait_until_active(client, name)
+
+        client.put_item(TableName=name, Item={"pk": {"S": "a"}})
+        assert client.describe_table(TableName=name)["Table"]["TableStatus"] == "ACTIVE"

@@ -1,8 +1,10 @@
 """The function of ``template.yaml``: a FastAPI WebSocket chat, one function for every route.
 
 Clients connect to ``wss://{api}.execute-api.{region}.amazonaws.com/{stage}?name=ann`` and join
-the lobby. Every text frame is broadcast to the lobby as ``{"from": name, "text": ...}``; ``/quit``
-closes the connection; leaving is announced as ``{"left": name}``.
+the lobby. Every text frame is broadcast to the lobby as ``{"from": name, "text": ...}``. A client
+that closes its connection is announced as ``{"left": name}``; ``/quit`` closes the connection from
+the server's side, without an announcement: the app closing it deletes its record, so the
+``$disconnect`` that follows does not run the app (see docs/websocket.md).
 
 Each frame is one Lambda invocation that runs ``chat`` from the top (see docs/websocket.md): what
 must outlive a message lives in the connections table (the lobby membership), never in locals.

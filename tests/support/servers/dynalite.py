@@ -46,15 +46,16 @@ def _answers(url: str) -> bool:
 
 
 def _start(
-    node: str, log: Path, *, port: int | None = None, store: Path | None = None
+    node: str, log: Path, *, port: int | None = None, store: Path | None = None, create_table_ms: int = 0
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start dynalite and wait until it answers; tries a few ports in case another process took one
-    (only the given ``port`` when there is one). ``store``: a LevelDB directory instead of memory."""
+    (only the given ``port`` when there is one). ``store``: a LevelDB directory instead of memory;
+    ``create_table_ms``: how long a new table stays CREATING."""
     failure = ""
     for _ in range(1 if port is not None else 3):
         chosen = _free_port() if port is None else port
         url = f"http://127.0.0.1:{chosen}"
-        options = ["--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"]
+        options = ["--createTableMs", str(create_table_ms), "--deleteTableMs", "0", "--updateTableMs", "0"]
         if store is not None:
             options += ["--path", str(store)]
         with log.open("ab") as sink:
@@ -93,17 +94,20 @@ def missing_dynalite() -> str | None:
 
 
 @contextmanager
-def running_dynalite() -> Iterator[str]:
+def running_dynalite(create_table_ms: int = 0) -> Iterator[str]:
     """Run dynalite in memory on a free loopback port; yields its endpoint URL, stops it on exit.
 
-    Tables become ACTIVE at once (``--createTableMs 0``) so that each test can use a fresh one.
+    Tables become ACTIVE after ``create_table_ms`` (by default at once, ``--createTableMs 0``, so
+    that each test can use a fresh one). Even then that happens on a timer, a moment after
+    CreateTable answered: wait for it (:func:`mangum.websocket.table.wait_until_active`) before the
+    first item request, as against DynamoDB.
     """
     node = shutil.which("node")
     problem = missing_dynalite()
     if node is None or problem is not None:
         raise DynaliteUnavailable(problem or "node is not on PATH")
     with tempfile.TemporaryDirectory(prefix="dynalite-") as directory:
-        process, url = _start(node, Path(directory) / "dynalite.log")
+        process, url = _start(node, Path(directory) / "dynalite.log", create_table_ms=create_table_ms)
         try:
             yield url
         finally:
