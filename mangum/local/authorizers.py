@@ -279,7 +279,9 @@ class LocalAuthorizer:
         except (InvalidEvent, UnsupportedEvent) as error:  # a bug of the gateway, not of the function
             logger.error("the authorizer event does not validate: %s", error)
             return Decision("error", refusal(api, "error"))
-        response = self._cached(identity)
+        # The WebSocket API is an API of its own, with a cache of its own.
+        key = (api, *identity)
+        response = self._cached(key)
         started = time.monotonic()
         if response is not None:
             return self._verdict(api, response, arn, 0, cached=True)
@@ -288,16 +290,16 @@ class LocalAuthorizer:
         if isinstance(found, Decision):
             return replace(found, request_id=outcome.request_id)
         if self.settings.ttl > 0:
-            self._cache[identity] = (time.monotonic() + self.settings.ttl, found)
+            self._cache[key] = (time.monotonic() + self.settings.ttl, found)
         latency = round((time.monotonic() - started) * 1000)
         return replace(self._verdict(api, found, arn, latency, cached=False), request_id=outcome.request_id)
 
-    def _cached(self, identity: tuple[str, ...]) -> AuthorizerResponse | None:
-        entry = self._cache.get(identity)
+    def _cached(self, key: tuple[str, ...]) -> AuthorizerResponse | None:
+        entry = self._cache.get(key)
         if entry is None:
             return None
         if entry[0] <= time.monotonic():
-            del self._cache[identity]
+            del self._cache[key]
             return None
         return entry[1]
 
