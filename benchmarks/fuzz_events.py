@@ -2,8 +2,11 @@
 
 Every event is one of the real samples (:func:`benchmarks.fuzz_harness.base_events`, in turn) with
 one to four mutations (:mod:`benchmarks.fuzz_mutations`) drawn from ``random.Random(f"{seed}/{index}")``,
-so that any event of a run can be made again alone (``--index``). It goes through a real ``Mangum``
-handler around a small echo app (:mod:`benchmarks.fuzz_apps`) with a real deadline
+so that any event of a run can be made again alone (``--index``). An HTTP or WebSocket event goes
+through a real ``Mangum`` handler around a small echo app (:mod:`benchmarks.fuzz_apps`), buffered or
+streamed; an event of a function beside an API (authorizer, schedule, queue, warm-up) through
+``parse_authorizer_event``, a ``typed_handler`` or ``Mangum``'s ``event_handlers``
+(:mod:`benchmarks.fuzz_kinds`); each with a real deadline
 (:class:`~mangum.local_context.LocalContext`, 3 s), and its outcome is one of:
 
 - ``ok``: a result the runtime can send, valid for its source (:func:`~benchmarks.fuzz_harness.verdict`);
@@ -36,9 +39,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import cast
 
-from benchmarks.fuzz_harness import TIMEOUT_MS, Harness, running_harness, source_of, verdict
+from benchmarks.fuzz_harness import TIMEOUT_MS, Harness, beside_verdict, running_harness, source_of, verdict
 from benchmarks.fuzz_mutations import mutate
 from benchmarks.fuzz_tree import Subject
+from mangum._sources.contract import SourceName
 from mangum.exceptions import DeadlineExceeded, MangumError
 from mangum.local_context import LocalContext
 from mangum.types import LambdaEvent
@@ -83,6 +87,8 @@ class Report:
     """The class of each rejection."""
     statuses: Counter[str] = field(default_factory=Counter)
     """The status of each ok answer."""
+    handlers: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(handler, outcome) counts."""
     examples: dict[str, list[Case]] = field(default_factory=dict)
     resident: list[tuple[int, int]] = field(default_factory=list)
     """(events done, resident bytes) after a tenth of the run, half of it and all of it."""
@@ -100,6 +106,7 @@ class Report:
         """Count a case, keeping the first few of each defect."""
         self.count += 1
         self.outcomes[case.source, case.outcome] += 1
+        self.handlers[case.handler, case.outcome] += 1
         if case.outcome == "ok":
             self.statuses[case.detail] += 1
         elif case.outcome == "rejected":
@@ -134,12 +141,20 @@ def quiet_mangum() -> Iterator[None]:
 def fuzz_one(harness: Harness, seed: int, index: int, hang_after: float) -> Case:
     """Mutate and invoke event ``index`` of the run of ``seed``."""
     rng = random.Random(f"{seed}/{index}")
-    origin, text = harness.bases[index % len(harness.bases)]
+    position = index % (len(harness.bases) + len(harness.beside_bases))
+    beside = position >= len(harness.bases)
+    if beside:
+        origin, text = harness.beside_bases[position - len(harness.bases)]
+        handlers = harness.beside_handlers
+    else:
+        origin, text = harness.bases[position]
+        handlers = harness.handlers
     subject = Subject(json.loads(text), harness.contexts)
     mutations = mutate(subject, rng)
-    name = rng.choice(sorted(harness.handlers))
-    handler = harness.handlers[name]
-    source = source_of(subject.event)
+    name = rng.choice(sorted(handlers))
+    handler = handlers[name]
+    # The events beside an API are counted by the handler that took them.
+    source = name if beside else source_of(subject.event)
 
     def case(outcome: str, detail: str) -> Case:
         return Case(index, origin, name, mutations, source or "none", outcome, detail)
@@ -157,8 +172,13 @@ def fuzz_one(harness: Harness, seed: int, index: int, hang_after: float) -> Case
     except (Exception, DeadlineExceeded) as error:
         outcome, detail = "escape", "".join(traceback.format_exception(error)).strip()
     else:
-        problem = verdict(source, result)
-        outcome, detail = ("ok", str(status_of(result))) if problem is None else ("invalid", problem)
+        if beside:
+            problem, answered = beside_verdict(result), "handled"
+        else:
+            problem = verdict(cast("SourceName | None", source), result)
+            # verdict() accepted a result only when it is a JSON object.
+            answered = str(status_of(cast("dict[str, object]", result))) if problem is None else ""
+        outcome, detail = ("ok", answered) if problem is None else ("invalid", problem)
     took = time.monotonic() - started
     if took > hang_after:
         return case("hang", f"{took:.1f} s (then {outcome} {detail})")
@@ -202,6 +222,15 @@ def print_report(report: Report) -> None:
     for source in sources:
         print(f"  {source:16}" + "".join(f"{report.outcomes[source, kind]:>10,}" for kind in OUTCOMES))
     print(f"  {'all':16}" + "".join(f"{report.total(kind):>10,}" for kind in OUTCOMES))
+    names = sorted({name for name, _ in report.handlers})
+    print(
+        "  by handler: "
+        + "; ".join(
+            f"{name} "
+            + tally((kind, report.handlers[name, kind]) for kind in OUTCOMES if report.handlers[name, kind])
+            for name in names
+        )
+    )
     print(
         "  ok, answered: "
         + ", ".join(f"{status} {count:,}" for status, count in sorted(report.statuses.items()))

@@ -2,8 +2,10 @@
 
 The real sample events are every HTTP and WebSocket file under ``tests/fixtures/events`` and one
 event of each of ``python -m mangum event``'s samples (:data:`mangum._sources.registry.SAMPLES`).
-Each is served by two real ``Mangum`` handlers, around :func:`~benchmarks.fuzz_apps.starlette_echo`
-and :func:`~benchmarks.fuzz_apps.bare_echo`; WebSocket connections are kept in the embedded SQLite
+Each is served by three real ``Mangum`` handlers, around :func:`~benchmarks.fuzz_apps.starlette_echo`
+and :func:`~benchmarks.fuzz_apps.bare_echo`, the third one streaming
+(:func:`~benchmarks.fuzz_kinds.streamed`). The events of the functions beside an API go to the
+handlers of :mod:`benchmarks.fuzz_kinds`. WebSocket connections are kept in the embedded SQLite
 store (one file per handler, in a temporary directory) and frames are posted to the test suite's
 loopback Management API. Before a WebSocket event its connection is made clean: disconnected, then
 (for a MESSAGE or DISCONNECT) connected again, by unmutated events whose answers must be 200.
@@ -24,13 +26,15 @@ from pathlib import Path
 from pydantic import JsonValue, ValidationError
 
 from benchmarks.fuzz_apps import bare_echo, starlette_echo
+from benchmarks.fuzz_kinds import Invoke, beside_events, beside_handlers, streamed
 from mangum import Mangum
 from mangum._sources.contract import SourceName
 from mangum._sources.registry import BY_NAME, SAMPLES, detect, sample_event
 from mangum.exceptions import UnsupportedEvent
+from mangum.invoke_mode import InvokeMode
 from mangum.local_context import LocalContext
 from mangum.responses import LambdaResponse, WebSocketResponse
-from mangum.types import LambdaEvent
+from mangum.types import ASGI, LambdaEvent
 from mangum.websocket.settings import websocket_settings
 from tests.support.adapter import RESPONSE_MODEL, body_of, status_of
 from tests.support.event_files import EVENTS_DIR, all_sample_paths
@@ -72,7 +76,12 @@ class Harness:
             for origin, text in self.bases
             if isinstance(loaded := json.loads(text), dict) and "requestContext" in loaded
         ]
-        self.handlers = {
+        echoes: tuple[tuple[str, ASGI, InvokeMode], ...] = (
+            ("starlette", starlette_echo(), "BUFFERED"),
+            ("bare", bare_echo, "BUFFERED"),
+            ("stream", starlette_echo(), "RESPONSE_STREAM"),
+        )
+        handlers = {
             name: Mangum(
                 app,
                 websocket=websocket_settings(
@@ -80,9 +89,14 @@ class Harness:
                     region="us-east-1",
                     api_endpoint=server.endpoint("prod"),
                 ),
+                invoke_mode=mode,
             )
-            for name, app in (("starlette", starlette_echo()), ("bare", bare_echo))
+            for name, app, mode in echoes
         }
+        self.handlers: dict[str, Invoke] = {**handlers, "stream": streamed(handlers["stream"])}
+        self.beside_bases = beside_events()
+        """The events of the functions beside an API, served by :attr:`beside_handlers`."""
+        self.beside_handlers = beside_handlers()
         self.setups = 0
         # (connection id, the clean DISCONNECT, the clean CONNECT or None) of each WebSocket sample.
         self._cleaning: dict[str, tuple[str, str, str | None]] = {}
@@ -96,7 +110,7 @@ class Harness:
                     connect = with_connection_id(sample_event("websocket-connect"), connection_id)
                 self._cleaning[origin] = (connection_id, disconnect, connect)
 
-    def prepare(self, origin: str, handler: Mangum) -> str | None:
+    def prepare(self, origin: str, handler: Invoke) -> str | None:
         """Make a WebSocket sample's connection clean; what went wrong, ``None`` when nothing did."""
         cleaning = self._cleaning.get(origin)
         if cleaning is None:
@@ -108,7 +122,7 @@ class Harness:
                 continue
             self.setups += 1
             answer = handler(json.loads(text), LocalContext(timeout_ms=TIMEOUT_MS))
-            if answer.get("statusCode") != 200:
+            if not isinstance(answer, dict) or answer.get("statusCode") != 200:
                 return f"the clean {json.loads(text)['requestContext']['eventType']} answered {answer}"
         return None
 
@@ -129,10 +143,9 @@ def response_model(source: SourceName) -> type[LambdaResponse]:
 
 def verdict(source: SourceName | None, result: object) -> str | None:
     """What is wrong with a handler's result for an event of ``source``; ``None`` when nothing is."""
-    try:
-        json.dumps(result, ensure_ascii=False, allow_nan=False).encode()
-    except (TypeError, ValueError) as error:
-        return f"the result is not JSON the runtime can send: {error}"
+    problem = beside_verdict(result)
+    if problem is not None:
+        return problem
     if source is None:
         return "a result for an event no source detects"
     model = response_model(source)
@@ -144,6 +157,15 @@ def verdict(source: SourceName | None, result: object) -> str | None:
     if source == "alb" and ("headers" in result) == ("multiValueHeaders" in result):
         return "an ALB result with both or neither of headers and multiValueHeaders"
     return None if source == "websocket" else echo_problem(result)
+
+
+def beside_verdict(result: object) -> str | None:
+    """What is wrong with the result of a handler beside an API: it must be JSON the runtime can send."""
+    try:
+        json.dumps(result, ensure_ascii=False, allow_nan=False).encode()
+    except (TypeError, ValueError) as error:
+        return f"the result is not JSON the runtime can send: {error}"
+    return None
 
 
 def echo_problem(result: Mapping[str, object]) -> str | None:

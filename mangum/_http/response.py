@@ -228,9 +228,12 @@ class ResponseShape:
 
 
 def _path_part(part: str | int) -> str:
+    from mangum._http.fields import is_field_value  # only on this error path: not at cold start
+
     text = str(part)
-    # A header name is part of the path; one with a line break could smuggle a value in.
-    return "<header name>" if "\r" in text or "\n" in text else text
+    # A header name is part of the path; one with a line break could smuggle a value in, and other
+    # control characters have no business in a log line either.
+    return text if is_field_value(text) else "<header name>"
 
 
 def invalid_response(error: ValidationError) -> InvalidResponse:
@@ -253,7 +256,8 @@ def build_result(
     ``+xml``), no ``Content-Encoding`` compresses it and it is valid UTF-8; base64 otherwise.
 
     Raises :class:`~mangum.exceptions.InvalidResponse` when the app produced something Lambda would
-    refuse (a status outside 100-599, CR or LF in a header), and
+    refuse (a status outside 100-599, a header name that is not an RFC 9110 token,
+    a control character such as CR or LF in a header value), and
     :class:`~mangum.exceptions.ResponseTooLarge` when the result would exceed ``limit`` bytes.
     """
     headers, media_type, content_encoded, chars = decode_headers(response.headers, config.exclude_headers)

@@ -10,7 +10,6 @@ the command says so and exits with status 1. See the docs page "Local developmen
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import os
 import socket
@@ -26,6 +25,7 @@ from typing import NoReturn
 from mangum.local import authorizers
 from mangum.local.authorizers import AuthorizerSettings
 from mangum.local.handler_target import NotAHandler, Target, find_target
+from mangum.local.management_key import is_loopback, management_key
 from mangum.local.serve_config import (
     API_GATEWAY_TIMEOUT,
     DEFAULT_STAGES,
@@ -35,6 +35,7 @@ from mangum.local.serve_config import (
     SOURCE_NAMES,
     ServeConfig,
 )
+from mangum.runtime.leaks import MAX_LEAKED_THREADS_VARIABLE
 
 PROG = "python -m mangum serve"
 INSTALL_HINT = "the 'local' extra is not installed: pip install 'mangum[local]'"
@@ -119,6 +120,28 @@ def parser() -> argparse.ArgumentParser:
         "MANGUM_WEBSOCKET_TABLE set, DynamoDB is used instead)",
     )
     command.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name clients may use in Host besides 127.0.0.1, localhost, [::1] and --host (repeatable); "
+        "requests for other names get 421, against DNS rebinding",
+    )
+    command.add_argument(
+        "--max-leaked-threads",
+        type=int,
+        metavar="N",
+        help="replace a worker once timed-out invocations left N threads running in it "
+        "(MANGUM_MAX_LEAKED_THREADS; default 10, 0: never)",
+    )
+    command.add_argument(
+        "--management-key",
+        metavar="KEY",
+        help="the Management API's shared secret (X-Mangum-Management-Key header, or the access key id "
+        "of a SigV4 signature); default: $MANGUM_SERVE_MANAGEMENT_KEY, else a random one printed at "
+        "startup when --host is beyond loopback; 'none' turns it off",
+    )
+    command.add_argument(
         "--log-level", choices=("debug", "info", "warning", "error"), default="info", help="server log level"
     )
     command.add_argument(
@@ -143,7 +166,7 @@ def lambda_handler_name(reference: str) -> str:
 def worker_environment(config: ServeConfig, sqlite_path: str | None) -> dict[str, str]:
     """The variables ``serve`` adds for its workers: the invoke mode, where the Management API and
     the connection store are, and placeholder credentials when there are none (boto3 signs every
-    request; the local gateway does not check)."""
+    request; the local gateway checks only the access key id, against the management key)."""
     environment = {
         "MANGUM_INVOKE_MODE": config.invoke_mode,
         "MANGUM_WEBSOCKET_API_ENDPOINT": config.management_endpoint,
@@ -151,8 +174,14 @@ def worker_environment(config: ServeConfig, sqlite_path: str | None) -> dict[str
     }
     if sqlite_path is not None:
         environment["MANGUM_WEBSOCKET_SQLITE"] = sqlite_path
+    if config.max_leaked_threads is not None:
+        environment[MAX_LEAKED_THREADS_VARIABLE] = str(config.max_leaked_threads)
     if not any(name in os.environ for name in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE")):
-        environment |= {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+        # With a management key, the workers' SigV4 signatures carry it as their access key id.
+        environment |= {
+            "AWS_ACCESS_KEY_ID": config.management_key or "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+        }
     return environment
 
 
@@ -178,23 +207,13 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``--host`` is a loopback address (or ``localhost``)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def exposure_warning(config: ServeConfig) -> str:
     """What ``serve`` says when it listens beyond this machine."""
     return (
-        f"WARNING: --host {config.host} is not a loopback address: anyone who can reach it can post "
-        f"to or drop WebSocket connections through the Management API "
-        f"({config.management_endpoint}/@connections/...) and read every event and result in the "
-        f"inspector (http://{config.authority}/_mangum/). Use it on trusted networks only."
+        f"WARNING: listening on {config.host}, beyond loopback: other machines can call the function "
+        "and, with the management key, its Management API (add --allow-host for the names they use); "
+        f"the inspector (http://{config.authority}/_mangum/) lets anyone with the key read every event "
+        "and result and post to or drop WebSocket connections"
     )
 
 
@@ -239,24 +258,32 @@ def startup_notes(config: ServeConfig, reference: str, target: Target) -> list[s
 
 
 def _banner(
-    config: ServeConfig, handler: str, store: str, authorizer: AuthorizerSettings | None, reload: bool
+    config: ServeConfig,
+    handler: str,
+    store: str,
+    authorizer: AuthorizerSettings | None = None,
+    reload: bool = False,
 ) -> str:
-    guard = [] if authorizer is None else [f"  Authorizer      {authorizer.describe(config.source)}"]
+    key = "" if config.management_key is None else f"#key={config.management_key}"
+    lines = [
+        f"mangum serve: {handler} behind a local {SOURCE_NAMES[config.source]} "
+        f"({config.workers} worker{'s' if config.workers > 1 else ''}, timeout {config.timeout:g} s, "
+        f"{config.invoke_mode})",
+        f"  HTTP            {config.base_url}/",
+        f"  WebSocket       {config.websocket_url}",
+        f"  Management API  {config.management_endpoint}/@connections/{{connectionId}}",
+        f"  Connections     {store}",
+        f"  Inspector       http://{config.authority}/_mangum/{key}",
+    ]
+    if authorizer is not None:
+        lines.append(f"  Authorizer      {authorizer.describe(config.source)}")
     if reload:
-        guard.append(f"  Reload          watching the Python files under {os.getcwd()}")
-    return "\n".join(
-        [
-            f"mangum serve: {handler} behind a local {SOURCE_NAMES[config.source]} "
-            f"({config.workers} worker{'s' if config.workers > 1 else ''}, timeout {config.timeout:g} s, "
-            f"{config.invoke_mode})",
-            f"  HTTP            {config.base_url}/",
-            f"  WebSocket       {config.websocket_url}",
-            f"  Management API  {config.management_endpoint}/@connections/{{connectionId}}",
-            f"  Connections     {store}",
-            f"  Inspector       http://{config.authority}/_mangum/",
-            *guard,
-        ]
-    )
+        lines.append(f"  Reload          watching the Python files under {os.getcwd()}")
+    if config.management_key is not None:
+        lines.append(f"  Management key  {config.management_key} (X-Mangum-Management-Key header)")
+    if not is_loopback(config.host):
+        lines.append(exposure_warning(config))
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -283,9 +310,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     import uvicorn
 
+    from mangum.local import log_redaction
     from mangum.local.authorizers import LocalAuthorizer
     from mangum.local.gateway import Gateway
+    from mangum.local.websocket_protocol import GatewayWebSocketProtocol
     from mangum.local.workers import WorkerSettings
+    from mangum.websocket.settings import redaction_from_environment
 
     source = arguments.source
     timeout = arguments.timeout or (API_GATEWAY_TIMEOUT if source in ("rest", "http") else LAMBDA_MAX_TIMEOUT)
@@ -309,6 +339,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         idle_timeout=arguments.idle_timeout,
         max_connection_duration=arguments.max_connection_duration,
         memory_mb=arguments.memory,
+        allowed_hosts=tuple(arguments.allow_host),
+        management_key=management_key(arguments.management_key, arguments.host, os.environ),
+        max_leaked_threads=arguments.max_leaked_threads,
     )
     with ExitStack() as cleanup:
         cleanup.callback(listener.close)
@@ -341,21 +374,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_banner(config, arguments.handler, store, authorizer, arguments.reload), flush=True)
         for note in startup_notes(config, arguments.handler, target):
             print(note, flush=True)
-        if not is_loopback(config.host):
-            print(exposure_warning(config), file=sys.stderr, flush=True)
         logging.basicConfig(level=arguments.log_level.upper(), format="%(levelname)-9s %(name)s: %(message)s")
         logging.getLogger("uvicorn.error").addFilter(_QuietShutdown())
         server = uvicorn.Server(
             uvicorn.Config(
                 Gateway(config, workers, local_authorizer, reload=arguments.reload),
                 lifespan="on",
-                ws="websockets-sansio",
+                ws=GatewayWebSocketProtocol,
                 server_header=False,
                 ws_max_size=WEBSOCKET_MAX_MESSAGE,
                 log_level=arguments.log_level,
                 timeout_graceful_shutdown=5,
             )
         )
+        # After uvicorn.Config, which configures uvicorn's loggers.
+        log_redaction.install(redaction_from_environment())
         # uvicorn raises the Ctrl-C it caught again once it has stopped (the lifespan shutdown has
         # run by then): nothing is left to do, and a traceback would only alarm.
         with suppress(KeyboardInterrupt):

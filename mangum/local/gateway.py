@@ -2,6 +2,7 @@
 Function URL, with the function in worker processes (:mod:`mangum.local.workers`).
 
 - lifespan: the workers start with the server and get SIGTERM when it stops;
+- a request whose ``Host`` is not one of the server's names is refused (:mod:`mangum.local.host_guard`);
 - HTTP: each request becomes the source's event (:mod:`mangum.local.events`), is invoked on a
   worker, and its result becomes the response (:mod:`mangum.local.results`); with
   ``--invoke-mode RESPONSE_STREAM`` a streamed answer is passed on chunk by chunk as it arrives;
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -21,9 +23,11 @@ from urllib.parse import unquote
 from mangum.local.asgi_io import RequestTooLarge, read_body, respond
 from mangum.local.authorizers import LocalAuthorizer
 from mangum.local.events import BUILDERS, GatewayRequest
+from mangum.local.host_guard import HostGuard
 from mangum.local.http_integration import IntegrationResponseReader, PreludeError
 from mangum.local.inspector import PREFIX as INSPECTOR, Inspector, InvocationRecord
-from mangum.local.invocations import Chunk
+from mangum.local.invocations import Chunk, Invocation
+from mangum.local.management_key import KEY_HEADER, ManagementGuard
 from mangum.local.reload import SERVICE_RESTART, Reloader
 from mangum.local.results import (
     ALB_RESPONSE_LIMIT,
@@ -44,6 +48,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("mangum.serve")
 
+MISSING_TOKEN = HttpAnswer(
+    403,
+    [(b"content-type", b"application/json"), (b"x-amzn-errortype", b"MissingAuthenticationTokenException")],
+    b'{"message":"Missing Authentication Token"}',
+)
+"""API Gateway's answer to a request without the credentials it needs."""
+
 
 class Gateway:
     """The ASGI application of ``serve`` (see the module docs)."""
@@ -60,8 +71,20 @@ class Gateway:
         self.pool = WorkerPool(workers)
         self.authorizer = authorizer
         self.websockets = WebSocketGateway(config, self.pool, authorizer)
+        self.hosts = HostGuard(config.host, config.allowed_hosts)
+        signing_id = os.environ.get("AWS_ACCESS_KEY_ID")
+        self.management_guard = ManagementGuard(config.management_key, [signing_id] if signing_id else [])
         self.reloader = Reloader(workers.task_root, self._reload) if reload else None
-        self.inspector = Inspector(self.websockets, config.stage_prefix, self)
+        # The inspector's actions go through the Management API as a client would: to the host the
+        # guard allows, with the key it asks for.
+        credentials = [] if config.management_key is None else [(KEY_HEADER, config.management_key.encode())]
+        self.inspector = Inspector(
+            self.websockets,
+            config.stage_prefix,
+            self,
+            [(b"host", config.authority.encode()), *credentials],
+            config.management_key,
+        )
         self.websockets.on_invocation = self.inspector.record_outcome
         for pool in [self.pool] + ([] if authorizer is None else [authorizer.pool]):
             pool.on_output = self.inspector.log
@@ -73,7 +96,9 @@ class Gateway:
         await asyncio.gather(*(pool.renew() for pool in pools))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] in ("http", "websocket") and not self.hosts.allows(scope):
+            await self.hosts.refuse(scope, receive, send)
+        elif scope["type"] == "http":
             await self._http(scope, receive, send)
         elif scope["type"] == "websocket":
             await self.websockets.serve(scope, receive, send)
@@ -109,7 +134,11 @@ class Gateway:
             return
         connection_id = management_target(raw, config.stage_prefix)
         if connection_id is not None:
-            await self.websockets.management(scope, connection_id, receive, send)
+            if self.management_guard.allows(scope["headers"]):
+                await self.websockets.management(scope, connection_id, receive, send)
+            else:
+                logger.warning("refused a Management API request without the management key")
+                await respond(send, MISSING_TOKEN)
             return
         prefix = config.http_prefix
         if prefix and not (raw == prefix or raw.startswith(prefix + "/")):
@@ -166,7 +195,7 @@ class Gateway:
             return
         started = time.monotonic()
         if config.streams:
-            outcome, status = await self._streamed(event, send, trace)
+            outcome, status = await self._streamed(event, receive, send, trace)
         else:
             outcome = await self.pool.invoke(event)
             answer = self._answer(outcome)
@@ -236,23 +265,44 @@ class Gateway:
             return fault(source, "function_error")
 
     async def _streamed(
-        self, event: bytes, send: Send, trace: list[tuple[bytes, bytes]]
+        self, event: bytes, receive: Receive, send: Send, trace: list[tuple[bytes, bytes]]
     ) -> tuple[Outcome, int | None]:
-        """Invoke, passing the body on as the chunks arrive (see the module docs)."""
+        """Invoke, passing the body on as the chunks arrive (see the module docs). A client that
+        goes away first is logged, and the function's response stream is cut (its next write fails,
+        and a Mangum app gets ``http.disconnect``) rather than left to run to its end. Returns the
+        outcome and the status the client got (``None``: it left first)."""
         loop = asyncio.get_running_loop()
         arrivals: asyncio.Queue[Chunk] = asyncio.Queue()
+        handed: list[Invocation] = []
+        client_left = False
 
         def listener(chunk: Chunk) -> None:
             loop.call_soon_threadsafe(arrivals.put_nowait, chunk)
 
-        invocation = asyncio.ensure_future(self.pool.invoke(event, listener=listener))
+        def on_handed(enqueued: Invocation) -> None:
+            handed.append(enqueued)
+            if client_left:
+                enqueued.abandon()
+
+        invocation = asyncio.ensure_future(self.pool.invoke(event, listener=listener, enqueued=on_handed))
+        # The body was read whole: the next message is the client's disconnect.
+        gone = asyncio.ensure_future(receive())
         reader = IntegrationResponseReader()
         started = False
         failed = False
         status: int | None = None
         while not (invocation.done() and arrivals.empty()):
             arrival = asyncio.ensure_future(arrivals.get())
-            await asyncio.wait({arrival, invocation}, return_when=asyncio.FIRST_COMPLETED)
+            waits = {arrival, invocation} if client_left else {arrival, invocation, gone}
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            if gone.done() and not client_left:
+                client_left = True
+                for enqueued in handed:
+                    enqueued.abandon()
+                logger.warning(
+                    "the client left the streamed response of %s early: the function's stream is cut",
+                    handed[0].request_id if handed else "an invocation not yet started",
+                )
             if not arrival.done():
                 arrival.cancel()
                 continue
@@ -268,8 +318,12 @@ class Gateway:
                 data = b""
             if data and started and not failed:
                 await send({"type": "http.response.body", "body": data, "more_body": True})
+        gone.cancel()
         outcome = invocation.result()
         result = outcome.result
+        if client_left:
+            logger.info("the abandoned invocation %s ended", outcome.request_id)
+            return outcome, None  # nobody to answer
         if not started:
             streamed = result is not None and result.streamed and result.error is None
             answer = (

@@ -14,6 +14,10 @@ decision) and serves:
   connection, or its closing, sent through the gateway's own Management API (the same route, and
   the same checks, as any client of ``/@connections``).
 
+With a management key in force (``--host`` beyond loopback), its data and actions also need the
+key: the banner prints the page's address with ``#key=...``, which the page sends with each
+request.
+
 It is never served across origins: there is no CORS header, and a request that a browser marks as
 coming from another site (``Sec-Fetch-Site``), or whose ``Origin`` is not the page's own, is
 refused with 403 before anything is read or done. A page of another site can still open the
@@ -23,6 +27,7 @@ inspector in a tab, but not read it, frame it or act through it.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import time
 from collections import OrderedDict, deque
@@ -30,12 +35,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qs, quote, unquote
 
 from pydantic import JsonValue
 
 from mangum.local.asgi_io import RequestTooLarge, read_body, respond
 from mangum.local.inspector_page import PAGE, SCRIPT
+from mangum.local.management_key import KEY_HEADER
 from mangum.local.results import HttpAnswer
 
 if TYPE_CHECKING:
@@ -134,10 +140,20 @@ def same_origin(scope: Scope) -> bool:
 
 class Inspector:
     """The records and the ``/_mangum/`` routes (see the module docs). ``management`` is the
-    gateway's ASGI app: the actions go through its Management API route."""
+    gateway's ASGI app: the actions go through its Management API route, with
+    ``management_headers`` (the ``Host`` and the key it asks for)."""
 
-    def __init__(self, websockets: WebSocketGateway, stage_prefix: str, management: ASGIApp) -> None:
+    def __init__(
+        self,
+        websockets: WebSocketGateway,
+        stage_prefix: str,
+        management: ASGIApp,
+        management_headers: list[tuple[bytes, bytes]],
+        key: str | None = None,
+    ) -> None:
         self._websockets = websockets
+        self._key = key
+        self._management_headers = management_headers
         self._stage_prefix = stage_prefix
         self._management = management
         self.records: deque[InvocationRecord] = deque(maxlen=KEPT)
@@ -247,6 +263,9 @@ class Inspector:
         if not same_origin(scope):
             await respond(send, _json(403, {"message": "the inspector is not served across origins"}))
             return
+        if not self._has_key(scope):
+            await respond(send, _json(403, {"message": "the inspector needs the management key"}))
+            return
         parts = path.strip("/").split("/")
         if parts[0] != "api" or len(parts) < 2:
             await respond(send, _json(404, {"message": "Not Found"}))
@@ -270,6 +289,19 @@ class Inspector:
             await self._act(unquote(route[1]), route[2], receive, send)
         else:
             await respond(send, _json(404, {"message": "Not Found"}))
+
+    def _has_key(self, scope: Scope) -> bool:
+        """With a management key in force (``--host`` beyond loopback), whether the request carries
+        it: in the ``X-Mangum-Management-Key`` header, or as ``key`` in the query (an EventSource
+        cannot send headers)."""
+        if self._key is None:
+            return True
+        expected = self._key.encode()
+        given = _header(scope, KEY_HEADER)
+        if given is not None and hmac.compare_digest(given.encode("latin-1"), expected):
+            return True
+        query = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1"))
+        return any(hmac.compare_digest(value.encode(), expected) for value in query.get("key", []))
 
     async def _act(self, connection_id: str, action: str, receive: Receive, send: Send) -> None:
         try:
@@ -300,7 +332,7 @@ class Inspector:
             "path": unquote(path),
             "raw_path": path.encode(),
             "query_string": b"",
-            "headers": [(b"host", b"localhost"), (b"content-length", str(len(body)).encode())],
+            "headers": [*self._management_headers, (b"content-length", str(len(body)).encode())],
             "client": ("127.0.0.1", 0),
             "server": None,
         }

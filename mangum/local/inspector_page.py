@@ -70,6 +70,10 @@ PAGE = """<!doctype html>
 SCRIPT = r"""
 "use strict";
 const api = "/_mangum/api";
+// The management key, when serve asks for one: in the page's address after #key=, never sent to
+// the server in a URL except the event stream's (an EventSource cannot send headers).
+const key = new URLSearchParams(location.hash.slice(1)).get("key");
+const keyed = key ? {"x-mangum-management-key": key} : {};
 const rows = document.querySelector("#invocations tbody");
 
 function cell(row, text, className) {
@@ -102,7 +106,7 @@ function pretty(value) {
 }
 
 async function openInvocation(id, row) {
-  const answer = await fetch(`${api}/invocations/${id}`);
+  const answer = await fetch(`${api}/invocations/${id}`, {headers: keyed});
   if (!answer.ok) return;
   const item = await answer.json();
   for (const other of rows.querySelectorAll("tr.selected")) other.classList.remove("selected");
@@ -120,7 +124,7 @@ async function openInvocation(id, row) {
 
 async function act(id, action, body) {
   const answer = await fetch(`${api}/connections/${encodeURIComponent(id)}/${action}`, {
-    method: "POST", headers: {"content-type": "text/plain"}, body,
+    method: "POST", headers: {"content-type": "text/plain", ...keyed}, body,
   });
   document.querySelector("#result-note").textContent =
     `${action === "messages" ? "post" : "disconnect"} ${id}: ${answer.status} ` +
@@ -170,10 +174,10 @@ function showConnections(list) {
 }
 
 async function start() {
-  const answer = await fetch(`${api}/invocations`);
+  const answer = await fetch(`${api}/invocations`, {headers: keyed});
   for (const item of await answer.json()) addInvocation(item, false);
   const live = document.querySelector("#live");
-  const stream = new EventSource(`${api}/stream`);
+  const stream = new EventSource(`${api}/stream` + (key ? `?key=${encodeURIComponent(key)}` : ""));
   stream.addEventListener("open", () => { live.textContent = "live"; live.classList.remove("down"); });
   stream.addEventListener("error", () => {
     live.textContent = "reconnecting\u2026";

@@ -122,8 +122,11 @@ class StreamedBody:
         return FunctionError.from_trailers(trailers)
 
 
-def truncated(broken: BaseException) -> FunctionError:
-    """The error of a streamed response that broke off."""
+def truncated(invocation: Invocation, broken: BaseException) -> FunctionError:
+    """The error of a streamed response that broke off: cut because the client went away (the
+    invocation was abandoned), or broken by the runtime."""
+    if invocation.abandoned:
+        return FunctionError("Client.Disconnected", "the client went away: the response stream was cut")
     return FunctionError("Runtime.TruncatedResponse", f"the response stream broke off: {broken}")
 
 
@@ -158,11 +161,34 @@ class Invocation:
         self._done = threading.Event()
         self._result: InvocationResult | None = None
         self._lock = threading.Lock()
+        self.abandoned = False
+        """Set by :meth:`abandon`: nobody reads the response any more."""
+        self._on_abandon: Callable[[], None] | None = None
 
     @property
     def complete(self) -> bool:
         """Whether the runtime has finished answering."""
         return self._done.is_set()
+
+    def abandon(self) -> None:
+        """Nobody reads the response any more (the client went away): a streamed response's
+        connection is cut, now or as soon as it opens, so that the runtime's next write fails."""
+        with self._lock:
+            if self._result is not None:
+                return  # answered already: nothing left to cut
+            self.abandoned = True
+            hook = self._on_abandon
+        if hook is not None:
+            hook()
+
+    def on_abandon(self, hook: Callable[[], None] | None) -> None:
+        """Call ``hook`` when the invocation is abandoned (at once if it already was), until it is
+        replaced by ``None`` (server side: while its response stream is being read)."""
+        with self._lock:
+            self._on_abandon = hook
+            abandoned = self.abandoned
+        if abandoned and hook is not None:
+            hook()
 
     def add_chunk(self, data: bytes) -> None:
         """Record a piece of a streamed response (server side)."""

@@ -10,7 +10,8 @@ What each service does with a result (``--source``):
 - ALB: ``statusCode``, ``statusDescription``, ``headers`` or ``multiValueHeaders``.
 
 A result that is not that shape (not an object, a status that is not a number from 100 to 599, a
-header that is not text, a body that is not valid base64 when flagged so) raises
+header that is not text, a header name that is not an RFC 9110 token, a header value or cookie with
+a control character, a body that is not valid base64 when flagged so) raises
 :class:`MalformedResult`: the service answers it as a function error (:func:`fault`).
 """
 
@@ -23,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
+from mangum._http.fields import is_field_name, is_field_value
 from mangum.local.events import HttpSourceName
 
 Fault: TypeAlias = Literal["function_error", "timeout", "request_too_large", "invoke_rejected"]
@@ -46,12 +48,21 @@ class HttpAnswer:
 
 
 def _text(value: object, where: str) -> str:
+    """A header value, cookie or status text: refused when HTTP cannot carry it (control characters)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise MalformedResult(f"{where} must be text")
     text = str(value)
-    if "\r" in text or "\n" in text:
-        raise MalformedResult(f"{where} must not contain CR or LF")
+    if not is_field_value(text):
+        raise MalformedResult(f"{where} must not contain CR or LF or other control characters")
     return text
+
+
+def _name(value: object) -> str:
+    """A header name: refused unless it is an RFC 9110 token (no space, colon, control character)."""
+    if not isinstance(value, str) or not is_field_name(value):
+        shown = repr(value) if isinstance(value, str) and is_field_value(value) else "<header name>"
+        raise MalformedResult(f"header name {shown} is not an RFC 9110 token")
+    return value
 
 
 def _map(result: Mapping[str, object], key: str) -> Mapping[str, object]:
@@ -71,11 +82,11 @@ def header_pairs(result: Mapping[str, object], *, multi_value: bool = True) -> l
     lowered = {str(name).lower() for name in multi}
     for name, value in _map(result, "headers").items():
         if name.lower() not in lowered:
-            pairs.append((_text(name, "a header name"), _text(value, f"header {name!r}")))
+            pairs.append((_name(name), _text(value, f"header {name!r}")))
     for name, values in multi.items():
         if not isinstance(values, list):
-            raise MalformedResult(f"multiValueHeaders[{name!r}] must be a list")
-        pairs.extend((_text(name, "a header name"), _text(value, f"header {name!r}")) for value in values)
+            raise MalformedResult(f"multiValueHeaders[{_name(name)!r}] must be a list")
+        pairs.extend((_name(name), _text(value, f"header {name!r}")) for value in values)
     return pairs
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import select
 import socket
+import struct
 import sys
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -184,17 +185,34 @@ class _RuntimeApiHandler(BaseHTTPRequestHandler):
         self.api._complete(invocation, streamed=False, content_type=content_type, body=body, error=None)
         self._answer(202, {"status": "OK"})
 
+    def _cut(self) -> None:
+        """Cut the runtime's connection (its response stream is abandoned): the read in progress
+        ends, and closing it resets the connection, so that the runtime's next write fails."""
+        connection: socket.socket = self.connection
+        try:
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
     def _streamed_response(self, invocation: Invocation) -> None:
         body = StreamedBody(invocation)
         content_type = self.headers.get("Content-Type")
+        invocation.on_abandon(self._cut)
         try:
             trailers = self._read_body(body)
         except (ChunkedBodyError, OSError) as broken:
+            invocation.on_abandon(None)
             self.api._complete(
-                invocation, streamed=True, content_type=content_type, body=None, error=truncated(broken)
+                invocation,
+                streamed=True,
+                content_type=content_type,
+                body=None,
+                error=truncated(invocation, broken),
             )
             self.close_connection = True
             return
+        invocation.on_abandon(None)  # read whole: the connection is the runtime's again
         error = body.error(trailers)
         self.api._complete(invocation, streamed=True, content_type=content_type, body=None, error=error)
         if body.oversized:

@@ -21,11 +21,13 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import struct
 import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from http import HTTPStatus
 
 from mangum.local import limits
@@ -269,6 +271,7 @@ class LoopRuntimeApi:
     ) -> bool:
         body = StreamedBody(invocation)
         content_type = request.headers.get("content-type")
+        invocation.on_abandon(lambda: _cut(writer))
         try:
             trailers = await _body(request, reader, body)
         except (
@@ -277,10 +280,11 @@ class LoopRuntimeApi:
             asyncio.LimitOverrunError,
             ConnectionError,
         ) as broken:
-            self._complete(
-                invocation, streamed=True, content_type=content_type, body=None, error=truncated(broken)
-            )
+            invocation.on_abandon(None)
+            cut = truncated(invocation, broken)
+            self._complete(invocation, streamed=True, content_type=content_type, body=None, error=cut)
             return False
+        invocation.on_abandon(None)  # read whole: the connection is the runtime's again
         error = body.error(trailers)
         self._complete(invocation, streamed=True, content_type=content_type, body=None, error=error)
         if body.oversized:
@@ -348,6 +352,16 @@ async def _body(
     if length:
         on_chunk(await reader.readexactly(length))
     return {}
+
+
+def _cut(writer: asyncio.StreamWriter) -> None:
+    """Cut the runtime's connection (its response stream is abandoned: the client went away): the
+    read in progress ends, and the reset makes the runtime's next write fail."""
+    sock = writer.get_extra_info("socket")
+    if sock is not None:
+        with suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()
 
 
 async def _line(reader: asyncio.StreamReader) -> bytes:

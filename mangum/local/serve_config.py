@@ -50,6 +50,13 @@ class ServeConfig:
     max_connection_duration: float = MAX_CONNECTION_DURATION
     api_id: str = "local"
     memory_mb: int = 128
+    allowed_hosts: tuple[str, ...] = ()
+    """Names besides loopback's and ``host`` that requests may carry in ``Host`` (``--allow-host``)."""
+    management_key: str | None = None
+    """The Management API's shared secret (:mod:`mangum.local.management_key`); ``None``: open."""
+    max_leaked_threads: int | None = None
+    """Threads a worker may be left running before it is replaced (:mod:`mangum.runtime.leaks`);
+    ``None``: the runtime's default."""
 
     @property
     def streams(self) -> bool:

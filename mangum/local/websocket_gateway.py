@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import unquote
 
+from mangum._http.fields import is_field_name, is_field_value
 from mangum._sources import samples
 from mangum.local.asgi_io import RequestTooLarge, read_body, respond
 from mangum.local.authorizers import LocalAuthorizer
@@ -67,15 +68,17 @@ _REFUSAL_FILTER = _RefusalIsNoIncompleteHandshake()
 
 
 def management_target(raw_path: str, stage_prefix: str) -> str | None:
-    """The connection id of a Management API path (``{stage}/@connections/{id}``, each segment
-    percent-encoded or not, as boto3 sends it), ``""`` for a malformed one, ``None`` for another path."""
+    """The connection id of a Management API path, ``None`` for any other path (the app's).
+
+    Only ``{stage}/@connections/{id}`` exactly is the Management API (each segment percent-encoded
+    or not, as boto3 sends it; an empty id gives ``""``): ``/prod/users/@connections`` or
+    ``/prod/x/%40connections/abc`` are paths of the app.
+    """
     segments = [unquote(segment) for segment in raw_path.split("/")]
-    if MANAGEMENT_SEGMENT not in segments:
+    at = stage_prefix.count("/") + 1
+    if len(segments) != at + 2 or segments[at] != MANAGEMENT_SEGMENT:
         return None
-    at = segments.index(MANAGEMENT_SEGMENT)
-    if "/".join(segments[:at]) != stage_prefix or len(segments) != at + 2:
-        return ""
-    return segments[at + 1]
+    return segments[at + 1] if "/".join(segments[:at]) == stage_prefix else None
 
 
 async def _refuse_handshake(send: Send, answer: HttpAnswer) -> None:
@@ -228,8 +231,14 @@ class WebSocketGateway:
             logger.error("malformed $connect response: statusCode must be a number")
             return 500, {}
         found = answer.get("headers")
-        headers = found if isinstance(found, dict) else {}
-        return status, {str(name).lower(): str(value) for name, value in headers.items()}
+        headers = {
+            str(name).lower(): str(value)
+            for name, value in (found if isinstance(found, dict) else {}).items()
+        }
+        if not all(is_field_name(name) and is_field_value(value) for name, value in headers.items()):
+            logger.error("malformed $connect response: a header HTTP cannot carry")
+            return 500, {}
+        return status, headers
 
     async def _read(self, live: LiveConnection, receive: Receive) -> tuple[int, str]:
         """Frames from the client, each invoked in turn, until it closes: its close code and reason."""

@@ -83,6 +83,8 @@ class Outcome:
     request_id: str
     result: InvocationResult | None = None
     exit_status: int | None = None
+    delivered: bool = True
+    """Whether the runtime took the invocation (a process that ended first never saw it)."""
 
 
 def peak_memory_mb(pid: int) -> int | None:
@@ -219,7 +221,8 @@ async def _watch(
         if invocation.complete:
             return Outcome("answered", invocation.request_id, invocation.result(0))
         if status is not None:
-            return Outcome("crashed", invocation.request_id, exit_status=status)
+            delivered = invocation.delivered_at is not None
+            return Outcome("crashed", invocation.request_id, exit_status=status, delivered=delivered)
         if time.monotonic() >= deadline:
             return Outcome("timed_out", invocation.request_id)
 
@@ -312,11 +315,17 @@ class WorkerPool:
         await asyncio.gather(*(loop.run_in_executor(None, worker.stop) for worker in workers))
 
     async def invoke(
-        self, event: bytes, *, timeout: float | None = None, listener: Callable[[Chunk], None] | None = None
+        self,
+        event: bytes,
+        *,
+        timeout: float | None = None,
+        listener: Callable[[Chunk], None] | None = None,
+        enqueued: Callable[[Invocation], None] | None = None,
     ) -> Outcome:
         """Run one invocation of ``event`` (JSON bytes) on an idle worker, within ``timeout`` seconds
         (the settings' by default) of being handed to it. ``listener`` gets each streamed chunk as
-        it arrives (on a server thread)."""
+        it arrives (on a server thread); ``enqueued`` gets the invocation once it is enqueued (to
+        abandon it)."""
         if self._idle is None:
             raise RuntimeError("the worker pool is not started")
         worker = await self._idle.get()
@@ -326,7 +335,16 @@ class WorkerPool:
                 self._busy[worker.number] -= 1
                 worker = self._replace(worker, f"had ended (status {worker.process.returncode})")
                 self._busy[worker.number] += 1
-            return await self._run(worker, event, timeout or self.settings.timeout, listener)
+            outcome = await self._run(worker, event, timeout or self.settings.timeout, listener, enqueued)
+            if outcome.ending == "crashed" and not outcome.delivered:
+                # The runtime ended between two invocations (it gave up its environment, say, for
+                # leaked threads): this one never reached it, so a new worker takes it.
+                worker.kill()
+                self._busy[worker.number] -= 1
+                worker = self._replace(worker, f"ended (status {outcome.exit_status})")
+                self._busy[worker.number] += 1
+                outcome = await self._run(worker, event, timeout or self.settings.timeout, listener, enqueued)
+            return outcome
         finally:
             self._busy[worker.number] -= 1
             if worker.number in self._retired:
@@ -340,12 +358,19 @@ class WorkerPool:
                 self._idle.put_nowait(worker)
 
     async def _run(
-        self, worker: Worker, event: bytes, timeout: float, listener: Callable[[Chunk], None] | None
+        self,
+        worker: Worker,
+        event: bytes,
+        timeout: float,
+        listener: Callable[[Chunk], None] | None,
+        enqueued: Callable[[Invocation], None] | None = None,
     ) -> Outcome:
         loop = asyncio.get_running_loop()
         finished: asyncio.Future[None] = loop.create_future()
         # The Runtime API records the outcome on this loop: it resolves the future directly.
         invocation = worker.api.invoke(event, listener=listener, on_finish=lambda: _settle(finished))
+        if enqueued is not None:
+            enqueued(invocation)
         request_id = worker.last_request_id = invocation.request_id
         self._line(f"START RequestId: {request_id} Version: $LATEST")
         handed = time.monotonic()

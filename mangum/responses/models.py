@@ -8,25 +8,30 @@ from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from mangum._http import fields
 from mangum._lambda_result import LambdaResult
 
-LINE_BREAK_ERROR = "line_break"
-"""The error type of a header name or value holding CR or LF."""
+HEADER_FIELD_ERROR = "header_field"
+"""The error type of a header name or value HTTP cannot carry (CR or LF among others)."""
 
 
-class _NoLineBreaks:
-    """Text without CR or LF, checked by pydantic-core itself: a string, then a pattern with its own
-    error. A constraint rather than a Python validator, so that the schema can be written out as data
-    for the adapter's generated validators (:mod:`mangum._validation`)."""
+class _FieldText:
+    """Text HTTP can carry in a header field (:mod:`mangum._http.fields`), checked by pydantic-core
+    itself: a string, then a pattern with its own error. A constraint rather than a Python validator,
+    so that the schema can be written out as data for the adapter's generated validators
+    (:mod:`mangum._validation`)."""
+
+    pattern = fields.VALUE_PATTERN
+    message = fields.VALUE_ERROR
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: object, handler: GetCoreSchemaHandler) -> CoreSchema:
-        without_line_breaks = core_schema.custom_error_schema(
-            core_schema.str_schema(pattern=r"^[^\r\n]*$"),
-            custom_error_type=LINE_BREAK_ERROR,
-            custom_error_message="header names and values must not contain CR or LF",
+        sendable = core_schema.custom_error_schema(
+            core_schema.str_schema(pattern=cls.pattern),
+            custom_error_type=HEADER_FIELD_ERROR,
+            custom_error_message=cls.message,
         )
-        return core_schema.chain_schema([core_schema.str_schema(), without_line_breaks])
+        return core_schema.chain_schema([core_schema.str_schema(), sendable])
 
     @classmethod
     def __get_pydantic_json_schema__(
@@ -35,8 +40,15 @@ class _NoLineBreaks:
         return handler(core_schema.str_schema())
 
 
-HeaderText = Annotated[str, _NoLineBreaks]
-"""A header name or value: any text without CR or LF."""
+class _FieldName(_FieldText):
+    pattern = fields.NAME_PATTERN
+    message = fields.NAME_ERROR
+
+
+HeaderText = Annotated[str, _FieldText]
+"""A header value (a cookie, a status description): any text without control characters but tab."""
+HeaderName = Annotated[str, _FieldName]
+"""A header name: an RFC 9110 token."""
 
 StatusCode = Annotated[int, Field(ge=100, le=599)]
 """An HTTP status code Lambda accepts."""
@@ -51,8 +63,8 @@ class ApiGatewayV1Response(LambdaResponse):
     ``multiValueHeaders``."""
 
     status_code: StatusCode
-    headers: dict[HeaderText, HeaderText] = Field(default_factory=dict)
-    multi_value_headers: dict[HeaderText, list[HeaderText]] = Field(default_factory=dict)
+    headers: dict[HeaderName, HeaderText] = Field(default_factory=dict)
+    multi_value_headers: dict[HeaderName, list[HeaderText]] = Field(default_factory=dict)
     body: str = ""
     is_base64_encoded: bool = False
 
@@ -62,7 +74,7 @@ class ApiGatewayV2Response(LambdaResponse):
     joined with ``", "``."""
 
     status_code: StatusCode
-    headers: dict[HeaderText, HeaderText] = Field(default_factory=dict)
+    headers: dict[HeaderName, HeaderText] = Field(default_factory=dict)
     cookies: list[HeaderText] = Field(default_factory=list)
     body: str = ""
     is_base64_encoded: bool = False
@@ -78,8 +90,8 @@ class AlbResponse(LambdaResponse):
 
     status_code: StatusCode
     status_description: HeaderText
-    headers: dict[HeaderText, HeaderText] | None = None
-    multi_value_headers: dict[HeaderText, list[HeaderText]] | None = None
+    headers: dict[HeaderName, HeaderText] | None = None
+    multi_value_headers: dict[HeaderName, list[HeaderText]] | None = None
     body: str = ""
     is_base64_encoded: bool = False
 
@@ -87,7 +99,7 @@ class AlbResponse(LambdaResponse):
 class CloudFrontResponseHeader(LambdaResponse):
     """One header value in CloudFront's header lists."""
 
-    key: HeaderText
+    key: HeaderName
     value: HeaderText
 
 
@@ -96,7 +108,7 @@ class CloudFrontResponse(LambdaResponse):
 
     status: Annotated[str, Field(pattern=r"^[1-5][0-9][0-9]$")]
     status_description: HeaderText | None = None
-    headers: dict[HeaderText, list[CloudFrontResponseHeader]] = Field(default_factory=dict)
+    headers: dict[HeaderName, list[CloudFrontResponseHeader]] = Field(default_factory=dict)
     body: str = ""
     body_encoding: Literal["text", "base64"] = "text"
 
@@ -106,7 +118,7 @@ class WebSocketResponse(LambdaResponse):
     ``$connect``) and an optional body."""
 
     status_code: StatusCode
-    headers: dict[HeaderText, HeaderText] | None = None
+    headers: dict[HeaderName, HeaderText] | None = None
     body: str | None = None
     is_base64_encoded: bool | None = None
 

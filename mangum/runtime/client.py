@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 
 from mangum.runtime.connection import Answer, Connection
@@ -29,6 +30,15 @@ class RuntimeApiError(Exception):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class StreamBroken(RuntimeApiError):
+    """A streamed response's connection broke while it was written: that invocation's answer is
+    lost, but the API may still be there for the next one."""
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+"""A request id the runtime puts into a request line: Lambda's are UUIDs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +76,20 @@ class RuntimeApiClient:
     def next_invocation(self) -> NextInvocation:
         """Wait for the next invocation."""
         answer = self._exchange("GET", self._next_path)
-        request_id = answer.headers.get("lambda-runtime-aws-request-id")
-        if answer.status != 200 or not request_id:
+        if answer.status != 200:
             raise RuntimeApiError(f"GET {self._next_path} answered {answer.status}: {_summary(answer)}")
+        request_id = answer.headers.get("lambda-runtime-aws-request-id")
+        # The body is the event: what it holds stays out of the log.
+        if not request_id:
+            raise RuntimeApiError(
+                f"GET {self._next_path} answered an event ({len(answer.body)} bytes) without a "
+                "Lambda-Runtime-Aws-Request-Id header: there is no invocation to answer"
+            )
+        if not _REQUEST_ID.fullmatch(request_id):
+            raise RuntimeApiError(
+                f"GET {self._next_path} answered the request id {request_id[:64]!r}, which is not one "
+                "(letters, digits, '.', '_', ':', '-', at most 128) that can go into a request path"
+            )
         return NextInvocation(request_id, answer.body, answer.headers)
 
     def _post(self, path: str, headers: str, body: bytes) -> int:
@@ -119,7 +140,7 @@ class StreamedResponse:
     """A :class:`~mangum.streaming.ResponseSink` on the Runtime API: one chunked ``/response``.
 
     Nothing is sent until the first write. :meth:`finish` (or :meth:`fail`) sends the last chunk
-    and reads the API's answer. A broken connection raises :class:`RuntimeApiError` from the write
+    and reads the API's answer. A broken connection raises :class:`StreamBroken` from the write
     that met it; the stream is then over and later calls do nothing.
     """
 
@@ -135,7 +156,7 @@ class StreamedResponse:
             self._client.connection.send(data)
         except OSError as error:
             self.finished = True
-            raise RuntimeApiError(f"the response stream broke off: {error!r}") from error
+            raise StreamBroken(f"the response stream broke off: {error!r}") from error
 
     def _open(self, first: bytes = b"") -> None:
         path = f"{self._client.prefix}/invocation/{self._request_id}/response"
@@ -185,7 +206,7 @@ class StreamedResponse:
         try:
             answer = self._client.connection.answer()
         except OSError as error:
-            raise RuntimeApiError(f"the streamed response was not acknowledged: {error!r}") from error
+            raise StreamBroken(f"the streamed response was not acknowledged: {error!r}") from error
         if answer.status >= 500:
             message = f"the streamed response was answered {answer.status}: {_summary(answer)}"
             raise RuntimeApiError(message, answer.status)

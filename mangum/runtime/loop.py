@@ -7,8 +7,11 @@ calls it, ``handler(event, context)``, and its result posted as JSON.
 
 An exception from the handler (or an event, context or result that cannot be converted) is posted
 to ``/error`` in the managed runtime's shape and logged; the loop goes on. An exception once a
-stream has started ends the stream with error trailers instead. A Runtime API that cannot be
-reached, or answers 5xx, ends the loop with :class:`~mangum.runtime.client.RuntimeApiError`.
+stream has started ends the stream with error trailers instead. A 5xx answer (to ``/next``,
+``/response`` or ``/error``: a non-recoverable state, the Runtime API reference says) ends the loop
+with :class:`~mangum.runtime.client.RuntimeApiError` at once, with nothing more posted: the process
+exits (status 1); so does a ``/next`` that cannot be reached. An answer whose connection breaks (a
+streamed one's: :class:`~mangum.runtime.client.StreamBroken`) is lost alone.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import logging
 import os
 from collections.abc import Callable
 
-from mangum.runtime.client import NextInvocation, RuntimeApiClient
+from mangum.runtime.client import NextInvocation, RuntimeApiClient, RuntimeApiError
 from mangum.runtime.context import FunctionInfo, build_context
 from mangum.runtime.errors import InitError, error_payload
+from mangum.runtime.leaks import MAX_LEAKED_THREADS_VARIABLE, leaked_threads, max_leaked_threads
 from mangum.runtime.log import InvocationScope, current_invocation, current_request
 from mangum.streaming import HTTP_INTEGRATION_CONTENT_TYPE, ResponseSink
 
@@ -115,6 +119,12 @@ def _answer(
         if client.post_response(request_id, _to_json(result)) == 413:
             # Refused: the invocation is still open, and fails as Lambda reports it for other runtimes.
             client.post_error(request_id, _too_large(request_id))
+    except RuntimeApiError as error:
+        if error.status is not None:
+            raise  # a 5xx: the environment is broken, nothing more is posted, the runtime exits
+        # The connection broke (a streamed answer's, say): this answer is lost, the API may still
+        # be there for the next one (if not, /next says so).
+        logger.error("Invocation %s could not be answered: %s", request_id, error)
     except Exception as error:
         logger.error("Invocation %s failed: %s: %s", request_id, type(error).__name__, error, exc_info=error)
         if response is not None and response.opened:
@@ -130,10 +140,24 @@ def streaming_entry(handler: Handler) -> StreamingHandler | None:
 
 
 def serve(client: RuntimeApiClient, handler: Handler, invocations: int | None = None) -> None:
-    """Serve invocations until the Runtime API fails, or ``invocations`` of them when given."""
+    """Serve invocations until the Runtime API fails, or ``invocations`` of them when given, or
+    timed-out invocations have left ``MANGUM_MAX_LEAKED_THREADS`` threads running
+    (:mod:`mangum.runtime.leaks`: the environment is then given up for a fresh one)."""
     stream = streaming_entry(handler)
     function = FunctionInfo.from_environment()
+    limit = max_leaked_threads()
     served = 0
     while invocations is None or served < invocations:
         handle(client, handler, stream, function, client.next_invocation())
         served += 1
+        leaked = leaked_threads() if limit else []
+        if len(leaked) >= limit > 0:
+            logger.error(
+                "%d threads still running after their invocations ended (%s): exiting, so that a fresh "
+                "environment serves the next invocation (%s=%d)",
+                len(leaked),
+                ", ".join(leaked[:5]),
+                MAX_LEAKED_THREADS_VARIABLE,
+                limit,
+            )
+            return

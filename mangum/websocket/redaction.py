@@ -15,9 +15,17 @@ from dataclasses import dataclass
 from pydantic import JsonValue
 
 DEFAULT_REDACTED_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "x-api-key", "x-amz-security-token"}
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "x-api-key",
+        "x-amz-security-token",
+        "sec-websocket-protocol",  # the one header a browser can set: often a token in disguise
+    }
 )
-"""Headers that carry credentials by standard or AWS convention."""
+"""Headers that carry credentials by standard or AWS convention, and ``Sec-WebSocket-Protocol``,
+which browsers' WebSocket clients use to carry a token since they cannot set other headers."""
 
 DEFAULT_REDACTED_QUERY = frozenset(
     {

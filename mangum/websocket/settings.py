@@ -96,6 +96,16 @@ def _names(
     return frozenset(names)
 
 
+def redaction_from_environment(environ: Mapping[str, str] | None = None) -> Redaction:
+    """The names ``MANGUM_WEBSOCKET_REDACT_HEADERS`` / ``MANGUM_WEBSOCKET_REDACT_QUERY`` give (see
+    :func:`websocket_settings`): what the store leaves out, and what ``serve`` keeps out of its logs."""
+    env = os.environ if environ is None else environ
+    return Redaction(
+        _names(None, REDACT_HEADERS_VARIABLE, env, DEFAULT_REDACTED_HEADERS),
+        _names(None, REDACT_QUERY_VARIABLE, env, DEFAULT_REDACTED_QUERY),
+    )
+
+
 def websocket_settings(
     *,
     table: str | None = None,

@@ -187,6 +187,12 @@ def raw_app(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> ASG
         pytest.param(raw_app(200, [], b"x" * 7_000_000), "exceeds", id="too-large"),
         pytest.param(raw_app(999, [], b""), "status", id="bad-status"),
         pytest.param(raw_app(200, [(b"x-bad", b"a\r\nb")], b""), "CR or LF", id="line-break-in-header"),
+        pytest.param(raw_app(200, [(b"x bad", b"v")], b""), "RFC 9110 tokens", id="space-in-header-name"),
+        pytest.param(raw_app(200, [(b"x-bad:", b"v")], b""), "RFC 9110 tokens", id="colon-in-header-name"),
+        pytest.param(raw_app(200, [(b"x-bad", b"a\x00b")], b""), "control characters", id="nul-in-header"),
+        pytest.param(
+            raw_app(200, [(b"set-cookie", b"a=\x01b")], b""), "control characters", id="control-in-cookie"
+        ),
     ],
 )
 def test_unreturnable_response_is_a_plain_500_and_logged(

@@ -1,5 +1,7 @@
 """A reduced fuzz run: the code of ``benchmarks/fuzz_events.py`` on a few thousand mutated real
-events, each answered with a valid result or a typed error, never anything else."""
+events, each answered with a valid result or a typed error, never anything else: HTTP and WebSocket
+events through buffered and streamed handlers, the events beside an API through the authorizer
+parser, a ``typed_handler`` and ``event_handlers``."""
 
 from __future__ import annotations
 
@@ -23,5 +25,9 @@ def test_mutated_real_events_are_answered_or_rejected_and_nothing_else() -> None
         assert report.outcomes[source, "ok"] > 0, source
         assert report.outcomes[source, "rejected"] > 0, source
     assert report.outcomes["none", "rejected"] > 0
+    for kind in ("authorizer", "typed_handler", "event_handlers"):
+        assert report.outcomes[kind, "ok"] > 0, kind
+        assert report.outcomes[kind, "rejected"] > 0, kind
+    assert report.handlers["stream", "ok"] > 0
     assert {"InvalidEvent", "UnsupportedEvent"} <= set(report.errors)
     assert {"200", "400", "405", "410", "500"} <= set(report.statuses)

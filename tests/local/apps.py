@@ -25,6 +25,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from mangum import Mangum
+from mangum.streaming import PRELUDE_DELIMITER, ResponseSink
 from mangum.types import LambdaContext
 from mangum.websocket import EXTENSION_KEY, WebSocketConnections
 from tests.support.sse import gated_events
@@ -33,7 +34,12 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 
 def echo(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """The event as the JSON body, with a repeated header and two cookies in the source's layout."""
+    """The event as the JSON body, with a repeated header and two cookies in the source's layout
+    (for a path ending in a name of :data:`SMUGGLED_HEADERS`, a result with that header instead)."""
+    path = str(event.get("rawPath") or event.get("path") or "/")
+    smuggled = SMUGGLED_HEADERS.get(path.rsplit("/", 1)[-1])
+    if smuggled is not None:
+        return smuggled_result(smuggled, v2=event.get("version") == "2.0")
     result: dict[str, Any] = {
         "statusCode": 200,
         "headers": {"content-type": "application/json", "x-single": "one"},
@@ -47,7 +53,10 @@ def echo(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 
 def faults(event: dict[str, Any], context: LambdaContext) -> object:
-    """Misbehave as the request's path says."""
+    """Misbehave as the request's path says (a WebSocket ``$connect`` with ``?smuggle=1``: answer
+    with a subprotocol header HTTP cannot carry)."""
+    if (event.get("queryStringParameters") or {}).get("smuggle"):
+        return {"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": "chat\r\nSet-Cookie: stolen=1"}}
     path = event.get("rawPath") or event.get("path") or "/"
     name = path.rstrip("/").rsplit("/", 1)[-1]
     if name == "sleep":
@@ -64,6 +73,9 @@ def faults(event: dict[str, Any], context: LambdaContext) -> object:
         return ["just", "a", "list"]
     if name == "large":
         return {"statusCode": 200, "body": "x" * (7 * 1024 * 1024)}
+    smuggled = SMUGGLED_HEADERS.get(name)
+    if smuggled is not None:
+        return smuggled_result(smuggled, v2=event.get("version") == "2.0")
     if name == "binary":
         return {
             "statusCode": 200,
@@ -72,6 +84,44 @@ def faults(event: dict[str, Any], context: LambdaContext) -> object:
             "headers": {"content-type": "image/x-test"},
         }
     return {"statusCode": 200, "body": str(os.getpid())}
+
+
+SMUGGLED_HEADERS: dict[str, tuple[str, str]] = {
+    "header-space": ("X Bad", "v"),
+    "header-colon": ("X-Bad:", "v"),
+    "header-nul": ("x-trace", "secret-value\x00"),
+    "header-crlf": ("x-trace", "secret-value\r\nset-cookie: stolen=1"),
+    "cookie-control": ("set-cookie", "session=secret-value\x01"),
+}
+"""Result headers HTTP cannot carry, by the path that asks for them (``faults`` and ``raw_stream``)."""
+
+
+def smuggled_result(header: tuple[str, str], *, v2: bool) -> dict[str, Any]:
+    """A result carrying ``header`` (a cookie in ``cookies`` for payload 2.0)."""
+    name, value = header
+    if name == "set-cookie":
+        spot: dict[str, Any] = {"cookies": [value]} if v2 else {"multiValueHeaders": {name: [value]}}
+    else:
+        spot = {"headers": {name: value}}
+    return {"statusCode": 200, "body": "never seen", **spot}
+
+
+class RawStream:
+    """A streaming handler that writes its own prelude (no ``Mangum`` to check it): the headers
+    :data:`SMUGGLED_HEADERS` names for the request's last path segment, or a plain 200."""
+
+    def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return {"statusCode": 200, "body": "buffered"}
+
+    def stream(self, event: dict[str, Any], context: LambdaContext, sink: ResponseSink) -> None:
+        name = (event.get("rawPath") or "/").rstrip("/").rsplit("/", 1)[-1]
+        header = SMUGGLED_HEADERS.get(name)
+        prelude = {"statusCode": 200} if header is None else smuggled_result(header, v2=True)
+        prelude.pop("body", None)
+        sink.write(json.dumps(prelude).encode() + PRELUDE_DELIMITER + b"streamed")
+
+
+raw_stream = RawStream()
 
 
 def _note(line: str) -> None:
@@ -131,6 +181,13 @@ async def events(request: Request) -> StreamingResponse:
     )
 
 
+def hang_sync(request: Request) -> PlainTextResponse:
+    """A synchronous route that never ends: Starlette runs it on a worker thread, which Python
+    cannot stop once the invocation has timed out."""
+    time.sleep(600)
+    return PlainTextResponse("never")
+
+
 async def page(request: Request) -> HTMLResponse:
     """A test page for the browser (``pages/NAME.html``)."""
     return HTMLResponse((PAGES / f"{request.path_params['name']}.html").read_text())
@@ -175,6 +232,7 @@ async def chat(websocket: WebSocket) -> None:
 app = Starlette(
     routes=[
         Route("/pid", pid),
+        Route("/hang-sync", hang_sync),
         Route("/inspect/{rest:path}", inspect, methods=["GET", "POST", "PUT", "DELETE"]),
         Route("/binary", binary, methods=["POST"]),
         Route("/cookies", cookies),

@@ -16,7 +16,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from mangum.local.cli import exposure_warning, is_loopback
+from mangum.local.cli import exposure_warning
+from mangum.local.management_key import is_loopback
 from mangum.local.serve_config import ServeConfig
 from tests.local.support import WAIT, Serve, running_serve
 from tests.support.browser import Page, chromium_page
@@ -161,4 +162,32 @@ def test_hosts_beyond_loopback_are_warned_about(host: str, loopback: bool) -> No
     assert is_loopback(host) is loopback
     warning = exposure_warning(ServeConfig(handler="app.handler", host=host, port=3000))
     assert "/_mangum/" in warning
-    assert "/prod/@connections/" in warning
+    assert "Management API" in warning
+
+
+def test_with_a_management_key_the_inspector_needs_it_and_acts_with_it() -> None:
+    async def scenario(serve: Serve) -> tuple[int, int, str]:
+        async with connect(f"{serve.ws_origin}/prod", open_timeout=WAIT) as client:
+            connections = f"{serve.origin}/_mangum/api/connections"
+            keyless = await asyncio.to_thread(httpx.get, connections, timeout=WAIT)
+            listed = await asyncio.to_thread(
+                httpx.get, connections, headers={"X-Mangum-Management-Key": "s3cret"}, timeout=WAIT
+            )
+            [connection] = listed.json()
+            posted = await asyncio.to_thread(
+                httpx.post,
+                f"{connections}/{connection['connectionId']}/messages",
+                content=b"keyed",
+                headers={"X-Mangum-Management-Key": "s3cret"},
+                timeout=WAIT,
+            )
+            assert posted.status_code == 200, posted.text
+            return keyless.status_code, listed.status_code, str(await asyncio.wait_for(client.recv(), WAIT))
+
+    with running_serve("tests.local.inspector_apps:handler", "--management-key", "s3cret") as serve:
+        assert f"Inspector       {serve.origin}/_mangum/#key=s3cret" in serve.output()
+        assert asyncio.run(scenario(serve)) == (403, 200, "keyed")
+        stream = f"{serve.origin}/_mangum/api/stream"
+        with httpx.stream("GET", f"{stream}?key=s3cret", timeout=WAIT) as answer:
+            assert answer.status_code == 200
+        assert httpx.get(f"{stream}?key=wrong", timeout=WAIT).status_code == 403

@@ -101,3 +101,17 @@ def test_alb_and_function_url_faults(source: str, status: int, text: str) -> Non
         late = httpx.get(f"{serve.base_url}/sleep", timeout=WAIT)
         assert late.status_code == (504 if source == "alb" else 502)
         assert httpx.get(f"{serve.base_url}/pid", timeout=WAIT).status_code == 200
+
+
+def test_a_worker_left_with_hung_threads_is_replaced() -> None:
+    """Each timed-out sync route leaves its thread running; the second one makes the worker exit
+    after answering, and serve starts a new one."""
+    with running_serve("tests.local.apps:handler", "--timeout", "2", "--max-leaked-threads", "2") as serve:
+        first = _pid(serve)
+        for _ in range(2):
+            answer = httpx.get(f"{serve.base_url}/hang-sync", timeout=WAIT)
+            assert answer.status_code == 504
+        serve.wait_for(r"2 threads still running after their invocations ended .*MANGUM_MAX_LEAKED_THREADS=2")
+        assert _pid(serve) != first  # the next request is served, by a new worker
+        serve.wait_for("worker 1 .*ended.*replaced by a new one")
+        assert httpx.get(f"{serve.base_url}/hang-sync", timeout=WAIT).status_code == 504  # and on it goes

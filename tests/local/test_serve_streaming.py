@@ -5,6 +5,7 @@ exists."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 
 import httpx
 import pytest
@@ -66,3 +67,25 @@ def test_an_error_after_the_first_event_cuts_the_response_off(streaming: Serve) 
         with pytest.raises(httpx.RemoteProtocolError):
             answer.read()
     streaming.wait_for("the streamed response of .* broke off")
+
+
+def test_a_client_that_leaves_early_stops_the_app(streaming: Serve) -> None:
+    """Nobody reads the rest: serve logs it and cuts the function's stream, whose next write fails,
+    so the app's send raises, its receive says ``http.disconnect``, and it ends instead of waiting to
+    produce the other 48 events."""
+    with gate() as opened:
+        with httpx.stream(
+            "GET", f"{streaming.base_url}/events?count=50&gate={opened.port}", timeout=WAIT
+        ) as answer:
+            assert next(answer.iter_lines()) == "id: 0"
+        streaming.wait_for("the client left the streamed response of .* early")
+        # Each release lets one more event be written: a write soon meets the cut connection, and
+        # the adapter logs it once the app has returned. Without the cut, all 50 would be written.
+        failed = "The response to GET /events could not be sent on: the response stream broke off"
+        for _ in range(10):
+            opened.release()
+            with suppress(AssertionError):
+                streaming.wait_for(failed, timeout=1)
+                break
+        streaming.wait_for(failed)
+    assert httpx.get(f"{streaming.base_url}/cookies", timeout=WAIT).text == "cookies"  # the worker serves on

@@ -70,28 +70,34 @@ ApiGatewayV1Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': '^[^\\r\\n]*$'},
-                                                                         'custom_error_type': 'line_break',
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                         'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
-                                                                                                 'names and '
-                                                                                                 'values '
-                                                                                                 'must not '
+                                                                                                 'names must '
+                                                                                                 'not '
                                                                                                  'contain CR '
-                                                                                                 'or LF'}]},
+                                                                                                 'or LF, '
+                                                                                                 'spaces, '
+                                                                                                 'colons or '
+                                                                                                 'other '
+                                                                                                 'characters '
+                                                                                                 'outside '
+                                                                                                 'RFC 9110 '
+                                                                                                 'tokens'}]},
                                               'values_schema': {'type': 'chain',
                                                                 'steps': [{'type': 'str'},
                                                                           {'type': 'custom-error',
                                                                            'schema': {'type': 'str',
-                                                                                      'pattern': '^[^\\r\\n]*$'},
-                                                                           'custom_error_type': 'line_break',
+                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                           'custom_error_type': 'header_field',
                                                                            'custom_error_message': 'header '
-                                                                                                   'names '
-                                                                                                   'and '
                                                                                                    'values '
                                                                                                    'must not '
                                                                                                    'contain '
-                                                                                                   'CR or '
-                                                                                                   'LF'}]}},
+                                                                                                   'CR or LF '
+                                                                                                   'or other '
+                                                                                                   'control '
+                                                                                                   'characters'}]}},
                                    'default': {}},
                         'required': False},
             'multiValueHeaders': {'type': 'typed-dict-field',
@@ -101,35 +107,44 @@ ApiGatewayV1Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                         'steps': [{'type': 'str'},
                                                                                   {'type': 'custom-error',
                                                                                    'schema': {'type': 'str',
-                                                                                              'pattern': '^[^\\r\\n]*$'},
-                                                                                   'custom_error_type': 'line_break',
+                                                                                              'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                   'custom_error_type': 'header_field',
                                                                                    'custom_error_message': 'header '
                                                                                                            'names '
-                                                                                                           'and '
-                                                                                                           'values '
                                                                                                            'must '
                                                                                                            'not '
                                                                                                            'contain '
                                                                                                            'CR '
                                                                                                            'or '
-                                                                                                           'LF'}]},
+                                                                                                           'LF, '
+                                                                                                           'spaces, '
+                                                                                                           'colons '
+                                                                                                           'or '
+                                                                                                           'other '
+                                                                                                           'characters '
+                                                                                                           'outside '
+                                                                                                           'RFC '
+                                                                                                           '9110 '
+                                                                                                           'tokens'}]},
                                                         'values_schema': {'type': 'list',
                                                                           'items_schema': {'type': 'chain',
                                                                                            'steps': [{'type': 'str'},
                                                                                                      {'type': 'custom-error',
                                                                                                       'schema': {'type': 'str',
-                                                                                                                 'pattern': '^[^\\r\\n]*$'},
-                                                                                                      'custom_error_type': 'line_break',
+                                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                                      'custom_error_type': 'header_field',
                                                                                                       'custom_error_message': 'header '
-                                                                                                                              'names '
-                                                                                                                              'and '
                                                                                                                               'values '
                                                                                                                               'must '
                                                                                                                               'not '
                                                                                                                               'contain '
                                                                                                                               'CR '
                                                                                                                               'or '
-                                                                                                                              'LF'}]}}},
+                                                                                                                              'LF '
+                                                                                                                              'or '
+                                                                                                                              'other '
+                                                                                                                              'control '
+                                                                                                                              'characters'}]}}},
                                              'default': {}},
                                   'required': False},
             'body': {'type': 'typed-dict-field',
@@ -158,28 +173,34 @@ ApiGatewayV2Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': '^[^\\r\\n]*$'},
-                                                                         'custom_error_type': 'line_break',
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                         'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
-                                                                                                 'names and '
-                                                                                                 'values '
-                                                                                                 'must not '
+                                                                                                 'names must '
+                                                                                                 'not '
                                                                                                  'contain CR '
-                                                                                                 'or LF'}]},
+                                                                                                 'or LF, '
+                                                                                                 'spaces, '
+                                                                                                 'colons or '
+                                                                                                 'other '
+                                                                                                 'characters '
+                                                                                                 'outside '
+                                                                                                 'RFC 9110 '
+                                                                                                 'tokens'}]},
                                               'values_schema': {'type': 'chain',
                                                                 'steps': [{'type': 'str'},
                                                                           {'type': 'custom-error',
                                                                            'schema': {'type': 'str',
-                                                                                      'pattern': '^[^\\r\\n]*$'},
-                                                                           'custom_error_type': 'line_break',
+                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                           'custom_error_type': 'header_field',
                                                                            'custom_error_message': 'header '
-                                                                                                   'names '
-                                                                                                   'and '
                                                                                                    'values '
                                                                                                    'must not '
                                                                                                    'contain '
-                                                                                                   'CR or '
-                                                                                                   'LF'}]}},
+                                                                                                   'CR or LF '
+                                                                                                   'or other '
+                                                                                                   'control '
+                                                                                                   'characters'}]}},
                                    'default': {}},
                         'required': False},
             'cookies': {'type': 'typed-dict-field',
@@ -189,15 +210,16 @@ ApiGatewayV2Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                'steps': [{'type': 'str'},
                                                                          {'type': 'custom-error',
                                                                           'schema': {'type': 'str',
-                                                                                     'pattern': '^[^\\r\\n]*$'},
-                                                                          'custom_error_type': 'line_break',
+                                                                                     'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                          'custom_error_type': 'header_field',
                                                                           'custom_error_message': 'header '
-                                                                                                  'names and '
                                                                                                   'values '
                                                                                                   'must not '
                                                                                                   'contain '
-                                                                                                  'CR or '
-                                                                                                  'LF'}]}},
+                                                                                                  'CR or LF '
+                                                                                                  'or other '
+                                                                                                  'control '
+                                                                                                  'characters'}]}},
                                    'default': []},
                         'required': False},
             'body': {'type': 'typed-dict-field',
@@ -226,28 +248,34 @@ FunctionUrlResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': '^[^\\r\\n]*$'},
-                                                                         'custom_error_type': 'line_break',
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                         'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
-                                                                                                 'names and '
-                                                                                                 'values '
-                                                                                                 'must not '
+                                                                                                 'names must '
+                                                                                                 'not '
                                                                                                  'contain CR '
-                                                                                                 'or LF'}]},
+                                                                                                 'or LF, '
+                                                                                                 'spaces, '
+                                                                                                 'colons or '
+                                                                                                 'other '
+                                                                                                 'characters '
+                                                                                                 'outside '
+                                                                                                 'RFC 9110 '
+                                                                                                 'tokens'}]},
                                               'values_schema': {'type': 'chain',
                                                                 'steps': [{'type': 'str'},
                                                                           {'type': 'custom-error',
                                                                            'schema': {'type': 'str',
-                                                                                      'pattern': '^[^\\r\\n]*$'},
-                                                                           'custom_error_type': 'line_break',
+                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                           'custom_error_type': 'header_field',
                                                                            'custom_error_message': 'header '
-                                                                                                   'names '
-                                                                                                   'and '
                                                                                                    'values '
                                                                                                    'must not '
                                                                                                    'contain '
-                                                                                                   'CR or '
-                                                                                                   'LF'}]}},
+                                                                                                   'CR or LF '
+                                                                                                   'or other '
+                                                                                                   'control '
+                                                                                                   'characters'}]}},
                                    'default': {}},
                         'required': False},
             'cookies': {'type': 'typed-dict-field',
@@ -257,15 +285,16 @@ FunctionUrlResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                'steps': [{'type': 'str'},
                                                                          {'type': 'custom-error',
                                                                           'schema': {'type': 'str',
-                                                                                     'pattern': '^[^\\r\\n]*$'},
-                                                                          'custom_error_type': 'line_break',
+                                                                                     'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                          'custom_error_type': 'header_field',
                                                                           'custom_error_message': 'header '
-                                                                                                  'names and '
                                                                                                   'values '
                                                                                                   'must not '
                                                                                                   'contain '
-                                                                                                  'CR or '
-                                                                                                  'LF'}]}},
+                                                                                                  'CR or LF '
+                                                                                                  'or other '
+                                                                                                  'control '
+                                                                                                  'characters'}]}},
                                    'default': []},
                         'required': False},
             'body': {'type': 'typed-dict-field',
@@ -291,11 +320,12 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                   'schema': {'type': 'chain',
                                              'steps': [{'type': 'str'},
                                                        {'type': 'custom-error',
-                                                        'schema': {'type': 'str', 'pattern': '^[^\\r\\n]*$'},
-                                                        'custom_error_type': 'line_break',
-                                                        'custom_error_message': 'header names and values '
-                                                                                'must not contain CR or '
-                                                                                'LF'}]},
+                                                        'schema': {'type': 'str',
+                                                                   'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                        'custom_error_type': 'header_field',
+                                                        'custom_error_message': 'header values must not '
+                                                                                'contain CR or LF or other '
+                                                                                'control characters'}]},
                                   'required': True},
             'headers': {'type': 'typed-dict-field',
                         'schema': {'type': 'default',
@@ -305,34 +335,43 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                          'steps': [{'type': 'str'},
                                                                                    {'type': 'custom-error',
                                                                                     'schema': {'type': 'str',
-                                                                                               'pattern': '^[^\\r\\n]*$'},
-                                                                                    'custom_error_type': 'line_break',
+                                                                                               'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                    'custom_error_type': 'header_field',
                                                                                     'custom_error_message': 'header '
                                                                                                             'names '
-                                                                                                            'and '
-                                                                                                            'values '
                                                                                                             'must '
                                                                                                             'not '
                                                                                                             'contain '
                                                                                                             'CR '
                                                                                                             'or '
-                                                                                                            'LF'}]},
+                                                                                                            'LF, '
+                                                                                                            'spaces, '
+                                                                                                            'colons '
+                                                                                                            'or '
+                                                                                                            'other '
+                                                                                                            'characters '
+                                                                                                            'outside '
+                                                                                                            'RFC '
+                                                                                                            '9110 '
+                                                                                                            'tokens'}]},
                                                          'values_schema': {'type': 'chain',
                                                                            'steps': [{'type': 'str'},
                                                                                      {'type': 'custom-error',
                                                                                       'schema': {'type': 'str',
-                                                                                                 'pattern': '^[^\\r\\n]*$'},
-                                                                                      'custom_error_type': 'line_break',
+                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                      'custom_error_type': 'header_field',
                                                                                       'custom_error_message': 'header '
-                                                                                                              'names '
-                                                                                                              'and '
                                                                                                               'values '
                                                                                                               'must '
                                                                                                               'not '
                                                                                                               'contain '
                                                                                                               'CR '
                                                                                                               'or '
-                                                                                                              'LF'}]}}},
+                                                                                                              'LF '
+                                                                                                              'or '
+                                                                                                              'other '
+                                                                                                              'control '
+                                                                                                              'characters'}]}}},
                                    'default': None},
                         'required': False},
             'multiValueHeaders': {'type': 'typed-dict-field',
@@ -343,35 +382,44 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                    'steps': [{'type': 'str'},
                                                                                              {'type': 'custom-error',
                                                                                               'schema': {'type': 'str',
-                                                                                                         'pattern': '^[^\\r\\n]*$'},
-                                                                                              'custom_error_type': 'line_break',
+                                                                                                         'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                              'custom_error_type': 'header_field',
                                                                                               'custom_error_message': 'header '
                                                                                                                       'names '
-                                                                                                                      'and '
-                                                                                                                      'values '
                                                                                                                       'must '
                                                                                                                       'not '
                                                                                                                       'contain '
                                                                                                                       'CR '
                                                                                                                       'or '
-                                                                                                                      'LF'}]},
+                                                                                                                      'LF, '
+                                                                                                                      'spaces, '
+                                                                                                                      'colons '
+                                                                                                                      'or '
+                                                                                                                      'other '
+                                                                                                                      'characters '
+                                                                                                                      'outside '
+                                                                                                                      'RFC '
+                                                                                                                      '9110 '
+                                                                                                                      'tokens'}]},
                                                                    'values_schema': {'type': 'list',
                                                                                      'items_schema': {'type': 'chain',
                                                                                                       'steps': [{'type': 'str'},
                                                                                                                 {'type': 'custom-error',
                                                                                                                  'schema': {'type': 'str',
-                                                                                                                            'pattern': '^[^\\r\\n]*$'},
-                                                                                                                 'custom_error_type': 'line_break',
+                                                                                                                            'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                                                 'custom_error_type': 'header_field',
                                                                                                                  'custom_error_message': 'header '
-                                                                                                                                         'names '
-                                                                                                                                         'and '
                                                                                                                                          'values '
                                                                                                                                          'must '
                                                                                                                                          'not '
                                                                                                                                          'contain '
                                                                                                                                          'CR '
                                                                                                                                          'or '
-                                                                                                                                         'LF'}]}}}},
+                                                                                                                                         'LF '
+                                                                                                                                         'or '
+                                                                                                                                         'other '
+                                                                                                                                         'control '
+                                                                                                                                         'characters'}]}}}},
                                              'default': None},
                                   'required': False},
             'body': {'type': 'typed-dict-field',
@@ -400,17 +448,18 @@ CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                    'steps': [{'type': 'str'},
                                                                              {'type': 'custom-error',
                                                                               'schema': {'type': 'str',
-                                                                                         'pattern': '^[^\\r\\n]*$'},
-                                                                              'custom_error_type': 'line_break',
+                                                                                         'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                              'custom_error_type': 'header_field',
                                                                               'custom_error_message': 'header '
-                                                                                                      'names '
-                                                                                                      'and '
                                                                                                       'values '
                                                                                                       'must '
                                                                                                       'not '
                                                                                                       'contain '
                                                                                                       'CR or '
-                                                                                                      'LF'}]}},
+                                                                                                      'LF or '
+                                                                                                      'other '
+                                                                                                      'control '
+                                                                                                      'characters'}]}},
                                              'default': None},
                                   'required': False},
             'headers': {'type': 'typed-dict-field',
@@ -420,14 +469,20 @@ CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': '^[^\\r\\n]*$'},
-                                                                         'custom_error_type': 'line_break',
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                         'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
-                                                                                                 'names and '
-                                                                                                 'values '
-                                                                                                 'must not '
+                                                                                                 'names must '
+                                                                                                 'not '
                                                                                                  'contain CR '
-                                                                                                 'or LF'}]},
+                                                                                                 'or LF, '
+                                                                                                 'spaces, '
+                                                                                                 'colons or '
+                                                                                                 'other '
+                                                                                                 'characters '
+                                                                                                 'outside '
+                                                                                                 'RFC 9110 '
+                                                                                                 'tokens'}]},
                                               'values_schema': {'type': 'list',
                                                                 'items_schema': {'type': 'typed-dict',
                                                                                  'fields': {'key': {'type': 'typed-dict-field',
@@ -435,36 +490,45 @@ CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                                                'steps': [{'type': 'str'},
                                                                                                                          {'type': 'custom-error',
                                                                                                                           'schema': {'type': 'str',
-                                                                                                                                     'pattern': '^[^\\r\\n]*$'},
-                                                                                                                          'custom_error_type': 'line_break',
+                                                                                                                                     'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                                                          'custom_error_type': 'header_field',
                                                                                                                           'custom_error_message': 'header '
                                                                                                                                                   'names '
-                                                                                                                                                  'and '
-                                                                                                                                                  'values '
                                                                                                                                                   'must '
                                                                                                                                                   'not '
                                                                                                                                                   'contain '
                                                                                                                                                   'CR '
                                                                                                                                                   'or '
-                                                                                                                                                  'LF'}]},
+                                                                                                                                                  'LF, '
+                                                                                                                                                  'spaces, '
+                                                                                                                                                  'colons '
+                                                                                                                                                  'or '
+                                                                                                                                                  'other '
+                                                                                                                                                  'characters '
+                                                                                                                                                  'outside '
+                                                                                                                                                  'RFC '
+                                                                                                                                                  '9110 '
+                                                                                                                                                  'tokens'}]},
                                                                                                     'required': True},
                                                                                             'value': {'type': 'typed-dict-field',
                                                                                                       'schema': {'type': 'chain',
                                                                                                                  'steps': [{'type': 'str'},
                                                                                                                            {'type': 'custom-error',
                                                                                                                             'schema': {'type': 'str',
-                                                                                                                                       'pattern': '^[^\\r\\n]*$'},
-                                                                                                                            'custom_error_type': 'line_break',
+                                                                                                                                       'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                                                            'custom_error_type': 'header_field',
                                                                                                                             'custom_error_message': 'header '
-                                                                                                                                                    'names '
-                                                                                                                                                    'and '
                                                                                                                                                     'values '
                                                                                                                                                     'must '
                                                                                                                                                     'not '
                                                                                                                                                     'contain '
                                                                                                                                                     'CR '
                                                                                                                                                     'or '
-                                                                                                                                                    'LF'}]},
+                                                                                                                                                    'LF '
+                                                                                                                                                    'or '
+                                                                                                                                                    'other '
+                                                                                                                                                    'control '
+                                                                                                                                                    'characters'}]},
                                                                                                       'required': True}},
                                                                                  'extra_behavior': 'forbid',
                                                                                  'config': {'title': 'CloudFrontResponseHeader',
@@ -504,34 +568,43 @@ WebSocketResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                          'steps': [{'type': 'str'},
                                                                                    {'type': 'custom-error',
                                                                                     'schema': {'type': 'str',
-                                                                                               'pattern': '^[^\\r\\n]*$'},
-                                                                                    'custom_error_type': 'line_break',
+                                                                                               'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                    'custom_error_type': 'header_field',
                                                                                     'custom_error_message': 'header '
                                                                                                             'names '
-                                                                                                            'and '
-                                                                                                            'values '
                                                                                                             'must '
                                                                                                             'not '
                                                                                                             'contain '
                                                                                                             'CR '
                                                                                                             'or '
-                                                                                                            'LF'}]},
+                                                                                                            'LF, '
+                                                                                                            'spaces, '
+                                                                                                            'colons '
+                                                                                                            'or '
+                                                                                                            'other '
+                                                                                                            'characters '
+                                                                                                            'outside '
+                                                                                                            'RFC '
+                                                                                                            '9110 '
+                                                                                                            'tokens'}]},
                                                          'values_schema': {'type': 'chain',
                                                                            'steps': [{'type': 'str'},
                                                                                      {'type': 'custom-error',
                                                                                       'schema': {'type': 'str',
-                                                                                                 'pattern': '^[^\\r\\n]*$'},
-                                                                                      'custom_error_type': 'line_break',
+                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                      'custom_error_type': 'header_field',
                                                                                       'custom_error_message': 'header '
-                                                                                                              'names '
-                                                                                                              'and '
                                                                                                               'values '
                                                                                                               'must '
                                                                                                               'not '
                                                                                                               'contain '
                                                                                                               'CR '
                                                                                                               'or '
-                                                                                                              'LF'}]}}},
+                                                                                                              'LF '
+                                                                                                              'or '
+                                                                                                              'other '
+                                                                                                              'control '
+                                                                                                              'characters'}]}}},
                                    'default': None},
                         'required': False},
             'body': {'type': 'typed-dict-field',
