@@ -380,6 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             uvicorn.Config(
                 Gateway(config, workers, local_authorizer, reload=arguments.reload),
                 lifespan="on",
+                # h11, not httptools: h11 refuses a header section past 16 KB instead of holding it.
+                http="h11",
                 ws=GatewayWebSocketProtocol,
                 server_header=False,
                 ws_max_size=WEBSOCKET_MAX_MESSAGE,
