@@ -1,33 +1,36 @@
-"""Benchmark ``python -m mangum serve`` against calling the handler in process, in the same run.
+"""Benchmark ``python -m mangum serve`` against the same app under uvicorn, and against calling the
+handler in process, in the same run.
 
 Usage: ``PYTHONPATH=. .venv/bin/python -m benchmarks.serve [--quick]``
 
-The handler is ``benchmarks/serve_app.py`` (``Mangum`` around a Starlette app). Three ways to run
-one request, each timed from the client's side:
+The app is ``benchmarks/serve_app.py``: a Starlette app, served as ``Mangum`` handler by ``serve``
+and as the plain ASGI app by uvicorn (with the same HTTP stack: h11 on uvloop, as ``serve`` runs
+it and the ``local`` extra installs it). Each request is timed from the client's side:
 
 - **in process**: ``handler(event, context)`` with the REST API event ``serve`` builds for
   ``GET /prod/items/7?q=x`` (:mod:`mangum.local.events`), one call after another;
-- **serve, sequential**: the same request over HTTP/1.1 keep-alive (httpx) to ``serve`` with one
-  worker: the gateway, the event, the Runtime API, the worker process and back;
-- **serve, concurrent**: 4 client threads against ``serve --workers 2``: throughput;
-- **WebSocket round trip**: a frame sent by a ``websockets`` client, invoked as a MESSAGE on a
-  worker, echoed through the Management API on the same port, received by the client.
+- **sequential**: the same request over HTTP/1.1 keep-alive (httpx), one after another, to
+  ``serve`` (the gateway, the event, the Runtime API, the worker process and back) and to uvicorn,
+  each with 1 and with 4 workers;
+- **concurrent**: 4 client threads, each on its own connection, against the same servers:
+  throughput;
+- **WebSocket round trip**: a frame sent by a ``websockets`` client to ``serve``, invoked as a
+  MESSAGE on a worker, echoed through the Management API on the same port, received by the client.
 
-A round starts a fresh ``serve`` (``--log-level warning``: no access log; the Lambda platform lines
-go to a pipe that is read and dropped), warms it up and takes the figures; rounds alternate with
-the in-process runs so that machine noise hits both alike. Figures are medians over rounds of each
-round's median / 99th percentile; ratios are serve / in process.
+A round starts each server afresh (``--log-level warning``: no access log; ``serve``'s Lambda
+platform lines go to ``/dev/null``), warms it up and takes the figures; the
+servers take turns within a round so that machine noise hits them alike. Figures are medians over
+rounds of each round's median / 99th percentile.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
+import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +45,6 @@ from mangum.local_context import LocalContext
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 60.0
-_BANNER = re.compile(r"HTTP\s+(http://\S+?)/?$")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -51,42 +53,37 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 @contextmanager
-def serving(workers: int) -> Iterator[str]:
-    """``serve`` on a free port; yields its base URL (``http://host:port/prod``)."""
+def serving(server: str, workers: int) -> Iterator[str]:
+    """``serve`` or ``uvicorn`` on a free port with ``workers`` workers; yields the base URL
+    (``http://host:port/prod`` for ``serve``)."""
+    port = _free_port()
+    if server == "serve":
+        command = ["-m", "mangum", "serve", "benchmarks.serve_app:handler", "--port", str(port)]
+    else:
+        # The HTTP stack serve runs: h11 (for its header size limit) on uvloop.
+        command = ["-m", "uvicorn", "benchmarks.serve_app:app", "--port", str(port), "--http", "h11"]
+    # Output to /dev/null: a pipe read by a thread of this process would take CPU from the client.
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mangum",
-            "serve",
-            "benchmarks.serve_app:handler",
-            "--port",
-            "0",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
+        [sys.executable, *command, "--workers", str(workers), "--log-level", "warning"],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-    assert process.stdout is not None
-    base = None
-    for line in process.stdout:
-        found = _BANNER.search(line.rstrip())
-        if found:
-            base = found.group(1)
-            break
-    threading.Thread(target=process.stdout.read, daemon=True).start()  # drain the platform lines
+    base = f"http://127.0.0.1:{port}" + ("/prod" if server == "serve" else "")
     try:
-        assert base is not None, "serve printed no address"
         deadline = time.monotonic() + WAIT
         while True:
             try:
-                if httpx.get(f"{base}/items/0", timeout=WAIT).status_code == 200:
+                # Every worker answers once before the figures: 2 rounds of as many requests at once.
+                if all(answer.status_code == 200 for answer in _burst(base, workers * 2)):
                     break
             except httpx.TransportError:
                 if time.monotonic() > deadline:
@@ -96,6 +93,11 @@ def serving(workers: int) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(WAIT)
+
+
+def _burst(base: str, count: int) -> list[httpx.Response]:
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(lambda _: httpx.get(f"{base}/items/0", timeout=WAIT), range(count)))
 
 
 def in_process(count: int) -> list[float]:
@@ -140,18 +142,23 @@ def sequential(base: str, count: int) -> list[float]:
 
 
 def concurrent(base: str, count: int, clients: int) -> float:
-    """Requests per second with ``clients`` threads, each on its own connection."""
+    """Requests per second with ``clients`` threads, each on its own keep-alive connection (made
+    and warmed up before the clock starts)."""
+    connections = [httpx.Client(timeout=WAIT) for _ in range(clients)]
 
-    def run(_: int) -> None:
-        with httpx.Client(timeout=WAIT) as client:
-            for _ in range(count // clients):
-                assert client.get(f"{base}/items/7?q=x").status_code == 200
+    def run(client: httpx.Client, requests: int) -> None:
+        for _ in range(requests):
+            assert client.get(f"{base}/items/7?q=x").status_code == 200
 
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(run, range(clients)))  # warm-up: every worker serves once
-        started = time.perf_counter()
-        list(pool.map(run, range(clients)))
-        elapsed = time.perf_counter() - started
+    try:
+        with ThreadPoolExecutor(clients) as pool:
+            list(pool.map(run, connections, [10] * clients))  # warm-up: every worker serves
+            started = time.perf_counter()
+            list(pool.map(run, connections, [count // clients] * clients))
+            elapsed = time.perf_counter() - started
+    finally:
+        for client in connections:
+            client.close()
     return (count // clients) * clients / elapsed
 
 
@@ -170,11 +177,16 @@ def websocket_round_trips(base: str, count: int) -> list[float]:
     return times
 
 
+SERVERS = ("uvicorn", "serve")
+WORKER_COUNTS = (1, 4)
+CLIENTS = 4
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and requests")
     quick = parser.parse_args().quick
-    rounds, count = (2, 100) if quick else (5, 400)
+    rounds, count = (2, 100) if quick else (3, 300)
     figures: dict[str, list[float]] = {}
 
     def keep(name: str, value: float) -> None:
@@ -185,40 +197,57 @@ def main() -> None:
         keep("local p50", statistics.median(local))
         keep("local p99", percentile(local, 0.99))
         keep("local rps", 1000 / statistics.mean(local))
-        with serving(1) as base:
-            through = sequential(base, count)
-            keep("serve p50", statistics.median(through))
-            keep("serve p99", percentile(through, 0.99))
-            keep("serve rps", 1000 / statistics.mean(through))
-            trips = websocket_round_trips(base, count // 2)
-            keep("ws p50", statistics.median(trips))
-            keep("ws p99", percentile(trips, 0.99))
-        with serving(2) as base:
-            keep("serve concurrent rps", concurrent(base, count, 4))
+        for workers in WORKER_COUNTS:
+            for server in SERVERS:
+                with serving(server, workers) as base:
+                    name = f"{server} {workers}"
+                    through = sequential(base, count)
+                    keep(f"{name} p50", statistics.median(through))
+                    keep(f"{name} p99", percentile(through, 0.99))
+                    keep(f"{name} rps", 1000 / statistics.mean(through))
+                    keep(f"{name} concurrent rps", concurrent(base, count, CLIENTS))
+                    if server == "serve" and workers == 1:
+                        trips = websocket_round_trips(base, count // 2)
+                        keep("ws p50", statistics.median(trips))
+                        keep("ws p99", percentile(trips, 0.99))
         print(f"round {round_number + 1}/{rounds} done", file=sys.stderr)
 
     median = {name: statistics.median(values) for name, values in figures.items()}
-    print(f"{'':34}{'p50 ms':>10}{'p99 ms':>10}{'req/s':>10}")
-    rows = [
-        ("in process: handler(event, ctx)", "local p50", "local p99", "local rps"),
-        ("serve, 1 worker, sequential", "serve p50", "serve p99", "serve rps"),
-        ("serve, 2 workers, 4 clients", None, None, "serve concurrent rps"),
-        ("WebSocket round trip (echo)", "ws p50", "ws p99", None),
+    print(f"{'':40}{'p50 ms':>10}{'p99 ms':>10}{'req/s':>10}")
+    rows: list[tuple[str, str | None, str | None, str | None]] = [
+        ("in process: handler(event, ctx)", "local p50", "local p99", "local rps")
     ]
+    for workers in WORKER_COUNTS:
+        for server in SERVERS:
+            name = f"{server} {workers}"
+            label = f"{server}, {workers} worker{'s' if workers > 1 else ''}"
+            rows.append((f"{label}, sequential", f"{name} p50", f"{name} p99", f"{name} rps"))
+            rows.append((f"{label}, {CLIENTS} clients", None, None, f"{name} concurrent rps"))
+    rows.append(("serve: WebSocket round trip (echo)", "ws p50", "ws p99", None))
     for label, *names in rows:
         cells = [
             f"{median[name]:10.{3 if 'rps' not in name else 0}f}" if name else " " * 10 for name in names
         ]
-        print(f"{label:34}{''.join(cells)}")
+        print(f"{label:40}{''.join(cells)}")
     print()
+    for workers in WORKER_COUNTS:
+
+        def ratio(figure: str, count: int = workers) -> str:
+            return f"x{median[f'serve {count} {figure}'] / median[f'uvicorn {count} {figure}']:.2f}"
+
+        print(
+            f"{workers} worker(s), serve / uvicorn: sequential p50 {ratio('p50')}, p99 {ratio('p99')}, "
+            f"concurrent req/s {ratio('concurrent rps')}"
+        )
+    for server in SERVERS:
+        print(
+            f"{server}: concurrent req/s with 4 workers / 1 worker "
+            f"x{median[f'{server} 4 concurrent rps'] / median[f'{server} 1 concurrent rps']:.2f}"
+        )
     print(
-        f"serve / in process: p50 x{median['serve p50'] / median['local p50']:.1f}, "
-        f"p99 x{median['serve p99'] / median['local p99']:.1f}, "
-        f"req/s x{median['serve rps'] / median['local rps']:.3f}"
-    )
-    print(
-        f"gateway overhead per request (p50): {median['serve p50'] - median['local p50']:.2f} ms; "
-        f"WebSocket round trip / HTTP round trip (p50): x{median['ws p50'] / median['serve p50']:.2f}"
+        f"serve overhead per request over uvicorn (p50, 1 worker): "
+        f"{median['serve 1 p50'] - median['uvicorn 1 p50']:.2f} ms; "
+        f"WebSocket round trip / HTTP round trip (p50): x{median['ws p50'] / median['serve 1 p50']:.2f}"
     )
     print(f"medians of {rounds} rounds of {count} requests ({count // 2} WebSocket frames)")
 

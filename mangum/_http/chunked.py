@@ -32,7 +32,8 @@ def _line(stream: _Readable) -> bytes:
     return line.rstrip(b"\r\n")
 
 
-def _size(line: bytes) -> int:
+def chunk_size(line: bytes) -> int:
+    """The size in a chunk-size line (without its CRLF); raises :class:`ChunkedBodyError`."""
     # Chunk extensions (";name=value") carry nothing Lambda uses.
     text = line.split(b";", 1)[0].strip()
     if not text or any(byte not in b"0123456789abcdefABCDEF" for byte in text):
@@ -44,7 +45,7 @@ def read_chunked(stream: _Readable, on_chunk: Callable[[bytes], None]) -> dict[s
     """Read one chunked body from ``stream``, calling ``on_chunk`` with each chunk's data as it
     completes; returns the trailer fields by lower-cased name (the last value of a repeated one)."""
     while True:
-        size = _size(_line(stream))
+        size = chunk_size(_line(stream))
         if size == 0:
             break
         data = stream.read(size)
@@ -58,7 +59,13 @@ def read_chunked(stream: _Readable, on_chunk: Callable[[bytes], None]) -> dict[s
         line = _line(stream)
         if not line:
             return trailers
-        name, colon, value = line.partition(b":")
-        if not colon or not name.strip():
-            raise ChunkedBodyError("a trailer line has no field name")
-        trailers[name.strip().decode("latin-1").lower()] = value.strip().decode("latin-1")
+        name, value = trailer_field(line)
+        trailers[name] = value
+
+
+def trailer_field(line: bytes) -> tuple[str, str]:
+    """A trailer line (without its CRLF) as ``(lower-cased name, value)``."""
+    name, colon, value = line.partition(b":")
+    if not colon or not name.strip():
+        raise ChunkedBodyError("a trailer line has no field name")
+    return name.strip().decode("latin-1").lower(), value.strip().decode("latin-1")

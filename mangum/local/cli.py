@@ -17,10 +17,13 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack, suppress
+from dataclasses import replace
 from importlib.util import find_spec
 from pathlib import Path
 from typing import NoReturn
 
+from mangum.local import authorizers
+from mangum.local.authorizers import AuthorizerSettings
 from mangum.local.handler_target import NotAHandler, Target, find_target
 from mangum.local.management_key import is_loopback, management_key
 from mangum.local.serve_config import (
@@ -141,6 +144,12 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--log-level", choices=("debug", "info", "warning", "error"), default="info", help="server log level"
     )
+    command.add_argument(
+        "--reload",
+        action="store_true",
+        help="watch the Python files under the current directory and replace the workers on a change",
+    )
+    authorizers.add_arguments(command)
     return command
 
 
@@ -198,6 +207,16 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
+def exposure_warning(config: ServeConfig) -> str:
+    """What ``serve`` says when it listens beyond this machine."""
+    return (
+        f"WARNING: listening on {config.host}, beyond loopback: other machines can call the function "
+        "and, with the management key, its Management API (add --allow-host for the names they use); "
+        f"the inspector (http://{config.authority}/_mangum/) lets anyone with the key read every event "
+        "and result and post to or drop WebSocket connections"
+    )
+
+
 _SHUTDOWN_CHATTER = frozenset(
     {"Waiting for application shutdown.", "Application shutdown complete.", "Finished server process [%d]"}
 )
@@ -238,7 +257,14 @@ def startup_notes(config: ServeConfig, reference: str, target: Target) -> list[s
     return [f"mangum serve: {note}" for note in notes]
 
 
-def _banner(config: ServeConfig, handler: str, store: str) -> str:
+def _banner(
+    config: ServeConfig,
+    handler: str,
+    store: str,
+    authorizer: AuthorizerSettings | None = None,
+    reload: bool = False,
+) -> str:
+    key = "" if config.management_key is None else f"#key={config.management_key}"
     lines = [
         f"mangum serve: {handler} behind a local {SOURCE_NAMES[config.source]} "
         f"({config.workers} worker{'s' if config.workers > 1 else ''}, timeout {config.timeout:g} s, "
@@ -247,25 +273,33 @@ def _banner(config: ServeConfig, handler: str, store: str) -> str:
         f"  WebSocket       {config.websocket_url}",
         f"  Management API  {config.management_endpoint}/@connections/{{connectionId}}",
         f"  Connections     {store}",
+        f"  Inspector       http://{config.authority}/_mangum/{key}",
     ]
+    if authorizer is not None:
+        lines.append(f"  Authorizer      {authorizer.describe(config.source)}")
+    if reload:
+        lines.append(f"  Reload          watching the Python files under {os.getcwd()}")
     if config.management_key is not None:
         lines.append(f"  Management key  {config.management_key} (X-Mangum-Management-Key header)")
     if not is_loopback(config.host):
-        lines.append(
-            f"WARNING: listening on {config.host}, beyond loopback: other machines can call the function "
-            "and, with the management key, its Management API (add --allow-host for the names they use)"
-        )
+        lines.append(exposure_warning(config))
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``serve`` until interrupted; the exit status."""
     arguments = parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    if find_spec("uvicorn") is None or find_spec("websockets") is None:
+    needed = ("uvicorn", "websockets") + (("watchfiles",) if arguments.reload else ())
+    if any(find_spec(name) is None for name in needed):
         print(f"{PROG}: error: {INSTALL_HINT}", file=sys.stderr)
         return 1
     try:
         handler = lambda_handler_name(arguments.handler)
+        authorizer = authorizers.settings_from(
+            arguments,
+            arguments.source,
+            lambda_handler_name(arguments.authorizer) if arguments.authorizer else "",
+        )
     except ValueError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
@@ -277,6 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn
 
     from mangum.local import log_redaction
+    from mangum.local.authorizers import LocalAuthorizer
     from mangum.local.gateway import Gateway
     from mangum.local.websocket_protocol import GatewayWebSocketProtocol
     from mangum.local.workers import WorkerSettings
@@ -326,15 +361,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             environment=worker_environment(config, sqlite_path) | target.environment,
             max_concurrency=arguments.max_concurrency,
         )
-        print(_banner(config, arguments.handler, store), flush=True)
+        # The authorizer is a plain handler of its own: one worker, one invocation at a time.
+        authorizer_workers = replace(
+            workers,
+            handler=authorizer.handler if authorizer else "",
+            workers=1,
+            environment=worker_environment(config, sqlite_path),
+            max_concurrency=None,
+            label="authorizer",
+        )
+        local_authorizer = None if authorizer is None else LocalAuthorizer(authorizer, authorizer_workers)
+        print(_banner(config, arguments.handler, store, authorizer, arguments.reload), flush=True)
         for note in startup_notes(config, arguments.handler, target):
             print(note, flush=True)
         logging.basicConfig(level=arguments.log_level.upper(), format="%(levelname)-9s %(name)s: %(message)s")
         logging.getLogger("uvicorn.error").addFilter(_QuietShutdown())
         server = uvicorn.Server(
             uvicorn.Config(
-                Gateway(config, workers),
+                Gateway(config, workers, local_authorizer, reload=arguments.reload),
                 lifespan="on",
+                # h11, not httptools: h11 refuses a header section past 16 KB instead of holding it.
+                http="h11",
                 ws=GatewayWebSocketProtocol,
                 server_header=False,
                 ws_max_size=WEBSOCKET_MAX_MESSAGE,

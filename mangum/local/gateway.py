@@ -16,15 +16,19 @@ import asyncio
 import json
 import logging
 import os
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from mangum.local.asgi_io import RequestTooLarge, read_body, respond
+from mangum.local.authorizers import LocalAuthorizer
 from mangum.local.events import BUILDERS, GatewayRequest
 from mangum.local.host_guard import HostGuard
 from mangum.local.http_integration import IntegrationResponseReader, PreludeError
+from mangum.local.inspector import PREFIX as INSPECTOR, Inspector, InvocationRecord
 from mangum.local.invocations import Chunk, Invocation
-from mangum.local.management_key import ManagementGuard
+from mangum.local.management_key import KEY_HEADER, ManagementGuard
+from mangum.local.reload import SERVICE_RESTART, Reloader
 from mangum.local.results import (
     ALB_RESPONSE_LIMIT,
     INVOKE_PAYLOAD_LIMIT,
@@ -55,13 +59,41 @@ MISSING_TOKEN = HttpAnswer(
 class Gateway:
     """The ASGI application of ``serve`` (see the module docs)."""
 
-    def __init__(self, config: ServeConfig, workers: WorkerSettings) -> None:
+    def __init__(
+        self,
+        config: ServeConfig,
+        workers: WorkerSettings,
+        authorizer: LocalAuthorizer | None = None,
+        *,
+        reload: bool = False,
+    ) -> None:
         self.config = config
         self.pool = WorkerPool(workers)
-        self.websockets = WebSocketGateway(config, self.pool)
+        self.authorizer = authorizer
+        self.websockets = WebSocketGateway(config, self.pool, authorizer)
         self.hosts = HostGuard(config.host, config.allowed_hosts)
         signing_id = os.environ.get("AWS_ACCESS_KEY_ID")
         self.management_guard = ManagementGuard(config.management_key, [signing_id] if signing_id else [])
+        self.reloader = Reloader(workers.task_root, self._reload) if reload else None
+        # The inspector's actions go through the Management API as a client would: to the host the
+        # guard allows, with the key it asks for.
+        credentials = [] if config.management_key is None else [(KEY_HEADER, config.management_key.encode())]
+        self.inspector = Inspector(
+            self.websockets,
+            config.stage_prefix,
+            self,
+            [(b"host", config.authority.encode()), *credentials],
+            config.management_key,
+        )
+        self.websockets.on_invocation = self.inspector.record_outcome
+        for pool in [self.pool] + ([] if authorizer is None else [authorizer.pool]):
+            pool.on_output = self.inspector.log
+
+    async def _reload(self, changed: list[str]) -> None:
+        """``--reload``: new workers for the changed code; WebSocket clients are told (1012)."""
+        await self.websockets.close_all(SERVICE_RESTART)
+        pools = [self.pool] + ([] if self.authorizer is None else [self.authorizer.pool])
+        await asyncio.gather(*(pool.renew() for pool in pools))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket") and not self.hosts.allows(scope):
@@ -78,10 +110,18 @@ class Gateway:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 self.pool.start()
+                if self.authorizer is not None:
+                    self.authorizer.pool.start()
+                if self.reloader is not None:
+                    self.reloader.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if self.reloader is not None:
+                    await self.reloader.stop()
                 await self.websockets.close_all()
                 await self.pool.stop()
+                if self.authorizer is not None:
+                    await self.authorizer.pool.stop()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -89,6 +129,9 @@ class Gateway:
         config = self.config
         raw_path = scope.get("raw_path") or scope["path"].encode()
         raw = raw_path.decode("latin-1")
+        if raw == INSPECTOR or raw.startswith(INSPECTOR + "/"):
+            await self.inspector.serve(scope, receive, send, raw.removeprefix(INSPECTOR))
+            return
         connection_id = management_target(raw, config.stage_prefix)
         if connection_id is not None:
             if self.management_guard.allows(scope["headers"]):
@@ -120,19 +163,48 @@ class Gateway:
             await respond(send, fault(config.source, "request_too_large"))
             return
         request = self._request(scope, raw, body)
-        event = json.dumps(BUILDERS[config.source](request, config.stage, config.api_id)).encode()
+        trace = self._service_headers(request.request_id)
+        fields = BUILDERS[config.source](request, config.stage, config.api_id)
+        decision = None
+        if self.authorizer is not None:
+            started = time.monotonic()
+            decision = await self.authorizer.request(config.source, request, fields)
+            if decision.refusal is not None:
+                refusal = decision.refusal
+                await respond(send, HttpAnswer(refusal.status, refusal.headers + trace, refusal.body))
+                self.inspector.record(
+                    InvocationRecord(
+                        config.source,
+                        request.method,
+                        request.raw_path,
+                        refusal.status,
+                        (time.monotonic() - started) * 1000,
+                        "",
+                        error="refused by the authorizer",
+                        authorizer=decision.summary(),
+                    )
+                )
+                return
+            fields["requestContext"]["authorizer"] = decision.context
+        event = json.dumps(fields).encode()
         if len(event) > INVOKE_PAYLOAD_LIMIT:
             logger.error(
                 "the event is %d bytes: Lambda refuses events over %d", len(event), INVOKE_PAYLOAD_LIMIT
             )
             await respond(send, fault(config.source, "invoke_rejected"))
             return
-        trace = self._service_headers(request.request_id)
+        started = time.monotonic()
         if config.streams:
-            await self._streamed(event, receive, send, trace)
+            outcome, status = await self._streamed(event, receive, send, trace)
         else:
-            answer = self._answer(await self.pool.invoke(event))
-            await respond(send, HttpAnswer(answer.status, answer.headers + trace, answer.body))
+            outcome = await self.pool.invoke(event)
+            answer = self._answer(outcome)
+            status = answer.status
+            await respond(send, HttpAnswer(status, answer.headers + trace, answer.body))
+        authorized = None if decision is None else decision.summary()
+        self.inspector.record_outcome(
+            config.source, request.method, request.raw_path, status, event, outcome, started, authorized
+        )
 
     def _service_headers(self, request_id: str) -> list[tuple[bytes, bytes]]:
         """The request id header the service adds to every answer."""
@@ -194,10 +266,11 @@ class Gateway:
 
     async def _streamed(
         self, event: bytes, receive: Receive, send: Send, trace: list[tuple[bytes, bytes]]
-    ) -> None:
+    ) -> tuple[Outcome, int | None]:
         """Invoke, passing the body on as the chunks arrive (see the module docs). A client that
         goes away first is logged, and the function's response stream is cut (its next write fails,
-        and a Mangum app gets ``http.disconnect``) rather than left to run to its end."""
+        and a Mangum app gets ``http.disconnect``) rather than left to run to its end. Returns the
+        outcome and the status the client got (``None``: it left first)."""
         loop = asyncio.get_running_loop()
         arrivals: asyncio.Queue[Chunk] = asyncio.Queue()
         handed: list[Invocation] = []
@@ -217,6 +290,7 @@ class Gateway:
         reader = IntegrationResponseReader()
         started = False
         failed = False
+        status: int | None = None
         while not (invocation.done() and arrivals.empty()):
             arrival = asyncio.ensure_future(arrivals.get())
             waits = {arrival, invocation} if client_left else {arrival, invocation, gone}
@@ -249,15 +323,16 @@ class Gateway:
         result = outcome.result
         if client_left:
             logger.info("the abandoned invocation %s ended", outcome.request_id)
-            return  # nobody to answer
+            return outcome, None  # nobody to answer
         if not started:
             streamed = result is not None and result.streamed and result.error is None
-            await respond(
-                send,
-                fault(self.config.source, "function_error") if failed or streamed else self._answer(outcome),
+            answer = (
+                fault(self.config.source, "function_error") if failed or streamed else self._answer(outcome)
             )
-            return
+            await respond(send, answer)
+            return outcome, answer.status
         if outcome.ending != "answered" or result is None or result.error is not None:
             # The status is out already: as on Lambda, the client sees the body cut off.
             raise ConnectionAbortedError(f"the streamed response of {outcome.request_id} broke off")
         await send({"type": "http.response.body", "body": b""})
+        return outcome, status

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from mangum.local import limits
+
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
@@ -96,6 +98,38 @@ class InvocationResult:
         return json.loads(self.body)
 
 
+class StreamedBody:
+    """A streamed response's bytes as a Runtime API server reads them: each chunk goes to the
+    invocation as it arrives, until Lambda's limit (read on each use) is passed."""
+
+    def __init__(self, invocation: Invocation) -> None:
+        self.invocation = invocation
+        self.received = 0
+        self.oversized = False
+
+    def __call__(self, data: bytes) -> None:
+        self.received += len(data)
+        if self.received > limits.STREAMED_RESPONSE_LIMIT:
+            self.oversized = True
+        elif data:
+            self.invocation.add_chunk(data)
+
+    def error(self, trailers: dict[str, str]) -> FunctionError | None:
+        """How the stream ended: the error its trailers name, or the size limit's."""
+        if self.oversized:
+            message = f"Response payload size exceeded the {limits.STREAMED_RESPONSE_LIMIT}-byte limit."
+            return FunctionError("Function.ResponseSizeTooLarge", message)
+        return FunctionError.from_trailers(trailers)
+
+
+def truncated(invocation: Invocation, broken: BaseException) -> FunctionError:
+    """The error of a streamed response that broke off: cut because the client went away (the
+    invocation was abandoned), or broken by the runtime."""
+    if invocation.abandoned:
+        return FunctionError("Client.Disconnected", "the client went away: the response stream was cut")
+    return FunctionError("Runtime.TruncatedResponse", f"the response stream broke off: {broken}")
+
+
 _END = object()
 """Put on the chunk queue when the invocation is complete."""
 
@@ -104,7 +138,12 @@ class Invocation:
     """An invocation waiting for, or handed to, a runtime. Thread-safe."""
 
     def __init__(
-        self, request_id: str, event: bytes, headers: dict[str, str], listener: Callable[[Chunk], None] | None
+        self,
+        request_id: str,
+        event: bytes,
+        headers: dict[str, str],
+        listener: Callable[[Chunk], None] | None,
+        on_finish: Callable[[], None] | None = None,
     ) -> None:
         self.request_id = request_id
         self.event = event
@@ -116,6 +155,7 @@ class Invocation:
         self.delivered_at: float | None = None
         """When it was (``time.monotonic()``)."""
         self._listener = listener
+        self._on_finish = on_finish
         self._chunks: list[Chunk] = []
         self._arrivals: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._done = threading.Event()
@@ -172,6 +212,8 @@ class Invocation:
             self._chunks = []
         self._done.set()
         self._arrivals.put(_END)
+        if self._on_finish is not None:
+            self._on_finish()
         return True
 
     def chunks(self, timeout: float | None = None) -> Iterator[Chunk]:

@@ -79,6 +79,25 @@ class FunctionSettings:
         return f"arn:aws:lambda:{self.region}:{self.account}:function:{self.name}"
 
 
+def runtime_environment(
+    address: str, function: FunctionSettings, handler: str, max_concurrency: int | None = None
+) -> dict[str, str]:
+    """The variables Lambda sets for a runtime: the API ``address``, ``_HANDLER`` and the function's
+    name, version, memory, region and log names, and ``AWS_LAMBDA_MAX_CONCURRENCY`` for a Lambda
+    Managed Instances environment. Merge them into the runtime's environment."""
+    return {
+        "AWS_LAMBDA_RUNTIME_API": address,
+        "_HANDLER": handler,
+        "AWS_LAMBDA_FUNCTION_NAME": function.name,
+        "AWS_LAMBDA_FUNCTION_VERSION": function.version,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": time.strftime("%Y/%m/%d") + f"/[{function.version}]{uuid.uuid4().hex}",
+        "AWS_REGION": function.region,
+        "AWS_DEFAULT_REGION": function.region,
+    } | ({} if max_concurrency is None else {"AWS_LAMBDA_MAX_CONCURRENCY": str(max_concurrency)})
+
+
 class RuntimeApiServer:
     """The Runtime API server (see the module docs). Start it with ``with`` or :meth:`start`."""
 
@@ -122,23 +141,8 @@ class RuntimeApiServer:
         return f"{host!s}:{port}"
 
     def environment(self, handler: str) -> dict[str, str]:
-        """The variables Lambda sets for a runtime: the API address, ``_HANDLER`` and the function's
-        name, version, memory, region and log names. Merge them into the runtime's environment."""
-        function = self.function
-        return {
-            "AWS_LAMBDA_RUNTIME_API": self.address,
-            "_HANDLER": handler,
-            "AWS_LAMBDA_FUNCTION_NAME": function.name,
-            "AWS_LAMBDA_FUNCTION_VERSION": function.version,
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
-            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
-            "AWS_LAMBDA_LOG_STREAM_NAME": time.strftime("%Y/%m/%d")
-            + f"/[{function.version}]{uuid.uuid4().hex}",
-            "AWS_REGION": function.region,
-            "AWS_DEFAULT_REGION": function.region,
-        } | (
-            {} if self.max_concurrency is None else {"AWS_LAMBDA_MAX_CONCURRENCY": str(self.max_concurrency)}
-        )
+        """The variables Lambda sets for a runtime of this server (see :func:`runtime_environment`)."""
+        return runtime_environment(self.address, self.function, handler, self.max_concurrency)
 
     def start(self) -> RuntimeApiServer:
         """Serve on a background thread; returns the server."""

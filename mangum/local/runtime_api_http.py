@@ -15,7 +15,7 @@ from typing import Protocol
 
 from mangum._http.chunked import ChunkedBodyError, read_chunked
 from mangum.local import limits
-from mangum.local.invocations import FunctionError, Invocation
+from mangum.local.invocations import FunctionError, Invocation, StreamedBody, truncated
 
 
 class RuntimeApiState(Protocol):
@@ -215,40 +215,26 @@ class _RuntimeApiHandler(BaseHTTPRequestHandler):
             pass  # already closed
 
     def _streamed_response(self, invocation: Invocation) -> None:
-        received = 0
-        oversized = False
-
-        def on_chunk(data: bytes) -> None:
-            nonlocal received, oversized
-            received += len(data)
-            if received > limits.STREAMED_RESPONSE_LIMIT:
-                oversized = True
-            elif data:
-                invocation.add_chunk(data)
-
+        body = StreamedBody(invocation)
         content_type = self.headers.get("Content-Type")
         invocation.on_abandon(self._cut)
         try:
-            trailers = self._read_body(on_chunk)
+            trailers = self._read_body(body)
         except (ChunkedBodyError, OSError) as broken:
             invocation.on_abandon(None)
-            truncated = (
-                FunctionError("Client.Disconnected", "the client went away: the response stream was cut")
-                if invocation.abandoned
-                else FunctionError("Runtime.TruncatedResponse", f"the response stream broke off: {broken}")
-            )
             self.api._complete(
-                invocation, streamed=True, content_type=content_type, body=None, error=truncated
+                invocation,
+                streamed=True,
+                content_type=content_type,
+                body=None,
+                error=truncated(invocation, broken),
             )
             self.close_connection = True
             return
         invocation.on_abandon(None)  # read whole: the connection is the runtime's again
-        error = FunctionError.from_trailers(trailers)
-        if oversized:
-            message = f"Response payload size exceeded the {limits.STREAMED_RESPONSE_LIMIT}-byte limit."
-            error = FunctionError("Function.ResponseSizeTooLarge", message)
+        error = body.error(trailers)
         self.api._complete(invocation, streamed=True, content_type=content_type, body=None, error=error)
-        if oversized:
+        if body.oversized:
             self._refuse(413, "Function.ResponseSizeTooLarge", error.error_message if error else "")
         else:
             self._answer(202, {"status": "OK"})

@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from pydantic import JsonValue
+
 from mangum._sources import samples
 from mangum.local.events import multi_values, single_values
 from mangum.types import LambdaEvent
@@ -35,6 +37,8 @@ class WebSocketClient:
     domain: str
     api_id: str
     connected_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    authorizer: dict[str, JsonValue] | None = None
+    """``requestContext.authorizer`` of every event of the connection, when an authorizer allowed it."""
 
 
 def route_key(frame: str | bytes) -> str:
@@ -51,7 +55,7 @@ def route_key(frame: str | bytes) -> str:
 
 def _context(client: WebSocketClient, route: str, event_type: str) -> dict[str, object]:
     now = datetime.now(timezone.utc)
-    return {
+    context: dict[str, object] = {
         "routeKey": route,
         "eventType": event_type,
         "extendedRequestId": samples.connection_id(),
@@ -66,6 +70,9 @@ def _context(client: WebSocketClient, route: str, event_type: str) -> dict[str, 
         "connectionId": client.connection_id,
         "apiId": client.api_id,
     }
+    if client.authorizer is not None:
+        context["authorizer"] = client.authorizer
+    return context
 
 
 def connect_event(client: WebSocketClient, headers: list[tuple[str, str]], query: str) -> LambdaEvent:

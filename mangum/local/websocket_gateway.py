@@ -22,21 +22,23 @@ import contextvars
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import unquote
 
 from mangum._http.fields import is_field_name, is_field_value
 from mangum._sources import samples
 from mangum.local.asgi_io import RequestTooLarge, read_body, respond
+from mangum.local.authorizers import LocalAuthorizer
 from mangum.local.results import HttpAnswer
 from mangum.local.serve_config import ServeConfig
 from mangum.local.websocket_events import WebSocketClient, connect_event, disconnect_event, message_event
 from mangum.local.workers import Outcome, WorkerPool
 
 if TYPE_CHECKING:
-    from mangum.types import Message, Receive, Scope, Send
+    from mangum.types import LambdaEvent, Message, Receive, Scope, Send
 
 logger = logging.getLogger("mangum.serve")
 
@@ -79,6 +81,30 @@ def management_target(raw_path: str, stage_prefix: str) -> str | None:
     return segments[at + 1] if "/".join(segments[:at]) == stage_prefix else None
 
 
+async def _refuse_handshake(send: Send, answer: HttpAnswer) -> None:
+    """Answer a WebSocket handshake with an HTTP response instead of accepting it."""
+    await send({"type": "websocket.http.response.start", "status": answer.status, "headers": answer.headers})
+    await send({"type": "websocket.http.response.body", "body": answer.body})
+    _refused_with_a_response.set(True)
+
+
+InvocationObserver: TypeAlias = Callable[[str, str, str, "int | None", bytes, Outcome, float], None]
+"""``(source, route, connection id, status, event, outcome, started)`` of an invocation."""
+
+
+def _status(outcome: Outcome) -> int | None:
+    """The ``statusCode`` a WebSocket route's function answered, if any."""
+    result = outcome.result
+    if outcome.ending != "answered" or result is None or result.error is not None:
+        return None
+    try:
+        answer = result.json()
+    except ValueError:
+        return None
+    status = answer.get("statusCode") if isinstance(answer, dict) else None
+    return status if isinstance(status, int) and not isinstance(status, bool) else None
+
+
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -115,10 +141,15 @@ class LiveConnection:
 class WebSocketGateway:
     """The WebSocket API of ``serve`` (see the module docs)."""
 
-    def __init__(self, config: ServeConfig, pool: WorkerPool) -> None:
+    def __init__(
+        self, config: ServeConfig, pool: WorkerPool, authorizer: LocalAuthorizer | None = None
+    ) -> None:
         self.config = config
         self.pool = pool
+        self.authorizer = authorizer
         self.connections: dict[str, LiveConnection] = {}
+        self.on_invocation: InvocationObserver | None = None
+        """Told of each invocation (the inspector)."""
         logging.getLogger("uvicorn.error").addFilter(_REFUSAL_FILTER)  # added once, however often
 
     # --- connections ----------------------------------------------------------------------------
@@ -156,13 +187,17 @@ class WebSocketGateway:
             api_id=config.api_id,
         )
         query = scope.get("query_string", b"").decode("latin-1")
+        if self.authorizer is not None:
+            decision = await self.authorizer.websocket(connect_event(client, headers, query), headers, query)
+            if decision.refusal is not None:
+                await _refuse_handshake(send, decision.refusal)
+                return
+            client = replace(client, authorizer=decision.context)
         outcome = await self._invoke(connect_event(client, headers, query))
         status, answer_headers = self._connect_answer(outcome)
         if not 200 <= status < 300:
             body = json.dumps({"message": "Forbidden" if status == 403 else "Internal server error"}).encode()
-            await send({"type": "websocket.http.response.start", "status": status, "headers": []})
-            await send({"type": "websocket.http.response.body", "body": body})
-            _refused_with_a_response.set(True)
+            await _refuse_handshake(send, HttpAnswer(status, [], body))
             return
         subprotocol = answer_headers.get("sec-websocket-protocol")
         await send({"type": "websocket.accept", "subprotocol": subprotocol})
@@ -243,13 +278,28 @@ class WebSocketGateway:
             if message["type"] == "websocket.close":
                 return
 
-    async def _invoke(self, event: object) -> Outcome:
-        return await self.pool.invoke(json.dumps(event).encode())
+    async def _invoke(self, event: LambdaEvent) -> Outcome:
+        payload = json.dumps(event).encode()
+        started = time.monotonic()
+        outcome = await self.pool.invoke(payload)
+        if self.on_invocation is not None:
+            context = event["requestContext"]
+            self.on_invocation(
+                "websocket",
+                context["routeKey"],
+                context["connectionId"],
+                _status(outcome),
+                payload,
+                outcome,
+                started,
+            )
+        return outcome
 
-    async def close_all(self) -> None:
-        """Close every connection (the server is stopping)."""
+    async def close_all(self, code: int = GOING_AWAY) -> None:
+        """Close every connection: 1001 when the server is stopping, 1012 when its workers are
+        replaced (``--reload``)."""
         for live in list(self.connections.values()):
-            live.close(GOING_AWAY)
+            live.close(code)
 
     # --- the Management API ---------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Execution environments on this machine: ``python -m mangum.runtime`` processes fed by a Runtime API.
 
 Each :class:`Worker` is one warm container: a real ``python -m mangum.runtime`` process connected
-to a :class:`~mangum.local.runtime_api.RuntimeApiServer` of its own, so it takes one invocation at
+to a Runtime API of its own (:class:`~mangum.local.runtime_api_loop.LoopRuntimeApi`, on the
+gateway's event loop), so it takes one invocation at
 a time, keeps its module state (and the app's lifespan) between invocations, and is told apart from
 the others when it must be replaced. The :class:`WorkerPool` hands each invocation to an idle
 worker (waiting for one when all are busy) and watches it:
@@ -35,14 +36,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal, TextIO
 
 from mangum.local.invocations import Chunk, Invocation, InvocationResult
-from mangum.local.runtime_api import FunctionSettings, RuntimeApiServer
+from mangum.local.runtime_api import FunctionSettings
+from mangum.local.runtime_api_loop import LoopRuntimeApi
 
 logger = logging.getLogger("mangum.serve")
 
@@ -66,6 +67,8 @@ class WorkerSettings:
     """Variables added to the workers' environment (after the ones Lambda sets)."""
     max_concurrency: int | None = None
     """Invocations each worker takes at once (``None``: one, and a timed-out worker is killed)."""
+    label: str = "worker"
+    """How the log names these workers (``authorizer`` for the authorizer's)."""
 
 
 Ending = Literal["answered", "crashed", "timed_out"]
@@ -87,23 +90,53 @@ class Outcome:
 def peak_memory_mb(pid: int) -> int | None:
     """A live process's peak resident memory in MB (Linux ``VmHWM``; ``None`` where unknown)."""
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        descriptor = os.open(f"/proc/{pid}/status", os.O_RDONLY)
     except OSError:
         return None
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return math.ceil(int(line.split()[1]) / 1024)
-    return None
+    try:
+        return _vm_hwm_mb(os.read(descriptor, 16384))
+    finally:
+        os.close(descriptor)
+
+
+def _vm_hwm_mb(status: bytes) -> int | None:
+    # One read of the raw bytes: this runs after every invocation.
+    start = status.find(b"VmHWM:")
+    if start < 0:
+        return None
+    fields = status[start + 6 : status.find(b"\n", start)].split()
+    return math.ceil(int(fields[0]) / 1024) if fields else None
+
+
+class _Lines(asyncio.Protocol):
+    """A worker's output, line by line as it arrives."""
+
+    def __init__(self, on_line: Callable[[str], None]) -> None:
+        self._on_line = on_line
+        self._partial = b""
+
+    def data_received(self, data: bytes) -> None:
+        *lines, self._partial = (self._partial + data).split(b"\n")
+        for line in lines:
+            self._on_line(line.decode("utf-8", "replace"))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._partial:
+            self._on_line(self._partial.decode("utf-8", "replace"))
+            self._partial = b""
 
 
 class Worker:
-    """One execution environment: its own Runtime API and a runtime process (see the module docs)."""
+    """One execution environment: its own Runtime API and a runtime process (see the module docs).
+    Made on the gateway's event loop."""
 
-    def __init__(self, number: int, settings: WorkerSettings) -> None:
+    def __init__(
+        self, number: int, settings: WorkerSettings, on_line: Callable[[Worker, str], None] | None = None
+    ) -> None:
         self.number = number
         self.settings = settings
         function = FunctionSettings(timeout_s=settings.timeout, memory_mb=settings.memory_mb)
-        self.api = RuntimeApiServer(function=function, max_concurrency=settings.max_concurrency).start()
+        self.api = LoopRuntimeApi(function, max_concurrency=settings.max_concurrency)
         environment = {
             **os.environ,
             **self.api.environment(settings.handler),
@@ -113,16 +146,26 @@ class Worker:
         }
         self.started = time.monotonic()
         # A session of its own: Ctrl-C in the terminal reaches serve alone, which stops the workers
-        # with SIGTERM (their lifespan shutdown runs), as Lambda stops an environment.
+        # with SIGTERM (their lifespan shutdown runs), as Lambda stops an environment. The output
+        # comes through the gateway: each line is the current invocation's (the inspector).
         self.process = subprocess.Popen(
             [sys.executable, "-m", "mangum.runtime"],
             env=environment,
             cwd=settings.task_root,
+            stdout=None if on_line is None else subprocess.PIPE,
+            stderr=None if on_line is None else subprocess.STDOUT,
             start_new_session=True,
         )
+        self.last_request_id = ""
+        """The invocation the worker's output lines belong to: its latest."""
+        self._output: asyncio.Task[object] | None = None
+        if on_line is not None and self.process.stdout is not None:
+            loop = asyncio.get_running_loop()
+            reader = _Lines(lambda line: on_line(self, line))
+            self._output = loop.create_task(loop.connect_read_pipe(lambda: reader, self.process.stdout))
         self.served = 0
         self._closed = False
-        logger.info("worker %d: cold start (pid %d)", number, self.process.pid)
+        logger.info("%s %d: cold start (pid %d)", settings.label, number, self.process.pid)
 
     @property
     def alive(self) -> bool:
@@ -159,28 +202,34 @@ class Worker:
             self.api.close()
 
 
-def _wait(worker: Worker, invocation: Invocation, handed: float, timeout: float) -> Outcome:
-    """Block until the invocation is answered, its worker's process ends, or the deadline passes:
-    ``timeout`` seconds after the runtime took the invocation (its init does not count, as on
-    Lambda, up to :data:`INIT_LIMIT_SECONDS`)."""
+async def _watch(
+    worker: Worker, invocation: Invocation, finished: asyncio.Future[None], handed: float, timeout: float
+) -> Outcome:
+    """Wait until the invocation is answered (``finished`` is resolved then), its worker's process
+    ends, or the deadline passes: ``timeout`` seconds after the runtime took the invocation (its
+    init does not count, as on Lambda, up to :data:`INIT_LIMIT_SECONDS`). Nothing but the event
+    loop waits: the answer wakes it directly, and the process is checked every
+    :data:`_POLL_SECONDS`."""
     while True:
         delivered = invocation.delivered_at
         deadline = (handed + INIT_LIMIT_SECONDS if delivered is None else delivered) + timeout
         left = deadline - time.monotonic()
-        try:
-            return Outcome(
-                "answered", invocation.request_id, invocation.result(max(0.0, min(left, _POLL_SECONDS)))
-            )
-        except TimeoutError:
-            pass
+        if not finished.done():
+            await asyncio.wait((finished,), timeout=max(0.0, min(left, _POLL_SECONDS)))
         status = worker.process.poll()
+        # Checked after the process: an answer that came just before the process ended counts.
+        if invocation.complete:
+            return Outcome("answered", invocation.request_id, invocation.result(0))
         if status is not None:
-            if invocation.complete:  # the answer came just before the process ended
-                return Outcome("answered", invocation.request_id, invocation.result(0))
             delivered = invocation.delivered_at is not None
             return Outcome("crashed", invocation.request_id, exit_status=status, delivered=delivered)
         if time.monotonic() >= deadline:
             return Outcome("timed_out", invocation.request_id)
+
+
+def _settle(finished: asyncio.Future[None]) -> None:
+    if not finished.done():
+        finished.set_result(None)
 
 
 class WorkerPool:
@@ -195,11 +244,14 @@ class WorkerPool:
         self._next_number = 1
         self._slots = settings.max_concurrency or 1
         self._successors: dict[int, Worker] = {}
-        self._executor = ThreadPoolExecutor(
-            max_workers=settings.workers * self._slots + 1, thread_name_prefix="mangum-wait"
-        )
+        self._busy: Counter[int] = Counter()
+        """Invocations in flight per worker number."""
+        self._retired: set[int] = set()
+        """Workers to stop, not to reuse, once their last invocation ends (see :meth:`renew`)."""
         self.cold_starts = 0
         """How many workers were started (the first ones included)."""
+        self.on_output: Callable[[str, str], None] | None = None
+        """Called with ``(request id, line)`` for each line a worker prints (the inspector)."""
 
     def start(self) -> None:
         """Start every worker (cold starts, all at once)."""
@@ -209,8 +261,14 @@ class WorkerPool:
             for _ in range(self._slots):
                 self._idle.put_nowait(worker)
 
+    def _worker_line(self, worker: Worker, line: str) -> None:
+        self._log.write(line + "\n")
+        self._log.flush()
+        if self.on_output is not None:
+            self.on_output(worker.last_request_id, line)
+
     def _spawn(self) -> Worker:
-        worker = Worker(self._next_number, self.settings)
+        worker = Worker(self._next_number, self.settings, self._worker_line)
         self._workers[worker.number] = worker
         self._next_number += 1
         self.cold_starts += 1
@@ -220,10 +278,34 @@ class WorkerPool:
         # Each of a worker's slots comes back here: the first starts its successor, the rest take it.
         successor = self._successors.get(worker.number)
         if successor is None:
-            logger.warning("worker %d %s: replaced by a new one", worker.number, why)
+            logger.warning("%s %d %s: replaced by a new one", self.settings.label, worker.number, why)
             self._workers.pop(worker.number, None)
             successor = self._successors[worker.number] = self._spawn()
         return successor
+
+    async def renew(self) -> None:
+        """Replace every worker with a new one (a cold start each): the idle ones at once, the busy
+        ones when their invocation ends (``--reload``)."""
+        if self._idle is None:
+            return
+        slots: list[Worker] = []
+        while not self._idle.empty():
+            slots.append(self._idle.get_nowait())
+        idle = {worker.number: worker for worker in slots if self._busy[worker.number] == 0}
+        self._retired.update(number for number in self._workers if number not in idle)
+        for number in idle:
+            self._workers.pop(number, None)
+        for _ in range(self.settings.workers):
+            worker = self._spawn()
+            for _ in range(self._slots):
+                self._idle.put_nowait(worker)
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(None, worker.stop) for worker in idle.values()))
+
+    def _retire(self, worker: Worker) -> None:
+        self._retired.discard(worker.number)
+        self._workers.pop(worker.number, None)
+        asyncio.get_running_loop().run_in_executor(None, worker.stop)
 
     async def stop(self) -> None:
         """SIGTERM every worker (SIGKILL after the grace period) and wait for them."""
@@ -231,7 +313,6 @@ class WorkerPool:
         self._workers.clear()
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(loop.run_in_executor(None, worker.stop) for worker in workers))
-        self._executor.shutdown(wait=False)
 
     async def invoke(
         self,
@@ -248,22 +329,33 @@ class WorkerPool:
         if self._idle is None:
             raise RuntimeError("the worker pool is not started")
         worker = await self._idle.get()
+        self._busy[worker.number] += 1
         try:
             if not worker.alive:
+                self._busy[worker.number] -= 1
                 worker = self._replace(worker, f"had ended (status {worker.process.returncode})")
+                self._busy[worker.number] += 1
             outcome = await self._run(worker, event, timeout or self.settings.timeout, listener, enqueued)
             if outcome.ending == "crashed" and not outcome.delivered:
                 # The runtime ended between two invocations (it gave up its environment, say, for
                 # leaked threads): this one never reached it, so a new worker takes it.
                 worker.kill()
+                self._busy[worker.number] -= 1
                 worker = self._replace(worker, f"ended (status {outcome.exit_status})")
+                self._busy[worker.number] += 1
                 outcome = await self._run(worker, event, timeout or self.settings.timeout, listener, enqueued)
             return outcome
         finally:
-            if not worker.alive:
-                worker.kill()
-                worker = self._replace(worker, "ended")
-            self._idle.put_nowait(worker)
+            self._busy[worker.number] -= 1
+            if worker.number in self._retired:
+                # Its slot is not given back; the last one to come back stops it (--reload).
+                if not self._busy[worker.number]:
+                    self._retire(worker)
+            else:
+                if not worker.alive:
+                    worker.kill()
+                    worker = self._replace(worker, "ended")
+                self._idle.put_nowait(worker)
 
     async def _run(
         self,
@@ -273,29 +365,51 @@ class WorkerPool:
         listener: Callable[[Chunk], None] | None,
         enqueued: Callable[[Invocation], None] | None = None,
     ) -> Outcome:
-        invocation = worker.api.invoke(event, listener=listener)
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = loop.create_future()
+        # The Runtime API records the outcome on this loop: it resolves the future directly.
+        invocation = worker.api.invoke(event, listener=listener, on_finish=lambda: _settle(finished))
         if enqueued is not None:
             enqueued(invocation)
-        request_id = invocation.request_id
+        request_id = worker.last_request_id = invocation.request_id
         self._line(f"START RequestId: {request_id} Version: $LATEST")
         handed = time.monotonic()
-        loop = asyncio.get_running_loop()
-        outcome = await loop.run_in_executor(self._executor, _wait, worker, invocation, handed, timeout)
+        outcome = await _watch(worker, invocation, finished, handed, timeout)
         init = worker.init_duration_ms()
         started = invocation.delivered_at or handed
         duration = (time.monotonic() - started) * 1000
         worker.served += 1
-        memory = peak_memory_mb(worker.process.pid)
+        if outcome.ending == "answered":
+            self._report(worker, outcome, duration, init, timeout)
+            return outcome
         if outcome.ending == "timed_out":
+            memory = peak_memory_mb(worker.process.pid)
             self._line(f"{_now()} {request_id} Task timed out after {timeout:.2f} seconds")
             if self.settings.max_concurrency is None:
                 worker.kill()
-        elif outcome.ending == "crashed":
+        else:
+            memory = None
             self._line(
                 f"{_now()} {request_id} Error: Runtime exited with error: exit status {outcome.exit_status}"
             )
-        self._line(f"END RequestId: {request_id}")
+        self._report(worker, outcome, duration, init, timeout, memory)
+        return outcome
+
+    def _report(
+        self,
+        worker: Worker,
+        outcome: Outcome,
+        duration: float,
+        init: float | None,
+        timeout: float,
+        memory: int | None = None,
+    ) -> None:
+        """The ``END`` and ``REPORT`` lines of an invocation."""
+        if memory is None and worker.alive:
+            memory = peak_memory_mb(worker.process.pid)
+        request_id = outcome.request_id
         report = (
+            f"END RequestId: {request_id}\n"
             f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
             f"Billed Duration: {math.ceil(duration)} ms\tMemory Size: {self.settings.memory_mb} MB\t"
             f"Max Memory Used: {memory if memory is not None else '?'} MB"
@@ -303,7 +417,6 @@ class WorkerPool:
         if init is not None:
             report += f"\tInit Duration: {init:.2f} ms"
         self._line(report + ("\tStatus: timeout" if outcome.ending == "timed_out" else ""))
-        return outcome
 
     def _line(self, text: str) -> None:
         self._log.write(text + "\n")

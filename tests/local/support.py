@@ -81,11 +81,16 @@ class Serve:
 
 @contextmanager
 def running_serve(
-    handler: str, *options: str, env: Mapping[str, str] | None = None, own_group: bool = False
+    handler: str,
+    *options: str,
+    env: Mapping[str, str] | None = None,
+    own_group: bool = False,
+    cwd: Path = REPO_ROOT,
 ) -> Iterator[Serve]:
-    """``python -m mangum serve HANDLER --port 0 OPTIONS`` from the repository root, started and
-    ready (its workers spawned); stopped when the block exits. ``own_group``: in a process group of
-    its own, as a shell runs a command (a terminal's Ctrl-C goes to the whole group)."""
+    """``python -m mangum serve HANDLER --port 0 OPTIONS`` from ``cwd`` (the repository root by
+    default), started and ready (its workers spawned); stopped when the block exits. ``own_group``:
+    in a process group of its own, as a shell runs a command (a terminal's Ctrl-C goes to the whole
+    group)."""
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **(env or {})}
     for name in ("MANGUM_WEBSOCKET_TABLE", "MANGUM_DYNAMODB_ENDPOINT", "MANGUM_WEBSOCKET_API_ENDPOINT"):
         if env is None or name not in env:
@@ -93,7 +98,7 @@ def running_serve(
     process = subprocess.Popen(
         [sys.executable, "-m", "mangum", "serve", handler, "--port", "0", *options],
         env=environment,
-        cwd=REPO_ROOT,
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
