@@ -282,7 +282,7 @@ async def run_websocket_event(
         with deadline_scope(None if deadline is None else deadline.extended(config.deadline_margin / 2)):
             if event.event_type == "CONNECT":
                 return _connect_answer(session, app_error, config)
-            return _status(500 if _ended_badly(session, app_error, stored) else 200)
+            return _status(500 if _finish_after_app(session, app_error, stored) else 200)
 
 
 def _stored_connection(
@@ -315,9 +315,11 @@ def _stored_connection(
     return stored
 
 
-def _ended_badly(session: Session, app_error: BaseException | None, stored: StoredConnection | None) -> bool:
-    """After a MESSAGE or DISCONNECT ran the app: whether it failed (logged), deleting the
-    connection first on DISCONNECT, whatever the app did."""
+def _finish_after_app(
+    session: Session, app_error: BaseException | None, stored: StoredConnection | None
+) -> bool:
+    """After a MESSAGE or DISCONNECT ran the app: on DISCONNECT, delete the connection (whatever the
+    app did); then whether the app or that deletion failed (each logged)."""
     failed = _failed(session, app_error)
     if session.replaying and session.handshake is Handshake.PENDING:
         logger.warning(
