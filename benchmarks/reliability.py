@@ -27,8 +27,8 @@ from mangum.config import Config
 from mangum.local_context import LocalContext
 from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import WebSocketSettings, websocket_settings
-from mangum.websocket.store import ConnectionStore
-from mangum.websocket.table import create_table
+from mangum.websocket.stores.dynamodb import ConnectionStore
+from mangum.websocket.stores.dynamodb_table import create_table
 from tests.faults import race_worker, shutdown_process
 from tests.faults.load import CLIENTS, CONTAINERS, delivered_once, run_load
 from tests.faults.support import inspect

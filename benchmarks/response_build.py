@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mangum._http.response import CollectedResponse, build_result
-from mangum._sources.contract import HttpEvent, HttpSource
-from mangum._sources.registry import detect
+from mangum._sources.registry import HttpEvent, HttpSource, detect
 from mangum.config import build_config
 
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "events"

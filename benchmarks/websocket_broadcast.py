@@ -19,7 +19,7 @@ from collections.abc import Callable
 from mangum.websocket.api import WebSocketConnections
 from mangum.websocket.record import ConnectionRecord
 from mangum.websocket.settings import websocket_settings
-from mangum.websocket.table import create_table
+from mangum.websocket.stores.dynamodb_table import create_table
 from tests.support.servers.dynalite import running_dynalite
 from tests.support.servers.management_api import running_management_api
 from tests.websocket.factories import connect_event, connection_id

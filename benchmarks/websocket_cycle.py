@@ -25,7 +25,7 @@ from mangum.websocket.cycle import run_websocket_event
 from mangum.websocket.record import ConnectionRecord
 from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import websocket_settings
-from mangum.websocket.table import create_table
+from mangum.websocket.stores.dynamodb_table import create_table
 from tests.support.servers.dynalite import running_dynalite
 from tests.support.servers.management_api import running_management_api
 from tests.websocket.factories import connect_event, connection_id, message_raw

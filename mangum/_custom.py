@@ -36,17 +36,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mangum._http.response import CollectedResponse
-from mangum.config import Config, build_config, pypi_form
+from mangum.config import Config, build_config
 from mangum.exceptions import ConfigurationError
 
 if TYPE_CHECKING:
     from mangum.types import LambdaConfig, LambdaHandler, Response
-
-
-def legacy_config(config: Config) -> LambdaConfig:
-    """The validated configuration in PyPI mangum's form (``"/"`` for no base path, ``"text/"``
-    listed among the text types), as new plain lists (:func:`~mangum.config.pypi_form`)."""
-    return pypi_form(config)
 
 
 def settings_of(config: LambdaConfig) -> Config:

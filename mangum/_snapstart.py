@@ -10,7 +10,7 @@ version is not published) or the restore (``Runtime.AfterRestoreError``, the env
 used).
 
 This module is imported only when the function runs with SnapStart
-(``AWS_LAMBDA_INITIALIZATION_TYPE=snap-start``, :func:`mangum._initialization.snapstart_on`):
+(``AWS_LAMBDA_INITIALIZATION_TYPE=snap-start``, :func:`mangum.config.snapstart_on`):
 ``Mangum(app)`` calls :func:`prepare`, which registers two hooks, once per process:
 
 - **before the snapshot**, the lifespan startup of every adapter's application (unless
@@ -162,8 +162,7 @@ def warm(config: Config) -> None:
     from mangum._http.request import request_body
     from mangum._http.response import build_result, plain_text
     from mangum._http.scope import http_scope
-    from mangum._sources.contract import HttpSource
-    from mangum._sources.registry import SOURCES, sample_event
+    from mangum._sources.registry import SOURCES, HttpSource, sample_event
 
     for source in SOURCES:
         if not isinstance(source, HttpSource):
@@ -177,7 +176,7 @@ def warm(config: Config) -> None:
 
 class _RestoreClock:
     """A stand-in Lambda context whose remaining time runs out with the restore limit, so that the
-    adapter's loop bounds the callbacks as it bounds an invocation (:mod:`mangum._asgi.deadline_guard`)."""
+    adapter's loop bounds the callbacks as it bounds an invocation (:mod:`mangum.deadline`)."""
 
     __slots__ = ("_ends_at",)
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from mangum._asgi import loop
 from mangum._asgi.http_cycle import log_access, log_deadline, run_http_cycle
 from mangum._asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
-from mangum._custom import checked_handlers, handler_response, legacy_config
 from mangum._http.request import request_body
 from mangum._http.response import (
     CollectedResponse,
@@ -31,17 +30,22 @@ from mangum._http.response import (
     result_or_error,
 )
 from mangum._http.scope import http_scope, with_state
-from mangum._initialization import snapstart_on
-from mangum._sources.contract import HttpSource
-from mangum._sources.registry import detect
-from mangum.config import LEGACY_TEXT_MIME_TYPES, LifespanMode, build_config
+from mangum._sources.registry import HttpSource, detect
+from mangum.config import (
+    LEGACY_TEXT_MIME_TYPES,
+    InvokeMode,
+    LifespanMode,
+    build_config,
+    pypi_form,
+    resolve_invoke_mode,
+    snapstart_on,
+)
 from mangum.deadline import Deadline
 from mangum.exceptions import ConfigurationError, DeadlineExceeded, InvalidBody, UnsupportedEvent
-from mangum.invoke_mode import InvokeMode, resolve_invoke_mode
 
 if TYPE_CHECKING:
     from mangum._event_handlers import EventHandlers
-    from mangum._sources.contract import HttpEvent
+    from mangum._sources.registry import HttpEvent
     from mangum.events.typed_handlers import EventHandler
     from mangum.streaming import ResponseSink
     from mangum.types import ASGI, HTTPScope, LambdaContext, LambdaEvent, LambdaHandler, Scope
@@ -127,8 +131,13 @@ class Mangum:
             deadline_margin=deadline_margin,
             websocket_path=websocket_path,
         )
-        self.custom_handlers = checked_handlers(custom_handlers)
-        self._legacy_config = legacy_config(self.config)
+        self.custom_handlers: tuple[type[LambdaHandler], ...] = ()
+        if custom_handlers is not None:
+            # Imported only by functions that have custom handlers: the others never need it.
+            from mangum._custom import checked_handlers
+
+            self.custom_handlers = checked_handlers(custom_handlers)
+        self._legacy_config = pypi_form(self.config)
         self._lifespan: Lifespan | None = None if self.config.lifespan == "off" else lifespan_for(app)
         self._lifespan_required = self.config.lifespan == "on"
         if websocket is not None:
@@ -263,6 +272,8 @@ class Mangum:
             scope["state"] = state
         collected = self._run_cycle(scope, handler.body, context)
         log_access(scope, collected.status)
+        from mangum._custom import handler_response  # imported with the custom handlers
+
         return handler(handler_response(collected))
 
     # --- WebSocket dispatch point ---------------------------------------------------------------

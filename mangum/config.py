@@ -1,17 +1,32 @@
-"""The adapter's configuration, validated once at construction into a frozen object."""
+"""The adapter's configuration, validated once at construction into a frozen object, and its form
+as PyPI mangum's ``handler.config`` dict (:class:`LambdaConfig`), for code written against it; and
+how the function answers Lambda, buffered or streamed (:data:`InvokeMode`); and whether it runs with
+SnapStart (:func:`snapstart_on`)."""
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Literal, TypeAlias, overload
+from typing import Literal, NoReturn, TypeAlias, TypedDict, overload
 
-from mangum.deadline import DEFAULT_MARGIN, deadline_margin as deadline_margin_of
 from mangum.exceptions import ConfigurationError
 
-if TYPE_CHECKING:
-    from mangum.types import LambdaConfig
-
 LifespanMode: TypeAlias = Literal["auto", "on", "off"]
+
+MARGIN_VARIABLE = "MANGUM_DEADLINE_MARGIN_MS"
+DEFAULT_MARGIN = 0.5
+"""Seconds kept back from Lambda's remaining time: enough to cancel the work, log why and answer."""
+MAX_MARGIN = 60.0
+
+
+class LambdaConfig(TypedDict):
+    """The configuration a custom handler receives (PyPI mangum's shape: plain lists and strings)."""
+
+    api_gateway_base_path: str
+    text_mime_types: list[str]
+    exclude_headers: list[str]
+
 
 _DEFAULT_TEXT_TYPES = (
     "application/json",
@@ -43,7 +58,7 @@ class Config(Mapping[str, object]):
     It is also a read-only mapping in PyPI mangum's form, for code written against its
     ``handler.config`` dict: ``config["api_gateway_base_path"]`` is ``"/"`` for none,
     ``config["text_mime_types"]`` lists ``"text/"`` and the defaults first, ``config["exclude_headers"]``
-    is a list (:mod:`mangum._legacy_config`). Each value is built when asked for: the attributes are
+    is a list, read-only (:class:`ReadOnlyList`). Each value is built when asked for: the attributes are
     what the conversion reads.
 
     (A plain class rather than a dataclass: it is defined on the adapter's import path, where
@@ -106,16 +121,34 @@ class Config(Mapping[str, object]):
     @overload
     def __getitem__(self, key: str) -> object: ...
     def __getitem__(self, key: str) -> object:
-        # Only code written against PyPI mangum asks: its module is imported then, not at cold start.
-        from mangum._legacy_config import legacy_value
-
-        return legacy_value(self, key)
+        # Only code written against PyPI mangum asks, so the form is built then, not kept.
+        value = pypi_form(self)[key]  # type: ignore[literal-required]  # any key: KeyError for the others
+        return ReadOnlyList(value) if isinstance(value, list) else value
 
     def __iter__(self) -> Iterator[str]:
         return iter(LEGACY_KEYS)
 
     def __len__(self) -> int:
         return len(LEGACY_KEYS)
+
+
+class ReadOnlyList(list[str]):
+    """A list that refuses to change: what ``handler.config[...]`` gives for a list setting.
+
+    PyPI mangum's ``config`` was a plain dict its handlers read on every call, so code could append
+    to ``handler.config["text_mime_types"]``; here the configuration is validated once and frozen,
+    and such a change would be silently lost, so it raises instead.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError(
+            "handler.config is read-only: pass text_mime_types=[...] or exclude_headers=[...] to Mangum(...)"
+        )
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
 
 
 def pypi_form(config: Config) -> LambdaConfig:
@@ -196,6 +229,76 @@ def build_config(
         api_gateway_base_path=_normalise_base_path(api_gateway_base_path),
         text_mime_types=DEFAULT_TEXT_MIME_TYPES | _string_set("text_mime_types", text_mime_types, lower=True),
         exclude_headers=_string_set("exclude_headers", exclude_headers, lower=True),
-        deadline_margin=deadline_margin_of(deadline_margin),
+        deadline_margin=margin_seconds(deadline_margin),
         websocket_path=_websocket_path(websocket_path),
     )
+
+
+# --- the invoke mode -------------------------------------------------------------------------------
+
+InvokeMode: TypeAlias = Literal["BUFFERED", "RESPONSE_STREAM"]
+"""How a function answers Lambda: ``BUFFERED`` (one JSON result) or ``RESPONSE_STREAM`` (chunks sent as
+the application produces them), named as Lambda names a Function URL's ``InvokeMode``."""
+
+INVOKE_MODE_VARIABLE = "MANGUM_INVOKE_MODE"
+"""The environment variable read when ``Mangum(...)`` is given no ``invoke_mode``."""
+
+INVOKE_MODES: tuple[InvokeMode, ...] = ("BUFFERED", "RESPONSE_STREAM")
+
+
+def resolve_invoke_mode(value: object) -> InvokeMode:
+    """``value``, or ``$MANGUM_INVOKE_MODE`` when it is ``None``, checked; ``BUFFERED`` when neither is set.
+
+    Raises :class:`~mangum.exceptions.ConfigurationError` naming the argument or the variable.
+    """
+    source = "invoke_mode"
+    if value is None:
+        value = os.environ.get(INVOKE_MODE_VARIABLE, "").strip() or "BUFFERED"
+        source = INVOKE_MODE_VARIABLE
+    if value == "BUFFERED" or value == "RESPONSE_STREAM":
+        return value
+    raise ConfigurationError(f"{source} must be 'BUFFERED' or 'RESPONSE_STREAM', not {value!r}")
+
+
+# --- how Lambda initialized the environment ------------------------------------------------------
+# Read by the adapter and by ``python -m mangum.runtime``, from the variable Lambda sets.
+
+INITIALIZATION_TYPE_VARIABLE = "AWS_LAMBDA_INITIALIZATION_TYPE"
+"""Set by Lambda: ``on-demand``, ``provisioned-concurrency``, or ``snap-start`` with SnapStart."""
+SNAP_START = "snap-start"
+
+
+def snapstart_on(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the function runs with Lambda SnapStart: init then ends with a snapshot, and the hooks
+    of ``snapshot_restore_py`` run around it (:mod:`mangum._snapstart`, :mod:`mangum.runtime.snapstart`)."""
+    return (os.environ if environ is None else environ).get(INITIALIZATION_TYPE_VARIABLE) == SNAP_START
+
+
+# --- the deadline margin -------------------------------------------------------------------------
+
+
+def margin_seconds(value: object = None, *, environ: Mapping[str, str] | None = None) -> float:
+    """The safety margin in seconds: ``value`` (seconds) if given, else ``MANGUM_DEADLINE_MARGIN_MS``
+    (milliseconds), else :data:`DEFAULT_MARGIN`.
+
+    Raises :class:`~mangum.exceptions.ConfigurationError` for a value that is not a number from 0
+    to :data:`MAX_MARGIN` seconds.
+    """
+    if value is None:
+        text = (os.environ if environ is None else environ).get(MARGIN_VARIABLE, "").strip()
+        if not text:
+            return DEFAULT_MARGIN
+        try:
+            millis = float(text)
+        except ValueError:
+            raise ConfigurationError(f"{MARGIN_VARIABLE} must be a number of milliseconds") from None
+        return _checked(millis / 1000, f"{MARGIN_VARIABLE} (milliseconds)")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigurationError(f"deadline_margin must be a number of seconds, not {type(value).__name__}")
+    return _checked(float(value), "deadline_margin (seconds)")
+
+
+def _checked(seconds: float, name: str) -> float:
+    if not math.isfinite(seconds) or not 0 <= seconds <= MAX_MARGIN:
+        raise ConfigurationError(f"{name} must be from 0 to {MAX_MARGIN:g} seconds")
+    return seconds

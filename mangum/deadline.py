@@ -12,30 +12,45 @@ bounded by one :class:`Deadline` instead, computed once per invocation from
         await asyncio.wait_for(work, deadline.remaining())
 
 The margin is :data:`DEFAULT_MARGIN` seconds unless the ``MANGUM_DEADLINE_MARGIN_MS`` variable (or
-the ``deadline_margin`` argument of :func:`deadline_margin`) says otherwise.
+the ``deadline_margin`` argument of :func:`deadline_margin`, read by
+:func:`mangum.config.margin_seconds`) says otherwise.
 
 Code that makes AWS requests on behalf of an invocation reads the deadline of the invocation it
 serves with :func:`current_deadline`; the invocation sets it with :func:`deadline_scope`. Context
 variables follow asyncio tasks, not threads: a thread pool working for an invocation runs each job
 in a copy of the submitting context (``contextvars.copy_context().run``).
+
+The second half of the module is the guard that holds the application to that deadline (a watchdog
+thread and SIGALRM for blocking code on the main thread, a per-task deadline on a shared loop): see
+its section below.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
-import os
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import NamedTuple
+from contextvars import ContextVar, Token
+from types import FrameType
+from typing import NamedTuple, TypeVar
 
-from mangum.exceptions import ConfigurationError
+# The margin is part of the configuration (read there, at construction); named here too, where the
+# deadline it shapes is computed.
+from mangum.config import (
+    DEFAULT_MARGIN as DEFAULT_MARGIN,
+    MARGIN_VARIABLE as MARGIN_VARIABLE,
+    MAX_MARGIN as MAX_MARGIN,
+    margin_seconds,
+)
+from mangum.exceptions import DeadlineExceeded
 
-MARGIN_VARIABLE = "MANGUM_DEADLINE_MARGIN_MS"
-DEFAULT_MARGIN = 0.5
-"""Seconds kept back from Lambda's remaining time: enough to cancel the work, log why and answer."""
-MAX_MARGIN = 60.0
+deadline_margin = margin_seconds
+"""The safety margin in seconds (:func:`mangum.config.margin_seconds`, under its name here)."""
 
 Clock = Callable[[], float]
 
@@ -112,33 +127,6 @@ def remaining_time(context: object, margin: float) -> float | None:
     return max(0.0, millis / 1000 - margin)
 
 
-def deadline_margin(value: object = None, *, environ: Mapping[str, str] | None = None) -> float:
-    """The safety margin in seconds: ``value`` (seconds) if given, else ``MANGUM_DEADLINE_MARGIN_MS``
-    (milliseconds), else :data:`DEFAULT_MARGIN`.
-
-    Raises :class:`~mangum.exceptions.ConfigurationError` for a value that is not a number from 0
-    to :data:`MAX_MARGIN` seconds.
-    """
-    if value is None:
-        text = (os.environ if environ is None else environ).get(MARGIN_VARIABLE, "").strip()
-        if not text:
-            return DEFAULT_MARGIN
-        try:
-            millis = float(text)
-        except ValueError:
-            raise ConfigurationError(f"{MARGIN_VARIABLE} must be a number of milliseconds") from None
-        return _checked(millis / 1000, f"{MARGIN_VARIABLE} (milliseconds)")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigurationError(f"deadline_margin must be a number of seconds, not {type(value).__name__}")
-    return _checked(float(value), "deadline_margin (seconds)")
-
-
-def _checked(seconds: float, name: str) -> float:
-    if not math.isfinite(seconds) or not 0 <= seconds <= MAX_MARGIN:
-        raise ConfigurationError(f"{name} must be from 0 to {MAX_MARGIN:g} seconds")
-    return seconds
-
-
 _current: ContextVar[Deadline | None] = ContextVar("mangum_deadline", default=None)
 
 
@@ -155,3 +143,289 @@ def deadline_scope(deadline: Deadline | None) -> Iterator[Deadline | None]:
         yield deadline
     finally:
         _current.reset(token)
+
+
+# --- the guard: holding an invocation to its deadline --------------------------------------------
+# Answering before the invocation's deadline, whatever the application is doing.
+#
+# Lambda stops an invocation when its time is up, and the next request then pays a cold start. So an
+# application still running ``margin`` seconds before that (the invocation's :class:`Deadline`,
+# :mod:`mangum.deadline`) is taken down and the invocation answers on its own (a 504 for HTTP):
+#
+# - **Waiting** (on a socket, a timer, a worker thread): the container loop waits for the task no
+# longer than the deadline, then cancels it, giving it :data:`CANCEL_GRACE` seconds to unwind
+# (``finally`` blocks, closing connections) before the answer goes out regardless. A task that
+# ends with a result once cancelled (a response that was complete, a background task after it)
+# keeps its result.
+# - **Blocking the thread** (``time.sleep`` or a busy loop inside ``async def``): no event loop can
+# cancel that. A watchdog thread, started with the first invocation that has a deadline, notes
+# each invocation in progress and, at the point the loop gave it (by default halfway through the
+# margin), sends ``SIGALRM`` to the main thread, whose handler raises :class:`DeadlineExceeded`
+# where the application is. Python delivers it there at the next bytecode (a blocking sleep is
+# interrupted); code inside a C extension that never returns to Python cannot be interrupted.
+#
+# Only code running inside a task on the loop is interrupted (the application's, and what it calls),
+# never the loop's own machinery between tasks, nor what mangum marks with :func:`shielded`: its
+# work on the application's behalf (writing a streamed chunk, a request to AWS, a WebSocket
+# cycle's own steps). A signal that arrives anywhere else is let go, and the watchdog tries again
+# :data:`WATCH_INTERVAL` seconds later. This needs the handler to run on the main thread, as
+# Lambda's runtimes do, and ``SIGALRM`` not to be the application's: an invocation on another
+# thread, or after the application took ``SIGALRM``, has only its waiting bounded.
+#
+# Many invocations at once on one loop (:func:`mangum._asgi.loop.share`, Lambda Managed Instances)
+# each have a :class:`TaskDeadline` on their own task: the deadline cancels that task alone, and no
+# signal is sent (it would interrupt whichever invocation the thread was running, not the late one).
+
+logger = logging.getLogger("mangum")
+
+T = TypeVar("T")
+
+CANCEL_GRACE = 0.05
+"""Seconds a cancelled application gets to unwind before the invocation answers anyway."""
+WATCH_INTERVAL = 0.05
+"""Seconds between two looks of the watchdog for a new invocation, or between two attempts."""
+
+SHIELDED: ContextVar[bool] = ContextVar("mangum.shielded", default=False)
+"""Whether the code running is mangum's work on the application's behalf (see :func:`shielded`)."""
+
+MAIN_THREAD = threading.main_thread().ident
+"""The thread ``SIGALRM`` interrupts: only an invocation handled there is watched."""
+
+
+def contains_deadline(error: BaseException) -> DeadlineExceeded | None:
+    """The :class:`DeadlineExceeded` that ``error`` is or holds (an exception group from a task
+    group the application ran), if any."""
+    if isinstance(error, DeadlineExceeded):
+        return error
+    for inner in getattr(error, "exceptions", ()):
+        if isinstance(inner, BaseException) and (found := contains_deadline(inner)) is not None:
+            return found
+    return None
+
+
+def stopped_by_deadline(error: BaseException) -> bool:
+    """Whether ``error`` is how a deadline stops an application: its cancellation, or
+    :class:`DeadlineExceeded` (maybe inside an exception group)."""
+    return isinstance(error, asyncio.CancelledError) or contains_deadline(error) is not None
+
+
+@contextmanager
+def shielded(shield: bool = True) -> Iterator[None]:
+    """Mark mangum's work on the application's behalf (a chunk half-written must not be cut off);
+    ``shielded(False)`` lifts the mark again, for the application's task a shielded cycle starts
+    (tasks inherit the mark)."""
+    token = SHIELDED.set(shield)
+    try:
+        yield
+    finally:
+        SHIELDED.reset(token)
+
+
+def _interruptible() -> bool:
+    """Whether the code the signal arrived in may be interrupted: inside a task, not shielded."""
+    loop = asyncio._get_running_loop()
+    return loop is not None and asyncio.current_task(loop) is not None and not SHIELDED.get()
+
+
+class _Expiry:
+    """What happens when the time is up: the task is cancelled, then the loop stopped after the
+    grace if the task is still running."""
+
+    __slots__ = ("loop", "stopper", "task", "where")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[object]) -> None:
+        self.loop = loop
+        self.task = task
+        self.where: str | None = None
+        self.stopper: asyncio.TimerHandle | None = None
+
+    def __call__(self) -> None:
+        from mangum._asgi.stuck import where_stuck
+
+        self.where = where_stuck(self.task)
+        self.task.cancel()
+        self.stopper = self.loop.call_later(CANCEL_GRACE, self.loop.stop)
+
+
+def _log_left_running() -> None:
+    logger.warning("the application did not stop within %ss of being cancelled: left running", CANCEL_GRACE)
+
+
+def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[T], remaining: float) -> T:
+    """``task``'s result, the loop run for ``remaining`` seconds at most; then the task is
+    cancelled and, unless it still ends with a result within the grace, :class:`DeadlineExceeded`
+    raised, naming where it was waiting."""
+    expiry = _Expiry(loop, task)
+    timer = loop.call_later(remaining, expiry)
+    try:
+        # run_until_complete, not run_forever + stop: anyio recognises the root task of a loop by
+        # run_until_complete's done callback, and stops its worker threads when it ends.
+        return loop.run_until_complete(task)
+    except BaseException as error:
+        if expiry.where is None or not (isinstance(error, RuntimeError | asyncio.CancelledError)):
+            raise
+        if not task.done():
+            _log_left_running()
+        raise DeadlineExceeded(f"waiting at {expiry.where}") from None
+    finally:
+        timer.cancel()
+        if expiry.stopper is not None:
+            expiry.stopper.cancel()
+
+
+class TaskDeadline:
+    """The deadline of one task among many on a loop they share (:func:`mangum._asgi.loop.share`):
+    ``remaining`` seconds on, that task alone is cancelled, as :func:`finish` cancels it; if it has
+    not ended :data:`CANCEL_GRACE` seconds later, ``give_up`` is called with the
+    :class:`DeadlineExceeded` to answer with, and the task is left running. The loop goes on
+    serving the other tasks throughout. Blocking code is not interrupted (no signal can single out
+    one task among many on one thread): the task is cancelled once the loop runs again.
+    """
+
+    __slots__ = ("give_up", "task", "timer", "where")
+
+    def __init__(
+        self,
+        task: asyncio.Task[object],
+        remaining: float,
+        give_up: Callable[[DeadlineExceeded], None],
+    ) -> None:
+        self.task = task
+        self.give_up = give_up
+        self.where: str | None = None
+        """Where the task was waiting when its time was up (``None`` until then)."""
+        self.timer = task.get_loop().call_later(remaining, self._expire)
+
+    def _expire(self) -> None:
+        from mangum._asgi.stuck import where_stuck
+
+        self.where = where_stuck(self.task)
+        self.task.cancel()
+        self.timer = self.task.get_loop().call_later(CANCEL_GRACE, self._abandon)
+
+    def _abandon(self) -> None:
+        if not self.task.done():
+            _log_left_running()
+            self.give_up(self.exceeded())
+
+    def exceeded(self) -> DeadlineExceeded:
+        """The error an invocation stopped by this deadline answers with."""
+        return DeadlineExceeded(f"waiting at {self.where}")
+
+    def cancel(self) -> None:
+        """The task has ended: no more timers."""
+        self.timer.cancel()
+
+
+# --- the watchdog -------------------------------------------------------------------------------
+
+
+class Watch:
+    """One invocation watched on the main thread: its Lambda ``context``, and the seconds before
+    Lambda's deadline (``margin``) at which blocking code is interrupted. A context manager: inside
+    it the watch is :data:`current` (for the watchdog thread) and :data:`WATCHED` (for the
+    invocation's own tasks, which :func:`stand_down` reads), and neither after it."""
+
+    __slots__ = ("context", "margin", "token")
+
+    def __init__(self, context: object, margin: float) -> None:
+        self.context = context
+        self.margin = margin
+        self.token: Token[Watch | None] | None = None
+
+    def __enter__(self) -> Watch:
+        global current
+        if not watchdog_started:
+            start_watchdog()
+        self.token = WATCHED.set(self)
+        current = self
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stand_down()
+        if self.token is not None:
+            WATCHED.reset(self.token)
+
+    def stand_down(self) -> None:
+        """No interruption of this invocation from now on."""
+        global current
+        if current is self:
+            current = None
+
+
+WATCHED: ContextVar[Watch | None] = ContextVar("mangum.watched", default=None)
+"""The watch of the invocation whose code is running (tasks inherit it from the invocation)."""
+current: Watch | None = None
+"""The invocation in progress on the main thread, as the watchdog thread sees it (a plain module
+variable: the one main thread has one such invocation at a time, and the watchdog tolerates a
+stale read for one interval). Invocations on other threads, or many at once on a loop shared with
+them (:class:`TaskDeadline`), are never watched: a signal cannot single one of them out."""
+watchdog_started = False
+"""Whether :func:`start_watchdog` has run on the main thread."""
+_fired_for: Watch | None = None
+_start_lock = threading.Lock()
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    global _fired_for
+    if current is None or current is not _fired_for:
+        return  # a late signal for an invocation that has ended
+    if not _interruptible():
+        _fired_for = None  # not in the application's code right now: the watchdog tries again
+        return
+    if frame is None:
+        raise DeadlineExceeded("blocking the thread")
+    code = frame.f_code
+    raise DeadlineExceeded(f"blocking the thread at {code.co_filename}:{frame.f_lineno} in {code.co_name}")
+
+
+def _alarm_time(watched: Watch) -> float | None:
+    """When (``time.monotonic``) the invocation ``watched`` is to be interrupted, if it has a deadline."""
+    millis = remaining_millis(watched.context)
+    if millis is None or millis <= 0:
+        return None  # a context that tells no time (or none left from the start) is not watched
+    return time.monotonic() + millis / 1000 - watched.margin
+
+
+def _watchdog(main_thread: int) -> None:
+    global _fired_for
+    seen: Watch | None = None
+    alarm_at: float | None = None
+    while True:
+        now = time.monotonic()
+        pause = WATCH_INTERVAL if alarm_at is None or alarm_at <= now else min(WATCH_INTERVAL, alarm_at - now)
+        time.sleep(pause)
+        watched = current
+        if watched is None or watched is _fired_for:
+            continue
+        if watched is not seen:
+            seen, alarm_at = watched, _alarm_time(watched)
+        if alarm_at is None or time.monotonic() < alarm_at or watched is not current:
+            continue
+        if signal.getsignal(signal.SIGALRM) is not _on_alarm:
+            continue  # the application has taken SIGALRM since: it is not ours to send
+        _fired_for = watched
+        signal.pthread_kill(main_thread, signal.SIGALRM)
+
+
+def start_watchdog() -> None:
+    """Start the watchdog thread and install its ``SIGALRM`` handler, once; called on the main
+    thread, and only if ``SIGALRM`` has no handler of the application's."""
+    global watchdog_started
+    with _start_lock:
+        if watchdog_started:
+            return
+        watchdog_started = True
+        if signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL:
+            logger.debug("SIGALRM has a handler of the application's: blocking code is not interrupted")
+            return
+        signal.signal(signal.SIGALRM, _on_alarm)
+        threading.Thread(target=_watchdog, args=(MAIN_THREAD,), name="mangum-deadline", daemon=True).start()
+
+
+def stand_down() -> None:
+    """No interruption for the rest of the invocation whose code calls it: called by a cycle whose
+    application has finished or been cancelled, so that the watchdog does not signal its cleanup."""
+    watched = WATCHED.get()
+    if watched is not None:
+        watched.stand_down()

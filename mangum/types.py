@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypedDict
 
-from mangum.config import LifespanMode
+# Defined beside the configuration they describe, named here among the public types.
+from mangum.config import LambdaConfig as LambdaConfig, LifespanMode as LifespanMode
 
 if TYPE_CHECKING:
     from typing_extensions import NotRequired  # typing's is Python 3.11+
@@ -203,14 +204,6 @@ Headers: TypeAlias = list[list[bytes]]
 
 QueryParams: TypeAlias = MutableMapping[str, str | Sequence[str]]
 """Query parameters as single values or sequences of values by name (PyPI mangum's)."""
-
-
-class LambdaConfig(TypedDict):
-    """The configuration a custom handler receives (PyPI mangum's shape: plain lists and strings)."""
-
-    api_gateway_base_path: str
-    text_mime_types: list[str]
-    exclude_headers: list[str]
 
 
 class Response(TypedDict):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mangum.websocket.settings import TABLE_VARIABLE
-from mangum.websocket.store import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+from mangum.websocket.stores.dynamodb import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 from tests.support.sam_templates import (
     HTTP_TEMPLATE,
     SNAPSTART_TEMPLATE,

@@ -11,7 +11,7 @@ complete response, or a message the protocol does not allow at that point all gi
 500 and an error log (with the traceback) on the ``mangum.http`` logger. An exception raised after
 the response was complete (a background task, say) is logged and the complete response is kept,
 as a server that had already sent it would; so is one the invocation's deadline stopped then
-(:mod:`mangum._asgi.deadline_guard`).
+(:mod:`mangum.deadline`).
 
 Each request is logged at INFO on ``mangum.http`` once answered (:func:`log_access`), as
 PyPI mangum logs it: ``GET /items/1 200``.
@@ -27,8 +27,8 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, NoReturn
 
-from mangum._asgi.deadline_guard import stopped_by_deadline
 from mangum._http.response import CollectedResponse, internal_server_error
+from mangum.deadline import stopped_by_deadline
 from mangum.exceptions import DeadlineExceeded, UnexpectedMessage
 
 if TYPE_CHECKING:

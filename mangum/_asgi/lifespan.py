@@ -2,7 +2,7 @@
 
 Startup runs on the first invocation, on the container's event loop (:mod:`mangum._asgi.loop`);
 the application's lifespan task then stays on that loop until the container ends, when shutdown
-runs (on SIGTERM or at interpreter exit, see :mod:`mangum._asgi.container_exit`).
+runs (on SIGTERM or at interpreter exit, see :func:`mangum._asgi.loop.on_shutdown`).
 
 There is one :class:`Lifespan` per application object (:func:`lifespan_for`), so two adapters
 wrapping the same application, or an adapter created on every invocation, still start it once.
@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from mangum._asgi import container_exit, loop
+from mangum._asgi import loop
 from mangum.exceptions import LifespanFailure, LifespanUnsupported, UnexpectedMessage
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ logger = logging.getLogger("mangum.lifespan")
 
 SHUTDOWN_TIMEOUT = 0.2
 """Seconds the application gets to finish its shutdown before its lifespan task is cancelled:
-Lambda gives the runtime 300 ms after SIGTERM (see :data:`container_exit.SHUTDOWN_WINDOW`)."""
+Lambda gives the runtime 300 ms after SIGTERM (see :data:`mangum._asgi.loop.SHUTDOWN_WINDOW`)."""
 RETRY_INITIAL = 1.0
 """Seconds after a failed startup before the next invocation tries again; doubled after each failure."""
 RETRY_MAX = 60.0
@@ -307,7 +307,7 @@ def lifespan_for(app: ASGI) -> Lifespan:
         created = Lifespan(app)
         # The registry keeps the Lifespan, which keeps the app, so id(app) cannot be reused.
         _lifespans[id(app)] = created
-        container_exit.on_shutdown(lambda: _shut_down(created))
+        loop.on_shutdown(lambda: _shut_down(created))
         return created
 
 
@@ -323,7 +323,7 @@ def start(lifespan: Lifespan, deadline: Deadline | None = None) -> None:
     if lifespan.status is LifespanStatus.PENDING:
         status = loop.run(lifespan.startup(deadline))
         if status is LifespanStatus.STARTED:
-            container_exit.install_sigterm_handler()
+            loop.install_sigterm_handler()
 
 
 def _shut_down(lifespan: Lifespan) -> None:

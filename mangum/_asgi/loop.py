@@ -3,7 +3,7 @@
 The loop is created on first use (``asyncio.new_event_loop()``) and each invocation runs to
 completion on it: no ``asyncio.run`` per call, so connection pools, clients and the lifespan task
 created on it stay usable from one invocation to the next. When nothing else waits on the loop, the
-invocation's task is stepped through the loop's ready queue (:mod:`.ready_queue`), which finishes
+invocation's task is stepped through the loop's ready queue (the first section below), which finishes
 most requests without polling for I/O; a task that waits on I/O or a timer, and every invocation
 on a loop that is not the standard library's, runs with ``run_until_complete``. Uses of the loop are
 serialised by a lock (Lambda sends one event at a time to an execution environment).
@@ -23,28 +23,276 @@ The loop is closed at interpreter exit, after the lifespan shutdown.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextvars
 import logging
+import os
+import signal
+import sys
 import threading
-from collections.abc import Coroutine
+from _thread import get_ident
+from asyncio import events
+from collections import deque
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
+from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from mangum.deadline import MAIN_THREAD, TaskDeadline, Watch, contains_deadline, finish, remaining_time
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
-from _thread import get_ident
 
-from mangum._asgi import container_exit, deadline_guard, ready_queue
-from mangum.deadline import remaining_time
+# --- stepping the ready queue --------------------------------------------------------------------
+# Running a task to completion by stepping the loop's ready queue, without polling for I/O.
+#
+# ``run_until_complete`` costs a selector poll and its bookkeeping on every loop iteration, even for
+# an invocation whose every step is ready at once (a request the app answers without waiting on a
+# socket or a timer), which is most of them. :func:`step_until_done` runs such a task the way
+# ``run_forever`` would, on the same loop and its ready queue, with the loop marked running (so
+# ``get_running_loop``, ``current_task``, contextvars, anyio and sniffio see what they always see),
+# but runs the queued callbacks itself instead of polling the selector between them.
+#
+# It gives up, leaving the task pending for ``run_until_complete`` to finish, as soon as the queue
+# is empty while the task is not done: the task is waiting on real I/O or a timer. It is used only
+# when nothing else waits on the loop (:func:`is_idle`), so that no other task's I/O or due timer is
+# left unserved for the invocation's length; and only on the standard library's loops, whose
+# internals it relies on (:func:`supports`), never on uvloop's or in debug mode.
 
 T = TypeVar("T")
 
+
+def supports(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether ``loop`` is a standard library loop with the internals this module steps."""
+    return (
+        isinstance(loop, asyncio.BaseEventLoop)
+        and isinstance(getattr(loop, "_ready", None), deque)
+        and isinstance(getattr(loop, "_scheduled", None), list)
+        and isinstance(getattr(getattr(loop, "_selector", None), "_fd_to_key", None), dict)
+        and not loop.get_debug()
+    )
+
+
+def _drop_cancelled_timers(loop: Any) -> None:
+    # What _run_once does when too many timers are cancelled, here when all are (a timeout that
+    # never fired): without it, they would keep the loop from looking idle.
+    scheduled: list[asyncio.TimerHandle] = loop._scheduled
+    if loop._timer_cancelled_count >= len(scheduled) and all(handle.cancelled() for handle in scheduled):
+        for handle in scheduled:
+            handle._scheduled = False  # type: ignore[attr-defined]  # as _run_once marks them
+        scheduled.clear()
+        loop._timer_cancelled_count = 0
+
+
+def is_idle(loop: Any) -> bool:
+    """Whether nothing but the loop's own wake-up pipe waits on ``loop``: no timer, no watched file."""
+    if loop._scheduled:
+        _drop_cancelled_timers(loop)
+        if loop._scheduled:
+            return False
+    # The selector's own map of watched files (what get_map() wraps): only the wake-up pipe.
+    return len(loop._selector._fd_to_key) <= 1
+
+
+def stepped_task(loop: Any, coroutine: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+    """A task of ``coroutine`` on ``loop``, stepped until done or waiting when the loop is idle
+    (:func:`is_idle`, :func:`step_until_done`); created only, for the loop to run, otherwise."""
+    # The Task itself, not loop.create_task(): the container loop has no task factory.
+    task = asyncio.Task(coroutine, loop=loop)
+    if is_idle(loop):
+        step_until_done(loop, task)
+    return task
+
+
+_RUN_FOREVER_SETUP = hasattr(asyncio.BaseEventLoop, "_run_forever_setup")
+"""Python 3.13+ has what run_forever does before and after its iterations as two methods."""
+
+
+def step_until_done(loop: Any, task: asyncio.Task[Any]) -> bool:
+    """Run ``loop``'s ready callbacks until ``task`` is done, then the callbacks its completion
+    scheduled (as the last iteration of ``run_until_complete`` does). Returns whether it is done;
+    when not, the task waits on I/O or a timer and ``run_until_complete`` must finish it."""
+    ready: deque[asyncio.Handle] = loop._ready
+    if _RUN_FOREVER_SETUP:
+        loop._run_forever_setup()
+    else:  # Python 3.10-3.12: the same, as their run_forever writes it out
+        old_hooks = sys.get_asyncgen_hooks()
+        loop._thread_id = threading.get_ident()
+        sys.set_asyncgen_hooks(
+            firstiter=loop._asyncgen_firstiter_hook, finalizer=loop._asyncgen_finalizer_hook
+        )
+        events._set_running_loop(loop)
+    try:
+        while True:
+            # One iteration's worth, as _run_once: the callbacks queued now, not those they queue.
+            for _ in range(len(ready)):
+                handle = ready.popleft()
+                if not handle._cancelled:  # what _run_once reads
+                    handle._run()  # what _run_once calls
+            if task.done():
+                break
+            if not ready:
+                return False
+        # The iteration run_until_complete ends with: the callbacks the task's completion queued.
+        for _ in range(len(ready)):
+            handle = ready.popleft()
+            if not handle._cancelled:
+                handle._run()
+        return True
+    finally:
+        if _RUN_FOREVER_SETUP:
+            loop._run_forever_cleanup()
+        else:
+            loop._stopping = False
+            loop._thread_id = None
+            events._set_running_loop(None)
+            sys.set_asyncgen_hooks(*old_hooks)
+
+
+# --- the container's exit ------------------------------------------------------------------------
+# Run clean-up once when the container ends: on SIGTERM or at interpreter exit, whichever comes first.
+#
+# Lambda sends SIGTERM before it stops an execution environment only when an extension is
+# registered; otherwise the process is frozen and killed without notice, and nothing here runs.
+#
+# Two kinds of callbacks, each run once, most recent first:
+#
+# - *shutdown* callbacks (the ASGI lifespan shutdown) run on SIGTERM or at exit;
+# - *exit* callbacks (closing the event loop) run only at interpreter exit, after the shutdown
+# ones, so that a process that keeps running after SIGTERM still has a working loop.
+#
+# The SIGTERM handler is installed only from the main thread (Python allows no other), at most once
+# per process. It chains the handler that was there before: a Python handler is called, the default
+# action is restored and the signal raised again so that the process still ends by SIGTERM, and an
+# ignored signal stays ignored.
+#
+# Lambda lets the runtime run for 300 ms after SIGTERM (500 ms with an internal extension), then
+# kills it. The shutdown callbacks therefore run on a helper thread that is given
+# :data:`SHUTDOWN_WINDOW` in all: one that blocks its thread (synchronous clean-up without a
+# timeout) is abandoned when the window closes, and the process goes on ending. After that the exit
+# callbacks are skipped, since the abandoned callback may still hold the event loop.
+
 logger = logging.getLogger("mangum")
+
+SHUTDOWN_WINDOW = 0.25
+"""Seconds every shutdown callback together may take before they are abandoned."""
+
+_shutdown_callbacks: list[Callable[[], None]] = []
+_exit_callbacks: list[Callable[[], None]] = []
+_state_lock = threading.Lock()
+_atexit_registered = False
+_sigterm_installed = False
+_abandoned = False
+
+
+def _ensure_atexit() -> None:
+    global _atexit_registered
+    with _state_lock:
+        if not _atexit_registered:
+            atexit.register(_at_exit)
+            _atexit_registered = True
+
+
+def on_shutdown(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once on SIGTERM or at interpreter exit, before any exit callback."""
+    _shutdown_callbacks.append(callback)
+    _ensure_atexit()
+
+
+def on_exit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once at interpreter exit, after every shutdown callback."""
+    _exit_callbacks.append(callback)
+    _ensure_atexit()
+
+
+def _drain(callbacks: list[Callable[[], None]]) -> None:
+    # pop() hands each callback to exactly one caller, even if a signal interrupts a drain.
+    while callbacks:
+        try:
+            callback = callbacks.pop()
+        except IndexError:
+            return
+        try:
+            callback()
+        except Exception:
+            logger.exception("Error while shutting down")
+
+
+def run_shutdown_callbacks(window: float | None = None) -> bool:
+    """Run every pending shutdown callback now (what SIGTERM does), on a helper thread, for at
+    most ``window`` seconds (:data:`SHUTDOWN_WINDOW`). Returns whether they all finished in time."""
+    global _abandoned
+    limit = SHUTDOWN_WINDOW if window is None else window
+    finished = threading.Event()
+
+    def drain() -> None:
+        try:
+            _drain(_shutdown_callbacks)
+        finally:
+            finished.set()
+
+    helper = threading.Thread(target=drain, name="mangum-shutdown", daemon=True)
+    try:
+        helper.start()
+    except RuntimeError:  # interpreter shutdown on some Python versions: no new threads
+        drain()
+        return True
+    if finished.wait(limit):
+        return True
+    _abandoned = True
+    logger.error("shutdown did not finish within %d ms: abandoned, the process goes on ending", limit * 1000)
+    return False
+
+
+def _at_exit() -> None:
+    if run_shutdown_callbacks() and not _abandoned:
+        _drain(_exit_callbacks)
+    else:
+        logger.warning("exit callbacks skipped: an abandoned shutdown may still hold the event loop")
+
+
+def install_sigterm_handler() -> bool:
+    """Install the SIGTERM handler if this is the main thread and it is not installed yet.
+
+    Returns whether the handler is installed after the call.
+    """
+    global _sigterm_installed
+    if _sigterm_installed:
+        return True
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    with _state_lock:
+        if not _sigterm_installed:
+            previous = signal.getsignal(signal.SIGTERM)
+            signal.signal(signal.SIGTERM, _chained_handler(previous))
+            _sigterm_installed = True
+    return True
+
+
+_Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | None
+
+
+def _chained_handler(previous: _Handler) -> Callable[[int, FrameType | None], None]:
+    def handle_sigterm(signum: int, frame: FrameType | None) -> None:
+        logger.info("SIGTERM received: shutting down")
+        run_shutdown_callbacks()
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            # SIG_DFL, or a handler installed outside Python: end the process the default way.
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+
+    return handle_sigterm
+
+
+# --- the container loop --------------------------------------------------------------------------
+
 
 _loop: asyncio.AbstractEventLoop | None = None
 _steppable_loop: asyncio.AbstractEventLoop | None = None
-"""The container loop, when its ready queue can be stepped (:func:`ready_queue.supports`)."""
+"""The container loop, when its ready queue can be stepped (:func:`supports`)."""
 _shared: asyncio.AbstractEventLoop | None = None
 """The container loop while it serves many invocations at once (:func:`share`)."""
 _worker: ThreadPoolExecutor | None = None  # created (and its module imported) on first use
@@ -62,8 +310,8 @@ def container_loop() -> asyncio.AbstractEventLoop:
         with _setup_lock:
             if _loop is None:
                 _loop = asyncio.new_event_loop()
-                _steppable_loop = _loop if ready_queue.supports(_loop) else None
-                container_exit.on_exit(_close)
+                _steppable_loop = _loop if supports(_loop) else None
+                on_exit(_close)
             loop = _loop
     return loop
 
@@ -84,12 +332,12 @@ def _run_here(
     loop = _loop or container_loop()
     with _run_lock:
         watch = None
-        if context is not None and get_ident() == deadline_guard.MAIN_THREAD:
-            watch = deadline_guard.Watch(context, margin / 2 if alarm_margin is None else alarm_margin)
+        if context is not None and get_ident() == MAIN_THREAD:
+            watch = Watch(context, margin / 2 if alarm_margin is None else alarm_margin)
             watch.__enter__()
         try:
             if loop is _steppable_loop:
-                task = ready_queue.stepped_task(loop, coroutine)
+                task = stepped_task(loop, coroutine)
                 if task.done():
                     return task.result()
             else:
@@ -100,10 +348,10 @@ def _run_here(
                 # run_until_complete, not run_forever + stop: anyio recognises the root task of a
                 # loop by run_until_complete's done callback, and stops its worker threads when it ends.
                 return loop.run_until_complete(task)
-            return deadline_guard.finish(loop, task, remaining)
+            return finish(loop, task, remaining)
         except BaseException as error:
             # Interrupted inside a task group of the application's: the group wraps it.
-            late = deadline_guard.contains_deadline(error)
+            late = contains_deadline(error)
             if late is None or late is error:
                 raise
             raise late from error
@@ -123,7 +371,7 @@ def run(
     With the invocation's Lambda ``context``, it is held to the invocation's deadline (Lambda's
     remaining time minus ``margin`` seconds): raises :class:`~mangum.exceptions.DeadlineExceeded`
     when it was still running then, and code blocking the thread is interrupted once the remaining
-    time is down to ``alarm_margin`` (by default half the margin; see :mod:`.deadline_guard`).
+    time is down to ``alarm_margin`` (by default half the margin; see :mod:`mangum.deadline`).
 
     From a thread with a running event loop, runs it on the dedicated worker thread and waits.
     Calling it from a coroutine already running on the container loop is a deadlock, and raises
@@ -152,7 +400,7 @@ def share() -> asyncio.AbstractEventLoop:
     From then on :func:`run`, called on any other thread, hands its coroutine to that loop as a task
     of its own, in the calling thread's context (its context variables: the invocation's request
     id), and waits for it; the invocation's deadline cancels that task alone
-    (:class:`deadline_guard.TaskDeadline`). Blocking code is not interrupted by a signal then: it blocks
+    (:class:`~mangum.deadline.TaskDeadline`). Blocking code is not interrupted by a signal then: it blocks
     every invocation in flight, which the runtime's loop-lag watchdog reports.
     """
     global _shared
@@ -180,7 +428,7 @@ def _run_shared(
 
     def begin() -> None:
         task = caller.run(loop.create_task, coroutine)
-        deadline = None if remaining is None else deadline_guard.TaskDeadline(task, remaining, give_up)
+        deadline = None if remaining is None else TaskDeadline(task, remaining, give_up)
 
         def settle(task: asyncio.Task[T]) -> None:
             if deadline is not None:

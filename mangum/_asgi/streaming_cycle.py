@@ -23,9 +23,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Protocol
 
-from mangum._asgi.deadline_guard import shielded, stopped_by_deadline
 from mangum._asgi.http_cycle import _ResponseCollector
 from mangum._http.response import internal_server_error
+from mangum.deadline import shielded, stopped_by_deadline
 from mangum.exceptions import UnexpectedMessage
 
 if TYPE_CHECKING:

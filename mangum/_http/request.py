@@ -11,9 +11,26 @@ import binascii
 import re
 from base64 import b64decode
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, unquote_plus
 
 from mangum.exceptions import InvalidBody
+
+if TYPE_CHECKING:
+    # A type of the code only: nothing creates the class at run time.
+    from typing import TypedDict
+
+    class ValueMaps(TypedDict):
+        """The single- and multi-value header and query maps (with the body beside them) that REST,
+        WebSocket and ALB events carry, as its generated validator outputs them."""
+
+        headers: dict[str, str] | None
+        multi_value_headers: dict[str, list[str]] | None
+        query_string_parameters: dict[str, str] | None
+        multi_value_query_string_parameters: dict[str, list[str]] | None
+        body: str | None
+        is_base64_encoded: bool | None
+
 
 HeaderPairs = list[tuple[str, str]]
 """Headers or query parameters as (name, value) pairs, repeated names kept as separate entries."""
@@ -71,6 +88,16 @@ def value_map_pairs(single: Mapping[str, str] | None, multi: Mapping[str, list[s
     if multi:
         return [(name, value) for name, values in multi.items() for value in values]
     return list(single.items()) if single else []
+
+
+def header_items(data: ValueMaps) -> HeaderPairs:
+    """Headers from ``multiValueHeaders`` (every value) or, without it, ``headers``."""
+    return value_map_pairs(data["headers"], data["multi_value_headers"])
+
+
+def query_pairs(data: ValueMaps) -> HeaderPairs:
+    """Query pairs as the event carries them (each source says whether still percent-encoded)."""
+    return value_map_pairs(data["query_string_parameters"], data["multi_value_query_string_parameters"])
 
 
 def with_cookies(headers: Mapping[str, str] | None, cookies: Sequence[str] | None) -> HeaderItems:

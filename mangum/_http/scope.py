@@ -3,7 +3,7 @@ reduces its event to. One builder serves HTTP (spec version 2.3) and WebSocket (
 
 Paths (see ``docs/paths.md``): ``root_path`` is the mount point and ``path`` includes it, as uvicorn
 >= 0.26 does, so frameworks route on ``path`` minus ``root_path`` (exactly the path PyPI mangum
-routes) and generate URLs that include the mount (:mod:`mangum._http.paths`).
+routes) and generate URLs that include the mount (the paths section below).
 
 Other keys: ``query_string`` is the request's percent-encoded query; ``headers`` are its header
 pairs lower-cased and latin-1 encoded (UTF-8 for values latin-1 cannot hold); ``scheme`` comes from
@@ -15,18 +15,18 @@ received and ``aws.context`` the Lambda context. The event model is built on dem
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from functools import lru_cache
+from ipaddress import ip_address
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote, unquote
 
-from mangum._http.endpoints import client_address, server_address
-from mangum._http.paths import scope_path
 from mangum._http.request import Request
 
 if TYPE_CHECKING:
     from mangum.config import Config
     from mangum.types import (
-        ASGIAddress,
         ASGIVersions,
         ConnectionScope,
         HTTPScope,
@@ -34,6 +34,190 @@ if TYPE_CHECKING:
         LambdaEvent,
         WebSocketScope,
     )
+
+
+# --- the paths -----------------------------------------------------------------------------------
+# ``root_path``, ``path`` and ``raw_path`` of an HTTP scope, computed the same way for every source.
+#
+# Every source reduces its request path to two percent-encoded parts (see the scope below):
+# the *mount*, a prefix the service routed on before the function (the REST API stage), and the
+# *route*, the path as the service passes it on. The configured ``api_gateway_base_path`` then moves
+# from the start of the route into the mount, segment-wise (``/api`` matches ``/api`` and ``/api/x``,
+# never ``/apix``). The scope's ``root_path`` is the decoded mount; ``path`` is the decoded mount plus
+# the rest of the route (``/`` when nothing is left), so it includes ``root_path`` as the ASGI
+# specification asks, and ``path`` minus ``root_path`` is exactly the path PyPI mangum routes.
+
+SAFE_PATH_CHARS = "/%!$&'()*+,;=:@~-._"
+"""Characters kept as they are in ``raw_path``: the path delimiters RFC 3986 allows unescaped, and
+``%`` so that a path already percent-encoded is not encoded twice."""
+
+
+ScopePath = tuple[str, str, bytes]
+"""The three path keys of an ASGI HTTP scope: ``root_path``, ``path`` and ``raw_path``."""
+
+
+def decode_path(path: str) -> str:
+    """``path`` percent-decoded (invalid escapes kept as they are)."""
+    # unquote() returns text without "%" unchanged; testing first skips the call on almost every path.
+    return unquote(path) if "%" in path else path
+
+
+_ALREADY_ENCODED = re.compile(r"[A-Za-z0-9/%!$&'()*+,;=:@~._-]*").fullmatch
+
+
+def encode_path(path: str) -> str:
+    """``path`` percent-encoded as on the wire; already-encoded escapes and delimiters are kept."""
+    if _ALREADY_ENCODED(path):
+        return path
+    return quote(path, safe=SAFE_PATH_CHARS, errors="replace")
+
+
+def split_base_path(route: str, base_path: str) -> tuple[str, str]:
+    """(base part, rest) of a percent-encoded route, or ``("", route)`` when it is not under
+    ``base_path`` (a normalised, decoded ``/segment[/segment…]`` or ``""``).
+
+    The route's leading segments are compared decoded, so ``/caf%C3%A9`` is under ``/café``.
+    """
+    if not base_path:
+        return "", route
+    segments = base_path.count("/")
+    parts = route.split("/", segments + 1)
+    head = "/".join(parts[: segments + 1])
+    if len(parts) <= segments or decode_path(head) != base_path:
+        return "", route
+    return head, route[len(head) :]
+
+
+def stage_prefix(requested_path: str | None, routed_path: str) -> str:
+    """What a REST API routed on before the function: the path the client requested minus the
+    trailing path the event carries (``/prod`` for ``/prod/items`` and ``/items``), else ``""``.
+
+    Both are compared decoded since API Gateway does not encode the two fields alike. A request for
+    the bare stage (``/prod`` with event path ``/``) has the whole requested path as its prefix.
+    """
+    if not requested_path:
+        return ""
+    requested = decode_path(requested_path)
+    routed = decode_path(routed_path if routed_path[:1] == "/" else "/" + routed_path)
+    if len(requested) > len(routed) and requested.endswith(routed):
+        return encode_path(requested[: len(requested) - len(routed)])
+    if routed == "/" and requested.startswith("/") and not requested.endswith("/"):
+        return encode_path(requested)
+    return ""
+
+
+def scope_path(mount: str, route: str, base_path: str) -> ScopePath:
+    """The scope's paths from a percent-encoded mount prefix and route (see the module docs); a
+    route without its leading ``/`` (``""``, or ``foo`` from a hand-written event) is given one."""
+    if route[:1] != "/":
+        route = "/" + route
+    if not mount and not base_path and "%" not in route and _ALREADY_ENCODED(route):
+        # Most requests: nothing to move into root_path, nothing to decode or encode.
+        return "", route, route.encode("ascii")
+    base, rest = split_base_path(route, base_path)
+    root = mount + base
+    full = root + (rest or "/")
+    return decode_path(root), decode_path(full), encode_path(full).encode("ascii")
+
+
+# --- the client and server addresses -------------------------------------------------------------
+# The ASGI ``client`` and ``server`` addresses, derived once for every HTTP source.
+
+ASGIAddress = tuple[str, int]
+
+UNKNOWN_PORT = 0
+DEFAULT_PORTS: dict[str, int] = {"https": 443, "http": 80}
+
+
+def _port(text: str) -> int | None:
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    port = int(text)
+    return port if port <= 65535 else None
+
+
+def split_host_port(text: str) -> tuple[str, int | None] | None:
+    """``"host"``, ``"host:port"``, ``"[v6]"`` or ``"[v6]:port"`` as (host, port or ``None``).
+
+    A bare IPv6 address (several colons, no brackets) is a host without a port. ``None`` when the
+    port part is not a port number.
+    """
+    if text.startswith("["):
+        host, bracket, rest = text[1:].partition("]")
+        if not bracket:
+            return None
+        if not rest:
+            return host, None
+        if not rest.startswith(":"):
+            return None
+        port = _port(rest[1:])
+        return (host, port) if port is not None else None
+    if text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+        port = _port(port_text)
+        return (host, port) if port is not None else None
+    return text, None
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+# Pure functions of a few strings that repeat from one invocation to the next (the API's own host,
+# returning clients): remembered rather than parsed again.
+@lru_cache(maxsize=512)
+def client_address(source_ip: str | None) -> ASGIAddress | None:
+    """ASGI ``client`` from the caller address a source reports; ``None`` when it reports none.
+
+    API Gateway sometimes reports ``"1.2.3.4/32"`` or ``"1.2.3.4:443"``: the CIDR suffix is dropped
+    and a port is kept as the client port (0 when there is none). Anything that is not an IP address
+    once reduced so (the console's ``"test-invoke-source-ip"``) is passed on exactly as received.
+    """
+    if not source_ip:
+        return None
+    if "/" not in source_ip and ":" not in source_ip:
+        # Nothing to strip: an IPv4 address or a name, passed on either way without parsing it.
+        return source_ip, UNKNOWN_PORT
+    split = split_host_port(source_ip.partition("/")[0])
+    if split is not None:
+        host, port = split
+        if _is_ip(host):
+            return host, UNKNOWN_PORT if port is None else port
+    return source_ip, UNKNOWN_PORT
+
+
+def forwarded_client_ip(forwarded_for: str | None) -> str | None:
+    """The left-most address of ``X-Forwarded-For``: the client as the first proxy saw it."""
+    if not forwarded_for:
+        return None
+    first = forwarded_for.split(",", 1)[0].strip()
+    return first or None
+
+
+@lru_cache(maxsize=128)
+def server_address(host: str | None, forwarded_port: str | None, scheme: str) -> ASGIAddress | None:
+    """ASGI ``server`` from the ``Host`` header; ``None`` when the request names no host.
+
+    The port is the one in ``Host`` when present, else ``X-Forwarded-Port`` (its first entry), else
+    the scheme's default (443 for https, 80 for http).
+    """
+    if not host or not host.strip():
+        return None
+    text = host.strip()
+    name, port = split_host_port(text) or (text, None)
+    if port is None and forwarded_port:
+        port = _port(forwarded_port.split(",", 1)[0])
+    if port is None:
+        port = DEFAULT_PORTS.get(scheme, DEFAULT_PORTS["https"])
+    return name, port
+
+
+# --- the scope -----------------------------------------------------------------------------------
 
 HTTP_ASGI: ASGIVersions = {"version": "3.0", "spec_version": "2.3"}
 WEBSOCKET_ASGI: ASGIVersions = {"version": "3.0", "spec_version": "2.5"}

@@ -16,23 +16,31 @@ from collections.abc import Iterator, Mapping
 from itertools import product
 from typing import TYPE_CHECKING
 
-from mangum._http.endpoints import forwarded_client_ip
-from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
-from mangum._http.request import HeaderPairs, Request, decode_pairs, first_value, join_encoded_pairs
+from mangum._http.request import (
+    HeaderPairs,
+    Request,
+    decode_pairs,
+    first_value,
+    header_items,
+    join_encoded_pairs,
+    query_pairs,
+)
 from mangum._http.response import (
+    LAMBDA_RESPONSE_LIMIT,
     EncodedBody,
     ResponseHeader,
     ResponseShape,
     group_values,
     reason_phrase,
 )
-from mangum._sources import samples, value_maps
-from mangum._sources.contract import HttpEvent, event_schema, validated
-from mangum._sources.registry import ALB
+from mangum._http.scope import forwarded_client_ip
+from mangum._sources.registry import ALB, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 from mangum.exceptions import InvalidResponse
 
 if TYPE_CHECKING:
+    from mangum._http.request import ValueMaps
+    from mangum._sources import samples
     from mangum._validation.generated.alb import AlbEventDict
     from mangum._validation.generated.results import AlbResponseDict
     from mangum.types import LambdaEvent
@@ -40,24 +48,24 @@ if TYPE_CHECKING:
 VALIDATOR: LazyValidator[AlbEventDict] = LazyValidator(event_schema("alb"), ALB.model, "name")
 
 
-def multi_value(data: value_maps.ValueMaps) -> bool:
+def multi_value(data: ValueMaps) -> bool:
     """Whether the target group has multi-value headers enabled (the result must match)."""
     return data["multi_value_headers"] is not None or data["multi_value_query_string_parameters"] is not None
 
 
-def query_items(data: value_maps.ValueMaps) -> HeaderPairs:
+def query_items(data: ValueMaps) -> HeaderPairs:
     """Query parameters, percent-decoded."""
-    return decode_pairs(value_maps.query_pairs(data))
+    return decode_pairs(query_pairs(data))
 
 
-def encoded_query(data: value_maps.ValueMaps) -> str:
+def encoded_query(data: ValueMaps) -> str:
     """The query string as the client sent it (ALB does not decode it, so it is not re-encoded)."""
-    return join_encoded_pairs(value_maps.query_pairs(data))
+    return join_encoded_pairs(query_pairs(data))
 
 
 def request(data: AlbEventDict) -> Request:
     """The request of a validated ALB event."""
-    headers = value_maps.header_items(data)
+    headers = header_items(data)
     # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
     return Request(
         data["http_method"],  # method
@@ -144,6 +152,8 @@ def read(event: Mapping[str, object]) -> HttpEvent:
 
 def _sample(request: samples.SampleRequest, *, multi: bool) -> LambdaEvent:
     import secrets
+
+    from mangum._sources import samples  # only a sample needs it, not an event
 
     # ALB passes the query on as the client sent it, still percent-encoded.
     pairs = [pair.partition("=") for pair in request.query.split("&") if pair]

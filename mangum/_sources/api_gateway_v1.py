@@ -13,16 +13,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.paths import stage_prefix
-from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
-from mangum._http.request import HeaderPairs, Request, encode_query
-from mangum._http.response import EncodedBody, ResponseHeader, ResponseShape, group_values
-from mangum._sources import samples, value_maps
-from mangum._sources.contract import HttpEvent, event_schema, validated
-from mangum._sources.registry import API_GATEWAY_V1
+from mangum._http.request import HeaderPairs, Request, encode_query, header_items, query_pairs
+from mangum._http.response import (
+    LAMBDA_RESPONSE_LIMIT,
+    EncodedBody,
+    ResponseHeader,
+    ResponseShape,
+    group_values,
+)
+from mangum._http.scope import stage_prefix
+from mangum._sources.registry import API_GATEWAY_V1, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
+    from mangum._http.request import ValueMaps
+    from mangum._sources import samples
     from mangum._validation.generated.api_gateway_v1 import ApiGatewayV1EventDict
     from mangum._validation.generated.results import ApiGatewayV1ResponseDict
     from mangum.types import LambdaEvent
@@ -32,15 +37,15 @@ VALIDATOR: LazyValidator[ApiGatewayV1EventDict] = LazyValidator(
 )
 
 
-def query_items(data: value_maps.ValueMaps) -> HeaderPairs:
+def query_items(data: ValueMaps) -> HeaderPairs:
     """Query parameters (API Gateway has already decoded them), every value kept; WebSocket
     events lay them out the same way."""
-    return value_maps.query_pairs(data)
+    return query_pairs(data)
 
 
-def encoded_query(data: value_maps.ValueMaps) -> str:
+def encoded_query(data: ValueMaps) -> str:
     """The query re-encoded from the decoded parameters (API Gateway does not send it raw)."""
-    return encode_query(value_maps.query_pairs(data))
+    return encode_query(query_pairs(data))
 
 
 def request(data: ApiGatewayV1EventDict) -> Request:
@@ -54,7 +59,7 @@ def request(data: ApiGatewayV1EventDict) -> Request:
         stage_prefix(context["path"], data["path"]),  # mount
         data["path"],  # route
         identity["source_ip"] if identity else None,  # caller
-        value_maps.header_items(data),  # headers
+        header_items(data),  # headers
         encoded_query(data),  # query
         data["body"],  # body
         data["is_base64_encoded"],  # body_base64
@@ -95,6 +100,8 @@ def read(event: Mapping[str, object]) -> HttpEvent:
 
 def sample(request: samples.SampleRequest) -> LambdaEvent:
     """A REST API event, stage ``prod`` on the default domain."""
+    from mangum._sources import samples  # only a sample needs it, not an event
+
     host = f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com"
     headers = request.headers(host)
     single, multi = samples.query_parameter_maps(request.query)

@@ -13,23 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
 from mangum._http.request import HeaderItems, HeaderPairs, Request, decode_query, with_cookies
 from mangum._http.response import (
+    LAMBDA_RESPONSE_LIMIT,
     EncodedBody,
     ResponseHeader,
     ResponseShape,
     joined_headers,
     split_cookies,
 )
-from mangum._sources import samples
-from mangum._sources.contract import HttpEvent, event_schema, validated
-from mangum._sources.registry import API_GATEWAY_V2
+from mangum._sources.registry import API_GATEWAY_V2, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
     from typing import TypedDict
 
+    from mangum._sources import samples
     from mangum._validation.generated.api_gateway_v2 import (
         ApiGatewayV2EventDict,
         ApiGatewayV2RequestContextDict,
@@ -109,6 +108,8 @@ def read(event: Mapping[str, object]) -> HttpEvent:
 
 def payload_v2_sample(request: samples.SampleRequest, host: str, api_id: str) -> LambdaEvent:
     """A payload 2.0 event for ``host``."""
+    from mangum._sources import samples  # only a sample needs it, not an event
+
     event: LambdaEvent = {
         "version": "2.0",
         "routeKey": "$default",
@@ -144,6 +145,8 @@ def payload_v2_sample(request: samples.SampleRequest, host: str, api_id: str) ->
 
 def sample(request: samples.SampleRequest) -> LambdaEvent:
     """An HTTP API event, ``$default`` stage."""
+    from mangum._sources import samples  # only a sample needs it, not an event
+
     return payload_v2_sample(
         request, f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com", request.api_id
     )

@@ -16,15 +16,19 @@ import base64
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
 from mangum._http.request import HeaderPairs, Request, decode_query
-from mangum._http.response import EncodedBody, ResponseHeader, ResponseShape, reason_phrase
-from mangum._sources import samples
-from mangum._sources.contract import HttpEvent, event_schema, validated
-from mangum._sources.registry import CLOUDFRONT
+from mangum._http.response import (
+    LAMBDA_RESPONSE_LIMIT,
+    EncodedBody,
+    ResponseHeader,
+    ResponseShape,
+    reason_phrase,
+)
+from mangum._sources.registry import CLOUDFRONT, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
+    from mangum._sources import samples
     from mangum._validation.generated.cloudfront import CloudFrontEventDict, CloudFrontRequestDict
     from mangum._validation.generated.results import CloudFrontResponseDict, CloudFrontResponseHeaderDict
     from mangum.types import LambdaEvent
@@ -166,6 +170,8 @@ def read(event: Mapping[str, object]) -> HttpEvent:
 def sample(request: samples.SampleRequest) -> LambdaEvent:
     """A Lambda@Edge origin-request event, body included."""
     import secrets
+
+    from mangum._sources import samples  # only a sample needs it, not an event
 
     headers = request.headers("d111111abcdef8.cloudfront.net")
     cf_request: LambdaEvent = {

@@ -7,14 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.payload_size import LAMBDA_RESPONSE_LIMIT
-from mangum._http.response import ResponseShape
-from mangum._sources import api_gateway_v2, samples
-from mangum._sources.contract import HttpEvent, event_schema, validated
-from mangum._sources.registry import FUNCTION_URL
+from mangum._http.response import LAMBDA_RESPONSE_LIMIT, ResponseShape
+from mangum._sources import api_gateway_v2
+from mangum._sources.registry import FUNCTION_URL, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
+    from mangum._sources import samples
     from mangum._validation.generated.function_url import FunctionUrlEventDict
     from mangum.types import LambdaEvent
 
@@ -31,6 +30,8 @@ def read(event: Mapping[str, object]) -> HttpEvent:
 
 def sample(request: samples.SampleRequest) -> LambdaEvent:
     """A Function URL event."""
+    from mangum._sources import samples  # only a sample needs it, not an event
+
     url_id = samples.token(32)
     return api_gateway_v2.payload_v2_sample(request, f"{url_id}.lambda-url.{samples.REGION}.on.aws", url_id)
 

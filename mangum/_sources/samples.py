@@ -3,9 +3,9 @@
 Each source builds its own samples in its home; ``python -m mangum event SOURCE`` prints one. Every
 sample is shaped like what the service sends and validates against the source's model.
 
-The source homes import this module as they load (with their source's first event), and the adapter
-never builds a sample: what only a sample needs (random ids, the clock) is imported when the first
-one is built.
+The source homes import this module inside their sample builders, not as they load: reading an
+event never imports it, and what only a sample needs (random ids, the clock) is imported when the
+first one is built.
 """
 
 from __future__ import annotations

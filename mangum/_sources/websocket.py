@@ -13,12 +13,13 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING
 
-from mangum._http.paths import encode_path
-from mangum._http.request import Request
-from mangum._sources import api_gateway_v1, samples, value_maps
+from mangum._http.request import Request, header_items
+from mangum._http.scope import encode_path
+from mangum._sources import api_gateway_v1
 from mangum._sources.registry import WEBSOCKET
 
 if TYPE_CHECKING:
+    from mangum._sources import samples
     from mangum._validation.generated.websocket import WebSocketEventDict
     from mangum.types import LambdaEvent
 
@@ -45,7 +46,7 @@ def request(data: WebSocketEventDict, route: str = "/") -> Request:
         stage_mount(context["stage"]),  # mount
         encode_path(route),  # route
         identity["source_ip"] if identity else None,  # caller
-        value_maps.header_items(data),  # headers
+        header_items(data),  # headers
         encoded_query(data),  # query
         data["body"],  # body
         data["is_base64_encoded"],  # body_base64
@@ -53,6 +54,8 @@ def request(data: WebSocketEventDict, route: str = "/") -> Request:
 
 
 def _context(request: samples.SampleRequest, route: str, event_type: str) -> dict[str, object]:
+    from mangum._sources import samples  # only a sample needs it, not an event
+
     return {
         "routeKey": route,
         "eventType": event_type,
@@ -74,6 +77,8 @@ def connect_sample(request: samples.SampleRequest) -> LambdaEvent:
     """A ``$connect`` event: the handshake's headers and query string."""
     import secrets
 
+    from mangum._sources import samples  # only a sample needs it, not an event
+
     headers = request.headers(f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com")
     headers |= {
         "sec-websocket-key": base64.b64encode(secrets.token_bytes(16)).decode(),
@@ -94,6 +99,8 @@ def connect_sample(request: samples.SampleRequest) -> LambdaEvent:
 
 def message_sample(request: samples.SampleRequest) -> LambdaEvent:
     """A message on the ``$default`` route."""
+    from mangum._sources import samples  # only a sample needs it, not an event
+
     context = _context(request, "$default", "MESSAGE") | {"messageId": samples.connection_id()}
     body = request.body if request.body is not None else '{"action": "sendmessage", "data": "hello"}'
     return {"requestContext": context, "body": body, "isBase64Encoded": False}
@@ -101,6 +108,8 @@ def message_sample(request: samples.SampleRequest) -> LambdaEvent:
 
 def disconnect_sample(request: samples.SampleRequest) -> LambdaEvent:
     """A ``$disconnect`` event after the client closed normally."""
+    from mangum._sources import samples  # only a sample needs it, not an event
+
     host = f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com"
     headers = {"Host": host, "x-api-key": "", "X-Forwarded-For": "", "x-restapi": ""}
     context = _context(request, "$disconnect", "DISCONNECT") | {

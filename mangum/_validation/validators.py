@@ -5,21 +5,106 @@ Its first call builds a pydantic-core ``SchemaValidator`` from the schema; if th
 pydantic-core rejects it (a release whose schema format changed), the schema is derived again from
 the model itself (:func:`~mangum._validation.core_schema.validator_schema`), which imports pydantic
 once and is otherwise the same. Either way, later calls go straight to the validator.
+
+The module also loads pydantic-core's compiled validator on its own (the first section) and turns
+its errors into the project's :class:`~mangum.exceptions.FieldError` list (:func:`field_errors`).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
-from mangum._validation.pydantic_core_module import SchemaError, SchemaValidator
+from mangum.exceptions import FieldError
+
+# --- pydantic-core's compiled module -------------------------------------------------------------
+# pydantic-core's compiled validator, loaded without the Python package around it.
+#
+# ``import pydantic_core`` runs the package's ``__init__``, which imports ``typing_extensions`` and the
+# 175 KB ``core_schema`` module: about nine tenths of pydantic-core's import cost, for nothing the
+# adapter uses (it needs ``SchemaValidator`` and the two error classes, all defined in the compiled
+# ``pydantic_core._pydantic_core``). So the compiled module is loaded on its own, under its own name:
+# a later ``import pydantic_core`` (pydantic's, FastAPI's) finds it in ``sys.modules`` and uses this
+# very module, so there is one ``SchemaValidator`` class and one ``ValidationError`` class either way.
+#
+# When pydantic-core is already imported, or the compiled module cannot be found or loaded this way
+# (a build laid out otherwise), the package is imported as usual.
+
+_NAME = "pydantic_core._pydantic_core"
 
 if TYPE_CHECKING:
-    from pydantic_core import CoreSchema
+    from pydantic_core import (
+        CoreSchema,
+        SchemaError as SchemaError,
+        SchemaValidator as SchemaValidator,
+        ValidationError as ValidationError,
+    )
 
     from mangum._validation.core_schema import KeyStyle
+else:
+
+    def _compiled_module() -> object:
+        loaded = sys.modules.get(_NAME)
+        if loaded is not None:
+            return loaded
+        try:
+            from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
+            from importlib.util import find_spec, module_from_spec, spec_from_loader
+            from pathlib import Path
+
+            package = find_spec("pydantic_core")  # finds the package without running it
+            if package is None or package.origin is None:
+                raise ImportError("pydantic_core not found")
+            directory = Path(package.origin).parent
+            path = next(
+                directory / f"_pydantic_core{suffix}"
+                for suffix in EXTENSION_SUFFIXES
+                if (directory / f"_pydantic_core{suffix}").is_file()
+            )
+            loader = ExtensionFileLoader(_NAME, str(path))
+            spec = spec_from_loader(_NAME, loader)
+            if spec is None:
+                raise ImportError("no spec for pydantic_core's compiled module")
+            module = module_from_spec(spec)
+            loader.exec_module(module)
+        except Exception:  # any layout this does not know: the package's own import
+            import pydantic_core._pydantic_core as module
+        else:
+            sys.modules[_NAME] = module
+        return module
+
+    _module = _compiled_module()
+    SchemaError = _module.SchemaError
+    SchemaValidator = _module.SchemaValidator
+    ValidationError = _module.ValidationError
+
+
+# --- field errors --------------------------------------------------------------------------------
+# pydantic-core validation errors as the project's :class:`~mangum.exceptions.FieldError` list.
+
+# A nested model reports a non-object as "model_type", the plain-dict schema derived from it as
+# "dict_type": both are reported as the latter, so that the two validators give the same errors.
+_SAME_AS_DICT_TYPE = "model_type"
+_DICT_TYPE_MESSAGE = "Input should be a valid dictionary"
+
+
+def field_errors(error: ValidationError) -> tuple[FieldError, ...]:
+    """Each failing field's path, message and kind; input values are never included."""
+    found: list[FieldError] = []
+    for detail in error.errors(include_url=False, include_input=False, include_context=False):
+        kind, message = detail["type"], detail["msg"]
+        if kind == _SAME_AS_DICT_TYPE:
+            kind, message = "dict_type", _DICT_TYPE_MESSAGE
+        found.append(
+            FieldError(path=".".join(str(part) for part in detail["loc"]), message=message, kind=kind)
+        )
+    return tuple(found)
+
+
+# --- the validators ------------------------------------------------------------------------------
 
 OutputT = TypeVar("OutputT")
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mangum._lazy import lazy_attributes
+from mangum import _lazy_attributes
 
 if TYPE_CHECKING:
     from mangum.events._base import RequestEvent as RequestEvent
@@ -214,7 +214,7 @@ __all__ = sorted(_EXPORTS)
 
 if not TYPE_CHECKING:
     # Hidden from type checkers so that a misspelt name is an error there, not an ``object``.
-    __getattr__ = lazy_attributes(
+    __getattr__ = _lazy_attributes(
         globals(), {name: f"{__name__}.{module}" for name, module in _EXPORTS.items()}
     )
 

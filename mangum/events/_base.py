@@ -12,13 +12,13 @@ from pydantic import BaseModel, ConfigDict, JsonValue, SkipValidation, TypeAdapt
 from pydantic.alias_generators import to_camel
 
 from mangum._http.request import HeaderPairs, Request, request_body
-from mangum._validation.errors import field_errors
+from mangum._validation.validators import field_errors
 from mangum.exceptions import InvalidBody
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self is Python 3.11+
 
-    from mangum._sources.contract import SourceName
+    from mangum._sources.registry import SourceName
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

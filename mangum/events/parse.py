@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeAlias, TypeVar, cast, overload
 from pydantic import ValidationError
 
 from mangum._sources.registry import detect
-from mangum._validation.errors import field_errors
+from mangum._validation.validators import field_errors
 from mangum.exceptions import InvalidEvent
 
 if TYPE_CHECKING:

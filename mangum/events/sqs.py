@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_pascal
 from typing_extensions import TypeVar  # a TypeVar with a default: typing has it from Python 3.13
 
-from mangum._validation.errors import field_errors
+from mangum._validation.validators import field_errors
 from mangum.events._base import AwsModel, ModelT
 from mangum.events._result import HandlerResult
 from mangum.exceptions import InvalidBody

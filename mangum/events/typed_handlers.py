@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast, get_type_hin
 from pydantic import JsonValue, TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError
 
-from mangum._validation.errors import field_errors
+from mangum._validation.validators import field_errors
 from mangum.exceptions import ConfigurationError, InvalidEvent, InvalidResponse, UnsupportedEvent
 from mangum.types import LambdaContext
 

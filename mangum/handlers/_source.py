@@ -16,12 +16,11 @@ from mangum._custom import collected_response, settings_of
 from mangum._http.request import request_body
 from mangum._http.response import result_or_error
 from mangum._http.scope import http_scope
-from mangum._sources.contract import HttpSource
-from mangum._sources.registry import detect
+from mangum._sources.registry import HttpSource, detect
 from mangum.exceptions import UnsupportedEvent
 
 if TYPE_CHECKING:
-    from mangum._sources.contract import HttpEvent, SourceName
+    from mangum._sources.registry import HttpEvent, SourceName
     from mangum.config import Config
     from mangum.types import LambdaConfig, LambdaContext, LambdaEvent, Response, Scope
 
@@ -43,7 +42,7 @@ class SourceHandler:
     """
 
     SOURCES: ClassVar[frozenset[SourceName]] = frozenset()
-    """The sources (:data:`mangum._sources.contract.SourceName`) whose events this class takes."""
+    """The sources (:data:`mangum._sources.registry.SourceName`) whose events this class takes."""
 
     @classmethod
     def infer(cls, event: LambdaEvent, context: LambdaContext, config: LambdaConfig) -> bool:

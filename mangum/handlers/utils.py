@@ -9,11 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-from mangum._http.endpoints import server_address
-from mangum._http.paths import scope_path
 from mangum._http.request import decode_body
 from mangum._http.response import decode_headers, encode_body, is_text_media_type
-from mangum._http.scope import request_scheme
+from mangum._http.scope import request_scheme, scope_path, server_address
 from mangum._sources.api_gateway_v1 import single_and_multi_value
 from mangum.config import build_config
 from mangum.types import Headers, LambdaConfig

@@ -11,14 +11,33 @@ import struct
 import sys
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from mangum._http.chunked import ChunkedBodyError, read_chunked
 from mangum.local import limits
-from mangum.local.chunked import ChunkedBodyError, read_chunked
 from mangum.local.invocations import FunctionError, Invocation, StreamedBody, truncated
 
-if TYPE_CHECKING:
-    from mangum.local.runtime_api import RuntimeApiServer
+
+class RuntimeApiState(Protocol):
+    """What the HTTP side asks of the server whose state it serves
+    (:class:`~mangum.local.runtime_api.RuntimeApiServer`). Declared here, not imported, so that the
+    server's module imports this one and not the other way round."""
+
+    def _next(self, gone: Callable[[], bool]) -> Invocation | None: ...
+    def _claim(self, request_id: str) -> Invocation | None: ...
+    def _complete(
+        self,
+        invocation: Invocation,
+        *,
+        streamed: bool,
+        content_type: str | None,
+        body: bytes | None,
+        error: FunctionError | None,
+    ) -> None: ...
+    def _record_init_error(self, error: FunctionError) -> bool: ...
+    def _record_restore(self) -> bool: ...
+    def _record_restore_error(self, error: FunctionError, error_type: str | None) -> None: ...
+
 
 API_PREFIX = "/2018-06-01/runtime"
 STREAMING = "streaming"
@@ -33,7 +52,7 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)  # type: ignore[arg-type]  # typeshed: socket | tuple
 
 
-def http_server(server: RuntimeApiServer, host: str, port: int) -> ThreadingHTTPServer:
+def http_server(server: RuntimeApiState, host: str, port: int) -> ThreadingHTTPServer:
     """The threaded HTTP server answering for ``server`` on ``host:port``."""
 
     class Handler(_RuntimeApiHandler):
@@ -49,7 +68,7 @@ class _RuntimeApiHandler(BaseHTTPRequestHandler):
     # Headers and body go out as separate writes: with Nagle's algorithm on, the second waits for
     # the runtime's delayed ACK (tens of milliseconds per request).
     disable_nagle_algorithm = True
-    api: RuntimeApiServer
+    api: RuntimeApiState
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: every invocation is two requests."""

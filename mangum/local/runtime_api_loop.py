@@ -30,8 +30,8 @@ from collections.abc import Callable, Mapping
 from contextlib import suppress
 from http import HTTPStatus
 
+from mangum._http.chunked import MAX_LINE, ChunkedBodyError, chunk_size, trailer_field
 from mangum.local import limits
-from mangum.local.chunked import MAX_LINE, ChunkedBodyError, chunk_size, trailer_field
 from mangum.local.invocations import Chunk, FunctionError, Invocation, StreamedBody, truncated
 from mangum.local.runtime_api import FunctionSettings, runtime_environment
 from mangum.local.runtime_api_http import API_PREFIX, STREAMING

@@ -24,7 +24,7 @@ import logging
 import os
 import sys
 
-from mangum._initialization import snapstart_on
+from mangum.config import snapstart_on
 from mangum.runtime.client import RuntimeApiClient, RuntimeApiError
 from mangum.runtime.concurrent import max_concurrency, serve_concurrently
 from mangum.runtime.errors import error_payload

@@ -36,7 +36,7 @@ import signal
 import threading
 from collections.abc import Mapping
 
-from mangum._asgi import container_exit, loop as container
+from mangum._asgi import loop as container
 from mangum.runtime.client import RuntimeApiClient, RuntimeApiError
 from mangum.runtime.context import FunctionInfo
 from mangum.runtime.loop import Handler, StreamingHandler, handle, streaming_entry
@@ -130,7 +130,7 @@ class ConcurrentRuntime:
 
         def shut_down() -> None:
             # On a thread: the lifespan shutdown runs on the loop, which must keep running for it.
-            container_exit.run_shutdown_callbacks()
+            container.run_shutdown_callbacks()
             self._finish(_Stop(None))
 
         threading.Thread(target=shut_down, name="mangum-shutdown-wait", daemon=True).start()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import socket
 from typing import BinaryIO
 
-from mangum.local.chunked import ChunkedBodyError, read_chunked
+from mangum._http.chunked import ChunkedBodyError, read_chunked
 
 _MAX_LINE = 64 * 1024
 

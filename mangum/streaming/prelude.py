@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from mangum._http.response import CollectedResponse, build_result
 
 if TYPE_CHECKING:
-    from mangum._sources.contract import HttpEvent
+    from mangum._sources.registry import HttpEvent
     from mangum.config import Config
 
 _BODY_FIELDS = ("body", "isBase64Encoded")

@@ -10,7 +10,7 @@ from mangum.streaming import PRELUDE_DELIMITER, STREAM_LIMIT, ResponseSink
 from mangum.streaming.prelude import encode_prelude
 
 if TYPE_CHECKING:
-    from mangum._sources.contract import HttpEvent
+    from mangum._sources.registry import HttpEvent
     from mangum.config import Config
 
 _SEPARATE_FIRST_CHUNK = 64 * 1024

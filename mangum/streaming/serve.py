@@ -22,7 +22,7 @@ from mangum.streaming.response import HttpStream
 from mangum.types import ASGI, LambdaContext, LambdaEvent
 
 if TYPE_CHECKING:
-    from mangum._sources.contract import HttpEvent, SourceName
+    from mangum._sources.registry import HttpEvent, SourceName
     from mangum.config import Config
 
 logger = logging.getLogger("mangum")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mangum._lazy import lazy_attributes
+from mangum import _lazy_attributes
 from mangum.websocket.errors import (
     ClientDisconnected,
     ConnectionExists,
@@ -44,8 +44,8 @@ if TYPE_CHECKING:
     )
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.scope import EXTENSION_KEY
-    from mangum.websocket.store import ConnectionStore
-    from mangum.websocket.table import CreatedTable, create_table
+    from mangum.websocket.stores.dynamodb import ConnectionStore
+    from mangum.websocket.stores.dynamodb_table import CreatedTable, create_table
 
 _NEEDS_BOTO3 = {
     "EXTENSION_KEY": "scope",
@@ -57,10 +57,10 @@ _NEEDS_BOTO3 = {
     "join": "api",
     "leave": "api",
     "send": "api",
-    "ConnectionStore": "store",
+    "ConnectionStore": "stores.dynamodb",
     "WebSocketRuntime": "runtime",
-    "CreatedTable": "table",
-    "create_table": "table",
+    "CreatedTable": "stores.dynamodb_table",
+    "create_table": "stores.dynamodb_table",
 }
 
 __all__ = [
@@ -96,6 +96,6 @@ __all__ = [
 
 
 # The boto3-backed names are imported on first access.
-__getattr__ = lazy_attributes(
+__getattr__ = _lazy_attributes(
     globals(), {name: f"{__name__}.{module}" for name, module in _NEEDS_BOTO3.items()}
 )

@@ -1,7 +1,7 @@
 """The application's view of WebSocket connections: send, join, leave, broadcast.
 
 Inside an ASGI websocket app the object is in the scope,
-``scope["extensions"]["mangum.websocket"]`` (:data:`EXTENSION_KEY`), bound to the current
+``scope["extensions"]["mangum.websocket"]`` (:data:`mangum.websocket.EXTENSION_KEY`), bound to the current
 connection; outside of one (a queue consumer, a cron job), use :func:`connections` or the plain
 functions with explicit :class:`WebSocketSettings`. Every method blocks while it talks to AWS.
 """
@@ -15,13 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 
-from mangum.websocket.clients import POST_CONCURRENCY
+from mangum.websocket.aws import POST_CONCURRENCY
 from mangum.websocket.errors import ConnectionGone, ManagementApiError, NoCurrentConnection, WebSocketError
 from mangum.websocket.management import ManagementApi
-from mangum.websocket.scope import EXTENSION_KEY as EXTENSION_KEY  # re-exported: its home before scope.py
 from mangum.websocket.settings import WebSocketSettings
-from mangum.websocket.store_protocol import ConnectionStoreProtocol
 from mangum.websocket.stores import open_store
+from mangum.websocket.stores.interface import BaseConnectionStore
 
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
@@ -65,7 +64,7 @@ class WebSocketConnections:
     """
 
     def __init__(
-        self, store: ConnectionStoreProtocol, management: ManagementApi, connection_id: str | None = None
+        self, store: BaseConnectionStore, management: ManagementApi, connection_id: str | None = None
     ) -> None:
         self.store = store
         self.management = management

@@ -52,7 +52,9 @@ def main(argv: Sequence[str]) -> int:
         settings = websocket_settings(
             table=arguments.name, dynamodb_endpoint=arguments.endpoint_url, region=arguments.region
         )
-        from mangum.websocket.table import create_table  # imports boto3: only now that it is needed
+        from mangum.websocket.stores.dynamodb_table import (
+            create_table,  # imports boto3: only now that it is needed
+        )
 
         # The outcome is printed below, TTL included: the library's own warning would say it twice.
         with _without_warnings(logging.getLogger("mangum.websocket")):

@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from pydantic import ValidationError
 
-from mangum._asgi import deadline_guard
 from mangum._asgi.stuck import where_stuck
 from mangum._http.response import (
     CollectedResponse,
@@ -52,7 +51,7 @@ from mangum._http.response import (
 )
 from mangum._http.scope import header_bytes
 from mangum.config import Config
-from mangum.deadline import Deadline, deadline_scope
+from mangum.deadline import Deadline, deadline_scope, shielded, stand_down
 from mangum.events.parse import parse_event
 from mangum.events.websocket import WebSocketEvent
 from mangum.exceptions import DeadlineExceeded, InvalidBody
@@ -65,7 +64,7 @@ from mangum.websocket.session import Handshake, Session, event_message
 
 if TYPE_CHECKING:
     from mangum.websocket.api import WebSocketConnections
-    from mangum.websocket.store_protocol import ConnectionStoreProtocol
+    from mangum.websocket.stores.interface import BaseConnectionStore
 
 logger = logging.getLogger("mangum.websocket")
 
@@ -131,7 +130,7 @@ async def run_app(
     """
     # The app's task, and the tasks it starts, may be interrupted at the deadline; the cycle's own
     # steps never are (run_websocket_event shields them).
-    with deadline_guard.shielded(False):
+    with shielded(False):
         task = asyncio.ensure_future(app(scope, session.receive, session.send))
     timeout = None if deadline is None else deadline.remaining()
     try:
@@ -139,7 +138,7 @@ async def run_app(
             (task, session.waiting), timeout=timeout, return_when=asyncio.FIRST_COMPLETED
         )
         # The app is done with (or about to be cancelled): no need to signal the cleanup any more.
-        deadline_guard.stand_down()
+        stand_down()
         session.end()
         if not done:
             stuck = AppTimedOut(timeout or 0.0, where_stuck(task))
@@ -259,7 +258,7 @@ async def run_websocket_event(
     """
     deadline = Deadline.for_invocation(context, config.deadline_margin)
     # The cycle's own steps are never interrupted at the deadline; the app's task is (run_app).
-    with deadline_scope(deadline), deadline_guard.shielded():
+    with deadline_scope(deadline), shielded():
         incoming: Message | None = None
         if event.event_type != "CONNECT":
             try:
@@ -283,11 +282,11 @@ async def run_websocket_event(
         with deadline_scope(None if deadline is None else deadline.extended(config.deadline_margin / 2)):
             if event.event_type == "CONNECT":
                 return _connect_answer(session, app_error, config)
-            return _status(500 if _ended_badly(session, app_error, stored) else 200)
+            return _status(500 if _finish_after_app(session, app_error, stored) else 200)
 
 
 def _stored_connection(
-    event: WebSocketEvent, store: ConnectionStoreProtocol
+    event: WebSocketEvent, store: BaseConnectionStore
 ) -> StoredConnection | WebSocketResponse:
     """The record a MESSAGE reads, or the one a DISCONNECT marks ``closing``; else the answer."""
     try:
@@ -316,9 +315,11 @@ def _stored_connection(
     return stored
 
 
-def _ended_badly(session: Session, app_error: BaseException | None, stored: StoredConnection | None) -> bool:
-    """After a MESSAGE or DISCONNECT ran the app: whether it failed (logged), deleting the
-    connection first on DISCONNECT, whatever the app did."""
+def _finish_after_app(
+    session: Session, app_error: BaseException | None, stored: StoredConnection | None
+) -> bool:
+    """After a MESSAGE or DISCONNECT ran the app: on DISCONNECT, delete the connection (whatever the
+    app did); then whether the app or that deletion failed (each logged)."""
     failed = _failed(session, app_error)
     if session.replaying and session.handshake is Handshake.PENDING:
         logger.warning(
@@ -346,7 +347,7 @@ def _closer(event: WebSocketEvent) -> str:
     return context.request_id or context.extended_request_id or f"disconnect-{uuid.uuid4().hex}"
 
 
-def _finish_earlier_deletions(store: ConnectionStoreProtocol, deadline: Deadline | None) -> None:
+def _finish_earlier_deletions(store: BaseConnectionStore, deadline: Deadline | None) -> None:
     """Retry the deletions earlier invocations of this container could not finish, with at most a
     quarter of the time left (a second without a deadline)."""
     budget = Deadline.after(1.0) if deadline is None else deadline.within(min(1.0, deadline.remaining() / 4))

@@ -11,7 +11,7 @@ class WebSocketError(MangumError):
 
 class StoreError(WebSocketError):
     """A DynamoDB request failed (after the retries that were safe and fitted the invocation's
-    deadline, see :mod:`mangum.websocket.calls`); the botocore error is chained.
+    deadline, see :mod:`mangum.websocket.aws`); the botocore error is chained.
 
     ``operation`` names the store operation, e.g. ``"put_connection"``; ``permanent`` says the
     request itself was refused (a ``ValidationException``, text the store cannot hold), so that

@@ -4,7 +4,7 @@ A post is not idempotent: one that reached the client and then failed (a 500, a 
 connection cut before the answer) is reported, not sent again, so the client never gets a frame
 twice. It is attempted again only when it provably had no effect: the connection could not be made,
 or API Gateway throttled it (429 ``LimitExceededException``). Closing is idempotent and is retried
-after any transient failure. See :mod:`mangum.websocket.calls`.
+after any transient failure. See :mod:`mangum.websocket.aws`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mangum.deadline import current_deadline
-from mangum.websocket.calls import OutOfTime, Repeat, call, describe
-from mangum.websocket.clients import error_code, management_client
+from mangum.websocket.aws import OutOfTime, Repeat, call, describe, error_code, management_client
 from mangum.websocket.errors import ConnectionGone, ManagementApiError
 
 if TYPE_CHECKING:

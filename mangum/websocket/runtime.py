@@ -20,7 +20,7 @@ class WebSocketRuntime:
 
     Calling it with an event gives the :class:`WebSocketConnections` bound to that event's
     connection, posting through the Management API of the event's domain and stage (or the
-    configured ``api_endpoint``). boto3 clients are shared process-wide (:mod:`mangum.websocket.clients`).
+    configured ``api_endpoint``). boto3 clients are shared process-wide (:mod:`mangum.websocket.aws`).
     """
 
     def __init__(self, settings: WebSocketSettings) -> None:

@@ -32,7 +32,7 @@ class WebSocketSettings:
     ``redact_headers`` / ``redact_query`` are the lower-case header and query parameter names left
     out of stored CONNECT events (:mod:`mangum.websocket.redaction`). ``sqlite_path`` names an
     SQLite file that holds the table instead of DynamoDB (the embedded store of ``python -m
-    mangum serve``, :mod:`mangum.websocket.sqlite_store`).
+    mangum serve``, :mod:`mangum.websocket.stores.sqlite`).
     """
 
     table: str

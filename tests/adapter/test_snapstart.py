@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from mangum._initialization import snapstart_on
+from mangum.config import snapstart_on
 from mangum.exceptions import ConfigurationError
 from mangum.snapstart import after_restore
 from tests.support.snapstart_simulation import SNAPSTART, Simulation, run_simulation

@@ -17,7 +17,7 @@ import anyio
 import pytest
 import sniffio
 
-from mangum._asgi import loop, ready_queue
+from mangum._asgi import loop
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="none")
@@ -114,7 +114,7 @@ def test_a_background_timer_makes_the_next_invocation_use_the_loop(slow_runs: li
         return done.is_set()
 
     loop.run(start_background())
-    assert not ready_queue.is_idle(loop.container_loop())
+    assert not loop.is_idle(loop.container_loop())
     assert loop.run(wait_for_it()) is True
     assert slow_runs, "the loop served the background timer"
 
@@ -124,7 +124,7 @@ def test_cancelled_timers_do_not_keep_the_loop_busy(slow_runs: list[object]) -> 
         return await asyncio.wait_for(asyncio.sleep(0, "fast"), timeout=30)
 
     assert loop.run(with_timeout()) == "fast"
-    assert ready_queue.is_idle(loop.container_loop())
+    assert loop.is_idle(loop.container_loop())
     assert loop.run(with_timeout()) == "fast"
     assert slow_runs == []
 
@@ -174,12 +174,12 @@ def test_a_process_that_ran_anyio_worker_threads_exits() -> None:
 
 def test_a_loop_that_is_not_the_standard_librarys_is_never_stepped() -> None:
     # uvloop's Loop, say: an event loop that is not an asyncio.BaseEventLoop.
-    assert not ready_queue.supports(cast(asyncio.AbstractEventLoop, object()))
+    assert not loop.supports(cast(asyncio.AbstractEventLoop, object()))
     debug = asyncio.new_event_loop()
     debug.set_debug(True)
     try:
-        assert not ready_queue.supports(debug)
+        assert not loop.supports(debug)
         debug.set_debug(False)
-        assert ready_queue.supports(debug)
+        assert loop.supports(debug)
     finally:
         debug.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mangum.websocket.settings import WebSocketSettings, websocket_settings
-from mangum.websocket.table import create_table
+from mangum.websocket.stores.dynamodb_table import create_table
 from tests.support.servers.dynalite import DynaliteProcess, missing_dynalite
 from tests.support.servers.fault_proxy import FaultProxy, running_fault_proxy
 from tests.support.servers.management_api import ManagementApiServer

@@ -20,7 +20,7 @@ from multiprocessing.synchronize import Barrier
 
 from mangum.websocket.errors import StoreError, UnknownConnection
 from mangum.websocket.settings import websocket_settings
-from mangum.websocket.store import ConnectionStore
+from mangum.websocket.stores.dynamodb import ConnectionStore
 
 JITTER_SECONDS = 0.015
 

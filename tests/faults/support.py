@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from mangum.config import Config
 from mangum.local_context import LocalContext
 from mangum.types import LambdaEvent
-from mangum.websocket.store_protocol import ConnectionStoreProtocol
+from mangum.websocket.stores.interface import BaseConnectionStore
 from tests.websocket.client import Container
 from tests.websocket.tables import table_items
 
@@ -59,7 +59,7 @@ class Findings:
         return not (self.orphans or self.ghosts or self.unlisted)
 
 
-def inspect(store: ConnectionStoreProtocol) -> Findings:
+def inspect(store: BaseConnectionStore) -> Findings:
     """Read the whole table and report what it holds that it should not (:class:`Findings`)."""
     items = table_items(store)
     records = {pk.removeprefix("conn#"): item for (pk, sk), item in items.items() if sk == "record"}

@@ -23,11 +23,11 @@ from mangum.deadline import (
 from mangum.exceptions import ConfigurationError
 from mangum.local_context import LocalContext
 from mangum.types import Receive, Scope, Send
-from mangum.websocket.calls import OutOfTime, Repeat, call, may_repeat
+from mangum.websocket.aws import OutOfTime, Repeat, call, may_repeat
 from mangum.websocket.errors import StoreError
 from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import WebSocketSettings
-from mangum.websocket.store import ConnectionStore
+from mangum.websocket.stores.dynamodb import ConnectionStore
 from tests.faults.clock import ManualClock
 from tests.faults.conftest import table_settings
 from tests.faults.support import Timed

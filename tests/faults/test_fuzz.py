@@ -1,12 +1,12 @@
-"""A reduced fuzz run: the code of ``benchmarks/fuzz_events.py`` on a few thousand mutated real
+"""A reduced fuzz run: the code of ``tests/fuzz/events.py`` on a few thousand mutated real
 events, each answered with a valid result or a typed error, never anything else: HTTP and WebSocket
 events through buffered and streamed handlers, the events beside an API through the authorizer
 parser, a ``typed_handler`` and ``event_handlers``."""
 
 from __future__ import annotations
 
-from benchmarks.fuzz_events import DEFECTS, run_fuzz
 from mangum._sources.registry import BY_NAME
+from tests.fuzz.events import DEFECTS, run_fuzz
 
 COUNT = 3000
 SEED = 14

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from mangum.websocket.store import ConnectionStore
+from mangum.websocket.stores.dynamodb import ConnectionStore
 from tests.faults.conftest import table_settings
 from tests.faults.load import CONTAINERS, delivered_once, run_load
 from tests.faults.load_worker import echo_frame

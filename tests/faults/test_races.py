@@ -15,7 +15,7 @@ from multiprocessing.queues import Queue
 import pytest
 
 from mangum.websocket.settings import WebSocketSettings
-from mangum.websocket.store import ConnectionStore
+from mangum.websocket.stores.dynamodb import ConnectionStore
 from tests.faults import race_worker
 from tests.faults.conftest import table_settings
 from tests.faults.support import inspect

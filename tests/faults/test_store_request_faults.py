@@ -12,7 +12,7 @@ import pytest
 from mangum.websocket.errors import StoreError
 from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import WebSocketSettings
-from mangum.websocket.store import ConnectionStore
+from mangum.websocket.stores.dynamodb import ConnectionStore
 from tests.faults.conftest import table_settings
 from tests.faults.support import Timed, inspect
 from tests.support.servers.fault_proxy import THROTTLED, FaultProxy, ProxyFault

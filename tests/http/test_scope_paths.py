@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mangum._http.paths import split_base_path
+from mangum._http.scope import split_base_path
 from mangum.types import HTTPScope
 from tests.support.http_events import (
     EVENT_BUILDERS,

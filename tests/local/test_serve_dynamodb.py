@@ -10,8 +10,8 @@ import pytest
 from websockets.asyncio.client import connect
 
 from mangum.websocket.settings import websocket_settings
-from mangum.websocket.store import ConnectionStore
-from mangum.websocket.table import create_table
+from mangum.websocket.stores.dynamodb import ConnectionStore
+from mangum.websocket.stores.dynamodb_table import create_table
 from tests.local.support import WAIT, running_serve
 from tests.support.servers.dynalite import running_dynalite
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from mangum.local.chunked import read_chunked
+from mangum._http.chunked import read_chunked
 
 
 @dataclass

@@ -11,13 +11,16 @@ from pathlib import Path
 import pytest
 
 from mangum._http.request import request_body
-from mangum._sources.contract import HttpSource, SampleBuilder, Source, WebSocketSource
 from mangum._sources.registry import (
     API_GATEWAY_V2,
     BY_NAME,
     DETECTION_ORDER,
     SAMPLES,
     SOURCES,
+    HttpSource,
+    SampleBuilder,
+    Source,
+    WebSocketSource,
     detect,
     sample_event,
 )

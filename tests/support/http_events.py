@@ -6,8 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mangum._http.scope import http_scope
-from mangum._sources.contract import HttpEvent, HttpSource
-from mangum._sources.registry import detect
+from mangum._sources.registry import HttpEvent, HttpSource, detect
 from mangum.config import Config
 from mangum.events import WebSocketEvent, parse_event
 from mangum.events.sources import LambdaHttpEvent

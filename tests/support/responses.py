@@ -7,7 +7,7 @@ import json
 from http import HTTPStatus
 
 from mangum._http.response import CollectedResponse, build_result
-from mangum._sources.contract import HttpEvent
+from mangum._sources.registry import HttpEvent
 from mangum.config import Config
 from tests.support.event_files import load_event
 from tests.support.http_events import read_http

@@ -37,7 +37,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from mangum import Mangum
-from mangum._initialization import snapstart_on
+from mangum.config import snapstart_on
 from mangum.snapstart import after_restore
 from mangum.types import Receive, Scope, Send
 

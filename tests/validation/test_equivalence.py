@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from pydantic import ValidationError
 
-from mangum._validation.errors import field_errors
-from mangum._validation.validators import LazyValidator
+from mangum._validation.validators import LazyValidator, field_errors
 from mangum.events import EVENT_MODELS, EventModelType
 from mangum.exceptions import FieldError
 from tests.events.test_properties import JSON_VALUES, TEXT, mutated_samples

@@ -57,7 +57,7 @@ def test_serving_an_event_loads_neither_the_package_nor_typing_extensions() -> N
 def test_pydantic_imported_afterwards_shares_the_compiled_module() -> None:
     code = SERVE.format(path=str(POWERTOOLS_DIR / "apiGatewayProxyV2Event.json")) + textwrap.dedent(
         """
-        from mangum._validation import pydantic_core_module as ours
+        from mangum._validation import validators as ours
         import pydantic, pydantic_core
 
         class Item(pydantic.BaseModel):
@@ -79,7 +79,7 @@ def test_pydantic_imported_first_is_used_as_it_is() -> None:
         + SERVE.format(path=str(POWERTOOLS_DIR / "apiGatewayProxyV2Event.json"))
         + textwrap.dedent(
             """
-        from mangum._validation import pydantic_core_module as ours
+        from mangum._validation import validators as ours
 
         report = {"same": ours.SchemaValidator is pydantic_core.SchemaValidator}
         """

@@ -10,8 +10,8 @@ import pytest
 from mangum.types import ASGI
 from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import WebSocketSettings, websocket_settings
-from mangum.websocket.store import ConnectionStore
-from mangum.websocket.table import create_table
+from mangum.websocket.stores.dynamodb import ConnectionStore
+from mangum.websocket.stores.dynamodb_table import create_table
 from tests.support.servers.dynalite import missing_dynalite, running_dynalite
 from tests.support.servers.management_api import ManagementApiServer, running_management_api
 from tests.websocket.client import Container

@@ -6,17 +6,17 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from mangum.websocket.store import ConnectionStore
-from mangum.websocket.store_protocol import ConnectionStoreProtocol
+from mangum.websocket.stores.dynamodb import ConnectionStore
+from mangum.websocket.stores.interface import BaseConnectionStore
 
 
-def dynamodb_store(store: ConnectionStoreProtocol) -> ConnectionStore:
+def dynamodb_store(store: BaseConnectionStore) -> ConnectionStore:
     """The store, which these tests made a DynamoDB one."""
     assert isinstance(store, ConnectionStore), f"not a DynamoDB store: {store!r}"
     return store
 
 
-def table_items(any_store: ConnectionStoreProtocol) -> dict[tuple[str, str], dict[str, Any]]:
+def table_items(any_store: BaseConnectionStore) -> dict[tuple[str, str], dict[str, Any]]:
     """Every item in the store's table by (pk, sk), values plain (a test may Scan; the library never)."""
     store = dynamodb_store(any_store)
     pages = store.client.get_paginator("scan").paginate(TableName=store.table, ConsistentRead=True)

@@ -56,7 +56,7 @@ def test_a_chat_through_the_handler(
 
 
 def table_items_of(settings: WebSocketSettings) -> dict[tuple[str, str], object]:
-    from mangum.websocket.store import ConnectionStore
+    from mangum.websocket.stores.dynamodb import ConnectionStore
 
     return dict(table_items(ConnectionStore.from_settings(settings)))
 

@@ -9,7 +9,7 @@ from mangum.websocket import api as websocket_api
 from mangum.websocket.api import BroadcastIncomplete, WebSocketConnections
 from mangum.websocket.errors import ConnectionGone, NoCurrentConnection, UnknownConnection
 from mangum.websocket.settings import WebSocketSettings
-from mangum.websocket.store import ConnectionStore
+from mangum.websocket.stores.dynamodb import ConnectionStore
 from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.counting import DynamoDbRequests
 from tests.websocket.factories import connection_id, record

@@ -11,8 +11,8 @@ import boto3
 import pytest
 
 from mangum.websocket.cli import main
-from mangum.websocket.store import ConnectionStore
-from mangum.websocket.table import wait_until_active
+from mangum.websocket.stores.dynamodb import ConnectionStore
+from mangum.websocket.stores.dynamodb_table import wait_until_active
 from tests.websocket.factories import record
 
 

@@ -1,11 +1,11 @@
 """boto3 clients are made once per container, shared across threads, with one attempt per call
-(mangum.websocket.calls retries) and bounded timeouts."""
+(mangum.websocket.aws retries) and bounded timeouts."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from mangum.websocket.clients import dynamodb_client, management_client
+from mangum.websocket.aws import dynamodb_client, management_client
 from mangum.websocket.settings import WebSocketSettings
 
 

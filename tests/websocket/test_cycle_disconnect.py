@@ -17,7 +17,7 @@ from mangum.adapter import Mangum
 from mangum.local_context import LocalContext
 from mangum.types import ASGI
 from mangum.websocket.settings import WebSocketSettings
-from mangum.websocket.store import ConnectionStore
+from mangum.websocket.stores.dynamodb import ConnectionStore
 from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.client import Client
 from tests.websocket.tables import table_items

@@ -9,7 +9,7 @@ from functools import partial
 from mangum.adapter import Mangum
 from mangum.local_context import LocalContext
 from mangum.websocket.settings import WebSocketSettings
-from mangum.websocket.store import ConnectionStore
+from mangum.websocket.stores.dynamodb import ConnectionStore
 from tests.support.sam_templates import (
     WEBSOCKET_TEMPLATE,
     actions,

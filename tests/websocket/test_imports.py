@@ -36,8 +36,9 @@ def test_the_type_stubs_are_not_needed_at_run_time() -> None:
     modules = imported_after(
         "import sys\n"
         "sys.modules.update(dict.fromkeys(['mypy_boto3_dynamodb', 'mypy_boto3_apigatewaymanagementapi']))\n"
-        "import mangum.websocket.api, mangum.websocket.table, mangum.websocket.store\n"
-        "import mangum.websocket.items as items\n"
+        "import mangum.websocket.api, mangum.websocket.stores.dynamodb_table\n"
+        "import mangum.websocket.stores.dynamodb\n"
+        "import mangum.websocket.stores.dynamodb_items as items\n"
         "assert items.membership_key('g', 'c')['pk'] == {'S': 'group#g'}"
     )
 

@@ -17,7 +17,7 @@ from mangum.exceptions import ConfigurationError
 from mangum.types import ASGI
 from mangum.websocket.redaction import DEFAULT_REDACTED_HEADERS, DEFAULT_REDACTED_QUERY, Redaction
 from mangum.websocket.settings import websocket_settings
-from mangum.websocket.store_protocol import ConnectionStoreProtocol
+from mangum.websocket.stores.interface import BaseConnectionStore
 from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.client import Client, Container
 from tests.websocket.tables import table_items
@@ -45,7 +45,7 @@ def handshake_reporter() -> ASGI:
     return Starlette(routes=[WebSocketRoute("/", report)])
 
 
-def stored_event(store: ConnectionStoreProtocol, connection: str) -> dict[str, object]:
+def stored_event(store: BaseConnectionStore, connection: str) -> dict[str, object]:
     stored: dict[str, object] = json.loads(table_items(store)[(f"conn#{connection}", "record")]["record"])[
         "connect_event"
     ]

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
 
-from mangum.websocket.table import wait_until_active
+from mangum.websocket.stores.dynamodb_table import wait_until_active
 from tests.support.servers.dynalite import running_dynalite
 from tests.support.servers.management_api import MAX_POST_BYTES, ManagementApiServer, Request
 from tests.websocket.factories import connection_id

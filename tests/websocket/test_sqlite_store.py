@@ -17,10 +17,13 @@ from mangum.local_context import LocalContext
 from mangum.websocket.errors import ConnectionExists, InvalidGroupName, StoreError, UnknownConnection
 from mangum.websocket.record import ConnectionRecord
 from mangum.websocket.settings import websocket_settings
-from mangum.websocket.sqlite_store import SqliteConnectionStore
-from mangum.websocket.store_common import CONNECTION_LIFETIME_SECONDS, TTL_MARGIN_SECONDS
-from mangum.websocket.store_protocol import ConnectionStoreProtocol
 from mangum.websocket.stores import open_store
+from mangum.websocket.stores.interface import (
+    CONNECTION_LIFETIME_SECONDS,
+    TTL_MARGIN_SECONDS,
+    BaseConnectionStore,
+)
+from mangum.websocket.stores.sqlite import SqliteConnectionStore
 from tests.websocket.apps import starlette_chat
 from tests.websocket.factories import connect_raw, connection_id, disconnect_raw, message_raw, record
 
@@ -38,7 +41,7 @@ def store(path: str) -> SqliteConnectionStore:
 
 
 def test_it_is_a_connection_store(store: SqliteConnectionStore) -> None:
-    typed: ConnectionStoreProtocol = store
+    typed: BaseConnectionStore = store
     assert typed.unfinished_deletions == ()
 
 
@@ -162,7 +165,7 @@ def test_processes_share_the_file(path: str) -> None:
 
 
 def test_text_sqlite_cannot_encode_is_a_store_error(store: SqliteConnectionStore) -> None:
-    lone = "\ud800"  # a lone surrogate: UTF-8 has no bytes for it (found by benchmarks/fuzz_events.py)
+    lone = "\ud800"  # a lone surrogate: UTF-8 has no bytes for it (found by tests/fuzz/events.py)
     with pytest.raises(StoreError, match="put_connection"):
         store.put_connection(record(lone))
     with pytest.raises(StoreError, match="get_connection"):

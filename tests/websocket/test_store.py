@@ -13,7 +13,7 @@ import pytest
 from mangum.events.websocket import WebSocketEvent
 from mangum.websocket.errors import ConnectionExists, InvalidGroupName, StoreError, UnknownConnection
 from mangum.websocket.record import ConnectionRecord
-from mangum.websocket.store import CONNECTION_LIFETIME_SECONDS, TTL_MARGIN_SECONDS, ConnectionStore
+from mangum.websocket.stores.dynamodb import CONNECTION_LIFETIME_SECONDS, TTL_MARGIN_SECONDS, ConnectionStore
 from tests.websocket.counting import DynamoDbRequests
 from tests.websocket.factories import connect_event, connection_id, record
 from tests.websocket.tables import table_items
@@ -291,7 +291,8 @@ def test_each_operation_sends_the_documented_requests(store: ConnectionStore) ->
     with DynamoDbRequests(store.client) as deleting:
         store.delete_connection(member.connection_id)
 
-    # join: the record's set and version, the membership, the record read back (mangum.websocket.memberships)
+    # join: the record's set and version, the membership, the record read back
+    # (mangum.websocket.stores.dynamodb_memberships)
     assert joining.counts == {"UpdateItem": 1, "PutItem": 1, "GetItem": 1}
     assert leaving.counts == {"UpdateItem": 1, "DeleteItem": 1}
     # delete: mark closing, 29 memberships (25 + 4), then the record

@@ -18,11 +18,7 @@ from typing import TYPE_CHECKING, TypeGuard
 
 from pydantic import ValidationError
 
-# The package loads each model from its submodule on first access and keeps it (PEP 562), so
-# detecting a kind imports that kind's module alone: a TOKEN authorizer never loads the REST,
-# HTTP or WebSocket request models.
-import mangum.events as models
-from mangum._validation.errors import field_errors
+from mangum._validation.validators import field_errors
 from mangum.exceptions import InvalidEvent, UnsupportedEvent
 
 if TYPE_CHECKING:
@@ -44,9 +40,13 @@ def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
 
 def detect_authorizer(event: Mapping[str, object]) -> AuthorizerEventType:
     """The authorizer event model for an event, chosen by shape alone (see the module docs)."""
+    # Each branch imports its kind's module alone (from the module itself, not the package that
+    # re-exports it): a TOKEN authorizer never loads the REST, HTTP or WebSocket request models.
     kind = event.get("type")
     if kind == "TOKEN":
-        return models.RestTokenAuthorizerEvent
+        from mangum.events.authorizers.token import RestTokenAuthorizerEvent
+
+        return RestTokenAuthorizerEvent
     if kind != "REQUEST":
         raise UnsupportedEvent(
             "the event is not a Lambda authorizer event (no type TOKEN or REQUEST)",
@@ -54,13 +54,17 @@ def detect_authorizer(event: Mapping[str, object]) -> AuthorizerEventType:
         )
     version = event.get("version")
     if version == "2.0":
-        return models.HttpApiAuthorizerEventV2
+        from mangum.events.authorizers.http_v2 import HttpApiAuthorizerEventV2
+
+        return HttpApiAuthorizerEventV2
     context = event.get("requestContext")
     if _is_mapping(context) and ("eventType" in context or "connectionId" in context):
-        return models.WebSocketAuthorizerEvent
-    if version == "1.0":
-        return models.HttpApiAuthorizerEventV1
-    return models.RestRequestAuthorizerEvent
+        from mangum.events.authorizers.websocket import WebSocketAuthorizerEvent
+
+        return WebSocketAuthorizerEvent
+    from mangum.events.authorizers.rest import HttpApiAuthorizerEventV1, RestRequestAuthorizerEvent
+
+    return HttpApiAuthorizerEventV1 if version == "1.0" else RestRequestAuthorizerEvent
 
 
 def parse_authorizer_event(event: object) -> AuthorizerEvent:

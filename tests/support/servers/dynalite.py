@@ -99,8 +99,9 @@ def running_dynalite(create_table_ms: int = 0) -> Iterator[str]:
 
     Tables become ACTIVE after ``create_table_ms`` (by default at once, ``--createTableMs 0``, so
     that each test can use a fresh one). Even then that happens on a timer, a moment after
-    CreateTable answered: wait for it (:func:`mangum.websocket.table.wait_until_active`) before the
-    first item request, as against DynamoDB.
+    CreateTable answered: wait for it
+    (:func:`mangum.websocket.stores.dynamodb_table.wait_until_active`) before the first item
+    request, as against DynamoDB.
     """
     node = shutil.which("node")
     problem = missing_dynalite()

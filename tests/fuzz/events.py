@@ -1,15 +1,15 @@
 """Fuzz run for docs/reliability.md#fuzzing: real sample events, mutated, through real handlers.
 
-Every event is one of the real samples (:func:`benchmarks.fuzz_harness.base_events`, in turn) with
-one to four mutations (:mod:`benchmarks.fuzz_mutations`) drawn from ``random.Random(f"{seed}/{index}")``,
+Every event is one of the real samples (:func:`tests.fuzz.harness.base_events`, in turn) with
+one to four mutations (:mod:`tests.fuzz.mutations`) drawn from ``random.Random(f"{seed}/{index}")``,
 so that any event of a run can be made again alone (``--index``). An HTTP or WebSocket event goes
-through a real ``Mangum`` handler around a small echo app (:mod:`benchmarks.fuzz_apps`), buffered or
+through a real ``Mangum`` handler around a small echo app (:mod:`tests.fuzz.apps`), buffered or
 streamed; an event of a function beside an API (authorizer, schedule, queue, warm-up) through
 ``parse_authorizer_event``, a ``typed_handler`` or ``Mangum``'s ``event_handlers``
-(:mod:`benchmarks.fuzz_kinds`); each with a real deadline
+(:mod:`tests.fuzz.kinds`); each with a real deadline
 (:class:`~mangum.local_context.LocalContext`, 3 s), and its outcome is one of:
 
-- ``ok``: a result the runtime can send, valid for its source (:func:`~benchmarks.fuzz_harness.verdict`);
+- ``ok``: a result the runtime can send, valid for its source (:func:`~tests.fuzz.harness.verdict`);
   a 4xx or 5xx answer is ok when well formed (the detail is the status);
 - ``rejected``: a :class:`~mangum.exceptions.MangumError` raised (``InvalidEvent``,
   ``UnsupportedEvent``...), the intended answer to an event of the wrong shape;
@@ -18,7 +18,7 @@ or a defect: ``escape`` (any other exception), ``hang`` (an invocation longer th
 seconds) or ``invalid`` (a result that is not ok). The run prints the counts by source and outcome,
 events per second and the resident memory, and exits 1 on any defect. Run scripts/setup first.
 
-    .venv/bin/python -m benchmarks.fuzz_events --count 110000 --seed 1
+    .venv/bin/python -m tests.fuzz.events --count 110000 --seed 1
 """
 
 from __future__ import annotations
@@ -39,13 +39,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import cast
 
-from benchmarks.fuzz_harness import TIMEOUT_MS, Harness, beside_verdict, running_harness, source_of, verdict
-from benchmarks.fuzz_mutations import mutate
-from benchmarks.fuzz_tree import Subject
-from mangum._sources.contract import SourceName
+from mangum._sources.registry import SourceName
 from mangum.exceptions import DeadlineExceeded, MangumError
 from mangum.local_context import LocalContext
 from mangum.types import LambdaEvent
+from tests.fuzz.harness import TIMEOUT_MS, Harness, beside_verdict, running_harness, source_of, verdict
+from tests.fuzz.mutations import mutate
+from tests.fuzz.tree import Subject
 from tests.support.adapter import status_of
 
 OUTCOMES = ("ok", "rejected", "escape", "hang", "invalid")

@@ -1,7 +1,10 @@
-"""One AWS request on behalf of an invocation: every attempt bounded by its deadline, retried only
-when a repeat is safe.
+"""The WebSocket support's calls to AWS, all in one place: the boto3 clients, and each request made
+through them on behalf of an invocation.
 
-botocore's own retries are off (:mod:`mangum.websocket.clients`): they would sleep past the
+**Requests** (:func:`call`): every attempt bounded by the invocation's deadline, retried only when a
+repeat is safe.
+
+botocore's own retries are off (see the clients below): they would sleep past the
 invocation's deadline and repeat requests that are not idempotent. Instead :func:`call` makes up
 to :data:`ATTEMPTS` attempts with jittered exponential backoff, and only while the deadline
 (:func:`mangum.deadline.current_deadline`) leaves room for the delay and one more attempt. Each
@@ -19,16 +22,31 @@ What is retried (:class:`Repeat`):
   mid-answer). Every DynamoDB write of the store is idempotent by design; a Management API
   ``PostToConnection`` is not (:attr:`Repeat.IF_NOT_SENT`): a post that reached the client and then
   answered 500 is reported, never sent again.
+
+**Clients** (:func:`dynamodb_client`, :func:`management_client`): created once per container (per
+region and endpoint) and shared by every invocation.
+
+Creating a client costs milliseconds, so it is never done per invocation. boto3 sessions are not
+thread-safe while they create clients, hence the lock; the clients themselves are.
+
+The clients make one attempt per call (botocore's retries are off: :func:`call`
+retries, within the invocation's deadline and only when a repeat is safe) and time out after
+:data:`CONNECT_TIMEOUT` / :data:`READ_TIMEOUT` seconds; during an invocation each attempt's read
+timeout is further cut to the time left before its deadline (botocore 1.43.68 and later honour
+that; with older ones the client's own timeouts are the bound).
 """
 
 from __future__ import annotations
 
 import enum
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
 
+import boto3
+from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
     ConnectionError as BotoConnectionError,
@@ -39,11 +57,14 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from mangum._asgi.deadline_guard import shielded
-from mangum.deadline import Deadline, current_deadline
+from mangum.deadline import Deadline, current_deadline, shielded
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest
+    from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from mangum.websocket.settings import WebSocketSettings
 
 T = TypeVar("T")
 
@@ -184,3 +205,93 @@ def describe(error: BaseException, service: str, elapsed: float, deadline: Deadl
     if isinstance(error, ClientError):
         return _code(error) or f"HTTP {_status(error)}"
     return f"{type(error).__name__} after {elapsed:.2f}s"
+
+
+# --- the clients ---------------------------------------------------------------------------------
+
+POST_CONCURRENCY = 16
+"""How many posts a broadcast has in flight at once; the Management API client pools as many connections."""
+
+CONNECT_TIMEOUT = 1.0
+"""Seconds to open a connection: AWS answers a TCP and TLS handshake in the region in milliseconds."""
+READ_TIMEOUT = 10.0
+"""Seconds an attempt waits for an answer when no invocation deadline is closer."""
+
+_DYNAMODB_CONFIG = Config(
+    retries={"total_max_attempts": 1}, connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT
+)
+_MANAGEMENT_CONFIG = Config(
+    retries={"total_max_attempts": 1},
+    connect_timeout=CONNECT_TIMEOUT,
+    read_timeout=READ_TIMEOUT,
+    max_pool_connections=POST_CONCURRENCY,
+)
+
+KeyT = TypeVar("KeyT", bound=Hashable)
+ClientT = TypeVar("ClientT")
+
+_lock = threading.Lock()
+_session: boto3.session.Session | None = None
+_dynamodb: dict[tuple[str, str | None], DynamoDBClient] = {}
+_management: dict[tuple[str, str], ApiGatewayManagementApiClient] = {}
+
+
+def _cached(
+    cache: dict[KeyT, ClientT], key: KeyT, create: Callable[[boto3.session.Session], ClientT]
+) -> ClientT:
+    """The client under ``key``, created on first use (once, even when threads race for it)."""
+    client = cache.get(key)
+    if client is None:
+        global _session
+        with _lock:
+            client = cache.get(key)
+            if client is None:
+                if _session is None:
+                    _session = boto3.session.Session()
+                client = cache[key] = create(_session)
+    return client
+
+
+def _new_dynamodb(session: boto3.session.Session, settings: WebSocketSettings) -> DynamoDBClient:
+    client = session.client(
+        "dynamodb",
+        region_name=settings.region,
+        endpoint_url=settings.dynamodb_endpoint,
+        config=_DYNAMODB_CONFIG,
+    )
+    client.meta.events.register("before-send", bound_attempt)
+    return client
+
+
+def _new_management(
+    session: boto3.session.Session, settings: WebSocketSettings, endpoint: str
+) -> ApiGatewayManagementApiClient:
+    client = session.client(
+        "apigatewaymanagementapi",
+        region_name=settings.region,
+        endpoint_url=endpoint,
+        config=_MANAGEMENT_CONFIG,
+    )
+    client.meta.events.register("before-send", bound_attempt)
+    return client
+
+
+def dynamodb_client(settings: WebSocketSettings) -> DynamoDBClient:
+    """The DynamoDB client for the settings' region and endpoint."""
+    return _cached(
+        _dynamodb,
+        (settings.region, settings.dynamodb_endpoint),
+        lambda session: _new_dynamodb(session, settings),
+    )
+
+
+def management_client(settings: WebSocketSettings, endpoint: str) -> ApiGatewayManagementApiClient:
+    """The Management API client of one endpoint (``https://{domain}/{stage}`` or the configured one)."""
+    return _cached(
+        _management, (settings.region, endpoint), lambda session: _new_management(session, settings, endpoint)
+    )
+
+
+def error_code(error: ClientError) -> str:
+    """The AWS error code of a failed request, e.g. ``"ConditionalCheckFailedException"``."""
+    return str(error.response.get("Error", {}).get("Code", "Unknown"))

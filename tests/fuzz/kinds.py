@@ -1,4 +1,4 @@
-"""The fuzz run's other ways in (:mod:`benchmarks.fuzz_events`), besides the two buffered handlers:
+"""The fuzz run's other ways in (:mod:`tests.fuzz.events`), besides the two buffered handlers:
 
 - ``stream``: a ``Mangum`` handler in ``RESPONSE_STREAM`` mode, answering on a recording sink; its
   streamed answer (prelude, delimiter, body) is read back into the buffered result it stands for,
@@ -19,7 +19,6 @@ import base64
 from collections.abc import Callable
 from typing import Union
 
-from benchmarks.fuzz_apps import bare_echo
 from mangum import Mangum
 from mangum.events import (
     EventBridgeEvent,
@@ -33,6 +32,7 @@ from mangum.events import (
 from mangum.events.authorizers.kinds import AuthorizerEvent
 from mangum.local.http_integration import split_integration_response
 from mangum.types import LambdaContext, LambdaEvent
+from tests.fuzz.apps import bare_echo
 from tests.support.event_files import HANDLER_EVENTS_DIR
 
 Invoke = Callable[[LambdaEvent, LambdaContext], object]

@@ -1,4 +1,4 @@
-"""The JSON tree of an event, as the fuzz mutations (:mod:`benchmarks.fuzz_mutations`) walk and
+"""The JSON tree of an event, as the fuzz mutations (:mod:`tests.fuzz.mutations`) walk and
 change it: places are paths of keys and list indices."""
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ DynamoDB has not deleted yet.
 
 Every write is conditional or idempotent, so that any interleaving of invocations in any number of
 containers, and any request repeated after a lost answer, leaves consistent state (memberships:
-:mod:`mangum.websocket.memberships`):
+:mod:`mangum.websocket.stores.dynamodb_memberships`):
 
 - put: only where no record is (a repeat of our own put that was applied is recognised);
 - deletion: first mark the record ``closing`` (from then on it is not live: reads return nothing,
@@ -39,10 +39,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from mangum.websocket import memberships
-from mangum.websocket.clients import dynamodb_client
+from mangum.websocket.aws import dynamodb_client
 from mangum.websocket.errors import ConnectionExists, StoreError, UnknownConnection
-from mangum.websocket.items import (
+from mangum.websocket.record import ConnectionRecord, StoredConnection
+from mangum.websocket.redaction import Redaction
+from mangum.websocket.stores import dynamodb_memberships as memberships
+from mangum.websocket.stores.dynamodb_items import (
     CLOSING_ATTRIBUTE,
     CONNECTION_PREFIX,
     GROUP_PREFIX,
@@ -59,14 +61,12 @@ from mangum.websocket.items import (
     record_key,
     text,
 )
-from mangum.websocket.memberships import MAX_GROUP_NAME_BYTES
-from mangum.websocket.record import ConnectionRecord, StoredConnection
-from mangum.websocket.redaction import Redaction
-from mangum.websocket.store_common import (
+from mangum.websocket.stores.dynamodb_memberships import MAX_GROUP_NAME_BYTES
+from mangum.websocket.stores.interface import (
     CONNECTION_LIFETIME_SECONDS,
     MAX_REMEMBERED_DELETIONS,
     TTL_MARGIN_SECONDS,
-    UnfinishedDeletions,
+    BaseConnectionStore,
 )
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ store_errors = failures
 """Turn botocore's errors into :class:`StoreError` naming the store operation (a context manager)."""
 
 
-class ConnectionStore(UnfinishedDeletions):
+class ConnectionStore(BaseConnectionStore):
     """Connection records and group memberships in one DynamoDB table (see the module docstring).
 
     Every DynamoDB failure raises :class:`StoreError` with the botocore error chained. ``clock``

@@ -1,4 +1,4 @@
-"""Mutations of real Lambda events, for the fuzz run (:mod:`benchmarks.fuzz_events`).
+"""Mutations of real Lambda events, for the fuzz run (:mod:`tests.fuzz.events`).
 
 Each mutation changes one event in place and says what it did, in a line that names the place and
 the value (long values shortened). Generic mutations pick a place anywhere in the tree (delete a
@@ -17,7 +17,7 @@ from typing import TypeAlias
 
 from pydantic import JsonValue
 
-from benchmarks.fuzz_tree import (
+from tests.fuzz.tree import (
     CF_REQUEST,
     Path,
     Subject,

@@ -1,4 +1,4 @@
-"""The applications the fuzz run (:mod:`benchmarks.fuzz_events`) serves mutated events with.
+"""The applications the fuzz run (:mod:`tests.fuzz.events`) serves mutated events with.
 
 Both echo what they were given, so that whatever reached the app comes back through the response
 path: HTTP requests answer 200 with a JSON body of the method, path, query, headers and body size,

@@ -1,9 +1,9 @@
 """The connections table's items and the requests that read and write them.
 
-Keys, attribute names and the helpers that read them, shared by the store
-(:mod:`mangum.websocket.store`) and the group memberships (:mod:`mangum.websocket.memberships`);
+Keys, attribute names and the helpers that read them, shared by the store (:mod:`.dynamodb`) and
+the group memberships (:mod:`.dynamodb_memberships`);
 and :class:`TableRequests`, through which every request goes: bounded by the invocation's
-deadline, retried when safe (:mod:`mangum.websocket.calls`), failures raised as
+deadline, retried when safe (:mod:`mangum.websocket.aws`), failures raised as
 :class:`~mangum.websocket.errors.StoreError` naming the store operation and what stalled.
 """
 
@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mangum.deadline import current_deadline
-from mangum.websocket.calls import OutOfTime, Repeat, call, describe, not_sent, transient
-from mangum.websocket.clients import error_code
+from mangum.websocket.aws import OutOfTime, Repeat, call, describe, error_code, not_sent, transient
 from mangum.websocket.errors import StoreError
-from mangum.websocket.store_common import CONNECTION_LIFETIME_SECONDS, TTL_MARGIN_SECONDS
+from mangum.websocket.stores.interface import CONNECTION_LIFETIME_SECONDS, TTL_MARGIN_SECONDS
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -1,4 +1,4 @@
-"""HTTP/1.1 chunked transfer coding (RFC 9112, section 7.1), read from a request body as it arrives.
+"""HTTP/1.1 chunked transfer coding (RFC 9112, section 7.1), read from a body as it arrives.
 
 Each chunk is handed over as soon as its last byte is read, so a caller sees the chunks with their
 real arrival times; the trailer fields after the last chunk are returned.

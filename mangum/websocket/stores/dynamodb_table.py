@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from mangum.websocket.clients import dynamodb_client, error_code
+from mangum.websocket.aws import dynamodb_client, error_code
 from mangum.websocket.errors import StoreError, TableExists
 from mangum.websocket.settings import TABLE_VARIABLE
-from mangum.websocket.store import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, store_errors
+from mangum.websocket.stores.dynamodb import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, store_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

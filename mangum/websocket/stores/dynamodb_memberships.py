@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from mangum.deadline import current_deadline
 from mangum.websocket.errors import StoreError, UnknownConnection
-from mangum.websocket.items import (
+from mangum.websocket.stores.dynamodb_items import (
     ATTRIBUTE_NAMES,
     TTL_ATTRIBUTE,
     VERSION_ATTRIBUTE,
@@ -41,7 +41,7 @@ from mangum.websocket.items import (
     record_key,
     version_of,
 )
-from mangum.websocket.store_common import (
+from mangum.websocket.stores.interface import (
     MAX_GROUP_NAME_BYTES as MAX_GROUP_NAME_BYTES,
     check_group as check_group,
 )

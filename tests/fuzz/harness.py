@@ -1,11 +1,11 @@
-"""What the fuzz run (:mod:`benchmarks.fuzz_events`) invokes and how it judges each answer.
+"""What the fuzz run (:mod:`tests.fuzz.events`) invokes and how it judges each answer.
 
 The real sample events are every HTTP and WebSocket file under ``tests/fixtures/events`` and one
 event of each of ``python -m mangum event``'s samples (:data:`mangum._sources.registry.SAMPLES`).
-Each is served by three real ``Mangum`` handlers, around :func:`~benchmarks.fuzz_apps.starlette_echo`
-and :func:`~benchmarks.fuzz_apps.bare_echo`, the third one streaming
-(:func:`~benchmarks.fuzz_kinds.streamed`). The events of the functions beside an API go to the
-handlers of :mod:`benchmarks.fuzz_kinds`. WebSocket connections are kept in the embedded SQLite
+Each is served by three real ``Mangum`` handlers, around :func:`~tests.fuzz.apps.starlette_echo`
+and :func:`~tests.fuzz.apps.bare_echo`, the third one streaming
+(:func:`~tests.fuzz.kinds.streamed`). The events of the functions beside an API go to the
+handlers of :mod:`tests.fuzz.kinds`. WebSocket connections are kept in the embedded SQLite
 store (one file per handler, in a temporary directory) and frames are posted to the test suite's
 loopback Management API. Before a WebSocket event its connection is made clean: disconnected, then
 (for a MESSAGE or DISCONNECT) connected again, by unmutated events whose answers must be 200.
@@ -25,17 +25,16 @@ from pathlib import Path
 
 from pydantic import JsonValue, ValidationError
 
-from benchmarks.fuzz_apps import bare_echo, starlette_echo
-from benchmarks.fuzz_kinds import Invoke, beside_events, beside_handlers, streamed
 from mangum import Mangum
-from mangum._sources.contract import SourceName
-from mangum._sources.registry import BY_NAME, SAMPLES, detect, sample_event
+from mangum._sources.registry import BY_NAME, SAMPLES, SourceName, detect, sample_event
+from mangum.config import InvokeMode
 from mangum.exceptions import UnsupportedEvent
-from mangum.invoke_mode import InvokeMode
 from mangum.local_context import LocalContext
 from mangum.responses import LambdaResponse, WebSocketResponse
 from mangum.types import ASGI, LambdaEvent
 from mangum.websocket.settings import websocket_settings
+from tests.fuzz.apps import bare_echo, starlette_echo
+from tests.fuzz.kinds import Invoke, beside_events, beside_handlers, streamed
 from tests.support.adapter import RESPONSE_MODEL, body_of, status_of
 from tests.support.event_files import EVENTS_DIR, all_sample_paths
 from tests.support.servers.management_api import ManagementApiServer, running_management_api

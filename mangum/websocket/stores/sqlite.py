@@ -1,7 +1,7 @@
 """The embedded connection store: records and memberships in one SQLite file, no boto3, no server.
 
 ``python -m mangum serve`` uses it by default, its workers (separate processes) sharing the file.
-It keeps the semantics of the DynamoDB store (:mod:`mangum.websocket.store_protocol`), each
+It keeps the semantics of the DynamoDB store (:mod:`mangum.websocket.stores.interface`), each
 operation one SQLite transaction (``BEGIN IMMEDIATE``: writers queue on the file's lock, readers
 never see half a change), so the conditions DynamoDB checks per item hold here for the whole
 operation:
@@ -29,10 +29,10 @@ from mangum.websocket.errors import ConnectionExists, StoreError, UnknownConnect
 from mangum.websocket.record import ConnectionRecord, StoredConnection
 from mangum.websocket.redaction import Redaction
 from mangum.websocket.settings import WebSocketSettings
-from mangum.websocket.store_common import (
+from mangum.websocket.stores.interface import (
     CONNECTION_LIFETIME_SECONDS,
     TTL_MARGIN_SECONDS,
-    UnfinishedDeletions,
+    BaseConnectionStore,
     check_group,
 )
 
@@ -41,7 +41,7 @@ BUSY_TIMEOUT_SECONDS = 5.0
 PAGE_SIZE = 500
 
 
-class SqliteConnectionStore(UnfinishedDeletions):
+class SqliteConnectionStore(BaseConnectionStore):
     """Connection records and group memberships in an SQLite file (see the module docs).
 
     ``path`` is the file (created with its tables when missing); ``table`` names the tables in it.
