@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -45,6 +46,7 @@ from mangum.local_context import LocalContext
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 60.0
+SEQUENTIAL_WARM_UP = 20
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -61,9 +63,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(server: str, workers: int) -> Iterator[str]:
+def serving(server: str, workers: int) -> Iterator[tuple[str, int]]:
     """``serve`` or ``uvicorn`` on a free port with ``workers`` workers; yields the base URL
-    (``http://host:port/prod`` for ``serve``)."""
+    (``http://host:port/prod`` for ``serve``) and the server's process id."""
     port = _free_port()
     if server == "serve":
         command = ["-m", "mangum", "serve", "benchmarks.serve_app:handler", "--port", str(port)]
@@ -89,10 +91,33 @@ def serving(server: str, workers: int) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(WAIT)
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time (user + system) of process ``pid`` itself and of its child processes (its
+    workers), read from ``/proc`` (Linux): CPU time per request holds still on a loaded machine
+    where latency does not."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(path: Path) -> list[str]:
+        # Fields after the command name, which may hold spaces: state is [0], ppid [1], utime [11].
+        return path.read_text().rsplit(")", 1)[1].split()
+
+    own = stat(Path(f"/proc/{pid}/stat"))
+    children = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = stat(entry / "stat")
+            except OSError:  # ended meanwhile
+                continue
+            if int(fields[1]) == pid:
+                children += (int(fields[11]) + int(fields[12])) / tick
+    return (int(own[11]) + int(own[12])) / tick, children
 
 
 def _burst(base: str, count: int) -> list[httpx.Response]:
@@ -131,7 +156,7 @@ def sequential(base: str, count: int) -> list[float]:
     """Milliseconds per request, one after another on one keep-alive connection."""
     times = []
     with httpx.Client(timeout=WAIT) as client:
-        for _ in range(20):
+        for _ in range(SEQUENTIAL_WARM_UP):
             client.get(f"{base}/items/7?q=x")
         for _ in range(count):
             started = time.perf_counter()
@@ -199,9 +224,14 @@ def main() -> None:
         keep("local rps", 1000 / statistics.mean(local))
         for workers in WORKER_COUNTS:
             for server in SERVERS:
-                with serving(server, workers) as base:
+                with serving(server, workers) as (base, pid):
                     name = f"{server} {workers}"
+                    before = cpu_seconds(pid)
                     through = sequential(base, count)
+                    after = cpu_seconds(pid)
+                    requests = count + SEQUENTIAL_WARM_UP
+                    keep(f"{name} cpu main", (after[0] - before[0]) * 1000 / requests)
+                    keep(f"{name} cpu workers", (after[1] - before[1]) * 1000 / requests)
                     keep(f"{name} p50", statistics.median(through))
                     keep(f"{name} p99", percentile(through, 0.99))
                     keep(f"{name} rps", 1000 / statistics.mean(through))
@@ -244,6 +274,12 @@ def main() -> None:
             f"{server}: concurrent req/s with 4 workers / 1 worker "
             f"x{median[f'{server} 4 concurrent rps'] / median[f'{server} 1 concurrent rps']:.2f}"
         )
+    print("CPU ms per sequential request (1 worker; the processes' whole time over the requests):")
+    print(
+        f"  serve's gateway {median['serve 1 cpu main']:.3f}, "
+        f"its worker {median['serve 1 cpu workers']:.3f}; "
+        f"uvicorn (app included) {median['uvicorn 1 cpu main'] + median['uvicorn 1 cpu workers']:.3f}"
+    )
     print(
         f"serve overhead per request over uvicorn (p50, 1 worker): "
         f"{median['serve 1 p50'] - median['uvicorn 1 p50']:.2f} ms; "

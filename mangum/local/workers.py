@@ -216,7 +216,8 @@ async def _watch(
         left = deadline - time.monotonic()
         if not finished.done():
             await asyncio.wait((finished,), timeout=max(0.0, min(left, _POLL_SECONDS)))
-        status = worker.process.poll()
+        # An answered invocation needs no look at the process (a system call per invocation).
+        status = None if invocation.complete else worker.process.poll()
         # Checked after the process: an answer that came just before the process ended counts.
         if invocation.complete:
             return Outcome("answered", invocation.request_id, invocation.result(0))
