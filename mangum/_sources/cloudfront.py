@@ -158,7 +158,7 @@ def result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> Clo
     return built
 
 
-RESPONSE = ResponseShape("CloudFrontResponse", result)
+RESPONSE = ResponseShape("CloudFrontResponse", result, "bodyEncoding", ("text", "base64"))
 
 
 def read(event: Mapping[str, object]) -> HttpEvent:
