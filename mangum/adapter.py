@@ -30,7 +30,7 @@ from mangum._http.response import (
     result_or_error,
 )
 from mangum._http.scope import http_scope, with_state
-from mangum._sources.registry import HttpSource, detect
+from mangum._sources.registry import HttpSource, detect, http_home
 from mangum.config import (
     LEGACY_TEXT_MIME_TYPES,
     InvokeMode,
@@ -199,7 +199,7 @@ class Mangum:
                 raise
             return self._event_handlers.serve(event, context, unsupported)
         if isinstance(source, HttpSource):
-            return self._serve_http(source.read(event), event, context)
+            return self._serve_http(http_home(source.name).read(event), event, context)
         return self._serve_websocket(event, context)
 
     def stream(

@@ -1,15 +1,17 @@
 """The schemas generated from the event and response models: JSON Schemas, and the validation
 modules of the adapter's hot path.
 
-Both are part of the package (``mangum/json_schemas/`` and ``mangum/_validation/generated/``), so
-this works from an installed package as from a checkout (where it rewrites the source tree)::
+The JSON Schemas are kept once, in ``schemas/`` at the top of the repository; a built wheel ships the
+same files as ``mangum/json_schemas/`` (copied there by ``setup.py`` at build time, never a second copy in
+the tree). The validation modules are part of the package (``mangum/_validation/generated/``). So this
+works from an installed package as from a checkout (where it rewrites the source tree)::
 
-    python -m mangum.schemas              # write mangum/json_schemas/ and mangum/_validation/generated/
+    python -m mangum.schemas              # write schemas/ and mangum/_validation/generated/
     python -m mangum.schemas --check      # exit 1, listing each stale file, when they differ from the models
     python -m mangum.schemas --out DIR    # write the JSON Schemas to DIR instead (e.g. to publish them)
 
-Event JSON Schemas (``json_schemas/events/``) describe what Lambda receives (validation mode, AWS's
-field names, unknown fields allowed); response JSON Schemas (``json_schemas/responses/``) describe the dict
+Event JSON Schemas (``schemas/events/``) describe what Lambda receives (validation mode, AWS's
+field names, unknown fields allowed); response JSON Schemas (``schemas/responses/``) describe the dict
 :meth:`~mangum.responses.LambdaResponse.to_lambda` returns. The validation modules
 (:mod:`mangum._validation.generated`) hold, for each event source and for the results, the
 pydantic-core schema that validates exactly as the model does into plain dicts.
@@ -41,9 +43,15 @@ GENERATE_COMMAND = "python -m mangum.schemas"
 GENERATED_PACKAGE = Path(__file__).parent / "_validation" / "generated"
 """Where the validation modules are written."""
 
-SCHEMAS_DIR = Path(__file__).parent / "json_schemas"
-"""Where the JSON Schemas are kept: ``events/<Model>.json`` and ``responses/<Model>.json``, shipped
-with the package (``importlib.resources.files("mangum") / "json_schemas"``)."""
+PACKAGED_SCHEMAS_DIR = Path(__file__).parent / "json_schemas"
+"""Where an installed wheel has the JSON Schemas
+(``importlib.resources.files("mangum") / "json_schemas"``)."""
+
+SCHEMAS_DIR = (
+    PACKAGED_SCHEMAS_DIR if PACKAGED_SCHEMAS_DIR.is_dir() else Path(__file__).parent.parent / "schemas"
+)
+"""Where the JSON Schemas are: ``events/<Model>.json`` and ``responses/<Model>.json``, in the wheel's
+:data:`PACKAGED_SCHEMAS_DIR` when installed, else the checkout's top-level ``schemas/``."""
 
 RESULTS_MODULE = "results"
 """The validation module of every response model."""

@@ -38,11 +38,13 @@ def test_the_wheel_ships_the_schemas_the_validators_the_handlers_and_the_wrapper
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         wrapper_mode = archive.getinfo("mangum/runtime/exec-wrapper").external_attr >> 16
+    # schemas/ at the top of the repository, shipped as mangum/json_schemas/ (copied at build time).
     shipped = {
-        path.relative_to(ROOT).as_posix() for path in (ROOT / "mangum" / "json_schemas").glob("*/*.json")
+        f"mangum/json_schemas/{path.relative_to(ROOT / 'schemas').as_posix()}"
+        for path in (ROOT / "schemas").glob("*/*.json")
     }
     assert shipped
-    assert shipped <= names
+    assert shipped == {name for name in names if name.startswith("mangum/json_schemas/")}
     assert {"mangum/py.typed", "mangum/handlers/utils.py", "mangum/_validation/generated/results.py"} <= names
     assert wrapper_mode & 0o111
     assert not any(name.startswith(("tests/", "examples/", "benchmarks/")) for name in names)
@@ -68,7 +70,8 @@ def test_the_schema_check_runs_from_the_installed_package(wheel: Path, tmp_path:
     )
     code = (
         "import mangum, sys; print(mangum.__file__, flush=True); "
-        "from mangum.schemas import main; sys.exit(main(['--check']))"
+        "from mangum.schemas import SCHEMAS_DIR, main; print(SCHEMAS_DIR, flush=True); "
+        "sys.exit(main(['--check']))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -79,7 +82,7 @@ def test_the_schema_check_runs_from_the_installed_package(wheel: Path, tmp_path:
         check=False,
     )
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == f"{site / 'mangum' / '__init__.py'}\n"
+    assert done.stdout == f"{site / 'mangum' / '__init__.py'}\n{site / 'mangum' / 'json_schemas'}\n"
     assert os.access(site / "mangum" / "runtime" / "exec-wrapper", os.X_OK)
 
 

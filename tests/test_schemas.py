@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from mangum.responses import LambdaResponseModel
-from mangum.schemas import GENERATE_COMMAND, SCHEMAS_DIR, main, schema_documents, stale_files
+from mangum.schemas import (
+    GENERATE_COMMAND,
+    PACKAGED_SCHEMAS_DIR,
+    SCHEMAS_DIR,
+    main,
+    schema_documents,
+    stale_files,
+)
 from tests.support.json_schemas import assert_matches_its_schema, validator
 from tests.support.response_cases import RESPONSE_CASES
 from tests.support.samples import SAMPLE_MODELS, read_sample
@@ -17,6 +24,14 @@ from tests.support.samples import SAMPLE_MODELS, read_sample
 def test_checked_in_schemas_match_the_models() -> None:
     stale = stale_files(SCHEMAS_DIR)
     assert not stale, f"stale JSON Schemas {stale}: run `{GENERATE_COMMAND}`"
+
+
+def test_a_checkout_keeps_the_schemas_once_at_the_top_of_the_repository() -> None:
+    root = Path(__file__).resolve().parent.parent
+    assert root / "schemas" == SCHEMAS_DIR
+    assert not PACKAGED_SCHEMAS_DIR.exists()  # only a built wheel has the copy
+    kept = sorted(path.relative_to(SCHEMAS_DIR).as_posix() for path in SCHEMAS_DIR.glob("*/*.json"))
+    assert kept == sorted(schema_documents())
 
 
 def test_one_schema_per_event_and_response_model() -> None:

@@ -279,13 +279,25 @@ ShapeBuilder: TypeAlias = Callable[[int, list[ResponseHeader], EncodedBody], Map
 
 class ResponseShape:
     """One source's result layout, and the response model (:mod:`mangum.responses`) whose schema
-    validates it (through its generated validator, built on first use)."""
+    validates it (through its generated validator, built on first use).
 
-    __slots__ = ("build", "model", "validator")
+    The result is laid out and validated with an empty body, then the body is serialized into it:
+    ``body`` takes the text or base64, and ``encoding_key`` says which, as ``encodings``
+    ``(as text, as base64)``."""
 
-    def __init__(self, model: str, build: ShapeBuilder) -> None:
+    __slots__ = ("build", "encoding_key", "encodings", "model", "validator")
+
+    def __init__(
+        self,
+        model: str,
+        build: ShapeBuilder,
+        encoding_key: str = "isBase64Encoded",
+        encodings: tuple[object, object] = (False, True),
+    ) -> None:
         self.model = model
         self.build = build
+        self.encoding_key = encoding_key
+        self.encodings = encodings
         self.validator: LazyValidator[object] = LazyValidator(
             f"mangum._validation.generated.results:{model}_SCHEMA",
             f"mangum.responses.models:{model}",
@@ -331,13 +343,20 @@ def build_result(
     """
     headers, media_type, content_encoded, chars = decode_headers(response.headers, config.exclude_headers)
     reject_oversized_body(len(response.body), limit)
-    textual = not content_encoded and is_text_media_type(media_type, config.text_mime_types)
-    body = encode_body(response.body, textual=textual)
-    result = shape.build(response.status, headers, body)
+    # The result model is validated before the body is serialized to text or base64: an invalid
+    # response costs no encoding, and what is validated is the app's response, not its encoding.
+    result = shape.build(response.status, headers, EMPTY_BODY)
     try:
         shape.validator.validate(result)
     except ValidationError as error:
         raise invalid_response(error) from None
+    textual = not content_encoded and is_text_media_type(media_type, config.text_mime_types)
+    body = encode_body(response.body, textual=textual)
+    if body is not EMPTY_BODY:
+        # Every shape builds a plain dict (typed as its source's TypedDict).
+        laid_out = cast("dict[str, object]", result)
+        laid_out["body"] = body.text
+        laid_out[shape.encoding_key] = shape.encodings[body.base64]
     check_result_size(result, body, len(response.body), chars, len(headers), limit)
     # Every shape builds a plain dict (typed as its source's TypedDict): the handler's result.
     return cast("dict[str, Any]", result)

@@ -34,7 +34,7 @@ from mangum._http.response import (
     reason_phrase,
 )
 from mangum._http.scope import forwarded_client_ip
-from mangum._sources.registry import ALB, HttpEvent, event_schema, validated
+from mangum._sources.registry import ALB, HttpEvent, SampleBuilder, event_schema, validated
 from mangum._validation.validators import LazyValidator
 from mangum.exceptions import InvalidResponse
 
@@ -192,4 +192,5 @@ def multi_value_sample(request: samples.SampleRequest) -> LambdaEvent:
     return _sample(request, multi=True)
 
 
-ALB.provide(read=read, samples={"alb": single_value_sample, "alb-multi": multi_value_sample})
+SAMPLES: Mapping[str, SampleBuilder] = {"alb": single_value_sample, "alb-multi": multi_value_sample}
+"""The sample events this home builds, by name (found by :func:`~mangum._sources.registry.home`)."""

@@ -22,7 +22,7 @@ from mangum._http.response import (
     group_values,
 )
 from mangum._http.scope import stage_prefix
-from mangum._sources.registry import API_GATEWAY_V1, HttpEvent, event_schema, validated
+from mangum._sources.registry import API_GATEWAY_V1, HttpEvent, SampleBuilder, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
@@ -137,4 +137,5 @@ def sample(request: samples.SampleRequest) -> LambdaEvent:
     }
 
 
-API_GATEWAY_V1.provide(read=read, samples={"rest": sample})
+SAMPLES: Mapping[str, SampleBuilder] = {"rest": sample}
+"""The sample events this home builds, by name (found by :func:`~mangum._sources.registry.home`)."""

@@ -22,7 +22,7 @@ from mangum._http.response import (
     joined_headers,
     split_cookies,
 )
-from mangum._sources.registry import API_GATEWAY_V2, HttpEvent, event_schema, validated
+from mangum._sources.registry import API_GATEWAY_V2, HttpEvent, SampleBuilder, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
@@ -152,4 +152,5 @@ def sample(request: samples.SampleRequest) -> LambdaEvent:
     )
 
 
-API_GATEWAY_V2.provide(read=read, samples={"http": sample})
+SAMPLES: Mapping[str, SampleBuilder] = {"http": sample}
+"""The sample events this home builds, by name (found by :func:`~mangum._sources.registry.home`)."""

@@ -24,7 +24,7 @@ from mangum._http.response import (
     ResponseShape,
     reason_phrase,
 )
-from mangum._sources.registry import CLOUDFRONT, HttpEvent, event_schema, validated
+from mangum._sources.registry import CLOUDFRONT, HttpEvent, SampleBuilder, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ def result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> Clo
     return built
 
 
-RESPONSE = ResponseShape("CloudFrontResponse", result)
+RESPONSE = ResponseShape("CloudFrontResponse", result, "bodyEncoding", ("text", "base64"))
 
 
 def read(event: Mapping[str, object]) -> HttpEvent:
@@ -205,4 +205,5 @@ def sample(request: samples.SampleRequest) -> LambdaEvent:
     }
 
 
-CLOUDFRONT.provide(read=read, samples={"cloudfront": sample})
+SAMPLES: Mapping[str, SampleBuilder] = {"cloudfront": sample}
+"""The sample events this home builds, by name (found by :func:`~mangum._sources.registry.home`)."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from mangum._http.response import LAMBDA_RESPONSE_LIMIT, ResponseShape
 from mangum._sources import api_gateway_v2
-from mangum._sources.registry import FUNCTION_URL, HttpEvent, event_schema, validated
+from mangum._sources.registry import FUNCTION_URL, HttpEvent, SampleBuilder, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
@@ -36,4 +36,5 @@ def sample(request: samples.SampleRequest) -> LambdaEvent:
     return api_gateway_v2.payload_v2_sample(request, f"{url_id}.lambda-url.{samples.REGION}.on.aws", url_id)
 
 
-FUNCTION_URL.provide(read=read, samples={"function-url": sample})
+SAMPLES: Mapping[str, SampleBuilder] = {"function-url": sample}
+"""The sample events this home builds, by name (found by :func:`~mangum._sources.registry.home`)."""

@@ -11,16 +11,18 @@ Detection looks only at a few keys, in this order (the first match wins):
 5. ``version == "2.0"``: an HTTP API (:class:`~mangum.events.ApiGatewayV2Event`).
 6. ``httpMethod`` present: a REST API or payload 1.0 event (:class:`~mangum.events.ApiGatewayV1Event`).
 
-Each entry knows its home (:mod:`mangum._sources` ``.<name>``) by name only: the home is imported with
-the first event of its source, so a function imports the homes of the sources it serves, no other.
+Each entry knows its home (:mod:`mangum._sources` ``.<name>``) by name only, and :func:`home` finds it
+there (a cached import): the home is imported with the first event of its source, so a function
+imports the homes of the sources it serves, no other. Homes do not register themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from importlib import import_module
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal, TypeAlias, TypeGuard, TypeVar
+from types import MappingProxyType, ModuleType
+from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias, TypeGuard, TypeVar, cast
 
 from mangum._validation.validators import LazyValidator, ValidationError, field_errors
 from mangum.exceptions import InvalidEvent, UnsupportedEvent
@@ -32,8 +34,8 @@ if TYPE_CHECKING:
     from mangum.types import LambdaEvent
 
 
-# --- what every source's home provides -----------------------------------------------------------
-# A source's entry (:class:`Source`), the door to its home, and what the home hands over.
+# --- what every source's home defines -------------------------------------------------------------
+# A source's entry (:class:`Source`), what its home defines, and the lookup that finds the home.
 
 SourceName: TypeAlias = Literal[
     "api_gateway_v1", "api_gateway_v2", "function_url", "alb", "cloudfront", "websocket"
@@ -57,21 +59,69 @@ class HttpEvent:
         self.limit = limit
 
 
+class Home(Protocol):
+    """What every source's home (:mod:`mangum._sources` ``.<name>``) defines at module level."""
+
+    SAMPLES: Mapping[str, SampleBuilder]
+    """Its sample builders, by sample name: exactly those its entry's ``sample_names`` name."""
+
+
+class HttpHome(Home, Protocol):
+    """What the home of an HTTP source defines besides: the reader of its events."""
+
+    def read(self, event: Mapping[str, object]) -> HttpEvent:
+        """Validate an event of the source and reduce it (raising :class:`InvalidEvent`)."""
+
+
+def checked_home(module: ModuleType, source: Source) -> Home:
+    """``module`` as the home of ``source``, once it is seen to define every piece: ``SAMPLES``,
+    building exactly the samples the entry names, and ``read`` for an HTTP source. Raises
+    :class:`TypeError` naming what is missing."""
+    samples = getattr(module, "SAMPLES", None)
+    if not isinstance(samples, Mapping):
+        raise TypeError(f"{module.__name__} defines no SAMPLES for {source!r}")
+    if tuple(samples) != source.sample_names:
+        raise TypeError(
+            f"{module.__name__} builds samples {tuple(samples)}, the registry names {source.sample_names}"
+        )
+    if isinstance(source, HttpSource) and not callable(getattr(module, "read", None)):
+        raise TypeError(f"{module.__name__} defines no read for {source!r}")
+    # Checked above, piece by piece: a module is not a class mypy can match to the protocol.
+    return cast(Home, module)
+
+
+@cache
+def home(name: SourceName) -> Home:
+    """The home of the source ``name``: :mod:`mangum._sources` ``.<name>``, imported on the first
+    call (the first event or sample of that source), checked, and the same module from then on."""
+    return checked_home(import_module(f"{__package__}.{name}"), BY_NAME[name])
+
+
+@cache
+def http_home(name: SourceName) -> HttpHome:
+    """:func:`home` for the source ``name`` of an :class:`HttpSource`, typed with its ``read``.
+
+    The adapter's hot path calls ``http_home(source.name).read(event)``: two C calls (this cache and
+    the module's attribute) and straight into the home, without a frame of the entry's own."""
+    # checked_home has seen ``read`` in the home of every HTTP source.
+    return cast(HttpHome, home(name))
+
+
 class Source:
-    """A source's entry in the registry (:data:`SOURCES`), and the door to its home.
+    """A source's entry in the registry (:data:`SOURCES`).
 
     ``model`` is the ``module:class`` of its event model; ``detection`` says in words what
     ``matches(event, request_context)`` looks for; ``sample_names`` are the names the
     ``python -m mangum event`` command takes for its sample events.
 
-    Its home, :mod:`mangum._sources` ``.<name>``, is imported the first time one of its events is read
-    or one of its samples built, never before: a function pays the import of the sources it sees
-    only. The home hands its pieces over with ``provide`` as it is imported; every piece is
-    required, and a sample the entry names but the home does not build fails then too. (A plain
-    class, not a dataclass: creating dataclasses is a measurable part of a cold start.)
+    Its home, :mod:`mangum._sources` ``.<name>``, is found by name (:func:`home`, a cached import)
+    the first time one of its events is read or one of its samples built, never before: a function
+    pays the import of the sources it sees only. Homes do not register themselves: what serves a
+    source is the module of its name. (A plain class, not a dataclass: creating dataclasses is a
+    measurable part of a cold start.)
     """
 
-    __slots__ = ("_samples", "detection", "matches", "model", "name", "sample_names")
+    __slots__ = ("detection", "matches", "model", "name", "sample_names")
 
     def __init__(
         self,
@@ -87,76 +137,31 @@ class Source:
         self.detection = detection
         self.matches = matches
         self.sample_names = sample_names
-        self._samples: Mapping[str, SampleBuilder] | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"
 
     @property
-    def home(self) -> str:
-        """The module that reads and answers this source's events, and builds its samples."""
-        return f"mangum._sources.{self.name}"
-
-    @property
     def samples(self) -> Mapping[str, SampleBuilder]:
         """The sample builders of the home, by name (importing the home on first use)."""
-        return self._samples if self._samples is not None else self._load()
-
-    def _load(self) -> Mapping[str, SampleBuilder]:
-        import_module(self.home)
-        if self._samples is None:
-            raise TypeError(f"{self.home} provided no pieces to {self!r}")
-        return self._samples
-
-    def _provide_samples(self, samples: Mapping[str, SampleBuilder]) -> None:
-        if tuple(samples) != self.sample_names:
-            raise TypeError(
-                f"{self.home} builds samples {tuple(samples)}, the registry names {self.sample_names}"
-            )
-        self._samples = samples
+        return home(self.name).SAMPLES
 
 
 class HttpSource(Source):
     """A source whose every event carries one HTTP request: ``read`` validates an event and reduces
-    it (raising :class:`~mangum.exceptions.InvalidEvent`). Until the home is imported, ``read``
-    imports it, then hands the event to the home's own ``read``; later calls go straight there."""
+    it (raising :class:`~mangum.exceptions.InvalidEvent`), through its home's ``read``."""
 
-    __slots__ = ("read",)
+    __slots__ = ()
 
-    def __init__(
-        self,
-        *,
-        name: SourceName,
-        model: str,
-        detection: str,
-        matches: Callable[[Mapping[str, object], Mapping[str, object]], bool],
-        sample_names: tuple[str, ...],
-    ) -> None:
-        super().__init__(
-            name=name, model=model, detection=detection, matches=matches, sample_names=sample_names
-        )
-        self.read: Callable[[Mapping[str, object]], HttpEvent] = self._load_then_read
-
-    def _load_then_read(self, event: Mapping[str, object]) -> HttpEvent:
-        self._load()
-        return self.read(event)
-
-    def provide(
-        self, *, read: Callable[[Mapping[str, object]], HttpEvent], samples: Mapping[str, SampleBuilder]
-    ) -> None:
-        """Called by the home as it is imported: its reader and its sample builders."""
-        self._provide_samples(samples)
-        self.read = read
+    def read(self, event: Mapping[str, object]) -> HttpEvent:
+        """The event validated and reduced by the home's ``read`` (importing the home on first use)."""
+        return http_home(self.name).read(event)
 
 
 class WebSocketSource(Source):
     """The API Gateway WebSocket source, served by its own cycle (:mod:`mangum.websocket`)."""
 
     __slots__ = ()
-
-    def provide(self, *, samples: Mapping[str, SampleBuilder]) -> None:
-        """Called by the home as it is imported: its sample builders."""
-        self._provide_samples(samples)
 
 
 def event_schema(name: SourceName) -> str:

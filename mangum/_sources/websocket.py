@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 from mangum._http.request import Request, header_items
 from mangum._http.scope import encode_path
 from mangum._sources import api_gateway_v1
-from mangum._sources.registry import WEBSOCKET
+from mangum._sources.registry import SampleBuilder
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from mangum._sources import samples
     from mangum._validation.generated.websocket import WebSocketEventDict
     from mangum.types import LambdaEvent
@@ -124,10 +126,9 @@ def disconnect_sample(request: samples.SampleRequest) -> LambdaEvent:
     }
 
 
-WEBSOCKET.provide(
-    samples={
-        "websocket-connect": connect_sample,
-        "websocket-message": message_sample,
-        "websocket-disconnect": disconnect_sample,
-    }
-)
+SAMPLES: Mapping[str, SampleBuilder] = {
+    "websocket-connect": connect_sample,
+    "websocket-message": message_sample,
+    "websocket-disconnect": disconnect_sample,
+}
+"""The sample events this home builds, by name (found by :func:`~mangum._sources.registry.home`)."""

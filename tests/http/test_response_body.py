@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from mangum._http.response import CollectedResponse, ResponseShape, build_result
 from mangum.config import Config, build_config
-from tests.support.responses import SOURCES, expected, result
+from mangum.exceptions import InvalidResponse
+from tests.support.responses import LAMBDA_LIMIT, SOURCES, event_for, expected, result
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489") + b"\x00\xff" * 8
 
@@ -93,3 +95,28 @@ def test_text_types_from_config_are_matched_without_parameters(source: str) -> N
     config = build_config(text_mime_types=["application/x-yaml"])
     got = result(source, 200, [(b"content-type", b"application/x-yaml; charset=utf-8")], b"a: 1", config)
     assert got["body"] == "a: 1"
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_the_result_model_is_validated_before_the_body_is_serialized(source: str) -> None:
+    # The source's own layout and model, with its validator watched: what it is given, in order.
+    read = event_for(source).response
+    shape = ResponseShape(read.model, read.build, read.encoding_key, read.encodings)
+    validate = shape.validator.build().validate_python
+    validated: list[dict[str, object]] = []
+
+    def watched(data: object) -> object:
+        assert isinstance(data, dict)
+        validated.append(dict(data))
+        return validate(data)
+
+    shape.validator.validate = watched
+    png = CollectedResponse(200, [(b"content-type", b"image/png")], PNG)
+    built = build_result(shape, LAMBDA_LIMIT, png, Config())
+    assert [entry["body"] for entry in validated] == [""]
+    assert b64decode(str(built["body"])) == PNG
+    assert built[shape.encoding_key] == shape.encodings[True]
+
+    with pytest.raises(InvalidResponse, match="status"):
+        build_result(shape, LAMBDA_LIMIT, CollectedResponse(600, png.headers, PNG), Config())
+    assert [entry["body"] for entry in validated] == ["", ""]  # refused before any base64 was made

@@ -7,21 +7,27 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from mangum._http.request import request_body
+from mangum._sources import alb
 from mangum._sources.registry import (
+    ALB,
     API_GATEWAY_V2,
     BY_NAME,
     DETECTION_ORDER,
     SAMPLES,
     SOURCES,
+    WEBSOCKET,
     HttpSource,
     SampleBuilder,
     Source,
     WebSocketSource,
+    checked_home,
     detect,
+    home,
     sample_event,
 )
 from mangum.events import EVENT_MODELS, parse_event
@@ -87,28 +93,51 @@ def test_detection_order_names_every_source_in_order() -> None:
     assert [entry.split(" ")[0] for entry in DETECTION_ORDER] == [model_of(s).__name__ for s in SOURCES]
 
 
-def _entry() -> HttpSource:
+def _entry(sample_names: tuple[str, ...] = ("one",)) -> HttpSource:
     return HttpSource(
-        name="alb", model="m:M", detection="d", matches=lambda event, context: True, sample_names=("one",)
+        name="alb", model="m:M", detection="d", matches=lambda event, context: True, sample_names=sample_names
     )
 
 
-def test_a_home_cannot_provide_less_than_every_piece() -> None:
-    with pytest.raises(TypeError, match="read"):
-        _entry().provide(samples={})  # type: ignore[call-arg]  # the point: "read" is missing
+def _module(**pieces: object) -> ModuleType:
+    module = ModuleType("mangum._sources.probe")
+    module.__dict__.update(pieces)
+    return module
+
+
+def test_a_home_without_every_piece_is_refused_when_found() -> None:
+    with pytest.raises(TypeError, match="defines no read"):
+        checked_home(_module(SAMPLES={"one": sample_builder("rest")}), _entry())
+    with pytest.raises(TypeError, match="defines no SAMPLES"):
+        checked_home(_module(read=API_GATEWAY_V2.read), _entry())
+    # A WebSocket home reads nothing: its samples are every piece.
+    websocket = WebSocketSource(
+        name="websocket", model="m:M", detection="d", matches=WEBSOCKET.matches, sample_names=("one",)
+    )
+    probe = _module(SAMPLES={"one": sample_builder("rest")})
+    assert checked_home(probe, websocket) is probe
 
 
 def test_a_home_must_build_exactly_the_samples_its_entry_names() -> None:
-    entry = _entry()
     with pytest.raises(TypeError, match="registry names"):
-        entry.provide(read=API_GATEWAY_V2.read, samples={"two": sample_builder("rest")})
+        checked_home(_module(read=API_GATEWAY_V2.read, SAMPLES={"two": sample_builder("rest")}), _entry())
+    probe = _module(read=API_GATEWAY_V2.read, SAMPLES={"one": sample_builder("rest")})
+    assert checked_home(probe, _entry()) is probe
 
 
-def test_a_home_that_provides_nothing_fails_when_first_read() -> None:
-    # The home of this entry (mangum._sources.alb) is loaded and provides to the registry's own
-    # entry, not to this one.
-    with pytest.raises(TypeError, match="provided no pieces"):
-        _entry().read({})
+def test_a_home_is_found_by_the_name_of_its_source_once_and_not_registered() -> None:
+    for source in SOURCES:
+        found = home(source.name)
+        assert found is sys.modules[f"mangum._sources.{source.name}"]
+        assert home(source.name) is found  # cached: the same module, not imported again
+        assert found.SAMPLES is source.samples
+        assert not hasattr(source, "provide")
+    # An entry reads through the home of its name: another entry named "alb" reads as ALB does.
+    event = sample_event("alb")
+    theirs, ours = ALB.read(event), _entry(ALB.sample_names).read(event)
+    assert ours.response is theirs.response is alb.SINGLE_VALUE_RESPONSE
+    assert (ours.request.method, ours.request.route) == (theirs.request.method, theirs.request.route)
+    assert home.cache_info().currsize == len(SOURCES)
 
 
 def sample_builder(name: str) -> SampleBuilder:

@@ -1,4 +1,4 @@
-"""Validators for the JSON Schemas the package ships (mangum/json_schemas/)."""
+"""Validators for the JSON Schemas the package ships (schemas/ at the top of the repository)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from mangum.schemas import SCHEMAS_DIR
 
 @cache
 def validator(kind: str, model_name: str) -> Draft202012Validator:
-    """The validator of ``json_schemas/<kind>/<model_name>.json`` (the schema itself checked first)."""
+    """The validator of ``schemas/<kind>/<model_name>.json`` (the schema itself checked first)."""
     schema = json.loads((SCHEMAS_DIR / kind / f"{model_name}.json").read_text())
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
