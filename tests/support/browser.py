@@ -9,12 +9,13 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import pytest
@@ -94,12 +95,16 @@ class Page:
 def chromium_page() -> Iterator[Page]:
     """A headless Chromium with one blank page; closed afterwards."""
     executable = chromium_path()
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+    # Chromium's helper processes (renderer, crashpad) can still be writing to the profile when the
+    # browser itself has exited: the whole process group is ended, and a file written after that
+    # does not fail the test.
+    with tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,
         )
         try:
             assert process.stderr is not None
@@ -118,11 +123,17 @@ def chromium_page() -> Iterator[Page]:
             with connect(page["webSocketDebuggerUrl"], max_size=None) as connection:
                 yield Page(connection)
         finally:
-            process.terminate()
+            _signal_group(process, signal.SIGTERM)
             try:
                 process.wait(10)
             except subprocess.TimeoutExpired:
-                process.kill()
+                _signal_group(process, signal.SIGKILL)
                 process.wait()
             if process.stderr is not None:
                 process.stderr.close()
+
+
+def _signal_group(process: subprocess.Popen[str], signal_number: signal.Signals) -> None:
+    """Send ``signal_number`` to the browser's process group (its helpers too), if it is still there."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal_number)
