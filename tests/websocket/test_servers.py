@@ -11,6 +11,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from mypy_boto3_apigatewaymanagementapi import ApiGatewayManagementApiClient
+from mypy_boto3_dynamodb import DynamoDBClient
 
 from mangum.websocket.stores.dynamodb_table import wait_until_active
 from tests.support.servers.dynalite import running_dynalite
@@ -103,13 +104,7 @@ def test_concurrent_posts_are_all_recorded(management_api: ManagementApiServer) 
 
 def test_dynalite_answers_the_real_client(dynalite_endpoint: str) -> None:
     client = boto3.client("dynamodb", endpoint_url=dynalite_endpoint, region_name=os.environ["AWS_REGION"])
-    name = f"probe-{uuid.uuid4().hex}"
-    client.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    name = _create_probe_table(client)
     # Until the table is ACTIVE an item request may fail with ResourceNotFoundException, even on
     # dynalite started with --createTableMs 0 (it activates the table on a timer).
     wait_until_active(client, name)
@@ -125,13 +120,7 @@ def test_a_new_table_takes_item_requests_once_it_is_active() -> None:
     # A dynalite whose tables stay CREATING for a while makes the race deterministic.
     with running_dynalite(create_table_ms=500) as endpoint:
         client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=os.environ["AWS_REGION"])
-        name = f"probe-{uuid.uuid4().hex}"
-        client.create_table(
-            TableName=name,
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        name = _create_probe_table(client)
         with pytest.raises(ClientError) as too_early:
             client.put_item(TableName=name, Item={"pk": {"S": "a"}})
         assert too_early.value.response["Error"]["Code"] == "ResourceNotFoundException"
@@ -140,3 +129,15 @@ def test_a_new_table_takes_item_requests_once_it_is_active() -> None:
 
         client.put_item(TableName=name, Item={"pk": {"S": "a"}})
         assert client.describe_table(TableName=name)["Table"]["TableStatus"] == "ACTIVE"
+
+
+def _create_probe_table(client: DynamoDBClient) -> str:
+    """A new table of a random name keyed by ``pk``, returned once asked for (it may still be CREATING)."""
+    name = f"probe-{uuid.uuid4().hex}"
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
