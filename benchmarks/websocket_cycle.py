@@ -18,8 +18,8 @@ import time
 import uuid
 from collections.abc import Callable
 
+from mangum._sources.registry import websocket_home
 from mangum.config import Config
-from mangum.events.websocket import WebSocketEvent
 from mangum.types import Receive, Scope, Send
 from mangum.websocket.cycle import run_websocket_event
 from mangum.websocket.record import ConnectionRecord
@@ -80,7 +80,7 @@ def main() -> None:
 
         def invocations() -> None:
             for _ in range(BATCH):
-                event = WebSocketEvent.model_validate(raw)
+                event = websocket_home().read(raw)
                 loop.run_until_complete(run_websocket_event(echo, event, raw, None, config, None, runtime))
 
         def requests_alone() -> None:
