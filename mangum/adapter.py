@@ -283,7 +283,7 @@ class Mangum:
     def _serve_websocket(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
         runtime = self._websocket_runtime
         try:
-            from mangum.websocket.cycle import run_websocket_event, status_result
+            from mangum.websocket.cycle import read_websocket_event, run_websocket_event, status_result
 
             if runtime is None:
                 from mangum.websocket.runtime import WebSocketRuntime
@@ -295,9 +295,7 @@ class Mangum:
             if error.name is not None and error.name.split(".")[0] in {"boto3", "botocore"}:
                 raise ConfigurationError("WebSocket events need boto3: pip install 'mangum[full]'") from None
             raise
-        from mangum._sources.registry import websocket_home
-
-        connection_event = websocket_home().read(event)
+        connection_event = read_websocket_event(event)
         state = self._lifespan_state(context)
         cycle = run_websocket_event(self.app, connection_event, event, context, self.config, state, runtime)
         margin = self.config.deadline_margin

@@ -43,6 +43,7 @@ from mangum._asgi.stuck import where_stuck
 from mangum._http.response import EMPTY_BODY, CollectedResponse, build_result
 from mangum._http.scope import header_bytes
 from mangum._sources import websocket as websocket_source
+from mangum._sources.registry import websocket_home
 from mangum.config import Config
 from mangum.deadline import Deadline, deadline_scope, shielded, stand_down
 from mangum.events.websocket import WebSocketEvent
@@ -54,6 +55,8 @@ from mangum.websocket.scope import build_websocket_scope
 from mangum.websocket.session import Handshake, Session
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from mangum._sources.registry import ConnectionEvent
     from mangum.websocket.api import WebSocketConnections
     from mangum.websocket.stores.interface import BaseConnectionStore
@@ -67,6 +70,13 @@ ConnectionsFactory: TypeAlias = Callable[[WebSocketEvent], "WebSocketConnections
 SUBPROTOCOL_RESPONSE_HEADER = "Sec-WebSocket-Protocol"
 CANCEL_GRACE_SECONDS = 0.05
 """How long an app cancelled at the deadline gets to unwind before the invocation answers."""
+
+
+def read_websocket_event(raw_event: Mapping[str, object]) -> ConnectionEvent:
+    """``raw_event`` validated by the WebSocket source's home (its generated validator), as
+    :func:`run_websocket_event` takes it; raises :class:`~mangum.exceptions.InvalidEvent` naming
+    each failing field, never a value."""
+    return websocket_home().read(raw_event)
 
 
 def status_result(event: ConnectionEvent, status: int) -> dict[str, Any]:
@@ -239,8 +249,8 @@ async def run_websocket_event(
 ) -> dict[str, Any]:
     """Run ``app`` for one WebSocket event and give the result for Lambda (see the module docs).
 
-    ``event`` is ``raw_event`` as its home read it (``registry.websocket_home().read(raw_event)``,
-    which raises :class:`~mangum.exceptions.InvalidEvent`); the result is laid out by that home.
+    ``event`` is ``raw_event`` as the WebSocket source's home read it (:func:`read_websocket_event`);
+    the result is laid out by that home.
     Never raises for what the app, the store or the Management API do; ``connections_factory`` is
     the container's :class:`~mangum.websocket.runtime.WebSocketRuntime`. Everything is bounded by
     the invocation's deadline (``context``'s remaining time minus ``config.deadline_margin``).

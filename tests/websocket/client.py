@@ -9,10 +9,9 @@ from types import TracebackType
 
 from pydantic import JsonValue
 
-from mangum._sources.registry import websocket_home
 from mangum.config import Config
 from mangum.types import ASGI, LambdaContext, LambdaEvent
-from mangum.websocket.cycle import run_websocket_event
+from mangum.websocket.cycle import read_websocket_event, run_websocket_event
 from mangum.websocket.runtime import WebSocketRuntime
 from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.factories import connect_raw, connection_id, disconnect_raw, message_raw
@@ -36,7 +35,7 @@ class Container:
         context: LambdaContext | None = None,
     ) -> dict[str, object]:
         """One invocation with a raw event; returns the result as Lambda gets it."""
-        event = websocket_home().read(raw)
+        event = read_websocket_event(raw)
         cycle = run_websocket_event(self.app, event, raw, context, config or Config(), state, self.runtime)
         return self.loop.run_until_complete(cycle)
 
