@@ -19,7 +19,14 @@ any            500 when the app raised, broke the protocol, did not finish befor
                ``mangum.websocket`` logger. An app that ends by raising its framework's
                disconnect exception (Starlette's ``WebSocketDisconnect``) for the
                ``websocket.disconnect`` it received has ended normally (logged at debug level).
+               500 too when the accept's headers or the denial cannot be returned to Lambda (a
+               header HTTP cannot carry, a result over Lambda's 6 MB), logged without values.
 =============  ==========================================================================
+
+The event arrives read by the WebSocket source's home (:func:`read_websocket_event`: the generated
+validator, as for HTTP events) and every answer is laid out by that home's
+:class:`~mangum._http.response.ResponseShape`, through
+:func:`~mangum._http.response.build_result` when the app gave headers or a body.
 
 The deadline is the context's remaining time minus ``config.deadline_margin``
 (:mod:`mangum.deadline`): every DynamoDB and Management API attempt is bounded by it, the app is
@@ -84,19 +91,14 @@ def status_result(event: ConnectionEvent, status: int) -> dict[str, Any]:
     return dict(event.response.build(status, [], EMPTY_BODY))
 
 
-def _handshake_result(event: ConnectionEvent, response: CollectedResponse, config: Config) -> dict[str, Any]:
-    """A handshake answer (the accept's or a denial), laid out by ``event``'s home and validated
-    before its body is serialized (:func:`~mangum._http.response.build_result`): headers joined per
-    name, ``config.exclude_headers`` dropped, the body as text when it is textual UTF-8, else base64.
-    Raises :class:`InvalidResponse` or :class:`ResponseTooLarge` for an answer Lambda would refuse."""
-    return build_result(event.response, event.limit, response, config)
-
-
 def _accepted(event: ConnectionEvent, session: Session, config: Config) -> dict[str, Any]:
+    """The accept's answer: 200 with its headers and the chosen subprotocol, laid out by the home
+    and validated (:func:`~mangum._http.response.build_result`); raises :class:`InvalidResponse`
+    for headers HTTP cannot carry."""
     headers = list(session.accept_headers)
     if session.subprotocol is not None:
         headers.append((SUBPROTOCOL_RESPONSE_HEADER.encode(), header_bytes(session.subprotocol)))
-    return _handshake_result(event, CollectedResponse(200, headers), config)
+    return build_result(event.response, event.limit, CollectedResponse(200, headers), config)
 
 
 class AppTimedOut(Exception):
@@ -203,7 +205,8 @@ def _connect_result_deleting_failed(
         )
         return status_result(event, 500)
     try:
-        return _handshake_result(event, session.denial, config)
+        # Laid out by the home and validated before the body is serialized, as an HTTP response.
+        return build_result(event.response, event.limit, session.denial, config)
     except (InvalidResponse, ResponseTooLarge) as error:
         logger.error("WebSocket denial of %s: unusable response: %s", session.connection_id, error)
         return status_result(event, 500)
