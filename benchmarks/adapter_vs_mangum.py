@@ -333,8 +333,8 @@ def run_once(python: Path, *arguments: str) -> Result:
 
 @dataclass
 class ColdStarts:
-    """Per kind of process (``floor``, ``ours bare``, ``theirs bare``, ``ours fastapi``,
-    ``theirs fastapi``): the runs' figures, and whole-process instructions if counted."""
+    """Per kind of process (:data:`COLD_KINDS`): the runs' figures, and whole-process instructions
+    if counted."""
 
     runs: dict[str, list[Result]]
     instructions: dict[str, int]
@@ -344,7 +344,7 @@ class ColdStarts:
         return statistics.median(run[key] for run in self.runs[kind])
 
 
-COLD_KINDS = ("floor", "ours bare", "theirs bare", "ours fastapi", "theirs fastapi")
+COLD_KINDS = ("interpreter", "floor", "ours bare", "theirs bare", "ours fastapi", "theirs fastapi")
 
 
 def cold_arguments(kind: str) -> list[str]:
@@ -354,23 +354,17 @@ def cold_arguments(kind: str) -> list[str]:
 
 def cold_starts(ours: Path, theirs: Path, repeats: int, count: bool) -> ColdStarts:
     """Every kind of cold start ``repeats`` times, round-robin; whole-process instructions once each
-    if ``count``. The floor runs in our environment (the same interpreter and pydantic-core)."""
-    python = {
-        "floor": ours,
-        "ours bare": ours,
-        "theirs bare": theirs,
-        "ours fastapi": ours,
-        "theirs fastapi": theirs,
-    }
+    if ``count``. The floors run in our environment (the same interpreter and pydantic-core)."""
+    python = {kind: theirs if kind.startswith("theirs") else ours for kind in COLD_KINDS}
     runs: dict[str, list[Result]] = {kind: [] for kind in COLD_KINDS}
     for _ in range(repeats):
         for kind in COLD_KINDS:
             runs[kind].append(run_once(python[kind], *cold_arguments(kind)))
     instructions: dict[str, int] = {}
     if count:
-        for pair in (COLD_KINDS[:3], COLD_KINDS[3:]):  # two at a time: the machine has two cores
-            totals = whole_process_instructions([(python[kind], cold_arguments(kind)) for kind in pair])
-            instructions.update(zip(pair, totals, strict=True))
+        for batch in (COLD_KINDS[:3], COLD_KINDS[3:]):  # a few at a time: the machine has two cores
+            totals = whole_process_instructions([(python[kind], cold_arguments(kind)) for kind in batch])
+            instructions.update(zip(batch, totals, strict=True))
     return ColdStarts(runs, instructions)
 
 
@@ -506,6 +500,10 @@ def print_cold(cold: ColdStarts) -> None:
         f"ours bare above the floor: {(cold.median('ours bare', 'wall') - floor_wall) * 1e3:+.1f} ms, "
         f"PyPI bare: {(cold.median('theirs bare', 'wall') - floor_wall) * 1e3:+.1f} ms"
     )
+    print(
+        f"the floor's pydantic-core load (floor - interpreter): "
+        f"{(floor_wall - cold.median('interpreter', 'wall')) * 1e3:+.1f} ms"
+    )
     floor_count = cold.instructions.get("floor")
     if floor_count is not None:
         above = {kind: (cold.instructions[kind] - floor_count) / 1e6 for kind in ("ours bare", "theirs bare")}
@@ -534,8 +532,32 @@ def markdown(results: list[EventResult], commit: str) -> str:
             f"{thousands(result.ours_instructions)} | {thousands(result.theirs_instructions)} | "
             f"{'-' if instruction_ratio is None else f'{instruction_ratio:.2f}'} | ≤ {result.target} |"
         )
-    lines += ["", *(f"- {line}" for line in summary_lines(results))]
+    lines += ["", *(f"- {line}" for line in summary_lines(results)), "", *shape_table(results)]
     return "\n".join(lines)
+
+
+def shape_table(results: list[EventResult]) -> list[str]:
+    """Per shape: how many events, the geometric means of both ratios and the worst event."""
+    lines = [
+        "| shape | events | time ratio (geometric mean) | instructions ratio (geometric mean) "
+        "| worst (instructions) | target |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    shapes = dict.fromkeys(result.real.shape for result in results)
+    for shape in shapes:
+        of_shape = [result for result in results if result.real.shape == shape]
+        counted = [(ratio, result) for result in of_shape if (ratio := result.instruction_ratio) is not None]
+        instructions, worst = "-", "-"
+        if counted:
+            instructions = f"{geometric_mean([ratio for ratio, _ in counted]):.2f}"
+            worst_ratio, worst_result = max(counted, key=lambda pair: pair[0])
+            worst = f"{worst_ratio:.2f} (`{worst_result.real.label}`)"
+        time_mean = geometric_mean([result.time_ratio for result in of_shape])
+        lines.append(
+            f"| {shape} | {len(of_shape)} | {time_mean:.2f} | {instructions} | {worst} "
+            f"| ≤ {of_shape[0].target} |"
+        )
+    return lines
 
 
 def plot(results: list[EventResult], path: Path, commit: str) -> None:

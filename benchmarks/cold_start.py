@@ -1,12 +1,13 @@
 """One cold start in a fresh process, run by ``adapter_vs_mangum.py`` with each side's interpreter.
 
-Usage: ``python benchmarks/cold_start.py {bare|fastapi|floor} EVENT_FILE``
+Usage: ``python benchmarks/cold_start.py {bare|fastapi|floor|interpreter} EVENT_FILE``
 
 - ``bare`` / ``fastapi``: import mangum, wrap a bare ASGI app (or a small FastAPI app, FastAPI
   imported inside the clock) with ``lifespan="off"``, and make one call with the event;
 - ``floor``: only what any pydantic-core based adapter must load: ``asyncio``, ``json`` and
   pydantic-core's compiled module, loaded on its own the way ``mangum/_validation/validators.py``
-  does (without the ``pydantic_core`` package's ``__init__``).
+  does (without the ``pydantic_core`` package's ``__init__``);
+- ``interpreter``: ``asyncio`` and ``json`` alone (what the floor adds to it is pydantic-core).
 
 Prints one JSON object: ``seconds`` (the measured part, on the process's own clock), ``status`` and
 ``max_rss_kib`` (the process's peak RSS at the end, :func:`peak_rss_kib`). The script imports as
@@ -75,14 +76,15 @@ def main() -> None:
     kind, event_file = sys.argv[1], sys.argv[2]
     with open(event_file) as file:
         event = json.load(file)
-    if kind != "floor":  # the function's own module, imported before the clock starts
+    if kind in ("bare", "fastapi"):  # the function's own module, imported before the clock starts
         from benchmarks.adapter_apps import Context, bare_app, fastapi_app
     before = time.perf_counter()
     status = 0
-    if kind == "floor":
+    if kind in ("floor", "interpreter"):
         import asyncio
 
-        load_compiled_pydantic_core()
+        if kind == "floor":
+            load_compiled_pydantic_core()
         status = 200 if asyncio.get_event_loop_policy() is not None else 0
     else:
         from mangum import Mangum
