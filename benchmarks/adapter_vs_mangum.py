@@ -472,6 +472,41 @@ def print_floor(results: list[EventResult], pieces: dict[str, float]) -> None:
         )
 
 
+def floor_markdown(results: list[EventResult], pieces: dict[str, float]) -> str:
+    """Per shape, the floor of a call and how far ours is above it (instructions), as markdown."""
+    task = pieces.get("task-step")
+    if task is None:
+        return ""
+    lines = [
+        f"One Task stepped on an asyncio loop: {thousands(task)} instructions "
+        f"(the app's coroutine driven by hand: {thousands(pieces.get('app-direct'))}).",
+        "",
+        "| shape | events | validation alone | floor (validation + Task step) | ours | ours / floor |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for shape in dict.fromkeys(result.real.shape for result in results):
+        measured = [
+            (validation, ours)
+            for result in results
+            if result.real.shape == shape
+            and (validation := result.validation_instructions) is not None
+            and (ours := result.ours_instructions) is not None
+        ]
+        if not measured:
+            continue
+        low = min(measured, key=lambda pair: pair[0])
+        high = max(measured, key=lambda pair: pair[0])
+        ratios = [ours / (validation + task) for validation, ours in measured]
+        ours_calls = [ours for _, ours in measured]
+        lines.append(
+            f"| {shape} | {len(measured)} | {thousands(low[0])} to {thousands(high[0])} | "
+            f"{thousands(low[0] + task)} to {thousands(high[0] + task)} | "
+            f"{thousands(min(ours_calls))} to {thousands(max(ours_calls))} | "
+            f"{min(ratios):.2f} to {max(ratios):.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def print_cold(cold: ColdStarts) -> None:
     """Cold starts against PyPI's and against the floor, and peak RSS against the floor's."""
     print(
@@ -680,7 +715,7 @@ def main() -> None:
         plot(results, args.plot, commit)
         print(f"\nplot written to {args.plot}")
     if args.markdown:
-        print("\n" + markdown(results, commit))
+        print("\n" + markdown(results, commit) + "\n\n" + floor_markdown(results, pieces))
 
 
 if __name__ == "__main__":
