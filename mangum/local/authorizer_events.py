@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from mangum._sources import samples
-from mangum.events.authorizers.arn import MethodArn
+from mangum.events.authorizers import MethodArn
 from mangum.types import LambdaEvent
 
 AuthorizerType: TypeAlias = Literal["token", "request"]
