@@ -30,7 +30,7 @@ from mangum.exceptions import InvalidEvent, UnsupportedEvent
 if TYPE_CHECKING:
     from mangum._http.request import Request
     from mangum._http.response import ResponseShape
-    from mangum._sources.samples import SampleRequest
+    from mangum._sources.samples import SampleBuilder
     from mangum.types import LambdaEvent
 
 
@@ -43,8 +43,6 @@ SourceName: TypeAlias = Literal[
 """The name of each event source (also each model's ``SOURCE`` and its generated module's name)."""
 
 DataT = TypeVar("DataT")
-
-SampleBuilder: TypeAlias = "Callable[[SampleRequest], LambdaEvent]"
 
 
 class HttpEvent:
@@ -59,39 +57,25 @@ class HttpEvent:
         self.limit = limit
 
 
-class Home(Protocol):
-    """What every source's home (:mod:`mangum._sources` ``.<name>``) defines at module level."""
-
-    SAMPLES: Mapping[str, SampleBuilder]
-    """Its sample builders, by sample name: exactly those its entry's ``sample_names`` name."""
-
-
-class HttpHome(Home, Protocol):
-    """What the home of an HTTP source defines besides: the reader of its events."""
+class HttpHome(Protocol):
+    """What the home of an HTTP source (:mod:`mangum._sources` ``.<name>``) defines at module level:
+    the reader of its events. (A WebSocket home has no reader: the WebSocket cycle uses its pieces.)
+    Sample events are not a home's: :mod:`mangum._sources.samples` builds them."""
 
     def read(self, event: Mapping[str, object]) -> HttpEvent:
         """Validate an event of the source and reduce it (raising :class:`InvalidEvent`)."""
 
 
-def checked_home(module: ModuleType, source: Source) -> Home:
-    """``module`` as the home of ``source``, once it is seen to define every piece: ``SAMPLES``,
-    building exactly the samples the entry names, and ``read`` for an HTTP source. Raises
-    :class:`TypeError` naming what is missing."""
-    samples = getattr(module, "SAMPLES", None)
-    if not isinstance(samples, Mapping):
-        raise TypeError(f"{module.__name__} defines no SAMPLES for {source!r}")
-    if tuple(samples) != source.sample_names:
-        raise TypeError(
-            f"{module.__name__} builds samples {tuple(samples)}, the registry names {source.sample_names}"
-        )
+def checked_home(module: ModuleType, source: Source) -> ModuleType:
+    """``module`` as the home of ``source``, once it is seen to define every piece: ``read`` for an
+    HTTP source. Raises :class:`TypeError` naming what is missing."""
     if isinstance(source, HttpSource) and not callable(getattr(module, "read", None)):
         raise TypeError(f"{module.__name__} defines no read for {source!r}")
-    # Checked above, piece by piece: a module is not a class mypy can match to the protocol.
-    return cast(Home, module)
+    return module
 
 
 @cache
-def home(name: SourceName) -> Home:
+def home(name: SourceName) -> ModuleType:
     """The home of the source ``name``: :mod:`mangum._sources` ``.<name>``, imported on the first
     call (the first event or sample of that source), checked, and the same module from then on."""
     return checked_home(import_module(f"{__package__}.{name}"), BY_NAME[name])
@@ -111,11 +95,11 @@ class Source:
     """A source's entry in the registry (:data:`SOURCES`).
 
     ``model`` is the ``module:class`` of its event model; ``detection`` says in words what
-    ``matches(event, request_context)`` looks for; ``sample_names`` are the names the
-    ``python -m mangum event`` command takes for its sample events.
+    ``matches(event, request_context)`` looks for; ``sample_names`` are the names of its sample
+    events (:mod:`mangum._sources.samples` builds them; ``python -m mangum event`` prints them).
 
     Its home, :mod:`mangum._sources` ``.<name>``, is found by name (:func:`home`, a cached import)
-    the first time one of its events is read or one of its samples built, never before: a function
+    the first time one of its events is read, never before: a function
     pays the import of the sources it sees only. Homes do not register themselves: what serves a
     source is the module of its name. (A plain class, not a dataclass: creating dataclasses is a
     measurable part of a cold start.)
@@ -143,8 +127,10 @@ class Source:
 
     @property
     def samples(self) -> Mapping[str, SampleBuilder]:
-        """The sample builders of the home, by name (importing the home on first use)."""
-        return home(self.name).SAMPLES
+        """The builders of its sample events, by name (importing :mod:`mangum._sources.samples`)."""
+        from mangum._sources.samples import SAMPLES
+
+        return {name: SAMPLES[name] for name in self.sample_names}
 
 
 class HttpSource(Source):

@@ -8,7 +8,7 @@ from typing import get_args
 import pytest
 
 from mangum._http.request import request_body
-from mangum._sources.registry import detect
+from mangum._sources.registry import detect, sample_event
 from mangum.events import (
     AlbEvent,
     ApiGatewayV1Event,
@@ -132,3 +132,36 @@ def test_websocket_events_validate_and_share_the_connection() -> None:
 )
 def test_route_selection_by_action(frame: str | bytes, route: str) -> None:
     assert route_key(frame) == route
+
+
+def _layout(value: object) -> object:
+    """The shape of an event: its keys, nested, without the values (nor the header names, which are
+    the request's)."""
+    if isinstance(value, dict):
+        return {
+            key: "headers" if key in ("headers", "multiValueHeaders") else _layout(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_layout(item) for item in value[:1]]
+    return type(value).__name__
+
+
+SAMPLE_OF: dict[HttpSourceName, str] = {"rest": "rest", "http": "http", "alb": "alb", "url": "function-url"}
+
+
+@pytest.mark.parametrize("source", get_args(HttpSourceName))
+def test_a_served_event_and_a_sample_of_its_source_are_laid_out_alike(source: HttpSourceName) -> None:
+    # One builder per source lays out both: the same keys at every level, for the same request.
+    served = BUILDERS[source](
+        _request(b'{"n": 1}', "application/json", path="/a/b", raw_path="/a/b"), "prod", "api"
+    )
+    sample = sample_event(
+        SAMPLE_OF[source],
+        method="POST",
+        path="/a/b?x=1&x=2&y=%C3%A9",
+        body='{"n": 1}',
+        headers=[("Cookie", "one=1")],
+    )
+    assert _layout(served) == _layout(sample)
+    assert type(parse_event(served)) is type(parse_event(sample)) is MODELS[source]
