@@ -18,7 +18,7 @@ imports the homes of the sources it serves, no other. Homes do not register them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from importlib import import_module
 from types import MappingProxyType, ModuleType
@@ -214,35 +214,35 @@ ALB = HttpSource(
     model="mangum.events.alb:AlbEvent",
     detection="requestContext.elb",
     matches=_is_alb,
-    sample_names=("alb", "alb-multi"),
+    sample_names=("alb", "alb_multi_value"),
 )
 WEBSOCKET = WebSocketSource(
     name="websocket",
     model="mangum.events.websocket:WebSocketEvent",
     detection="requestContext.eventType/connectionId",
     matches=_is_websocket,
-    sample_names=("websocket-connect", "websocket-message", "websocket-disconnect"),
+    sample_names=("websocket_connect", "websocket_message", "websocket_disconnect"),
 )
 FUNCTION_URL = HttpSource(
     name="function_url",
     model="mangum.events.api_gateway_v2:FunctionUrlEvent",
     detection="version 2.0 and a .lambda-url. domain",
     matches=_is_function_url,
-    sample_names=("function-url",),
+    sample_names=("function_url",),
 )
 API_GATEWAY_V2 = HttpSource(
     name="api_gateway_v2",
     model="mangum.events.api_gateway_v2:ApiGatewayV2Event",
     detection="version 2.0",
     matches=_is_payload_v2,
-    sample_names=("http",),
+    sample_names=("api_gateway_v2",),
 )
 API_GATEWAY_V1 = HttpSource(
     name="api_gateway_v1",
     model="mangum.events.api_gateway_v1:ApiGatewayV1Event",
     detection="httpMethod",
     matches=_is_rest,
-    sample_names=("rest",),
+    sample_names=("api_gateway_v1",),
 )
 
 SOURCES: tuple[HttpSource | WebSocketSource, ...] = (
@@ -286,6 +286,41 @@ SAMPLES: Mapping[str, HttpSource | WebSocketSource] = MappingProxyType(
     {name: source for source in SOURCES for name in source.sample_names}
 )
 """Every sample event's name (as ``python -m mangum event`` takes it), with its source."""
+
+
+# --- the command lines' aliases --------------------------------------------------------------------
+
+CLI_ALIASES: Mapping[str, str] = MappingProxyType(
+    {
+        "rest": "api_gateway_v1",
+        "http": "api_gateway_v2",
+        "url": "function_url",
+        "function-url": "function_url",
+        "alb-multi": "alb_multi_value",
+        "websocket-connect": "websocket_connect",
+        "websocket-message": "websocket_message",
+        "websocket-disconnect": "websocket_disconnect",
+    }
+)
+"""The short names the command lines take besides the registry's names, each with the name it
+stands for: ``python -m mangum event`` takes every one, ``serve --source`` those of the sources it
+serves (``rest``, ``http``, ``url``). Only the command lines read this table (through
+:func:`canonical_name`, as they parse their arguments): everywhere else a source, and a sample, is
+known by its registry name alone."""
+
+
+def canonical_name(text: str) -> str:
+    """The registry's name for a source or sample given on the command line (an alias mapped)."""
+    return CLI_ALIASES.get(text, text)
+
+
+def aliases_of(names: Iterable[str]) -> str:
+    """``names`` for a help text, each with its aliases: ``api_gateway_v1 (rest), ...``."""
+    described = []
+    for name in names:
+        short = [alias for alias, target in CLI_ALIASES.items() if target == name]
+        described.append(f"{name} ({', '.join(short)})" if short else name)
+    return ", ".join(described)
 
 
 def sample_event(

@@ -196,14 +196,14 @@ def websocket_disconnect(request: SampleRequest) -> LambdaEvent:
 SampleBuilder: TypeAlias = "Callable[[SampleRequest], LambdaEvent]"
 
 SAMPLES: Mapping[str, SampleBuilder] = {
-    "rest": api_gateway_v1,
-    "http": api_gateway_v2,
-    "function-url": function_url,
+    "api_gateway_v1": api_gateway_v1,
+    "api_gateway_v2": api_gateway_v2,
+    "function_url": function_url,
     "alb": alb,
-    "alb-multi": alb_multi_value,
+    "alb_multi_value": alb_multi_value,
     "cloudfront": cloudfront,
-    "websocket-connect": websocket_connect,
-    "websocket-message": websocket_message,
-    "websocket-disconnect": websocket_disconnect,
+    "websocket_connect": websocket_connect,
+    "websocket_message": websocket_message,
+    "websocket_disconnect": websocket_disconnect,
 }
 """Every sample's builder, by sample name (the names the registry's entries give)."""

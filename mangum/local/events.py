@@ -29,8 +29,10 @@ from mangum._sources.registry import sample_event as sample_event
 from mangum.config import DEFAULT_TEXT_MIME_TYPES
 from mangum.types import LambdaEvent
 
-HttpSourceName: TypeAlias = Literal["rest", "http", "alb", "url"]
-"""The ``--source`` choices of ``serve``."""
+HttpSourceName: TypeAlias = Literal["api_gateway_v1", "api_gateway_v2", "alb", "function_url"]
+"""The sources ``serve`` can put in front of a function, by their registry names
+(:data:`~mangum._sources.registry.SourceName`); ``--source`` also takes the aliases ``rest``,
+``http`` and ``url`` (:data:`mangum._cli.ALIASES`)."""
 
 _FORM = "application/x-www-form-urlencoded"
 
@@ -140,9 +142,9 @@ def alb_event(request: GatewayRequest, stage: str, api_id: str) -> LambdaEvent:
 EventBuilder: TypeAlias = Callable[[GatewayRequest, str, str], LambdaEvent]
 
 BUILDERS: Mapping[HttpSourceName, EventBuilder] = {
-    "rest": rest_event,
-    "http": http_api_event,
+    "api_gateway_v1": rest_event,
+    "api_gateway_v2": http_api_event,
     "alb": alb_event,
-    "url": function_url_event,
+    "function_url": function_url_event,
 }
-"""The event builder of each ``--source``: ``builder(request, stage, api_id)``."""
+"""The event builder of each source: ``builder(request, stage, api_id)``."""

@@ -83,7 +83,7 @@ def test_version_is_the_package_version() -> None:
 
 
 def test_samples_are_fresh() -> None:
-    first, second = sample_event("http"), sample_event("http")
+    first, second = sample_event("api_gateway_v2"), sample_event("api_gateway_v2")
     assert first["requestContext"]["requestId"] != second["requestContext"]["requestId"]
     assert first["requestContext"]["apiId"] != second["requestContext"]["apiId"]
 
@@ -107,19 +107,19 @@ def example_result(source: str) -> dict[str, object]:
 
 
 def test_example_app_on_every_example_http_event() -> None:
-    assert json_of(example_result("http")) == {
+    assert json_of(example_result("api_gateway_v2")) == {
         "message": "Hello from mangum",
         "root_path": "",
     }
-    assert json_of(example_result("rest")) == {
+    assert json_of(example_result("api_gateway_v1")) == {
         "id": 1,
         "name": "hammer",
         "q": "rest",
     }
-    assert body_of(example_result("function-url")) == PIXEL_PNG
+    assert body_of(example_result("function_url")) == PIXEL_PNG
     cookies = header_values(example_result("alb"), "set-cookie")
     assert sorted(cookie.split(";")[0] for cookie in cookies) == ["session=abc123", "theme=dark"]
-    assert json_of(example_result("alb-multi")) == {"id": 2, "name": "saw", "q": "b"}
+    assert json_of(example_result("alb_multi_value")) == {"id": 2, "name": "saw", "q": "b"}
     assert json_of(example_result("cloudfront")) == {
         "id": 3,
         "name": "level",
@@ -128,7 +128,7 @@ def test_example_app_on_every_example_http_event() -> None:
 
 
 def test_invoke_prints_the_result_as_indented_json() -> None:
-    done = run_cli("invoke", "examples.app:app", "--event", "examples/events/http.json")
+    done = run_cli("invoke", "examples.app:app", "--event", "examples/events/api_gateway_v2.json")
     assert (done.returncode, done.stderr) == (0, "")
     result = json.loads(done.stdout)
     assert done.stdout.startswith('{\n  "statusCode": 200,')
@@ -136,7 +136,7 @@ def test_invoke_prints_the_result_as_indented_json() -> None:
 
 
 def test_invoke_reads_the_event_from_stdin_and_takes_adapter_options() -> None:
-    event = json.dumps(sample_event("http", path="/api/items/2"))
+    event = json.dumps(sample_event("api_gateway_v2", path="/api/items/2"))
     done = run_cli(
         "invoke", "examples.app:app", "--event", "-", "--base-path", "/api", "--lifespan", "on", stdin=event
     )
@@ -145,7 +145,7 @@ def test_invoke_reads_the_event_from_stdin_and_takes_adapter_options() -> None:
 
 
 def test_invoke_takes_text_mime_types_and_excluded_headers(files: Path) -> None:
-    event = json.dumps(sample_event("http", path="/"))
+    event = json.dumps(sample_event("api_gateway_v2", path="/"))
 
     def invoke(*options: str) -> dict[str, Any]:
         done = run_cli("invoke", "yaml_app:app", "--event", "-", *options, cwd=files, stdin=event)
@@ -187,10 +187,10 @@ def files(tmp_path: Path) -> Path:
     (tmp_path / "bad.json").write_text("{not json")
     (tmp_path / "list.json").write_text("[1, 2]")
     (tmp_path / "unknown.json").write_text('{"detail-type": "Scheduled Event"}')
-    invalid = sample_event("http")
+    invalid = sample_event("api_gateway_v2")
     del invalid["requestContext"]["http"]
     (tmp_path / "invalid.json").write_text(json.dumps(invalid))
-    (tmp_path / "http.json").write_text(json.dumps(sample_event("http")))
+    (tmp_path / "http.json").write_text(json.dumps(sample_event("api_gateway_v2")))
     return tmp_path
 
 

@@ -100,7 +100,7 @@ def test_the_handler_classes_serve_without_pydantic() -> None:
         "from mangum.handlers import APIGateway\n"
         "from mangum.handlers.utils import handle_base64_response_body\n"
         "from mangum._sources.registry import sample_event\n"
-        "handler = APIGateway(sample_event('rest'), None, {'api_gateway_base_path': '/'})\n"
+        "handler = APIGateway(sample_event('api_gateway_v1'), None, {'api_gateway_base_path': '/'})\n"
         "handler.scope, handler.body\n"
         "handler({'status': 200, 'headers': [], 'body': b''})"
     )

@@ -26,9 +26,14 @@ from mangum.local.websocket_events import (
     route_key,
 )
 
-MODELS = {"rest": ApiGatewayV1Event, "http": ApiGatewayV2Event, "alb": AlbEvent, "url": FunctionUrlEvent}
+MODELS = {
+    "api_gateway_v1": ApiGatewayV1Event,
+    "api_gateway_v2": ApiGatewayV2Event,
+    "alb": AlbEvent,
+    "function_url": FunctionUrlEvent,
+}
 BINARY = bytes(range(256))
-REPEATED = {"rest": ["a", "b"], "http": ["a,b"], "url": ["a,b"], "alb": ["b"]}
+REPEATED = {"api_gateway_v1": ["a", "b"], "api_gateway_v2": ["a,b"], "function_url": ["a,b"], "alb": ["b"]}
 """A repeated header as each source carries it (ALB without multi-value headers keeps the last)."""
 
 
@@ -84,13 +89,15 @@ def test_http_events_validate_and_read_back(
 
 
 def test_rest_event_has_the_stage_in_its_context_path() -> None:
-    event = BUILDERS["rest"](_request(b"", "text/plain"), "prod", "abc123")
+    event = BUILDERS["api_gateway_v1"](_request(b"", "text/plain"), "prod", "abc123")
     assert event["requestContext"]["path"] == "/prod/a b/c"
     assert detect(event).read(event).request.mount == "/prod"  # type: ignore[union-attr]  # an HTTP source
 
 
 def test_each_request_has_its_own_id_and_time() -> None:
-    first, second = (BUILDERS["http"](_request(b"", "text/plain"), "$default", "api") for _ in range(2))
+    first, second = (
+        BUILDERS["api_gateway_v2"](_request(b"", "text/plain"), "$default", "api") for _ in range(2)
+    )
     assert first["requestContext"]["requestId"] != second["requestContext"]["requestId"]
     assert first["requestContext"]["timeEpoch"] <= second["requestContext"]["timeEpoch"]
 
@@ -147,9 +154,6 @@ def _layout(value: object) -> object:
     return type(value).__name__
 
 
-SAMPLE_OF: dict[HttpSourceName, str] = {"rest": "rest", "http": "http", "alb": "alb", "url": "function-url"}
-
-
 @pytest.mark.parametrize("source", get_args(HttpSourceName))
 def test_a_served_event_and_a_sample_of_its_source_are_laid_out_alike(source: HttpSourceName) -> None:
     # One builder per source lays out both: the same keys at every level, for the same request.
@@ -157,7 +161,7 @@ def test_a_served_event_and_a_sample_of_its_source_are_laid_out_alike(source: Ht
         _request(b'{"n": 1}', "application/json", path="/a/b", raw_path="/a/b"), "prod", "api"
     )
     sample = sample_event(
-        SAMPLE_OF[source],
+        source,
         method="POST",
         path="/a/b?x=1&x=2&y=%C3%A9",
         body='{"n": 1}',

@@ -172,7 +172,7 @@ def homes_after_each(*sample_names: str) -> list[list[str]]:
 
 
 def test_a_home_is_imported_with_the_first_event_of_its_source_and_no_other_before() -> None:
-    assert homes_after_each("http", "http", "rest", "alb") == [
+    assert homes_after_each("api_gateway_v2", "api_gateway_v2", "api_gateway_v1", "alb") == [
         ["api_gateway_v2"],
         ["api_gateway_v2"],
         ["api_gateway_v1", "api_gateway_v2"],
@@ -181,7 +181,7 @@ def test_a_home_is_imported_with_the_first_event_of_its_source_and_no_other_befo
 
 
 def test_a_function_url_home_brings_the_payload_v2_home_it_builds_on() -> None:
-    assert homes_after_each("function-url") == [["api_gateway_v2", "function_url"]]
+    assert homes_after_each("function_url") == [["api_gateway_v2", "function_url"]]
 
 
 def test_the_adding_a_source_page_names_every_piece() -> None:
