@@ -126,9 +126,9 @@ class Mangum:
         self.custom_handlers: tuple[type[LambdaHandler], ...] = ()
         if custom_handlers is not None:
             # Imported only by functions that have custom handlers: the others never need it.
-            from mangum.handlers._custom import checked_handlers
+            from mangum.handlers._custom import checked_custom_handlers
 
-            self.custom_handlers = checked_handlers(custom_handlers)
+            self.custom_handlers = checked_custom_handlers(custom_handlers)
         self._lifespan: Lifespan | None = None if self.config.lifespan == "off" else lifespan_for(app)
         self._lifespan_required = self.config.lifespan == "on"
         if websocket is not None:
@@ -266,9 +266,9 @@ class Mangum:
             scope["state"] = state
         collected = self._run_cycle(scope, handler.body, context)
         log_access(scope, collected.status)
-        from mangum.handlers._custom import handler_response  # imported with the custom handlers
+        from mangum.handlers._custom import pypi_response  # imported with the custom handlers
 
-        return handler(handler_response(collected))
+        return handler(pypi_response(collected))
 
     # --- WebSocket dispatch point ---------------------------------------------------------------
     # WebSocket events are served by mangum.websocket.cycle, imported here on the first WebSocket

@@ -62,7 +62,7 @@ def settings_of(config: LambdaConfig) -> Config:
     )
 
 
-def checked_handlers(handlers: object) -> tuple[type[LambdaHandler], ...]:
+def checked_custom_handlers(handlers: object) -> tuple[type[LambdaHandler], ...]:
     """``custom_handlers`` validated: a list of classes with an ``infer`` classmethod."""
     if handlers is None:
         return ()
@@ -76,7 +76,7 @@ def checked_handlers(handlers: object) -> tuple[type[LambdaHandler], ...]:
     return tuple(handlers)
 
 
-def handler_response(response: CollectedResponse) -> Response:
+def pypi_response(response: CollectedResponse) -> Response:
     """The collected response in the form a custom handler's ``__call__`` takes."""
     return {
         "status": response.status,
