@@ -241,9 +241,7 @@ def payload_v2_event(request: EventRequest, *, domain: str, stage: str, api_id: 
     }
     if cookies := [cookie for cookie in cookies if cookie]:
         event["cookies"] = cookies
-    if parameters := {
-        name: ",".join(values) for name, values in multi_values(decode_query(request.query)).items()
-    }:
+    if parameters := joined_values(decode_query(request.query)):
         event["queryStringParameters"] = parameters
     if request.body is not None:
         event["body"] = request.body

@@ -13,6 +13,7 @@ from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES, HANDLERS
 from mangum.exceptions import ConfigurationError, UnsupportedEvent
 from mangum.handlers import ALB, APIGateway, HTTPGateway, LambdaAtEdge
+from mangum.types import LambdaConfig, LambdaContext, LambdaEvent
 from tests.compat import events
 from tests.compat.apps import Responding
 from tests.support.adapter import CONTEXT
@@ -122,9 +123,9 @@ def test_a_function_imports_the_compatibility_package_only_for_custom_handlers()
 def test_custom_handlers_get_pypi_mangums_config_dict_built_once() -> None:
     seen: list[object] = []
 
-    class Recording:
+    class Recording(APIGateway):
         @classmethod
-        def infer(cls, event: object, context: object, config: object) -> bool:
+        def infer(cls, event: LambdaEvent, context: LambdaContext, config: LambdaConfig) -> bool:
             seen.append(config)
             return False
 
