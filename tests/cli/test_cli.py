@@ -15,7 +15,7 @@ import pytest
 import mangum
 from examples.app import PIXEL_PNG, handler
 from mangum._cli import main
-from mangum._sources.registry import SAMPLES, sample_event
+from mangum._sources.registry import CLI_ALIASES, SAMPLES, detect, sample_event
 from mangum.events import WebSocketEvent, parse_event
 from tests.support.adapter import CONTEXT, RESPONSE_MODEL, body_of, header_values, json_of, status_of
 
@@ -59,6 +59,28 @@ def test_event_options_shape_the_request(source: str, capsys: pytest.CaptureFixt
     assert model.get_query_values("q") == (["c"] if source == "alb" else ["a b", "c"])
     assert model.body_bytes() == b'{"n": 1}'
     assert model.get_header("content-type") == "application/json"
+
+
+@pytest.mark.parametrize("alias", sorted(CLI_ALIASES))
+def test_event_takes_each_alias_for_the_sample_it_stands_for(
+    alias: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["event", alias]) == 0
+    event = json.loads(capsys.readouterr().out)
+    assert detect(event) is SAMPLES[CLI_ALIASES[alias]]
+    assert type(parse_event(event)).__name__ == model_name(CLI_ALIASES[alias])
+
+
+def test_every_alias_names_a_sample_and_no_sample_is_named_by_an_alias() -> None:
+    assert set(CLI_ALIASES.values()) <= set(SAMPLES)
+    assert not set(CLI_ALIASES) & set(SAMPLES)
+
+
+def test_an_unknown_sample_is_refused_naming_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["event", "api-gateway"]) == 2
+    error = capsys.readouterr().err
+    assert "invalid choice: 'api-gateway'" in error
+    assert "api_gateway_v1" in error
 
 
 def test_event_headers_are_added_and_the_body_content_type_follows_the_body(
