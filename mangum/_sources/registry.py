@@ -77,7 +77,7 @@ def checked_home(module: ModuleType, source: Source) -> ModuleType:
 @cache
 def home(name: SourceName) -> ModuleType:
     """The home of the source ``name``: :mod:`mangum._sources` ``.<name>``, imported on the first
-    call (the first event or sample of that source), checked, and the same module from then on."""
+    call (the first event of that source), checked, and the same module from then on."""
     return checked_home(import_module(f"{__package__}.{name}"), BY_NAME[name])
 
 
