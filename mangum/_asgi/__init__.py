@@ -43,13 +43,12 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, Protocol, TypeVar
 
 from mangum._asgi import loop
-from mangum._http.request import request_body
+from mangum._http.request import Request, request_body
 from mangum._http.response import CollectedResponse, gateway_timeout, internal_server_error, plain_text
 from mangum.deadline import Deadline, shielded, stopped_by_deadline
 from mangum.exceptions import DeadlineExceeded, InvalidBody, UnexpectedMessage
 
 if TYPE_CHECKING:
-    from mangum._http.request import Request
     from mangum.types import (
         ASGI,
         HTTPDisconnectEvent,
@@ -150,15 +149,15 @@ def exchange(
     :class:`~mangum.exceptions.LifespanUnsupported` with ``lifespan="on"``), and what a streamed
     target raises while it reports a failure: everything the application does is answered.
     """
-    if isinstance(request, bytes):
-        body = request
-    else:
+    if isinstance(request, Request):
         try:
             body = request_body(request)
         except InvalidBody as error:
             logger.warning("Bad request: %s", error)
             invocation.respond(400, "Bad Request")
             return
+    else:  # a custom handler's body, handed to the app as the handler made it
+        body = request
     if state is not None:
         lifespan_state = state(invocation.context)
         if lifespan_state is not None:
