@@ -4,8 +4,8 @@ handler in process, in the same run.
 Usage: ``PYTHONPATH=. .venv/bin/python -m benchmarks.serve [--quick]``
 
 The app is ``benchmarks/serve_app.py``: a Starlette app, served as ``Mangum`` handler by ``serve``
-and as the plain ASGI app by uvicorn (with the same HTTP stack: h11 on uvloop, as ``serve`` runs
-it and the ``local`` extra installs it). Each request is timed from the client's side:
+and as the plain ASGI app by uvicorn (with the same HTTP stack: httptools on uvloop, as ``serve``
+runs it and the ``local`` extra installs it). Each request is timed from the client's side:
 
 - **in process**: ``handler(event, context)`` with the REST API event ``serve`` builds for
   ``GET /prod/items/7?q=x`` (:mod:`mangum.local.events`), one call after another;
@@ -70,8 +70,8 @@ def serving(server: str, workers: int) -> Iterator[tuple[str, int]]:
     if server == "serve":
         command = ["-m", "mangum", "serve", "benchmarks.serve_app:handler", "--port", str(port)]
     else:
-        # The HTTP stack serve runs: h11 (for its header size limit) on uvloop.
-        command = ["-m", "uvicorn", "benchmarks.serve_app:app", "--port", str(port), "--http", "h11"]
+        # uvicorn's own choice, the HTTP stack serve runs: httptools on uvloop.
+        command = ["-m", "uvicorn", "benchmarks.serve_app:app", "--port", str(port)]
     # Output to /dev/null: a pipe read by a thread of this process would take CPU from the client.
     process = subprocess.Popen(
         [sys.executable, *command, "--workers", str(workers), "--log-level", "warning"],
