@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from typing import Literal, TextIO
 
 from mangum.local.invocations import Chunk, Invocation, InvocationResult
-from mangum.local.runtime_api import FunctionSettings
-from mangum.local.runtime_api_loop import LoopRuntimeApi
+from mangum.local.runtime_api_loop import FunctionSettings, LoopRuntimeApi
+from mangum.runtime.client import PIPELINING_VARIABLE
 
 logger = logging.getLogger("mangum.serve")
 
@@ -142,6 +142,8 @@ class Worker:
             **self.api.environment(settings.handler),
             "LAMBDA_TASK_ROOT": settings.task_root,
             "PYTHONUNBUFFERED": "1",
+            # This Runtime API reads pipelined requests: each buffered answer brings the next /next.
+            PIPELINING_VARIABLE: "1",
             **settings.environment,
         }
         self.started = time.monotonic()
