@@ -87,20 +87,33 @@ class Outcome:
     """Whether the runtime took the invocation (a process that ended first never saw it)."""
 
 
-def peak_memory_mb(pid: int) -> int | None:
-    """A live process's peak resident memory in MB (Linux ``VmHWM``; ``None`` where unknown)."""
-    try:
-        descriptor = os.open(f"/proc/{pid}/status", os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        return _vm_hwm_mb(os.read(descriptor, 16384))
-    finally:
-        os.close(descriptor)
+class PeakMemory:
+    """A live process's peak resident memory in MB (Linux ``VmHWM``), read after every invocation:
+    its ``/proc/PID/status`` is opened once and read again from the start each time (one system call)."""
+
+    def __init__(self, pid: int) -> None:
+        try:
+            self._descriptor: int | None = os.open(f"/proc/{pid}/status", os.O_RDONLY)
+        except OSError:
+            self._descriptor = None
+
+    def read_mb(self) -> int | None:
+        """The peak so far (``None`` where unknown: not Linux, or the process has ended)."""
+        if self._descriptor is None:
+            return None
+        try:
+            return _vm_hwm_mb(os.pread(self._descriptor, 16384, 0))
+        except OSError:
+            return None
+
+    def close(self) -> None:
+        """Let the file go (the process is ending)."""
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None
 
 
 def _vm_hwm_mb(status: bytes) -> int | None:
-    # One read of the raw bytes: this runs after every invocation.
     start = status.find(b"VmHWM:")
     if start < 0:
         return None
@@ -166,6 +179,7 @@ class Worker:
             reader = _Lines(lambda line: on_line(self, line))
             self._output = loop.create_task(loop.connect_read_pipe(lambda: reader, self.process.stdout))
         self.served = 0
+        self.peak_memory = PeakMemory(self.process.pid)
         self._closed = False
         logger.info("%s %d: cold start (pid %d)", settings.label, number, self.process.pid)
 
@@ -202,6 +216,7 @@ class Worker:
         if not self._closed:
             self._closed = True
             self.api.close()
+            self.peak_memory.close()
 
 
 async def _watch(
@@ -375,7 +390,8 @@ class WorkerPool:
         if enqueued is not None:
             enqueued(invocation)
         request_id = worker.last_request_id = invocation.request_id
-        self._line(f"START RequestId: {request_id} Version: $LATEST")
+        # Not flushed on its own: the worker's first output line, or END and REPORT, flush it.
+        self._log.write(f"START RequestId: {request_id} Version: $LATEST\n")
         handed = time.monotonic()
         outcome = await _watch(worker, invocation, finished, handed, timeout)
         init = worker.init_duration_ms()
@@ -386,7 +402,7 @@ class WorkerPool:
             self._report(worker, outcome, duration, init, timeout)
             return outcome
         if outcome.ending == "timed_out":
-            memory = peak_memory_mb(worker.process.pid)
+            memory = worker.peak_memory.read_mb()
             self._line(f"{_now()} {request_id} Task timed out after {timeout:.2f} seconds")
             if self.settings.max_concurrency is None:
                 worker.kill()
@@ -409,7 +425,7 @@ class WorkerPool:
     ) -> None:
         """The ``END`` and ``REPORT`` lines of an invocation."""
         if memory is None and worker.alive:
-            memory = peak_memory_mb(worker.process.pid)
+            memory = worker.peak_memory.read_mb()
         request_id = outcome.request_id
         report = (
             f"END RequestId: {request_id}\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mangum.runtime.connection import Answer, Connection
@@ -121,20 +122,33 @@ class RuntimeApiClient:
             logger.error("POST %s answered %s: %s", path, answer.status, _summary(answer))
         return answer.status
 
-    def post_response(self, request_id: str, body: bytes, content_type: str = "application/json") -> int:
+    @property
+    def next_requested(self) -> bool:
+        """Whether the next ``GET /next`` went out with the last answer (:meth:`post_response`)."""
+        return self._next_sent
+
+    def post_response(
+        self,
+        request_id: str,
+        body: bytes,
+        content_type: str = "application/json",
+        *,
+        then_next: Callable[[], bool] | None = None,
+    ) -> int:
         """Post a buffered result; returns the status (202, or 413 for a result too large).
 
-        With :attr:`pipelining`, a result Lambda accepts goes out in one write with the next
-        ``GET /next``, whose answer :meth:`next_invocation` then reads: the API has that request
-        before the next invocation comes, and the runtime is not woken up in between. (A result over
-        the limit is not pipelined: its 413 is followed by the invocation's error.)"""
+        With :attr:`pipelining`, when ``then_next()`` says the runtime goes on, a result Lambda
+        accepts goes out in one write with the next ``GET /next``, whose answer
+        :meth:`next_invocation` then reads: the API has that request before the next invocation
+        comes, and the runtime is not woken up in between. (A result over the limit is not
+        pipelined: its 413 is followed by the invocation's error.)"""
         path = f"{self.prefix}/invocation/{request_id}/response"
         headers = f"Content-Type: {content_type}\r\n"
-        if not self.pipelining or self._next_sent:
+        if not self.pipelining or self._next_sent or then_next is None:
             return self._post(path, headers, body)
         from mangum._http.response import LAMBDA_RESPONSE_LIMIT  # here: Lambda never pipelines
 
-        if len(body) > LAMBDA_RESPONSE_LIMIT:
+        if len(body) > LAMBDA_RESPONSE_LIMIT or not then_next():
             return self._post(path, headers, body)
         connection = self.connection
         posted = connection.encode("POST", path, f"{headers}{PIPELINED_NEXT_HEADER}: 1\r\n", body)
