@@ -219,10 +219,36 @@ class Worker:
             self.peak_memory.close()
 
 
+class _Alarm:
+    """What wakes the watch of an invocation: its answer (the alarm is the invocation's
+    ``on_finish``) or a timer, whichever comes first."""
+
+    __slots__ = ("_loop", "_ringing")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._ringing: asyncio.Future[None] | None = None
+
+    def __call__(self) -> None:
+        ringing = self._ringing
+        if ringing is not None and not ringing.done():
+            ringing.set_result(None)
+
+    async def sleep(self, seconds: float) -> None:
+        """Until the alarm rings, ``seconds`` at most."""
+        self._ringing = ringing = self._loop.create_future()
+        timer = self._loop.call_later(seconds, self)
+        try:
+            await ringing
+        finally:
+            timer.cancel()
+            self._ringing = None
+
+
 async def _watch(
-    worker: Worker, invocation: Invocation, finished: asyncio.Future[None], handed: float, timeout: float
+    worker: Worker, invocation: Invocation, alarm: _Alarm, handed: float, timeout: float
 ) -> Outcome:
-    """Wait until the invocation is answered (``finished`` is resolved then), its worker's process
+    """Wait until the invocation is answered (the ``alarm`` rings then), its worker's process
     ends, or the deadline passes: ``timeout`` seconds after the runtime took the invocation (its
     init does not count, as on Lambda, up to :data:`INIT_LIMIT_SECONDS`). Nothing but the event
     loop waits: the answer wakes it directly, and the process is checked every
@@ -231,8 +257,8 @@ async def _watch(
         delivered = invocation.delivered_at
         deadline = (handed + INIT_LIMIT_SECONDS if delivered is None else delivered) + timeout
         left = deadline - time.monotonic()
-        if not finished.done():
-            await asyncio.wait((finished,), timeout=max(0.0, min(left, _POLL_SECONDS)))
+        if not invocation.complete:
+            await alarm.sleep(max(0.0, min(left, _POLL_SECONDS)))
         # An answered invocation needs no look at the process (a system call per invocation).
         status = None if invocation.complete else worker.process.poll()
         # Checked after the process: an answer that came just before the process ended counts.
@@ -243,11 +269,6 @@ async def _watch(
             return Outcome("crashed", invocation.request_id, exit_status=status, delivered=delivered)
         if time.monotonic() >= deadline:
             return Outcome("timed_out", invocation.request_id)
-
-
-def _settle(finished: asyncio.Future[None]) -> None:
-    if not finished.done():
-        finished.set_result(None)
 
 
 class WorkerPool:
@@ -384,16 +405,16 @@ class WorkerPool:
         enqueued: Callable[[Invocation], None] | None = None,
     ) -> Outcome:
         loop = asyncio.get_running_loop()
-        finished: asyncio.Future[None] = loop.create_future()
-        # The Runtime API records the outcome on this loop: it resolves the future directly.
-        invocation = worker.api.invoke(event, listener=listener, on_finish=lambda: _settle(finished))
+        alarm = _Alarm(loop)
+        # The Runtime API records the outcome on this loop: it rings the alarm directly.
+        invocation = worker.api.invoke(event, listener=listener, on_finish=alarm)
         if enqueued is not None:
             enqueued(invocation)
         request_id = worker.last_request_id = invocation.request_id
         # Not flushed on its own: the worker's first output line, or END and REPORT, flush it.
         self._log.write(f"START RequestId: {request_id} Version: $LATEST\n")
         handed = time.monotonic()
-        outcome = await _watch(worker, invocation, finished, handed, timeout)
+        outcome = await _watch(worker, invocation, alarm, handed, timeout)
         init = worker.init_duration_ms()
         started = invocation.delivered_at or handed
         duration = (time.monotonic() - started) * 1000
