@@ -363,8 +363,10 @@ class LoopRuntimeApi:
         self._complete(invocation, streamed=False, content_type=content_type, body=body, error=None)
         if request.headers.get(_PIPELINED_NEXT) == "1":
             # The runtime's GET /next came with this (mangum.runtime under serve): the 202 goes out
-            # with its answer, in one write that wakes the runtime once.
+            # with its answer, in one write that wakes the runtime once. That GET is read after
+            # one turn of the loop, in which the gateway answers its client.
             self._held_answers[writer] = _ACCEPTED
+            await asyncio.sleep(0)
             return True
         # Let whoever waits for the result (serve's gateway) answer its client before this answer
         # wakes the runtime up: on a machine with few cores, the runtime's next request would
