@@ -22,6 +22,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import NoReturn
 
+from mangum._sources.registry import aliases_of, canonical_name
 from mangum.local import authorizers
 from mangum.local.authorizers import AuthorizerSettings
 from mangum.local.handler_target import NotAHandler, Target, find_target
@@ -78,7 +79,12 @@ def parser() -> argparse.ArgumentParser:
         "--port", type=int, default=3000, help="port to listen on (default 3000; 0: any free)"
     )
     command.add_argument(
-        "--source", choices=sorted(SOURCE_NAMES), default="rest", help="the service in front (default rest)"
+        "--source",
+        type=canonical_name,
+        choices=sorted(SOURCE_NAMES),
+        default="api_gateway_v1",
+        metavar="SOURCE",
+        help=f"the service in front: {aliases_of(SOURCE_NAMES)} (default api_gateway_v1)",
     )
     command.add_argument(
         "--stage", help="the API stage, in URLs as on AWS (default prod for rest, $default otherwise)"
@@ -238,7 +244,7 @@ def startup_notes(config: ServeConfig, reference: str, target: Target) -> list[s
         app = reference.partition(":")[2] or reference
         notes.append(f"{reference} is an ASGI app: serving Mangum({app}) with default options")
     if (
-        config.source == "http"
+        config.source == "api_gateway_v2"
         and config.stage_prefix
         and target.kind in ("mangum", "asgi")
         and target.base_path != config.stage_prefix
@@ -319,7 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mangum.websocket.settings import redaction_from_environment
 
     source = arguments.source
-    timeout = arguments.timeout or (API_GATEWAY_TIMEOUT if source in ("rest", "http") else LAMBDA_MAX_TIMEOUT)
+    timeout = arguments.timeout or (
+        API_GATEWAY_TIMEOUT if source in ("api_gateway_v1", "api_gateway_v2") else LAMBDA_MAX_TIMEOUT
+    )
     try:
         listener = listen(arguments.host, arguments.port)
     except OSError as error:

@@ -16,7 +16,7 @@ from mangum.runtime.client import PIPELINING_VARIABLE
 from tests.runtime import apps
 from tests.runtime.support import WAIT, runtime_process
 
-SOURCES = ["rest", "http", "function-url", "alb", "alb-multi", "cloudfront"]
+SOURCES = ["api_gateway_v1", "api_gateway_v2", "function_url", "alb", "alb_multi_value", "cloudfront"]
 
 
 def _requests() -> list[tuple[str, str, str, str | None]]:
@@ -48,7 +48,7 @@ def test_answers_equal_the_handler_called_in_process(server: RuntimeApiServer) -
 
 def test_an_app_error_is_a_plain_500_without_details(server: RuntimeApiServer) -> None:
     with runtime_process(server, "tests.runtime.apps.handler"):
-        result = server.invoke(sample_event("http", path="/broken")).result(timeout=WAIT)
+        result = server.invoke(sample_event("api_gateway_v2", path="/broken")).result(timeout=WAIT)
 
     assert result.ok
     answer = result.json()
@@ -144,7 +144,7 @@ def test_a_result_lambda_refuses_as_too_large_fails_the_invocation(server: Runti
 def test_sources_that_cannot_stream_are_answered_buffered_in_either_mode(
     server: RuntimeApiServer, mode: str
 ) -> None:
-    event = sample_event("http", path="/items/saw")
+    event = sample_event("api_gateway_v2", path="/items/saw")
     with runtime_process(server, "tests.runtime.apps.handler", env={"MANGUM_INVOKE_MODE": mode}):
         result = server.invoke(event).result(timeout=WAIT)
 

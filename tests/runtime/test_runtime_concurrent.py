@@ -50,7 +50,7 @@ def log_lines(output: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in output.read_text().splitlines() if line.startswith("{")]
 
 
-def http_event(path: str, source: str = "http") -> dict[str, Any]:
+def http_event(path: str, source: str = "api_gateway_v2") -> dict[str, Any]:
     event = sample_event(source, path=path)
     assert isinstance(event, dict)
     return event
@@ -140,7 +140,7 @@ def test_the_lifespan_starts_once_and_its_state_is_shared_by_every_invocation(tm
 
 def test_streamed_and_buffered_answers_in_flight_together() -> None:
     with environment(8, f"{APPS}.streaming") as server:
-        streamed = [server.invoke(http_event("/chunks?count=5", "function-url")) for _ in range(4)]
+        streamed = [server.invoke(http_event("/chunks?count=5", "function_url")) for _ in range(4)]
         buffered = [server.invoke(http_event("/together?n=4")) for _ in range(4)]  # HTTP APIs cannot stream
         streamed_results, buffered_results = results(streamed), results(buffered)
 
@@ -157,8 +157,8 @@ def test_streamed_and_buffered_answers_in_flight_together() -> None:
 def test_a_late_stream_ends_with_an_error_and_the_others_stream_on() -> None:
     env = {"MANGUM_DEADLINE_MARGIN_MS": "1000"}
     with environment(4, f"{APPS}.streaming", env=env, timeout_s=3.0) as server:
-        late = server.invoke(http_event("/stalls", "function-url"))
-        others = [server.invoke(http_event("/chunks?count=3", "function-url")) for _ in range(3)]
+        late = server.invoke(http_event("/stalls", "function_url"))
+        others = [server.invoke(http_event("/chunks?count=3", "function_url")) for _ in range(3)]
         other_results = results(others)
         late_result = late.result(timeout=WAIT)
 
