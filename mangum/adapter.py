@@ -277,7 +277,7 @@ class Mangum:
     def _serve_websocket(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
         runtime = self._websocket_runtime
         try:
-            from mangum.websocket.cycle import parse_websocket_event, run_websocket_event
+            from mangum.websocket.cycle import read_websocket_event, run_websocket_event, status_result
 
             if runtime is None:
                 from mangum.websocket.runtime import WebSocketRuntime
@@ -289,15 +289,20 @@ class Mangum:
             if error.name is not None and error.name.split(".")[0] in {"boto3", "botocore"}:
                 raise ConfigurationError("WebSocket events need boto3: pip install 'mangum[full]'") from None
             raise
-        model = parse_websocket_event(event)
+        connection_event = read_websocket_event(event)
         state = self._lifespan_state(context)
-        cycle = run_websocket_event(self.app, model, event, context, self.config, state, runtime)
+        cycle = run_websocket_event(self.app, connection_event, event, context, self.config, state, runtime)
         margin = self.config.deadline_margin
         try:
             # The cycle bounds the app by the deadline and its cleanup by half the margin after it;
             # the loop's bound is a backstop behind both, and blocking app code is interrupted a
             # quarter of the margin after the app's deadline, leaving its cleanup the rest.
-            return loop.run(cycle, context, margin / 4, alarm_margin=margin * 0.75).to_lambda()
+            return loop.run(cycle, context, margin / 4, alarm_margin=margin * 0.75)
         except DeadlineExceeded as late:
-            logger.error("WebSocket %s of connection %s: %s", model.event_type, model.connection_id, late)
-            return {"statusCode": 500}
+            logger.error(
+                "WebSocket %s of connection %s: %s",
+                connection_event.kind,
+                connection_event.connection_id,
+                late,
+            )
+            return status_result(connection_event, 500)

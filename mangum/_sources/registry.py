@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from mangum._http.request import Request
     from mangum._http.response import ResponseShape
     from mangum._sources.samples import SampleBuilder
+    from mangum._validation.generated.websocket import WebSocketEventDict
     from mangum.types import LambdaEvent
 
 
@@ -57,13 +58,37 @@ class HttpEvent:
         self.limit = limit
 
 
+class ConnectionEvent:
+    """One validated WebSocket event, as the WebSocket cycle needs it: the event's fields (the
+    generated validator's output, snake_case keys), which event of which connection it is, how its
+    result is laid out, and the largest result Lambda accepts (bytes)."""
+
+    __slots__ = ("connection_id", "data", "kind", "limit", "response")
+
+    def __init__(self, data: WebSocketEventDict, response: ResponseShape, limit: int) -> None:
+        self.data = data
+        context = data["request_context"]
+        self.kind = context["event_type"]
+        self.connection_id = context["connection_id"]
+        self.response = response
+        self.limit = limit
+
+
 class HttpHome(Protocol):
     """What the home of an HTTP source (:mod:`mangum._sources` ``.<name>``) defines at module level:
-    the reader of its events. (A WebSocket home has no reader: the WebSocket cycle uses its pieces.)
-    Sample events are not a home's: :mod:`mangum._sources.samples` builds them."""
+    the reader of its events. Sample events are not a home's: :mod:`mangum._sources.samples` builds
+    them."""
 
     def read(self, event: Mapping[str, object]) -> HttpEvent:
         """Validate an event of the source and reduce it (raising :class:`InvalidEvent`)."""
+
+
+class WebSocketHome(Protocol):
+    """What the home of the WebSocket source defines at module level: the reader of its events,
+    which the WebSocket cycle serves (:func:`websocket_home`)."""
+
+    def read(self, event: Mapping[str, object]) -> ConnectionEvent:
+        """Validate a WebSocket event (raising :class:`InvalidEvent`)."""
 
 
 def checked_home(module: ModuleType, source: Source) -> ModuleType:
@@ -89,6 +114,16 @@ def http_home(name: SourceName) -> HttpHome:
     the module's attribute) and straight into the home, without a frame of the entry's own."""
     # checked_home has seen ``read`` in the home of every HTTP source.
     return cast(HttpHome, home(name))
+
+
+@cache
+def websocket_home() -> WebSocketHome:
+    """:func:`home` of the WebSocket source, typed with its ``read`` (checked here: a WebSocket
+    source's entry does not ask its home for one, see :func:`checked_home`)."""
+    found = home("websocket")
+    if not callable(getattr(found, "read", None)):
+        raise TypeError(f"{found.__name__} defines no read for {WEBSOCKET!r}")
+    return cast(WebSocketHome, found)
 
 
 class Source:
@@ -145,7 +180,9 @@ class HttpSource(Source):
 
 
 class WebSocketSource(Source):
-    """The API Gateway WebSocket source, served by its own cycle (:mod:`mangum.websocket`)."""
+    """The API Gateway WebSocket source: its events are read by its home (:func:`websocket_home`)
+    and served by the WebSocket cycle (:mod:`mangum.websocket.cycle`), which lays its results out
+    with the home's :class:`~mangum._http.response.ResponseShape`."""
 
     __slots__ = ()
 

@@ -319,6 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mangum.local import log_redaction
     from mangum.local.authorizers import LocalAuthorizer
     from mangum.local.gateway import Gateway
+    from mangum.local.http_protocol import http_protocol
     from mangum.local.websocket_protocol import GatewayWebSocketProtocol
     from mangum.local.workers import WorkerSettings
     from mangum.websocket.settings import redaction_from_environment
@@ -388,8 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             uvicorn.Config(
                 Gateway(config, workers, local_authorizer, reload=arguments.reload),
                 lifespan="on",
-                # h11, not httptools: h11 refuses a header section past 16 KB instead of holding it.
-                http="h11",
+                # httptools with h11's 16 KB limit on a header section (h11 without httptools).
+                http=http_protocol(),
                 ws=GatewayWebSocketProtocol,
                 server_header=False,
                 ws_max_size=WEBSOCKET_MAX_MESSAGE,

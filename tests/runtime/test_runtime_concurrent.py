@@ -7,6 +7,7 @@ together (:mod:`tests.runtime.concurrent_apps`), which one invocation at a time 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import signal
@@ -19,6 +20,7 @@ from mangum._sources.registry import sample_event
 from mangum.local.http_integration import split_integration_response
 from mangum.local.invocations import Invocation, InvocationResult
 from mangum.local.runtime_api import FunctionSettings, RuntimeApiServer
+from mangum.local.runtime_api_loop import _body, _Request
 from tests.runtime.support import WAIT, runtime_process
 
 APPS = "tests.runtime.concurrent_apps"
@@ -216,25 +218,13 @@ class _BrokenEnvironmentServer(RuntimeApiServer):
     """Answers ``500`` to the response and the error of a request id starting with ``fail-``, as
     Lambda's Runtime API answers when the execution environment is broken."""
 
-    def __init__(self, max_concurrency: int) -> None:
-        super().__init__(max_concurrency=max_concurrency)
-        handler: Any = self._http.RequestHandlerClass
-
-        class Refusing(handler):  # type: ignore[misc]  # the server's own handler class
-            def _buffered_response(self, invocation: Invocation) -> None:
-                self._answer_unless_broken(invocation, super()._buffered_response)
-
-            def _invocation_error(self, invocation: Invocation) -> None:
-                self._answer_unless_broken(invocation, super()._invocation_error)
-
-            def _answer_unless_broken(self, invocation: Invocation, answer: Any) -> None:
-                if not invocation.request_id.startswith("fail-"):
-                    answer(invocation)
-                    return
-                self._whole_body()
-                self._refuse(500, "ServiceException", "injected: the environment is broken")
-
-        self._http.RequestHandlerClass = Refusing
+    async def _route(
+        self, request: _Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
+        if not request.path.startswith("/2018-06-01/runtime/invocation/fail-"):
+            return await super()._route(request, reader, writer)
+        await _body(request, reader, lambda data: None)
+        return self._refuse(writer, 500, "ServiceException", "injected: the environment is broken")
 
 
 def test_a_5xx_from_the_runtime_api_ends_the_runtime() -> None:
