@@ -145,7 +145,7 @@ def test_the_examples_run_as_files_from_anywhere(tmp_path: Path) -> None:
         [
             sys.executable,
             str(ROOT / "examples" / "parse_event.py"),
-            str(ROOT / "examples" / "events" / "rest.json"),
+            str(ROOT / "examples" / "events" / "api_gateway_v1.json"),
         ],
         cwd=tmp_path,
         env=env,

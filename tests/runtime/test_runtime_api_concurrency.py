@@ -58,16 +58,20 @@ def test_concurrent_next_up_to_the_limit_then_one_more_after_an_answer() -> None
             taken[index] = _next(connections[index])
 
         lanes = [threading.Thread(target=take, args=(index,)) for index in range(3)]
-        for lane in lanes:
-            lane.start()
-        _until(lambda: server.delivered == 2 and server.waiting == 1, "two handed out, one /next held")
-        assert len(taken) == 2  # the third /next waits although an invocation is queued
-        first = next(iter(taken.items()))
-        assert _respond(connections[first[0]], first[1]) == 202
-        for lane in lanes:
-            lane.join(WAIT)
-        for connection in connections:
-            connection.close()
+        try:
+            for lane in lanes:
+                lane.start()
+            # The server counts an event handed out when it writes it; the lane has it once it has read it.
+            _until(lambda: len(taken) == 2 and server.waiting == 1, "two taken, one /next held")
+            assert server.delivered == 2  # the third /next waits although an invocation is queued
+            assert len(taken) == 2
+            first = next(iter(taken.items()))
+            assert _respond(connections[first[0]], first[1]) == 202
+            for lane in lanes:
+                lane.join(WAIT)
+        finally:
+            for connection in connections:
+                connection.close()
 
     assert sorted(taken.values()) == sorted(invocation.request_id for invocation in invocations)
     assert server.peak_in_flight == 2

@@ -22,7 +22,9 @@ from mangum.types import Receive, Scope, Send
 # A handler result is open JSON by nature: its values are read by key and checked.
 Result = Mapping[str, Any]
 
-CONTEXT = LocalContext()
+# Shared by whole test modules, so its deadline must outlast the session: a 30 s one counted down
+# from import left a window, half a second wide, in which a test got a 504 (the deadline margin).
+CONTEXT = LocalContext(timeout_ms=24 * 60 * 60 * 1000)
 
 RESPONSE_MODEL: dict[str, type[LambdaResponse]] = {
     "ApiGatewayV1Event": ApiGatewayV1Response,
