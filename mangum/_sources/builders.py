@@ -69,8 +69,14 @@ def token(length: int) -> str:
 
 
 def connection_id() -> str:
-    """A random id in the form API Gateway gives connection and extended request ids."""
-    return base64.b64encode(secrets.token_bytes(11)).decode()
+    """A random id in the form API Gateway gives connection and extended request ids.
+
+    Base64 in form (``"L0SM9cOFvHcCIhw="``), but of letters and digits only: the id goes into URL
+    paths unescaped (``@connections/{id}``, the inspector's actions), where a ``/`` would split it."""
+    return base64.b64encode(secrets.token_bytes(11)).decode().translate(_PATH_SAFE)
+
+
+_PATH_SAFE = str.maketrans("+/", "Az")
 
 
 def execute_api_host(api_id: str) -> str:
