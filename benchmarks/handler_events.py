@@ -297,7 +297,11 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}, pydantic {version('pydantic')}, {POWERTOOLS_REQUIREMENT}\n")
     check_same_results()
     print_accepts()
-    ours, theirs = alternate_batches(mangum_calls(), [str(POWERTOOLS_PYTHON), __file__, "--powertools"])
+    ours, theirs, left_out = alternate_batches(
+        mangum_calls(), [str(POWERTOOLS_PYTHON), __file__, "--powertools"]
+    )
+    for label, reason in left_out.items():
+        print(f"left out {label}: {reason}")
     print_table("validate one event", [label for label, _, _ in PARSES], ours, theirs)
     print_table("whole invocation", [label for label, _ in HANDLERS], ours, theirs)
     print_cold_start()

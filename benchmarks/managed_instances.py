@@ -65,7 +65,7 @@ def peak_rss_kb(pid: int) -> int:
 
 def batch(server: RuntimeApiServer, path: str, count: int) -> float:
     """Seconds from enqueueing ``count`` invocations at once to the last result."""
-    event = sample_event("http", path=path)
+    event = sample_event("api_gateway_v2", path=path)
     started = time.perf_counter()
     invocations = [server.invoke(event) for _ in range(count)]
     for invocation in invocations:
@@ -83,7 +83,7 @@ def throughput(concurrency: int | None, count: int, rounds: int) -> float:
 
 def round_trips(concurrency: int | None, calls: int) -> float:
     """Median microseconds of one invocation of the immediate route, one after another."""
-    event = sample_event("http", path="/fast")
+    event = sample_event("api_gateway_v2", path="/fast")
     with runtime(concurrency) as (server, _):
         for _ in range(50):
             server.invoke(event).result(timeout=WAIT)

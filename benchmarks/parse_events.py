@@ -1,13 +1,16 @@
-"""Benchmark: mangum's ``parse_event`` against Powertools' parser models, and import costs.
+"""Benchmark: mangum's public event models against Powertools' parser models, and import costs.
 
 Run from anywhere with the project's virtualenv::
 
     .venv/bin/python benchmarks/parse_events.py
 
 On first use it creates ``benchmarks/.venvs/powertools`` with ``aws-lambda-powertools`` and the same
-pydantic version as this environment, installed from PyPI. It prints, per event source, the median
-time of ``parse_event`` on a sample event against Powertools' model ``.model_validate`` on the same
-event (run in a subprocess of that virtualenv) and their ratio, then median import times over fresh
+pydantic version as this environment, installed from PyPI. For every real sample event
+(:mod:`benchmarks.real_events`: the Powertools fixtures and AWS's documented examples, WebSocket
+events included) it times ``Model.model_validate(event)`` of mangum's public model for the event's
+source against the Powertools model of that source on the same event (in a worker process of that
+virtualenv, batches alternating), and prints each event's ratio and each source's median ratio.
+Events that one side's model rejects are listed, not timed. Then median import times over fresh
 interpreters, as ratios to ``import pydantic``. It asserts nothing: the figures are for reading.
 """
 
@@ -27,39 +30,46 @@ from statistics import median
 from time import perf_counter
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES_DIR = ROOT / "tests" / "fixtures" / "events" / "powertools"
+# The checkout last on the path: this checkout's packages are found, an environment's own first.
+sys.path.append(str(ROOT))
+
+from benchmarks.real_events import EVENTS_DIR, RealEvent, real_events  # noqa: E402
+
 POWERTOOLS_VENV = ROOT / "benchmarks" / ".venvs" / "powertools"
 POWERTOOLS_PYTHON = POWERTOOLS_VENV / "bin" / "python"
 POWERTOOLS_REQUIREMENT = "aws-lambda-powertools==3.37.0"
 POWERTOOLS_MODELS = "aws_lambda_powertools.utilities.parser.models"
 
-SOURCES: list[tuple[str, str, str]] = [
-    ("REST v1", "apiGatewayProxyEvent.json", "APIGatewayProxyEventModel"),
-    ("HTTP v2", "apiGatewayProxyV2Event.json", "APIGatewayProxyEventV2Model"),
-    ("Function URL", "lambdaFunctionUrlEvent.json", "LambdaFunctionUrlModel"),
-    ("ALB", "albEvent.json", "AlbModel"),
-    ("WebSocket", "apiGatewayWebSocketApiMessage.json", "APIGatewayWebSocketMessageEventModel"),
-]
-"""(source, sample event file, the Powertools model for that source)."""
+SOURCES: dict[str, tuple[str, str]] = {
+    "REST": ("ApiGatewayV1Event", "APIGatewayProxyEventModel"),
+    "HTTP API": ("ApiGatewayV2Event", "APIGatewayProxyEventV2Model"),
+    "Function URL": ("FunctionUrlEvent", "LambdaFunctionUrlModel"),
+    "ALB": ("AlbEvent", "AlbModel"),
+    "ALB multi-value": ("AlbEvent", "AlbModel"),
+    "WebSocket": ("WebSocketEvent", "APIGatewayWebSocket{}EventModel"),
+}
+"""Per shape of :mod:`benchmarks.real_events`: mangum's model and Powertools' model (WebSocket: one
+Powertools model per event type, ``Connect``, ``Disconnect`` or ``Message``)."""
 
-FLOOR_LABEL = "ALB, validators"
+FLOOR_LABEL = "ALB validators alone: powertools/albEvent"
 """Both sides' compiled validators alone on the ALB sample, without any Python around them: the two
 models check the same fields with the same pydantic-core, which puts a floor under the ratio."""
 
-TARGET_RATIO = 0.5
+TARGET_RATIO = 1.0
 REPEATS = 15
 BATCH_SECONDS = 0.02
 IMPORT_RUNS = 15
-FIRST_PARSE_SAMPLE = "apiGatewayProxyV2Event.json"
+FIRST_PARSE_SAMPLE = "powertools/apiGatewayProxyV2Event.json"
+
+Parser = Callable[[], object]
 
 
-def load_sample(name: str) -> dict[str, object]:
-    """A sample event as Lambda hands it to the handler."""
-    event: dict[str, object] = json.loads((SAMPLES_DIR / name).read_text())
-    return event
+def label_of(real: RealEvent) -> str:
+    """How both processes name one event's measurement."""
+    return f"{real.shape}: {real.path}"
 
 
-def batch_size(call: Callable[[], object]) -> int:
+def batch_size(call: Parser) -> int:
     """How many calls make a batch lasting about BATCH_SECONDS."""
     call()  # the first call builds the validator: not part of any batch
     number = 1
@@ -72,7 +82,7 @@ def batch_size(call: Callable[[], object]) -> int:
         number *= 2
 
 
-def seconds_per_call(call: Callable[[], object], number: int) -> float:
+def seconds_per_call(call: Parser, number: int) -> float:
     """Seconds per call over one batch of ``number`` calls."""
     start = perf_counter()
     for _ in range(number):
@@ -80,62 +90,96 @@ def seconds_per_call(call: Callable[[], object], number: int) -> float:
     return (perf_counter() - start) / number
 
 
-def mangum_parsers() -> dict[str, Callable[[], object]]:
-    """Per source: a call of ``parse_event`` on its sample."""
+def accepted(validations: dict[str, Parser]) -> tuple[dict[str, Parser], dict[str, str]]:
+    """The validations that pass on their event, and why each other one fails."""
+    passing: dict[str, Parser] = {}
+    failing: dict[str, str] = {}
+    for label, validate in validations.items():
+        try:
+            validate()
+        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            failing[label] = ": ".join(str(error).splitlines()[:2])  # the count, and the first field
+        else:
+            passing[label] = validate
+    return passing, failing
+
+
+def mangum_parsers() -> dict[str, Parser]:
+    """Per real event: ``model_validate`` of mangum's public model of its source on it."""
     sys.path.insert(0, str(ROOT))  # the checkout's mangum, run as a script from anywhere
-    from mangum.events import AlbEvent, parse_event
+    import mangum.events
 
-    parsers: dict[str, Callable[[], object]] = {
-        label: partial(parse_event, load_sample(sample)) for label, sample, _ in SOURCES
-    }
-    parsers[FLOOR_LABEL] = partial(
-        AlbEvent.__pydantic_validator__.validate_python, load_sample("albEvent.json")
-    )
+    parsers: dict[str, Parser] = {}
+    for real in real_events():
+        model = getattr(mangum.events, SOURCES[real.shape][0])
+        parsers[label_of(real)] = partial(model.model_validate, real.load())
+    alb = mangum.events.AlbEvent.__pydantic_validator__.validate_python
+    parsers[FLOOR_LABEL] = partial(alb, real_event("powertools/albEvent.json").load())
     return parsers
 
 
-def powertools_parsers() -> dict[str, Callable[[], object]]:
-    """Per source: a call of the Powertools model's ``model_validate`` on the same sample."""
+def real_event(path: str) -> RealEvent:
+    """The real event of one file."""
+    return next(real for real in real_events() if real.path == path)
+
+
+def powertools_parsers() -> dict[str, Parser]:
+    """Per real event: ``model_validate`` of the Powertools model of its source on it."""
     models = importlib.import_module(POWERTOOLS_MODELS)
-    parsers: dict[str, Callable[[], object]] = {}
-    for label, sample, model_name in SOURCES:
-        validate: Callable[[object], object] = getattr(models, model_name).model_validate
-        parsers[label] = partial(validate, load_sample(sample))
+    parsers: dict[str, Parser] = {}
+    for real in real_events():
+        event = real.load()
+        name = SOURCES[real.shape][1]
+        context = event.get("requestContext")
+        if real.shape == "WebSocket" and isinstance(context, dict):
+            name = name.format(str(context.get("eventType")).capitalize())  # CONNECT -> Connect
+        validate: Callable[[object], object] = getattr(models, name).model_validate
+        parsers[label_of(real)] = partial(validate, event)
     parsers[FLOOR_LABEL] = partial(
-        models.AlbModel.__pydantic_validator__.validate_python, load_sample("albEvent.json")
+        models.AlbModel.__pydantic_validator__.validate_python, real_event("powertools/albEvent.json").load()
     )
     return parsers
 
 
-def serve_batches(parsers: dict[str, Callable[[], object]]) -> None:
-    """Worker loop: for each source label read on stdin, time one batch and print seconds per call."""
-    numbers = {label: batch_size(call) for label, call in parsers.items()}
+def serve_batches(parsers: dict[str, Parser]) -> None:
+    """Worker loop: print which validations fail (JSON, one line), then, for each label read on
+    stdin, time one batch and print seconds per call."""
+    passing, failing = accepted(parsers)
+    print(json.dumps(failing), flush=True)
+    numbers = {label: batch_size(call) for label, call in passing.items()}
     for line in sys.stdin:
         label = line.strip()
-        print(seconds_per_call(parsers[label], numbers[label]), flush=True)
+        print(seconds_per_call(passing[label], numbers[label]), flush=True)
 
 
-def compare_parsing() -> tuple[dict[str, float], dict[str, float]]:
-    """Median seconds per call, mangum's and Powertools', per source."""
+def compare_parsing() -> tuple[dict[str, float], dict[str, float], dict[str, str]]:
+    """Median seconds per call, mangum's and Powertools', per event both sides accept; and why each
+    other event is left out."""
     return alternate_batches(mangum_parsers(), [str(POWERTOOLS_PYTHON), __file__, "--powertools"])
 
 
 def alternate_batches(
-    ours: dict[str, Callable[[], object]], worker_command: list[str]
-) -> tuple[dict[str, float], dict[str, float]]:
+    ours: dict[str, Parser], worker_command: list[str]
+) -> tuple[dict[str, float], dict[str, float], dict[str, str]]:
     """Median seconds per call of each of ``ours`` and of the worker's call of the same label.
 
     Batches alternate between the two (the other side in a worker process of its own virtualenv,
-    running :func:`serve_batches`), so that a change in machine load hits both sides alike.
+    running :func:`serve_batches`), so that a change in machine load hits both sides alike. Labels
+    either side rejects are left out, with the reason.
     """
-    numbers = {label: batch_size(call) for label, call in ours.items()}
+    passing, failing = accepted(ours)
+    left_out = {label: f"mangum: {reason}" for label, reason in failing.items()}
     worker = subprocess.Popen(worker_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert worker.stdin is not None  # both are pipes, as requested above
     assert worker.stdout is not None
-    timings: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in ours}
+    their_failures: dict[str, str] = json.loads(worker.stdout.readline())
+    left_out.update({label: f"Powertools: {reason}" for label, reason in their_failures.items()})
+    timed = {label: call for label, call in passing.items() if label not in left_out}
+    numbers = {label: batch_size(call) for label, call in timed.items()}
+    timings: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in timed}
     try:
         for _ in range(REPEATS):
-            for label, call in ours.items():
+            for label, call in timed.items():
                 worker.stdin.write(f"{label}\n")
                 worker.stdin.flush()
                 timings[label][1].append(float(worker.stdout.readline()))
@@ -146,6 +190,7 @@ def alternate_batches(
     return (
         {label: median(mine) for label, (mine, _) in timings.items()},
         {label: median(theirs) for label, (_, theirs) in timings.items()},
+        left_out,
     )
 
 
@@ -163,7 +208,7 @@ def ensure_powertools_venv() -> None:
 
 
 def fresh_import_seconds(
-    python: Path, statement: str, sample: Path = SAMPLES_DIR / FIRST_PARSE_SAMPLE
+    python: Path, statement: str, sample: Path = EVENTS_DIR / FIRST_PARSE_SAMPLE
 ) -> float:
     """Median seconds ``statement`` takes in a fresh interpreter, over IMPORT_RUNS runs (after one
     discarded run). Every run first loads the same sample event as ``event``. The interpreter
@@ -191,20 +236,32 @@ def fresh_import_seconds(
     return median(runs[1:])
 
 
-def print_parse_table(ours: dict[str, float], theirs: dict[str, float]) -> None:
-    """Per-source medians and ratios."""
-    print(f"parse one event: median µs per call (ratio = mangum / Powertools; target <= {TARGET_RATIO})")
-    print(f"{'source':<14}{'mangum':>10}{'Powertools':>12}{'ratio':>8}")
-    for label in [*(label for label, _, _ in SOURCES), FLOOR_LABEL]:
+def print_parse_table(ours: dict[str, float], theirs: dict[str, float], left_out: dict[str, str]) -> None:
+    """Per-event medians and ratios, then each source's median ratio."""
+    print(
+        "Model.model_validate(event): median µs per call "
+        f"(ratio = mangum / Powertools; target <= {TARGET_RATIO})"
+    )
+    print(f"{'event':<72}{'mangum':>9}{'Powertools':>11}{'ratio':>7}")
+    by_source: dict[str, list[float]] = {}
+    for label in ours:
         ratio = ours[label] / theirs[label]
-        flag = "" if ratio <= TARGET_RATIO else "  above target"
-        print(f"{label:<14}{ours[label] * 1e6:>10.2f}{theirs[label] * 1e6:>12.2f}{ratio:>8.2f}{flag}")
+        if label != FLOOR_LABEL:
+            by_source.setdefault(label.split(": ")[0], []).append(ratio)
+        print(f"{label:<72}{ours[label] * 1e6:>9.2f}{theirs[label] * 1e6:>11.2f}{ratio:>7.2f}")
+    for label, reason in left_out.items():
+        print(f"left out {label}: {reason}")
+    print(f"\n{'source':<18}{'events':>7}{'median ratio':>14}")
+    for source in SOURCES:
+        ratios = by_source.get(source)
+        if ratios:
+            flag = "" if median(ratios) <= TARGET_RATIO else "  above target"
+            print(f"{source:<18}{len(ratios):>7}{median(ratios):>14.2f}{flag}")
 
 
 def installed_python() -> Path:
     """The interpreter of the venv where ``adapter_vs_mangum.py`` installs this checkout (files and
     bytecode, beside the same pinned pydantic), installing the current sources first."""
-    sys.path.insert(0, str(ROOT))  # the benchmarks package, when run as a script from anywhere
     from benchmarks.adapter_vs_mangum import our_python
 
     return our_python()
@@ -238,13 +295,16 @@ def main() -> None:
     """Run the benchmark, or (``--powertools``) serve timed Powertools batches to it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--powertools", action="store_true", help=argparse.SUPPRESS)
-    if parser.parse_args().powertools:
+    parser.add_argument("--no-imports", action="store_true", help="skip the import times")
+    args = parser.parse_args()
+    if args.powertools:
         serve_batches(powertools_parsers())
         return
     ensure_powertools_venv()
     print(f"Python {sys.version.split()[0]}, pydantic {version('pydantic')}, {POWERTOOLS_REQUIREMENT}\n")
     print_parse_table(*compare_parsing())
-    print_import_table()
+    if not args.no_imports:
+        print_import_table()
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def runtime(server: RuntimeApiServer, command: list[str], handler: str, **env: s
 
 def invocation_round(server: RuntimeApiServer, command: list[str], calls: int, warm_up: int) -> float:
     """The median seconds of one invocation, over ``calls`` after ``warm_up``."""
-    event = sample_event("function-url", path="/items/saw?colour=red")
+    event = sample_event("function_url", path="/items/saw?colour=red")
     timings: list[float] = []
     with runtime(server, command, "runtime_handlers.plain"):
         for number in range(warm_up + calls):
@@ -75,7 +75,7 @@ def invocation_round(server: RuntimeApiServer, command: list[str], calls: int, w
 
 def streaming_round(server: RuntimeApiServer, python: Path, mode: str, calls: int) -> tuple[float, float]:
     """Medians of (time to first byte, total time), in seconds, for the SSE app in ``mode``."""
-    event = sample_event("function-url", path="/events?count=10&delay=0.02")
+    event = sample_event("function_url", path="/events?count=10&delay=0.02")
     first: list[float] = []
     total: list[float] = []
     command = [str(python), "-m", "mangum.runtime"]

@@ -1,11 +1,11 @@
 """Benchmark ``python -m mangum serve`` against the same app under uvicorn, and against calling the
 handler in process, in the same run.
 
-Usage: ``PYTHONPATH=. .venv/bin/python -m benchmarks.serve [--quick]``
+Usage: ``PYTHONPATH=. .venv/bin/python -m benchmarks.serve [--quick | --interleaved TURNS]``
 
 The app is ``benchmarks/serve_app.py``: a Starlette app, served as ``Mangum`` handler by ``serve``
-and as the plain ASGI app by uvicorn (with the same HTTP stack: h11 on uvloop, as ``serve`` runs
-it and the ``local`` extra installs it). Each request is timed from the client's side:
+and as the plain ASGI app by uvicorn (with the same HTTP stack: httptools on uvloop, as ``serve``
+runs it and the ``local`` extra installs it). Each request is timed from the client's side:
 
 - **in process**: ``handler(event, context)`` with the REST API event ``serve`` builds for
   ``GET /prod/items/7?q=x`` (:mod:`mangum.local.events`), one call after another;
@@ -70,8 +70,8 @@ def serving(server: str, workers: int) -> Iterator[tuple[str, int]]:
     if server == "serve":
         command = ["-m", "mangum", "serve", "benchmarks.serve_app:handler", "--port", str(port)]
     else:
-        # The HTTP stack serve runs: h11 (for its header size limit) on uvloop.
-        command = ["-m", "uvicorn", "benchmarks.serve_app:app", "--port", str(port), "--http", "h11"]
+        # uvicorn's own choice, the HTTP stack serve runs: httptools on uvloop.
+        command = ["-m", "uvicorn", "benchmarks.serve_app:app", "--port", str(port)]
     # Output to /dev/null: a pipe read by a thread of this process would take CPU from the client.
     process = subprocess.Popen(
         [sys.executable, *command, "--workers", str(workers), "--log-level", "warning"],
@@ -202,6 +202,43 @@ def websocket_round_trips(base: str, count: int) -> list[float]:
     return times
 
 
+def interleaved(turns: int, count: int) -> None:
+    """The 2x target alone, for a noisy machine: ``serve`` and uvicorn, 1 worker each, alive side by
+    side and taking turns of ``count`` sequential requests, so that a burst of other work hits both
+    alike; prints each turn's medians and ratio, the median ratio, and each process's CPU time per
+    request over its turns."""
+    ratios: list[float] = []
+    cpu: dict[str, float] = {"serve gateway": 0.0, "serve worker": 0.0, "uvicorn": 0.0}
+    with serving("serve", 1) as (serve_base, serve_pid), serving("uvicorn", 1) as (uvicorn_base, uvicorn_pid):
+        for turn in range(turns):
+            medians: dict[str, float] = {}
+            for server, base, pid in (
+                ("serve", serve_base, serve_pid),
+                ("uvicorn", uvicorn_base, uvicorn_pid),
+            ):
+                before = cpu_seconds(pid)
+                medians[server] = statistics.median(sequential(base, count))
+                after = cpu_seconds(pid)
+                if server == "serve":
+                    cpu["serve gateway"] += after[0] - before[0]
+                    cpu["serve worker"] += after[1] - before[1]
+                else:
+                    cpu["uvicorn"] += after[0] - before[0] + after[1] - before[1]
+            ratios.append(medians["serve"] / medians["uvicorn"])
+            print(
+                f"turn {turn + 1}: serve p50 {medians['serve']:.3f} ms, "
+                f"uvicorn p50 {medians['uvicorn']:.3f} ms, x{ratios[-1]:.2f}"
+            )
+    requests = turns * (count + SEQUENTIAL_WARM_UP)
+    print(
+        f"median of {turns} turns of {count} requests: serve / uvicorn p50 x{statistics.median(ratios):.2f}"
+    )
+    print(
+        "CPU ms per request: "
+        + ", ".join(f"{name} {seconds * 1000 / requests:.3f}" for name, seconds in cpu.items())
+    )
+
+
 SERVERS = ("uvicorn", "serve")
 WORKER_COUNTS = (1, 4)
 CLIENTS = 4
@@ -210,7 +247,14 @@ CLIENTS = 4
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and requests")
-    quick = parser.parse_args().quick
+    parser.add_argument(
+        "--interleaved", type=int, metavar="TURNS", help="only the 1-worker sequential ratio, in turns of 400"
+    )
+    arguments = parser.parse_args()
+    if arguments.interleaved:
+        interleaved(arguments.interleaved, 400)
+        return
+    quick = arguments.quick
     rounds, count = (2, 100) if quick else (3, 300)
     figures: dict[str, list[float]] = {}
 

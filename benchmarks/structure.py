@@ -1,7 +1,11 @@
 """The shape of one HTTP API function, as docs/performance.md reports it: how many of mangum's
 modules it imports by the end of its first invocation, and the path of one warm call through them.
 
-Usage: ``.venv/bin/python benchmarks/structure.py [--trace]``
+Usage: ``.venv/bin/python benchmarks/structure.py [--trace] [--websocket]``
+
+With ``--websocket``, the function is a WebSocket API's instead, on an SQLite connection store (no
+network): the first invocation is a CONNECT the app accepts, the warm call a ``$default`` MESSAGE
+the app receives (it posts nothing, so no Management API request is made).
 
 The walk follows every Python function call and return of one warm invocation (``sys.setprofile``,
 after a first call has imported and warmed everything) and keeps those in mangum's own modules:
@@ -28,12 +32,18 @@ if TYPE_CHECKING:  # only for the types: the count needs an interpreter that imp
     from mangum.types import LambdaContext, Receive, Scope, Send
 
 ROOT = Path(__file__).resolve().parent.parent
-EVENT = ROOT / "tests" / "fixtures" / "events" / "powertools" / "apiGatewayProxyV2Event.json"
+EVENTS = ROOT / "tests" / "fixtures" / "events" / "powertools"
+EVENT = EVENTS / "apiGatewayProxyV2Event.json"
 PACKAGE = str(ROOT / "mangum")
 
 
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
-    """A bare app: 200 with a short text body."""
+    """A bare app: 200 with a short text body; on a WebSocket, accepts and reads every frame."""
+    if scope["type"] == "websocket":
+        while (message := await receive())["type"] != "websocket.disconnect":
+            if message["type"] == "websocket.connect":
+                await send({"type": "websocket.accept"})
+        return
     if scope["type"] != "http":
         return
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
@@ -55,13 +65,26 @@ def module_of(frame: FrameType) -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--trace", action="store_true", help="print the module of every hop")
+    parser.add_argument("--websocket", action="store_true", help="a WebSocket MESSAGE, not an HTTP API call")
     arguments = parser.parse_args()
 
     from mangum import Mangum
 
-    handler = Mangum(app, lifespan="off")
-    event = json.loads(EVENT.read_text())
     context = cast("LambdaContext", None)  # no deadline: the walk is of the call alone
+    if arguments.websocket:
+        import tempfile
+
+        from mangum.websocket import websocket_settings
+
+        store = Path(tempfile.mkdtemp()) / "connections.db"
+        settings = websocket_settings(sqlite_path=str(store), region="eu-west-1")
+        handler = Mangum(app, lifespan="off", websocket=settings)
+        handler(json.loads((EVENTS / "apiGatewayWebSocketApiConnect.json").read_text()), context)
+        event = json.loads((EVENTS / "apiGatewayWebSocketApiMessage.json").read_text())
+        event["requestContext"]["connectionId"] = "BFHPhfCWIAMCKlQ="  # the connection just accepted
+    else:
+        handler = Mangum(app, lifespan="off")
+        event = json.loads(EVENT.read_text())
     handler(event, context)
     imported = sorted(name for name in sys.modules if name == "mangum" or name.startswith("mangum."))
 
@@ -78,8 +101,9 @@ def main() -> None:
 
     handler(event, context)  # warm: everything imported and built
     sys.setprofile(profile)
-    handler(event, context)
+    result = handler(event, context)
     sys.setprofile(None)
+    assert result["statusCode"] == 200, result
 
     hops = len(path) - 1
     adapter_passes = sum(1 for index, module in enumerate(path) if module == "mangum.adapter" and index > 0)

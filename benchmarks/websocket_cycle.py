@@ -19,9 +19,8 @@ import uuid
 from collections.abc import Callable
 
 from mangum.config import Config
-from mangum.events.websocket import WebSocketEvent
 from mangum.types import Receive, Scope, Send
-from mangum.websocket.cycle import run_websocket_event
+from mangum.websocket.cycle import read_websocket_event, run_websocket_event
 from mangum.websocket.record import ConnectionRecord
 from mangum.websocket.runtime import WebSocketRuntime
 from mangum.websocket.settings import websocket_settings
@@ -80,7 +79,7 @@ def main() -> None:
 
         def invocations() -> None:
             for _ in range(BATCH):
-                event = WebSocketEvent.model_validate(raw)
+                event = read_websocket_event(raw)
                 loop.run_until_complete(run_websocket_event(echo, event, raw, None, config, None, runtime))
 
         def requests_alone() -> None:

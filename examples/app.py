@@ -2,7 +2,7 @@
 
 Try it locally with a sample event::
 
-    python -m mangum invoke examples.app:app --event examples/events/http.json
+    python -m mangum invoke examples.app:app --event examples/events/api_gateway_v2.json
 """
 
 from __future__ import annotations

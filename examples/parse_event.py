@@ -19,5 +19,7 @@ def main(path: str) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        raise SystemExit("usage: python examples/parse_event.py EVENT_FILE  (e.g. examples/events/http.json)")
+        raise SystemExit(
+            "usage: python examples/parse_event.py EVENT_FILE  (e.g. examples/events/api_gateway_v2.json)"
+        )
     main(sys.argv[1])

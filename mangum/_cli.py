@@ -2,9 +2,10 @@
 
 - ``invoke MODULE:APP --event FILE``: one event (a JSON file, ``-`` for stdin) through
   ``Mangum(app)`` with a local Lambda context; prints the handler's result as indented JSON.
-- ``event SOURCE``: a fresh sample event of a source (``rest``, ``http``, ``function-url``,
-  ``alb``, ``alb-multi``, ``cloudfront``, ``websocket-connect``, ``websocket-message``,
-  ``websocket-disconnect``).
+- ``event SAMPLE``: a fresh sample event of a source, named as the source is in the code
+  (``api_gateway_v1``, ``api_gateway_v2``, ``function_url``, ``alb``, ``alb_multi_value``,
+  ``cloudfront``, ``websocket_connect``, ``websocket_message``, ``websocket_disconnect``) or by one
+  of the short aliases in :data:`~mangum._sources.registry.CLI_ALIASES` (``rest``, ``http``, ``url``...).
 - ``--version``: the installed version.
 - ``websocket ...``: the WebSocket table commands (:mod:`mangum.websocket.cli`).
 - ``serve MODULE:ATTR ...``: a local API Gateway and Lambda (:mod:`mangum.local.cli`, extra ``local``).
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from mangum import __version__
-from mangum._sources.registry import SAMPLES, sample_event
+from mangum._sources.registry import SAMPLES, aliases_of, canonical_name, sample_event
 from mangum.exceptions import MangumError
 from mangum.types import ASGI, LambdaEvent
 
@@ -81,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     event = commands.add_parser("event", help="print a fresh sample event of a source")
-    event.add_argument("source", choices=sorted(SAMPLES), metavar="SOURCE", help=", ".join(SAMPLES))
+    event.add_argument(
+        "source", type=canonical_name, choices=sorted(SAMPLES), metavar="SAMPLE", help=aliases_of(SAMPLES)
+    )
     event.add_argument("--method", default="GET", help="HTTP method (default GET)")
     event.add_argument("--path", default="/", help="path, with an optional ?query (default /)")
     event.add_argument(

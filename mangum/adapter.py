@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from mangum._asgi import loop
@@ -31,15 +32,7 @@ from mangum._http.response import (
 )
 from mangum._http.scope import http_scope, with_state
 from mangum._sources.registry import HttpSource, detect, http_home
-from mangum.config import (
-    LEGACY_TEXT_MIME_TYPES,
-    InvokeMode,
-    LifespanMode,
-    build_config,
-    pypi_form,
-    resolve_invoke_mode,
-    snapstart_on,
-)
+from mangum.config import InvokeMode, LifespanMode, build_config, resolve_invoke_mode, snapstart_on
 from mangum.deadline import Deadline
 from mangum.exceptions import ConfigurationError, DeadlineExceeded, InvalidBody, UnsupportedEvent
 
@@ -47,24 +40,22 @@ if TYPE_CHECKING:
     from mangum._event_handlers import EventHandlers
     from mangum._sources.registry import HttpEvent
     from mangum.events.typed_handlers import EventHandler
+    from mangum.handlers import DEFAULT_TEXT_MIME_TYPES as DEFAULT_TEXT_MIME_TYPES
     from mangum.streaming import ResponseSink
-    from mangum.types import ASGI, HTTPScope, LambdaContext, LambdaEvent, LambdaHandler, Scope
+    from mangum.types import ASGI, HTTPScope, LambdaConfig, LambdaContext, LambdaEvent, LambdaHandler, Scope
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.settings import WebSocketSettings
 
 logger = logging.getLogger("mangum")
 
-DEFAULT_TEXT_MIME_TYPES: list[str] = list(LEGACY_TEXT_MIME_TYPES)
-"""PyPI mangum's list of the default text types (``"text/"`` first). Here ``text_mime_types`` adds to
-them (:data:`mangum.config.DEFAULT_TEXT_MIME_TYPES`, without ``"text/"``: every ``text/*`` is text)."""
-
 
 def __getattr__(name: str) -> object:
-    # HANDLERS (PyPI mangum's built-in handler classes) is imported on first use: no cold start pays for it.
-    if name == "HANDLERS":
-        from mangum.handlers import HANDLERS
+    # PyPI mangum's HANDLERS and DEFAULT_TEXT_MIME_TYPES, from the compatibility package
+    # (mangum.handlers) on first use: no cold start pays for them.
+    if name in ("HANDLERS", "DEFAULT_TEXT_MIME_TYPES"):
+        import mangum.handlers
 
-        return HANDLERS
+        return getattr(mangum.handlers, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -78,7 +69,8 @@ class Mangum:
       it; ``"on"`` requires it; ``"off"`` never runs it. With SnapStart it runs before the snapshot
       (:mod:`mangum.snapstart`).
     - ``api_gateway_base_path``: a path prefix moved from ``path`` into ``root_path``.
-    - ``custom_handlers``: handler classes for other event sources, asked first (:mod:`mangum._custom`).
+    - ``custom_handlers``: handler classes for other event sources, asked first
+      (:mod:`mangum.handlers._custom`).
     - ``text_mime_types``: content types sent as text, added to the defaults.
     - ``exclude_headers``: response headers never returned.
     - ``enable_lifespan``: ``False`` is ``lifespan="off"``.
@@ -134,10 +126,9 @@ class Mangum:
         self.custom_handlers: tuple[type[LambdaHandler], ...] = ()
         if custom_handlers is not None:
             # Imported only by functions that have custom handlers: the others never need it.
-            from mangum._custom import checked_handlers
+            from mangum.handlers._custom import checked_custom_handlers
 
-            self.custom_handlers = checked_handlers(custom_handlers)
-        self._legacy_config = pypi_form(self.config)
+            self.custom_handlers = checked_custom_handlers(custom_handlers)
         self._lifespan: Lifespan | None = None if self.config.lifespan == "off" else lifespan_for(app)
         self._lifespan_required = self.config.lifespan == "on"
         if websocket is not None:
@@ -168,17 +159,20 @@ class Mangum:
         """The lifespan mode, ``"auto"``, ``"on"`` or ``"off"`` (PyPI mangum's attribute)."""
         return self.config.lifespan
 
+    @cached_property
+    def _legacy_config(self) -> LambdaConfig:
+        """PyPI mangum's config dict, as custom handlers are given it (built when first asked)."""
+        from mangum.handlers._custom import legacy_config
+
+        return legacy_config(self.config)
+
     def infer(self, event: LambdaEvent, context: LambdaContext) -> LambdaHandler:
         """The handler object PyPI mangum would serve ``event`` with: the first custom handler whose
         ``infer`` takes it, else one of :mod:`mangum.handlers`. Calling the adapter does not use
         it; raises :class:`~mangum.exceptions.UnsupportedEvent` when none takes the event."""
-        from mangum.handlers import HANDLERS
+        from mangum.handlers._source import infer_handler
 
-        classes = (*self.custom_handlers, *HANDLERS)
-        for handler_class in classes:
-            if handler_class.infer(event, context, self._legacy_config):
-                return handler_class(event, context, self._legacy_config)
-        raise UnsupportedEvent("no handler infers the event", tuple(cls.__name__ for cls in classes))
+        return infer_handler(self.custom_handlers, event, context, self._legacy_config)
 
     def __call__(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
         """Handle one Lambda invocation and return its result.
@@ -272,9 +266,9 @@ class Mangum:
             scope["state"] = state
         collected = self._run_cycle(scope, handler.body, context)
         log_access(scope, collected.status)
-        from mangum._custom import handler_response  # imported with the custom handlers
+        from mangum.handlers._custom import pypi_response  # imported with the custom handlers
 
-        return handler(handler_response(collected))
+        return handler(pypi_response(collected))
 
     # --- WebSocket dispatch point ---------------------------------------------------------------
     # WebSocket events are served by mangum.websocket.cycle, imported here on the first WebSocket
@@ -283,7 +277,7 @@ class Mangum:
     def _serve_websocket(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
         runtime = self._websocket_runtime
         try:
-            from mangum.websocket.cycle import parse_websocket_event, run_websocket_event
+            from mangum.websocket.cycle import read_websocket_event, run_websocket_event, status_result
 
             if runtime is None:
                 from mangum.websocket.runtime import WebSocketRuntime
@@ -295,15 +289,20 @@ class Mangum:
             if error.name is not None and error.name.split(".")[0] in {"boto3", "botocore"}:
                 raise ConfigurationError("WebSocket events need boto3: pip install 'mangum[full]'") from None
             raise
-        model = parse_websocket_event(event)
+        connection_event = read_websocket_event(event)
         state = self._lifespan_state(context)
-        cycle = run_websocket_event(self.app, model, event, context, self.config, state, runtime)
+        cycle = run_websocket_event(self.app, connection_event, event, context, self.config, state, runtime)
         margin = self.config.deadline_margin
         try:
             # The cycle bounds the app by the deadline and its cleanup by half the margin after it;
             # the loop's bound is a backstop behind both, and blocking app code is interrupted a
             # quarter of the margin after the app's deadline, leaving its cleanup the rest.
-            return loop.run(cycle, context, margin / 4, alarm_margin=margin * 0.75).to_lambda()
+            return loop.run(cycle, context, margin / 4, alarm_margin=margin * 0.75)
         except DeadlineExceeded as late:
-            logger.error("WebSocket %s of connection %s: %s", model.event_type, model.connection_id, late)
-            return {"statusCode": 500}
+            logger.error(
+                "WebSocket %s of connection %s: %s",
+                connection_event.kind,
+                connection_event.connection_id,
+                late,
+            )
+            return status_result(connection_event, 500)

@@ -20,14 +20,6 @@ DEFAULT_MARGIN = 0.5
 MAX_MARGIN = 60.0
 
 
-class LambdaConfig(TypedDict):
-    """The configuration a custom handler receives (PyPI mangum's shape: plain lists and strings)."""
-
-    api_gateway_base_path: str
-    text_mime_types: list[str]
-    exclude_headers: list[str]
-
-
 _DEFAULT_TEXT_TYPES = (
     "application/json",
     "application/javascript",
@@ -39,12 +31,6 @@ _DEFAULT_TEXT_TYPES = (
 
 DEFAULT_TEXT_MIME_TYPES: frozenset[str] = frozenset(_DEFAULT_TEXT_TYPES)
 """Content types sent as text besides ``text/*`` and ``+json`` / ``+xml`` suffixed types."""
-
-LEGACY_TEXT_MIME_TYPES: tuple[str, ...] = ("text/", *_DEFAULT_TEXT_TYPES)
-"""The default text types as PyPI mangum lists them (``"text/"`` first, in its order)."""
-
-LEGACY_KEYS: tuple[str, ...] = ("api_gateway_base_path", "text_mime_types", "exclude_headers")
-"""The keys of PyPI mangum's ``handler.config`` dict."""
 
 
 class Config(Mapping[str, object]):
@@ -130,6 +116,28 @@ class Config(Mapping[str, object]):
 
     def __len__(self) -> int:
         return len(LEGACY_KEYS)
+
+
+# --- PyPI mangum's form of the configuration -------------------------------------------------------
+# ``Mangum.config`` is read as PyPI mangum's ``handler.config`` dict too (the mapping methods above),
+# and custom handlers are given that dict. The rest of PyPI mangum's compatibility is in
+# mangum.handlers; this part stays here because it is the configuration object's own face, and every
+# function imports this module.
+
+
+class LambdaConfig(TypedDict):
+    """The configuration a custom handler receives (PyPI mangum's shape: plain lists and strings)."""
+
+    api_gateway_base_path: str
+    text_mime_types: list[str]
+    exclude_headers: list[str]
+
+
+LEGACY_TEXT_MIME_TYPES: tuple[str, ...] = ("text/", *_DEFAULT_TEXT_TYPES)
+"""The default text types as PyPI mangum lists them (``"text/"`` first, in its order)."""
+
+LEGACY_KEYS: tuple[str, ...] = ("api_gateway_base_path", "text_mime_types", "exclude_headers")
+"""The keys of PyPI mangum's ``handler.config`` dict."""
 
 
 class ReadOnlyList(list[str]):

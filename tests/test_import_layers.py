@@ -138,7 +138,7 @@ def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
 def test_the_graph_is_read() -> None:
     # Known edges of each kind: module level, inside a function, under TYPE_CHECKING.
     assert "mangum._http.chunked" in GRAPH["mangum.runtime.connection"]
-    assert "mangum.events.authorizers.token" in GRAPH["mangum.events.authorizers.parse"]
+    assert "mangum.events.authorizers.rest" in GRAPH["mangum.events.authorizers.parse"]
     assert "mangum._validation.generated.websocket" in GRAPH["mangum.websocket.scope"]
     assert len(GRAPH) > 100
 

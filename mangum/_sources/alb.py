@@ -34,16 +34,14 @@ from mangum._http.response import (
     reason_phrase,
 )
 from mangum._http.scope import forwarded_client_ip
-from mangum._sources.registry import ALB, HttpEvent, SampleBuilder, event_schema, validated
+from mangum._sources.registry import ALB, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 from mangum.exceptions import InvalidResponse
 
 if TYPE_CHECKING:
     from mangum._http.request import ValueMaps
-    from mangum._sources import samples
     from mangum._validation.generated.alb import AlbEventDict
     from mangum._validation.generated.results import AlbResponseDict
-    from mangum.types import LambdaEvent
 
 VALIDATOR: LazyValidator[AlbEventDict] = LazyValidator(event_schema("alb"), ALB.model, "name")
 
@@ -149,49 +147,3 @@ def read(event: Mapping[str, object]) -> HttpEvent:
     data = validated(VALIDATOR, event)
     shape = MULTI_VALUE_RESPONSE if multi_value(data) else SINGLE_VALUE_RESPONSE
     return HttpEvent(request(data), shape, LAMBDA_RESPONSE_LIMIT)
-
-
-def _sample(request: samples.SampleRequest, *, multi: bool) -> LambdaEvent:
-    import secrets
-
-    from mangum._sources import samples  # only a sample needs it, not an event
-
-    # ALB passes the query on as the client sent it, still percent-encoded.
-    pairs = [pair.partition("=") for pair in request.query.split("&") if pair]
-    headers = request.headers("lambda-alb-123578498.us-east-1.elb.amazonaws.com")
-    event: LambdaEvent = {
-        "requestContext": {
-            "elb": {
-                "targetGroupArn": f"arn:aws:elasticloadbalancing:{samples.REGION}:{samples.ACCOUNT_ID}:"
-                f"targetgroup/lambda-{samples.token(8)}/{secrets.token_hex(8)}"
-            }
-        },
-        "httpMethod": request.method,
-        "path": request.path,
-        "body": request.body or "",
-        "isBase64Encoded": False,
-    }
-    if multi:
-        query: dict[str, list[str]] = {}
-        for name, _, value in pairs:
-            query.setdefault(name, []).append(value)
-        event["multiValueQueryStringParameters"] = query
-        event["multiValueHeaders"] = samples.multi_value(headers)
-    else:
-        event["queryStringParameters"] = {name: value for name, _, value in pairs}
-        event["headers"] = headers
-    return event
-
-
-def single_value_sample(request: samples.SampleRequest) -> LambdaEvent:
-    """An ALB event, single-value headers."""
-    return _sample(request, multi=False)
-
-
-def multi_value_sample(request: samples.SampleRequest) -> LambdaEvent:
-    """An ALB event from a target group with multi-value headers enabled."""
-    return _sample(request, multi=True)
-
-
-SAMPLES: Mapping[str, SampleBuilder] = {"alb": single_value_sample, "alb-multi": multi_value_sample}
-"""The sample events this home builds, by name (found by :func:`~mangum._sources.registry.home`)."""

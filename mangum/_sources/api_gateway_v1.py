@@ -29,15 +29,13 @@ from mangum._http.response import (
     group_values,
 )
 from mangum._http.scope import stage_prefix
-from mangum._sources.registry import API_GATEWAY_V1, HttpEvent, SampleBuilder, event_schema, validated
+from mangum._sources.registry import API_GATEWAY_V1, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
     from mangum._http.request import ValueMaps
-    from mangum._sources import samples
     from mangum._validation.generated.api_gateway_v1 import ApiGatewayV1EventDict
     from mangum._validation.generated.results import ApiGatewayV1ResponseDict
-    from mangum.types import LambdaEvent
 
 VALIDATOR: LazyValidator[ApiGatewayV1EventDict] = LazyValidator(
     event_schema("api_gateway_v1"), API_GATEWAY_V1.model, "name"
@@ -107,46 +105,3 @@ def read(event: Mapping[str, object]) -> HttpEvent:
         # single_values_unread for why the verdict stays the same).
         event = {**event, "headers": None}
     return HttpEvent(request(validated(VALIDATOR, event)), RESPONSE, LAMBDA_RESPONSE_LIMIT)
-
-
-def sample(request: samples.SampleRequest) -> LambdaEvent:
-    """A REST API event, stage ``prod`` on the default domain."""
-    from mangum._sources import samples  # only a sample needs it, not an event
-
-    host = f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com"
-    headers = request.headers(host)
-    single, multi = samples.query_parameter_maps(request.query)
-    return {
-        "resource": "/{proxy+}",
-        "path": request.path,
-        "httpMethod": request.method,
-        "headers": headers,
-        "multiValueHeaders": samples.multi_value(headers),
-        "queryStringParameters": single or None,
-        "multiValueQueryStringParameters": multi or None,
-        "pathParameters": {"proxy": request.path.lstrip("/")},
-        "stageVariables": None,
-        "requestContext": {
-            "accountId": samples.ACCOUNT_ID,
-            "apiId": request.api_id,
-            "domainName": host,
-            "domainPrefix": request.api_id,
-            "extendedRequestId": samples.connection_id(),
-            "httpMethod": request.method,
-            "identity": {"sourceIp": samples.SOURCE_IP, "userAgent": samples.USER_AGENT},
-            "path": f"/prod{request.path}",
-            "protocol": "HTTP/1.1",
-            "requestId": request.request_id,
-            "requestTime": request.clf_time,
-            "requestTimeEpoch": request.epoch_ms,
-            "resourceId": samples.token(6),
-            "resourcePath": "/{proxy+}",
-            "stage": "prod",
-        },
-        "body": request.body,
-        "isBase64Encoded": False,
-    }
-
-
-SAMPLES: Mapping[str, SampleBuilder] = {"rest": sample}
-"""The sample events this home builds, by name (found by :func:`~mangum._sources.registry.home`)."""

@@ -22,19 +22,17 @@ from mangum._http.response import (
     joined_headers,
     split_cookies,
 )
-from mangum._sources.registry import API_GATEWAY_V2, HttpEvent, SampleBuilder, event_schema, validated
+from mangum._sources.registry import API_GATEWAY_V2, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
     from typing import TypedDict
 
-    from mangum._sources import samples
     from mangum._validation.generated.api_gateway_v2 import (
         ApiGatewayV2EventDict,
         ApiGatewayV2RequestContextDict,
     )
     from mangum._validation.generated.results import ApiGatewayV2ResponseDict
-    from mangum.types import LambdaEvent
 
     # A type of the code only: nothing creates the class at run time.
     class PayloadV2(TypedDict):
@@ -104,53 +102,3 @@ RESPONSE = ResponseShape("ApiGatewayV2Response", result)
 def read(event: Mapping[str, object]) -> HttpEvent:
     """Validate an HTTP API event and reduce it."""
     return HttpEvent(request(validated(VALIDATOR, event)), RESPONSE, LAMBDA_RESPONSE_LIMIT)
-
-
-def payload_v2_sample(request: samples.SampleRequest, host: str, api_id: str) -> LambdaEvent:
-    """A payload 2.0 event for ``host``."""
-    from mangum._sources import samples  # only a sample needs it, not an event
-
-    event: LambdaEvent = {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": request.path,
-        "rawQueryString": request.query,
-        "headers": request.headers(host),
-        "requestContext": {
-            "accountId": samples.ACCOUNT_ID,
-            "apiId": api_id,
-            "domainName": host,
-            "domainPrefix": api_id,
-            "http": {
-                "method": request.method,
-                "path": request.path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": samples.SOURCE_IP,
-                "userAgent": samples.USER_AGENT,
-            },
-            "requestId": request.request_id,
-            "routeKey": "$default",
-            "stage": "$default",
-            "time": request.clf_time,
-            "timeEpoch": request.epoch_ms,
-        },
-        "isBase64Encoded": False,
-    }
-    if parameters := samples.joined_query_parameters(request.query):
-        event["queryStringParameters"] = parameters
-    if request.body is not None:
-        event["body"] = request.body
-    return event
-
-
-def sample(request: samples.SampleRequest) -> LambdaEvent:
-    """An HTTP API event, ``$default`` stage."""
-    from mangum._sources import samples  # only a sample needs it, not an event
-
-    return payload_v2_sample(
-        request, f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com", request.api_id
-    )
-
-
-SAMPLES: Mapping[str, SampleBuilder] = {"http": sample}
-"""The sample events this home builds, by name (found by :func:`~mangum._sources.registry.home`)."""

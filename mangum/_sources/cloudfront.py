@@ -12,7 +12,6 @@ Lambda@Edge", CloudFront Developer Guide); other triggers are held to Lambda's 6
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -24,14 +23,12 @@ from mangum._http.response import (
     ResponseShape,
     reason_phrase,
 )
-from mangum._sources.registry import CLOUDFRONT, HttpEvent, SampleBuilder, event_schema, validated
+from mangum._sources.registry import CLOUDFRONT, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
-    from mangum._sources import samples
     from mangum._validation.generated.cloudfront import CloudFrontEventDict, CloudFrontRequestDict
     from mangum._validation.generated.results import CloudFrontResponseDict, CloudFrontResponseHeaderDict
-    from mangum.types import LambdaEvent
 
 VALIDATOR: LazyValidator[CloudFrontEventDict] = LazyValidator(
     event_schema("cloudfront"), CLOUDFRONT.model, "name"
@@ -165,45 +162,3 @@ def read(event: Mapping[str, object]) -> HttpEvent:
     """Validate a Lambda@Edge event and reduce it."""
     data = validated(VALIDATOR, event)
     return HttpEvent(request(data), RESPONSE, response_limit(data))
-
-
-def sample(request: samples.SampleRequest) -> LambdaEvent:
-    """A Lambda@Edge origin-request event, body included."""
-    import secrets
-
-    from mangum._sources import samples  # only a sample needs it, not an event
-
-    headers = request.headers("d111111abcdef8.cloudfront.net")
-    cf_request: LambdaEvent = {
-        "clientIp": samples.SOURCE_IP,
-        "headers": {name: [{"key": name.title(), "value": value}] for name, value in headers.items()},
-        "method": request.method,
-        "querystring": request.query,
-        "uri": request.path,
-    }
-    if request.body is not None:
-        cf_request["body"] = {
-            "action": "read-only",
-            "data": base64.b64encode(request.body.encode()).decode(),
-            "encoding": "base64",
-            "inputTruncated": False,
-        }
-    return {
-        "Records": [
-            {
-                "cf": {
-                    "config": {
-                        "distributionDomainName": "d111111abcdef8.cloudfront.net",
-                        "distributionId": "EDFDVBD6EXAMPLE",
-                        "eventType": "origin-request",
-                        "requestId": base64.urlsafe_b64encode(secrets.token_bytes(42)).decode(),
-                    },
-                    "request": cf_request,
-                }
-            }
-        ]
-    }
-
-
-SAMPLES: Mapping[str, SampleBuilder] = {"cloudfront": sample}
-"""The sample events this home builds, by name (found by :func:`~mangum._sources.registry.home`)."""

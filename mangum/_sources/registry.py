@@ -18,7 +18,7 @@ imports the homes of the sources it serves, no other. Homes do not register them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from importlib import import_module
 from types import MappingProxyType, ModuleType
@@ -30,7 +30,8 @@ from mangum.exceptions import InvalidEvent, UnsupportedEvent
 if TYPE_CHECKING:
     from mangum._http.request import Request
     from mangum._http.response import ResponseShape
-    from mangum._sources.samples import SampleRequest
+    from mangum._sources.samples import SampleBuilder
+    from mangum._validation.generated.websocket import WebSocketEventDict
     from mangum.types import LambdaEvent
 
 
@@ -43,8 +44,6 @@ SourceName: TypeAlias = Literal[
 """The name of each event source (also each model's ``SOURCE`` and its generated module's name)."""
 
 DataT = TypeVar("DataT")
-
-SampleBuilder: TypeAlias = "Callable[[SampleRequest], LambdaEvent]"
 
 
 class HttpEvent:
@@ -59,41 +58,51 @@ class HttpEvent:
         self.limit = limit
 
 
-class Home(Protocol):
-    """What every source's home (:mod:`mangum._sources` ``.<name>``) defines at module level."""
+class ConnectionEvent:
+    """One validated WebSocket event, as the WebSocket cycle needs it: the event's fields (the
+    generated validator's output, snake_case keys), which event of which connection it is, how its
+    result is laid out, and the largest result Lambda accepts (bytes)."""
 
-    SAMPLES: Mapping[str, SampleBuilder]
-    """Its sample builders, by sample name: exactly those its entry's ``sample_names`` name."""
+    __slots__ = ("connection_id", "data", "kind", "limit", "response")
+
+    def __init__(self, data: WebSocketEventDict, response: ResponseShape, limit: int) -> None:
+        self.data = data
+        context = data["request_context"]
+        self.kind = context["event_type"]
+        self.connection_id = context["connection_id"]
+        self.response = response
+        self.limit = limit
 
 
-class HttpHome(Home, Protocol):
-    """What the home of an HTTP source defines besides: the reader of its events."""
+class HttpHome(Protocol):
+    """What the home of an HTTP source (:mod:`mangum._sources` ``.<name>``) defines at module level:
+    the reader of its events. Sample events are not a home's: :mod:`mangum._sources.samples` builds
+    them."""
 
     def read(self, event: Mapping[str, object]) -> HttpEvent:
         """Validate an event of the source and reduce it (raising :class:`InvalidEvent`)."""
 
 
-def checked_home(module: ModuleType, source: Source) -> Home:
-    """``module`` as the home of ``source``, once it is seen to define every piece: ``SAMPLES``,
-    building exactly the samples the entry names, and ``read`` for an HTTP source. Raises
-    :class:`TypeError` naming what is missing."""
-    samples = getattr(module, "SAMPLES", None)
-    if not isinstance(samples, Mapping):
-        raise TypeError(f"{module.__name__} defines no SAMPLES for {source!r}")
-    if tuple(samples) != source.sample_names:
-        raise TypeError(
-            f"{module.__name__} builds samples {tuple(samples)}, the registry names {source.sample_names}"
-        )
+class WebSocketHome(Protocol):
+    """What the home of the WebSocket source defines at module level: the reader of its events,
+    which the WebSocket cycle serves (:func:`websocket_home`)."""
+
+    def read(self, event: Mapping[str, object]) -> ConnectionEvent:
+        """Validate a WebSocket event (raising :class:`InvalidEvent`)."""
+
+
+def checked_home(module: ModuleType, source: Source) -> ModuleType:
+    """``module`` as the home of ``source``, once it is seen to define every piece: ``read`` for an
+    HTTP source. Raises :class:`TypeError` naming what is missing."""
     if isinstance(source, HttpSource) and not callable(getattr(module, "read", None)):
         raise TypeError(f"{module.__name__} defines no read for {source!r}")
-    # Checked above, piece by piece: a module is not a class mypy can match to the protocol.
-    return cast(Home, module)
+    return module
 
 
 @cache
-def home(name: SourceName) -> Home:
+def home(name: SourceName) -> ModuleType:
     """The home of the source ``name``: :mod:`mangum._sources` ``.<name>``, imported on the first
-    call (the first event or sample of that source), checked, and the same module from then on."""
+    call (the first event of that source), checked, and the same module from then on."""
     return checked_home(import_module(f"{__package__}.{name}"), BY_NAME[name])
 
 
@@ -107,15 +116,25 @@ def http_home(name: SourceName) -> HttpHome:
     return cast(HttpHome, home(name))
 
 
+@cache
+def websocket_home() -> WebSocketHome:
+    """:func:`home` of the WebSocket source, typed with its ``read`` (checked here: a WebSocket
+    source's entry does not ask its home for one, see :func:`checked_home`)."""
+    found = home("websocket")
+    if not callable(getattr(found, "read", None)):
+        raise TypeError(f"{found.__name__} defines no read for {WEBSOCKET!r}")
+    return cast(WebSocketHome, found)
+
+
 class Source:
     """A source's entry in the registry (:data:`SOURCES`).
 
     ``model`` is the ``module:class`` of its event model; ``detection`` says in words what
-    ``matches(event, request_context)`` looks for; ``sample_names`` are the names the
-    ``python -m mangum event`` command takes for its sample events.
+    ``matches(event, request_context)`` looks for; ``sample_names`` are the names of its sample
+    events (:mod:`mangum._sources.samples` builds them; ``python -m mangum event`` prints them).
 
     Its home, :mod:`mangum._sources` ``.<name>``, is found by name (:func:`home`, a cached import)
-    the first time one of its events is read or one of its samples built, never before: a function
+    the first time one of its events is read, never before: a function
     pays the import of the sources it sees only. Homes do not register themselves: what serves a
     source is the module of its name. (A plain class, not a dataclass: creating dataclasses is a
     measurable part of a cold start.)
@@ -143,8 +162,10 @@ class Source:
 
     @property
     def samples(self) -> Mapping[str, SampleBuilder]:
-        """The sample builders of the home, by name (importing the home on first use)."""
-        return home(self.name).SAMPLES
+        """The builders of its sample events, by name (importing :mod:`mangum._sources.samples`)."""
+        from mangum._sources.samples import SAMPLES
+
+        return {name: SAMPLES[name] for name in self.sample_names}
 
 
 class HttpSource(Source):
@@ -159,7 +180,9 @@ class HttpSource(Source):
 
 
 class WebSocketSource(Source):
-    """The API Gateway WebSocket source, served by its own cycle (:mod:`mangum.websocket`)."""
+    """The API Gateway WebSocket source: its events are read by its home (:func:`websocket_home`)
+    and served by the WebSocket cycle (:mod:`mangum.websocket.cycle`), which lays its results out
+    with the home's :class:`~mangum._http.response.ResponseShape`."""
 
     __slots__ = ()
 
@@ -228,35 +251,35 @@ ALB = HttpSource(
     model="mangum.events.alb:AlbEvent",
     detection="requestContext.elb",
     matches=_is_alb,
-    sample_names=("alb", "alb-multi"),
+    sample_names=("alb", "alb_multi_value"),
 )
 WEBSOCKET = WebSocketSource(
     name="websocket",
     model="mangum.events.websocket:WebSocketEvent",
     detection="requestContext.eventType/connectionId",
     matches=_is_websocket,
-    sample_names=("websocket-connect", "websocket-message", "websocket-disconnect"),
+    sample_names=("websocket_connect", "websocket_message", "websocket_disconnect"),
 )
 FUNCTION_URL = HttpSource(
     name="function_url",
     model="mangum.events.api_gateway_v2:FunctionUrlEvent",
     detection="version 2.0 and a .lambda-url. domain",
     matches=_is_function_url,
-    sample_names=("function-url",),
+    sample_names=("function_url",),
 )
 API_GATEWAY_V2 = HttpSource(
     name="api_gateway_v2",
     model="mangum.events.api_gateway_v2:ApiGatewayV2Event",
     detection="version 2.0",
     matches=_is_payload_v2,
-    sample_names=("http",),
+    sample_names=("api_gateway_v2",),
 )
 API_GATEWAY_V1 = HttpSource(
     name="api_gateway_v1",
     model="mangum.events.api_gateway_v1:ApiGatewayV1Event",
     detection="httpMethod",
     matches=_is_rest,
-    sample_names=("rest",),
+    sample_names=("api_gateway_v1",),
 )
 
 SOURCES: tuple[HttpSource | WebSocketSource, ...] = (
@@ -300,6 +323,41 @@ SAMPLES: Mapping[str, HttpSource | WebSocketSource] = MappingProxyType(
     {name: source for source in SOURCES for name in source.sample_names}
 )
 """Every sample event's name (as ``python -m mangum event`` takes it), with its source."""
+
+
+# --- the command lines' aliases --------------------------------------------------------------------
+
+CLI_ALIASES: Mapping[str, str] = MappingProxyType(
+    {
+        "rest": "api_gateway_v1",
+        "http": "api_gateway_v2",
+        "url": "function_url",
+        "function-url": "function_url",
+        "alb-multi": "alb_multi_value",
+        "websocket-connect": "websocket_connect",
+        "websocket-message": "websocket_message",
+        "websocket-disconnect": "websocket_disconnect",
+    }
+)
+"""The short names the command lines take besides the registry's names, each with the name it
+stands for: ``python -m mangum event`` takes every one, ``serve --source`` those of the sources it
+serves (``rest``, ``http``, ``url``). Only the command lines read this table (through
+:func:`canonical_name`, as they parse their arguments): everywhere else a source, and a sample, is
+known by its registry name alone."""
+
+
+def canonical_name(text: str) -> str:
+    """The registry's name for a source or sample given on the command line (an alias mapped)."""
+    return CLI_ALIASES.get(text, text)
+
+
+def aliases_of(names: Iterable[str]) -> str:
+    """``names`` for a help text, each with its aliases: ``api_gateway_v1 (rest), ...``."""
+    described = []
+    for name in names:
+        short = [alias for alias, target in CLI_ALIASES.items() if target == name]
+        described.append(f"{name} ({', '.join(short)})" if short else name)
+    return ", ".join(described)
 
 
 def sample_event(

@@ -1,26 +1,31 @@
-"""What every source's sample events are made of: the request asked for, fresh ids and the time.
+"""The sample events of every source: a made-up request, fresh ids and the time, laid out by the
+source's event builder (:mod:`mangum._sources.builders`, which ``serve`` uses too).
 
-Each source builds its own samples in its home; ``python -m mangum event SOURCE`` prints one. Every
-sample is shaped like what the service sends and validates against the source's model.
-
-The source homes import this module inside their sample builders, not as they load: reading an
-event never imports it, and what only a sample needs (random ids, the clock) is imported when the
-first one is built.
+``python -m mangum event SOURCE`` prints one. Every sample is shaped like what the service sends and
+validates against the source's model. Reading an event never imports this module.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import base64
+import json
+import secrets
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, TypeAlias
 
-from mangum._http.request import decode_query
+from mangum._sources import builders
+from mangum._sources.builders import EventRequest, execute_api_host
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from mangum.types import LambdaEvent
 
-ACCOUNT_ID = "123456789012"
-REGION = "us-east-1"
 SOURCE_IP = "203.0.113.10"
 USER_AGENT = "mangum-sample/1.0"
+SAMPLE_STAGE = "prod"
+ALB_HOST = "lambda-alb-123578498.us-east-1.elb.amazonaws.com"
+CLOUDFRONT_HOST = "d111111abcdef8.cloudfront.net"
 
 
 class SampleRequest:
@@ -40,9 +45,6 @@ class SampleRequest:
         request_id: str | None = None,
         api_id: str | None = None,
     ) -> None:
-        import uuid
-        from datetime import datetime, timezone
-
         self.method = method
         self.path = path
         self.query = query
@@ -50,22 +52,10 @@ class SampleRequest:
         self.extra_headers = extra_headers
         self.now = now or datetime.now(timezone.utc)
         self.request_id = request_id or str(uuid.uuid4())
-        self.api_id = api_id or token(10)
-
-    @property
-    def epoch_ms(self) -> int:
-        """The time in milliseconds since the epoch."""
-        return epoch_ms(self.now)
-
-    @property
-    def clf_time(self) -> str:
-        """The time as API Gateway writes it: ``12/Mar/2020:19:03:58 +0000``."""
-        return clf_time(self.now)
+        self.api_id = api_id or builders.token(10)
 
     def headers(self, host: str) -> dict[str, str]:
         """The headers a client and the service's proxy would have sent to ``host``."""
-        import secrets
-
         sent = {
             "accept": "*/*",
             "host": host,
@@ -80,12 +70,27 @@ class SampleRequest:
         sent.update((name.lower(), value) for name, value in self.extra_headers)
         return sent
 
+    def event_request(self, host: str) -> EventRequest:
+        """The request as the event builders take it, sent to ``host`` from the sample caller."""
+        return EventRequest(
+            method=self.method,
+            path=self.path,
+            raw_path=self.path,
+            query=self.query,
+            headers=list(self.headers(host).items()),
+            body=self.body,
+            base64=False,
+            source_ip=SOURCE_IP,
+            user_agent=USER_AGENT,
+            protocol="HTTP/1.1",
+            request_id=self.request_id,
+            now=self.now,
+        )
+
 
 def body_content_type(body: str) -> str:
     """The content type a client would send ``body`` with: JSON's when it parses as JSON, else
     UTF-8 text."""
-    import json
-
     try:
         json.loads(body)
     except ValueError:
@@ -93,63 +98,112 @@ def body_content_type(body: str) -> str:
     return "application/json"
 
 
-def epoch_ms(now: datetime) -> int:
-    """A time in milliseconds since the epoch (``requestTimeEpoch``, ``timeEpoch``)."""
-    return int(now.timestamp() * 1000)
+class SampleConnection:
+    """A WebSocket connection of the sample caller, opened now on stage ``prod``."""
+
+    __slots__ = (
+        "api_id",
+        "authorizer",
+        "connected_at",
+        "connection_id",
+        "domain",
+        "source_ip",
+        "stage",
+        "user_agent",
+    )
+
+    def __init__(self, request: SampleRequest) -> None:
+        self.connection_id = builders.connection_id()
+        self.source_ip = SOURCE_IP
+        self.user_agent = USER_AGENT
+        self.stage = SAMPLE_STAGE
+        self.domain = execute_api_host(request.api_id)
+        self.api_id = request.api_id
+        self.connected_at = request.now
+        self.authorizer: Mapping[str, object] | None = None
 
 
-def clf_time(now: datetime) -> str:
-    """A UTC time as API Gateway writes it: ``12/Mar/2020:19:03:58 +0000``."""
-    return now.strftime("%d/%b/%Y:%H:%M:%S +0000")
+def api_gateway_v1(request: SampleRequest) -> LambdaEvent:
+    """A REST API event, stage ``prod`` on the default domain."""
+    host = execute_api_host(request.api_id)
+    return builders.api_gateway_v1_event(
+        request.event_request(host), host=host, stage=SAMPLE_STAGE, api_id=request.api_id
+    )
 
 
-_TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+def api_gateway_v2(request: SampleRequest) -> LambdaEvent:
+    """An HTTP API event, ``$default`` stage."""
+    host = execute_api_host(request.api_id)
+    return builders.api_gateway_v2_event(
+        request.event_request(host), host=host, stage=builders.DEFAULT_STAGE, api_id=request.api_id
+    )
 
 
-def token(length: int) -> str:
-    """A random lower-case alphanumeric id."""
-    import secrets
-
-    # One read of the system's randomness for the whole id (``secrets.choice`` per character made
-    # one each: 6 to 32 system calls per event that ``serve`` builds). The 64 extra bits keep the
-    # base-36 digits uniform to within 2**-64.
-    number = int.from_bytes(secrets.token_bytes(length + 8), "big")
-    digits = []
-    for _ in range(length):
-        number, digit = divmod(number, 36)
-        digits.append(_TOKEN_ALPHABET[digit])
-    return "".join(digits)
+def function_url(request: SampleRequest) -> LambdaEvent:
+    """A Function URL event."""
+    url_id = builders.token(32)
+    host = f"{url_id}.lambda-url.{builders.REGION}.on.aws"
+    return builders.function_url_event(request.event_request(host), url_id=url_id)
 
 
-def connection_id() -> str:
-    """A random id in the form API Gateway gives connection and extended request ids."""
-    import base64
-    import secrets
-
-    return base64.b64encode(secrets.token_bytes(11)).decode()
-
-
-def multi_value(values: dict[str, str]) -> dict[str, list[str]]:
-    """A single-value map as the multi-value map API Gateway sends beside it."""
-    return {name: [value] for name, value in values.items()}
+def _alb(request: SampleRequest, *, multi_value: bool) -> LambdaEvent:
+    target_group = f"lambda-{builders.token(8)}/{secrets.token_hex(8)}"
+    return builders.alb_event(
+        request.event_request(ALB_HOST), target_group=target_group, multi_value=multi_value
+    )
 
 
-def decoded_multi_value(query: str) -> dict[str, list[str]]:
-    """A query string as API Gateway's decoded multi-value parameter map."""
-    params: dict[str, list[str]] = {}
-    for name, value in decode_query(query):
-        params.setdefault(name, []).append(value)
-    return params
+def alb(request: SampleRequest) -> LambdaEvent:
+    """An ALB event, single-value headers."""
+    return _alb(request, multi_value=False)
 
 
-def query_parameter_maps(query: str) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """A query string as API Gateway's two decoded maps (REST and WebSocket events):
-    ``queryStringParameters``, the last value of each name, and ``multiValueQueryStringParameters``."""
-    multi = decoded_multi_value(query)
-    return {name: values[-1] for name, values in multi.items()}, multi
+def alb_multi_value(request: SampleRequest) -> LambdaEvent:
+    """An ALB event from a target group with multi-value headers enabled."""
+    return _alb(request, multi_value=True)
 
 
-def joined_query_parameters(query: str) -> dict[str, str]:
-    """A query string as payload 2.0's ``queryStringParameters``: decoded, repeated values joined
-    with commas."""
-    return {name: ",".join(values) for name, values in decoded_multi_value(query).items()}
+def cloudfront(request: SampleRequest) -> LambdaEvent:
+    """A Lambda@Edge origin-request event, body included."""
+    return builders.cloudfront_event(
+        request.event_request(CLOUDFRONT_HOST), distribution_domain=CLOUDFRONT_HOST
+    )
+
+
+def websocket_connect(request: SampleRequest) -> LambdaEvent:
+    """A ``$connect`` event: the handshake's headers and query string."""
+    connection = SampleConnection(request)
+    headers = request.headers(connection.domain) | {
+        "sec-websocket-key": base64.b64encode(secrets.token_bytes(16)).decode(),
+        "sec-websocket-version": "13",
+    }
+    return builders.websocket_connect_event(connection, list(headers.items()), request.query, request.now)
+
+
+def websocket_message(request: SampleRequest) -> LambdaEvent:
+    """A message: the body given, else an ``action`` for the ``sendmessage`` route."""
+    body = request.body if request.body is not None else '{"action": "sendmessage", "data": "hello"}'
+    return builders.websocket_message_event(SampleConnection(request), body, request.now)
+
+
+def websocket_disconnect(request: SampleRequest) -> LambdaEvent:
+    """A ``$disconnect`` event after the client closed normally."""
+    return builders.websocket_disconnect_event(
+        SampleConnection(request), 1000, "Client closed the connection", request.now
+    )
+
+
+SampleBuilder: TypeAlias = "Callable[[SampleRequest], LambdaEvent]"
+
+SAMPLES: Mapping[str, SampleBuilder] = {
+    "api_gateway_v1": api_gateway_v1,
+    "api_gateway_v2": api_gateway_v2,
+    "function_url": function_url,
+    "alb": alb,
+    "alb_multi_value": alb_multi_value,
+    "cloudfront": cloudfront,
+    "websocket_connect": websocket_connect,
+    "websocket_message": websocket_message,
+    "websocket_disconnect": websocket_disconnect,
+}
+"""Every sample's builder, by sample name (the names the registry's entries give)."""

@@ -4,26 +4,39 @@ Request: CONNECT carries the handshake's headers and query string in payload 1.0
 multi-value maps (:mod:`.api_gateway_v1` decodes them the same way); MESSAGE carries a frame in
 ``body``; DISCONNECT the close status code and reason. A client connects to
 ``wss://{domainName}/{stage}``, so the stage is the mount (none for ``$default``) and the route is
-``/``. Events are served by the WebSocket cycle (:mod:`mangum.websocket`), which answers with
-:class:`~mangum.responses.WebSocketResponse`.
+``/``. :func:`read` validates an event with the generated validator into a
+:class:`~mangum._sources.registry.ConnectionEvent`, which the WebSocket cycle
+(:mod:`mangum.websocket.cycle`) serves.
+
+Result: the status, the headers joined per name (the chosen subprotocol on ``$connect``, a denial
+response's headers), and a body only when there is one: the layout of
+:class:`~mangum.responses.WebSocketResponse`, validated before the body is serialized into it, as
+for the HTTP sources (:func:`~mangum._http.response.build_result`). Lambda's 6 MB limit applies.
 """
 
 from __future__ import annotations
 
-import base64
 from typing import TYPE_CHECKING
 
-from mangum._http.request import Request, header_items
+from mangum._http.request import Request, decode_body, header_items
+from mangum._http.response import (
+    LAMBDA_RESPONSE_LIMIT,
+    EncodedBody,
+    ResponseHeader,
+    ResponseShape,
+    joined_headers,
+)
 from mangum._http.scope import encode_path
 from mangum._sources import api_gateway_v1
-from mangum._sources.registry import SampleBuilder
+from mangum._sources.registry import WEBSOCKET, ConnectionEvent, event_schema, validated
+from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from mangum._sources import samples
+    from mangum._validation.generated.results import WebSocketResponseDict
     from mangum._validation.generated.websocket import WebSocketEventDict
-    from mangum.types import LambdaEvent
+    from mangum.types import Message
 
 DEFAULT_STAGE = "$default"
 
@@ -55,80 +68,45 @@ def request(data: WebSocketEventDict, route: str = "/") -> Request:
     )
 
 
-def _context(request: samples.SampleRequest, route: str, event_type: str) -> dict[str, object]:
-    from mangum._sources import samples  # only a sample needs it, not an event
+def message(data: WebSocketEventDict) -> Message:
+    """The ASGI message a MESSAGE or DISCONNECT event delivers: a frame, or the close code and reason.
 
-    return {
-        "routeKey": route,
-        "eventType": event_type,
-        "extendedRequestId": samples.connection_id(),
-        "requestTime": request.clf_time,
-        "messageDirection": "IN",
-        "stage": "prod",
-        "connectedAt": request.epoch_ms,
-        "requestTimeEpoch": request.epoch_ms,
-        "identity": {"sourceIp": samples.SOURCE_IP, "userAgent": samples.USER_AGENT},
-        "requestId": samples.connection_id(),
-        "domainName": f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com",
-        "connectionId": samples.connection_id(),
-        "apiId": request.api_id,
-    }
-
-
-def connect_sample(request: samples.SampleRequest) -> LambdaEvent:
-    """A ``$connect`` event: the handshake's headers and query string."""
-    import secrets
-
-    from mangum._sources import samples  # only a sample needs it, not an event
-
-    headers = request.headers(f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com")
-    headers |= {
-        "sec-websocket-key": base64.b64encode(secrets.token_bytes(16)).decode(),
-        "sec-websocket-version": "13",
-    }
-    single, multi = samples.query_parameter_maps(request.query)
-    event: LambdaEvent = {
-        "headers": headers,
-        "multiValueHeaders": samples.multi_value(headers),
-        "requestContext": _context(request, "$connect", "CONNECT"),
-        "isBase64Encoded": False,
-    }
-    if multi:
-        event["queryStringParameters"] = single
-        event["multiValueQueryStringParameters"] = multi
-    return event
+    A MESSAGE body flagged ``isBase64Encoded`` is a binary frame (raises
+    :class:`~mangum.exceptions.InvalidBody` when it is not valid base64).
+    """
+    context = data["request_context"]
+    if context["event_type"] == "DISCONNECT":
+        code = context["disconnect_status_code"]
+        return {
+            "type": "websocket.disconnect",
+            "code": 1005 if code is None else code,  # 1005: no status code was received
+            "reason": context["disconnect_reason"] or "",
+        }
+    if data["is_base64_encoded"]:
+        return {"type": "websocket.receive", "bytes": decode_body(data["body"], True)}
+    return {"type": "websocket.receive", "text": data["body"] or ""}
 
 
-def message_sample(request: samples.SampleRequest) -> LambdaEvent:
-    """A message on the ``$default`` route."""
-    from mangum._sources import samples  # only a sample needs it, not an event
-
-    context = _context(request, "$default", "MESSAGE") | {"messageId": samples.connection_id()}
-    body = request.body if request.body is not None else '{"action": "sendmessage", "data": "hello"}'
-    return {"requestContext": context, "body": body, "isBase64Encoded": False}
+VALIDATOR: LazyValidator[WebSocketEventDict] = LazyValidator(
+    event_schema("websocket"), WEBSOCKET.model, "name"
+)
 
 
-def disconnect_sample(request: samples.SampleRequest) -> LambdaEvent:
-    """A ``$disconnect`` event after the client closed normally."""
-    from mangum._sources import samples  # only a sample needs it, not an event
-
-    host = f"{request.api_id}.execute-api.{samples.REGION}.amazonaws.com"
-    headers = {"Host": host, "x-api-key": "", "X-Forwarded-For": "", "x-restapi": ""}
-    context = _context(request, "$disconnect", "DISCONNECT") | {
-        "disconnectStatusCode": 1000,
-        "disconnectReason": "Client closed the connection",
-    }
-    return {
-        "headers": headers,
-        "multiValueHeaders": samples.multi_value(headers),
-        "requestContext": context,
-        "isBase64Encoded": False,
-    }
+def result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> WebSocketResponseDict:
+    """The WebSocket result layout (see the module docs): ``headers`` and the body only when present."""
+    laid_out: WebSocketResponseDict = {"statusCode": status}
+    joined = joined_headers(headers)
+    if joined:
+        laid_out["headers"] = joined
+    if body.text:
+        laid_out["body"] = body.text
+        laid_out["isBase64Encoded"] = body.base64
+    return laid_out
 
 
-SAMPLES: Mapping[str, SampleBuilder] = {
-    "websocket-connect": connect_sample,
-    "websocket-message": message_sample,
-    "websocket-disconnect": disconnect_sample,
-}
-"""The sample events this home builds, by name (found by :func:`~mangum._sources.registry.home`)."""
+RESPONSE = ResponseShape("WebSocketResponse", result)
+
+
+def read(event: Mapping[str, object]) -> ConnectionEvent:
+    """Validate a WebSocket event (CONNECT, MESSAGE or DISCONNECT)."""
+    return ConnectionEvent(validated(VALIDATOR, event), RESPONSE, LAMBDA_RESPONSE_LIMIT)

@@ -43,13 +43,11 @@ if TYPE_CHECKING:
         HttpDescription as HttpDescription,
         PayloadV2Event as PayloadV2Event,
     )
-    from mangum.events.authorizers.arn import MethodArn as MethodArn
-    from mangum.events.authorizers.http_v2 import HttpApiAuthorizerEventV2 as HttpApiAuthorizerEventV2
-    from mangum.events.authorizers.kinds import (
-        AUTHORIZER_EVENT_MODELS as AUTHORIZER_EVENT_MODELS,
-        AuthorizerEvent as AuthorizerEvent,
-        AuthorizerEventType as AuthorizerEventType,
+    from mangum.events.authorizers import (
+        MethodArn as MethodArn,
+        RestTokenAuthorizerEvent as RestTokenAuthorizerEvent,
     )
+    from mangum.events.authorizers.http_v2 import HttpApiAuthorizerEventV2 as HttpApiAuthorizerEventV2
     from mangum.events.authorizers.parse import (
         AUTHORIZER_DETECTION_ORDER as AUTHORIZER_DETECTION_ORDER,
         detect_authorizer as detect_authorizer,
@@ -68,7 +66,6 @@ if TYPE_CHECKING:
         HttpApiAuthorizerEventV1 as HttpApiAuthorizerEventV1,
         RestRequestAuthorizerEvent as RestRequestAuthorizerEvent,
     )
-    from mangum.events.authorizers.token import RestTokenAuthorizerEvent as RestTokenAuthorizerEvent
     from mangum.events.authorizers.websocket import (
         WebSocketAuthorizerEvent as WebSocketAuthorizerEvent,
         WebSocketAuthorizerRequestContext as WebSocketAuthorizerRequestContext,
@@ -87,8 +84,11 @@ if TYPE_CHECKING:
         ScheduledEvent as ScheduledEvent,
     )
     from mangum.events.handler_models import (
+        AUTHORIZER_EVENT_MODELS as AUTHORIZER_EVENT_MODELS,
         HANDLER_EVENT_MODELS as HANDLER_EVENT_MODELS,
         HANDLER_RESULT_MODELS as HANDLER_RESULT_MODELS,
+        AuthorizerEvent as AuthorizerEvent,
+        AuthorizerEventType as AuthorizerEventType,
     )
     from mangum.events.identity import (
         ClientCert as ClientCert,
@@ -148,11 +148,9 @@ _EXPORTS: dict[str, str] = {
     "FunctionUrlEvent": "api_gateway_v2",
     "HttpDescription": "api_gateway_v2",
     "PayloadV2Event": "api_gateway_v2",
-    "MethodArn": "authorizers.arn",
+    "MethodArn": "authorizers",
+    "RestTokenAuthorizerEvent": "authorizers",
     "HttpApiAuthorizerEventV2": "authorizers.http_v2",
-    "AUTHORIZER_EVENT_MODELS": "authorizers.kinds",
-    "AuthorizerEvent": "authorizers.kinds",
-    "AuthorizerEventType": "authorizers.kinds",
     "AUTHORIZER_DETECTION_ORDER": "authorizers.parse",
     "detect_authorizer": "authorizers.parse",
     "parse_authorizer_event": "authorizers.parse",
@@ -165,7 +163,6 @@ _EXPORTS: dict[str, str] = {
     "Unauthorized": "authorizers.responses",
     "HttpApiAuthorizerEventV1": "authorizers.rest",
     "RestRequestAuthorizerEvent": "authorizers.rest",
-    "RestTokenAuthorizerEvent": "authorizers.token",
     "WebSocketAuthorizerEvent": "authorizers.websocket",
     "WebSocketAuthorizerRequestContext": "authorizers.websocket",
     "CloudFrontBody": "cloudfront",
@@ -177,6 +174,9 @@ _EXPORTS: dict[str, str] = {
     "CloudFrontRequest": "cloudfront",
     "EventBridgeEvent": "eventbridge",
     "ScheduledEvent": "eventbridge",
+    "AUTHORIZER_EVENT_MODELS": "handler_models",
+    "AuthorizerEvent": "handler_models",
+    "AuthorizerEventType": "handler_models",
     "HANDLER_EVENT_MODELS": "handler_models",
     "HANDLER_RESULT_MODELS": "handler_models",
     "ClientCert": "identity",

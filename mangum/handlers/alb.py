@@ -1,11 +1,6 @@
-"""The Application Load Balancer handler in PyPI mangum's shape."""
+"""PyPI mangum's module of its Application Load Balancer handler; the classes are in
+:mod:`mangum.handlers._source`."""
 
-from __future__ import annotations
+from mangum.handlers._source import ALB
 
-from mangum.handlers._source import SourceHandler
-
-
-class ALB(SourceHandler):
-    """ALB events, with or without multi-value headers (the result follows the event's mode)."""
-
-    SOURCES = frozenset({"alb"})
+__all__ = ["ALB"]

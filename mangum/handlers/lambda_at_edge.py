@@ -1,11 +1,6 @@
-"""The CloudFront Lambda@Edge handler in PyPI mangum's shape."""
+"""PyPI mangum's module of its CloudFront Lambda@Edge handler; the classes are in
+:mod:`mangum.handlers._source`."""
 
-from __future__ import annotations
+from mangum.handlers._source import LambdaAtEdge
 
-from mangum.handlers._source import SourceHandler
-
-
-class LambdaAtEdge(SourceHandler):
-    """CloudFront viewer-request and origin-request events."""
-
-    SOURCES = frozenset({"cloudfront"})
+__all__ = ["LambdaAtEdge"]

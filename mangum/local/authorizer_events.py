@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-from mangum._sources import samples
-from mangum.events.authorizers.arn import MethodArn
+from mangum._sources import builders
+from mangum.events.authorizers import MethodArn
 from mangum.types import LambdaEvent
 
 AuthorizerType: TypeAlias = Literal["token", "request"]
@@ -62,7 +62,7 @@ class IdentitySource:
                 if name == wanted:
                     found = value
         else:
-            found = samples.query_parameter_maps(query)[0].get(self.name)
+            found = builders.query_parameter_maps(query)[0].get(self.name)
         return found or None
 
 
@@ -76,7 +76,7 @@ def identity_values(
 
 def route_arn(api_id: str, stage: str, route: str) -> str:
     """The ``execute-api`` ARN of ``route`` (``GET/items/7``, ``$connect``) in ``stage`` of this API."""
-    return str(MethodArn(samples.REGION, samples.ACCOUNT_ID, api_id, stage, route))
+    return str(MethodArn(builders.REGION, builders.ACCOUNT_ID, api_id, stage, route))
 
 
 def http_route(method: str, path: str) -> str:

@@ -78,8 +78,11 @@ class AuthorizerSettings:
 
     def describe(self, source: str) -> str:
         """The startup line: what the authorizer guards, and how."""
-        guarded = {"rest": "every route of the REST API", "http": "every route of the HTTP API"}[source]
-        kind = "TOKEN" if self.kind == "token" and source == "rest" else "REQUEST"
+        guarded = {
+            "api_gateway_v1": "every route of the REST API",
+            "api_gateway_v2": "every route of the HTTP API",
+        }[source]
+        kind = "TOKEN" if self.kind == "token" and source == "api_gateway_v1" else "REQUEST"
         identity = "header.Authorization" if kind == "TOKEN" else ", ".join(map(str, self.identity))
         cache = f"cached {self.ttl:g} s" if self.ttl > 0 else "not cached"
         return (
@@ -120,9 +123,9 @@ def settings_from(arguments: argparse.Namespace, source: str, handler: str) -> A
     without ``--authorizer``; raises :class:`ValueError` for options that do not fit."""
     if arguments.authorizer is None:
         return None
-    if source not in ("rest", "http"):
+    if source not in ("api_gateway_v1", "api_gateway_v2"):
         raise ValueError(f"--authorizer needs --source rest or http (API Gateway), not {source}")
-    if arguments.authorizer_type == "token" and source != "rest":
+    if arguments.authorizer_type == "token" and source != "api_gateway_v1":
         raise ValueError("--authorizer-type token is for REST APIs only (--source rest)")
     if not arguments.authorizer_ttl >= 0:
         raise ValueError(f"--authorizer-ttl must be 0 or more, not {arguments.authorizer_ttl:g}")
@@ -243,9 +246,11 @@ class LocalAuthorizer:
         headers, query = request.headers, request.query
         context = event["requestContext"]
         stage = context["stage"]
-        path = request.path if source == "rest" else request.path.removeprefix(stage_path(stage, ""))
+        path = (
+            request.path if source == "api_gateway_v1" else request.path.removeprefix(stage_path(stage, ""))
+        )
         arn = events.route_arn(context["apiId"], stage, events.http_route(request.method, path))
-        api: ApiKind = "rest" if source == "rest" else "http"
+        api: ApiKind = "rest" if source == "api_gateway_v1" else "http"
         token = api == "rest" and self.settings.kind == "token"
         identity = events.identity_values(TOKEN_SOURCE if token else self.settings.identity, headers, query)
         if identity is None:

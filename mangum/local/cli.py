@@ -22,6 +22,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import NoReturn
 
+from mangum._sources.registry import aliases_of, canonical_name
 from mangum.local import authorizers
 from mangum.local.authorizers import AuthorizerSettings
 from mangum.local.handler_target import NotAHandler, Target, find_target
@@ -78,7 +79,12 @@ def parser() -> argparse.ArgumentParser:
         "--port", type=int, default=3000, help="port to listen on (default 3000; 0: any free)"
     )
     command.add_argument(
-        "--source", choices=sorted(SOURCE_NAMES), default="rest", help="the service in front (default rest)"
+        "--source",
+        type=canonical_name,
+        choices=sorted(SOURCE_NAMES),
+        default="api_gateway_v1",
+        metavar="SOURCE",
+        help=f"the service in front: {aliases_of(SOURCE_NAMES)} (default api_gateway_v1)",
     )
     command.add_argument(
         "--stage", help="the API stage, in URLs as on AWS (default prod for rest, $default otherwise)"
@@ -238,7 +244,7 @@ def startup_notes(config: ServeConfig, reference: str, target: Target) -> list[s
         app = reference.partition(":")[2] or reference
         notes.append(f"{reference} is an ASGI app: serving Mangum({app}) with default options")
     if (
-        config.source == "http"
+        config.source == "api_gateway_v2"
         and config.stage_prefix
         and target.kind in ("mangum", "asgi")
         and target.base_path != config.stage_prefix
@@ -313,12 +319,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mangum.local import log_redaction
     from mangum.local.authorizers import LocalAuthorizer
     from mangum.local.gateway import Gateway
+    from mangum.local.http_protocol import http_protocol
     from mangum.local.websocket_protocol import GatewayWebSocketProtocol
     from mangum.local.workers import WorkerSettings
     from mangum.websocket.settings import redaction_from_environment
 
     source = arguments.source
-    timeout = arguments.timeout or (API_GATEWAY_TIMEOUT if source in ("rest", "http") else LAMBDA_MAX_TIMEOUT)
+    timeout = arguments.timeout or (
+        API_GATEWAY_TIMEOUT if source in ("api_gateway_v1", "api_gateway_v2") else LAMBDA_MAX_TIMEOUT
+    )
     try:
         listener = listen(arguments.host, arguments.port)
     except OSError as error:
@@ -380,8 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             uvicorn.Config(
                 Gateway(config, workers, local_authorizer, reload=arguments.reload),
                 lifespan="on",
-                # h11, not httptools: h11 refuses a header section past 16 KB instead of holding it.
-                http="h11",
+                # httptools with h11's 16 KB limit on a header section (h11 without httptools).
+                http=http_protocol(),
                 ws=GatewayWebSocketProtocol,
                 server_header=False,
                 ws_max_size=WEBSOCKET_MAX_MESSAGE,

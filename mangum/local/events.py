@@ -1,17 +1,10 @@
 """The events AWS sends for a real HTTP request: REST API, HTTP API, ALB and Function URL.
 
 ``python -m mangum serve`` turns each request it receives into a :class:`GatewayRequest` (what the
-client sent, where from, when) and then into the event of the chosen source, laid out as the
-service lays it out (the sources' samples in :mod:`mangum._sources` are the same shapes with made-up
-requests; the ids, times and constants come from :mod:`mangum._sources.samples`):
-
-- REST API (payload 1.0): single- and multi-value header and query maps (the query decoded), the
-  stage in ``requestContext.path`` and the URL, ``resource: /{proxy+}``;
-- HTTP API (payload 2.0): ``rawPath`` (with a named stage), ``rawQueryString``, repeated headers
-  comma-joined, ``cookies`` apart, ``queryStringParameters`` comma-joined;
-- Function URL: the payload 2.0 layout on a ``*.lambda-url.*`` domain (which is what tells the
-  source apart), no stage;
-- ALB: the query still percent-encoded, single-value maps (the default target group setting).
+client sent, where from, when) and then into the event of the chosen source, built by the source's
+event builder in :mod:`mangum._sources.builders`: the builder the sample events use too, so a served
+event and a sample are laid out by the same code. An ALB here has single-value maps (the default
+target group setting).
 
 :func:`sample_event` gives a sample event of any source (``python -m mangum event`` prints them), to
 invoke a function with by hand, e.g. through :class:`~mangum.local.runtime_api.RuntimeApiServer`.
@@ -30,15 +23,17 @@ from datetime import datetime, timezone
 from typing import Literal, TypeAlias
 
 from mangum._http.response import encode_body, is_text_media_type
-from mangum._sources import samples
+from mangum._sources import builders
+from mangum._sources.builders import DEFAULT_STAGE as DEFAULT_STAGE, stage_path as stage_path
 from mangum._sources.registry import sample_event as sample_event
 from mangum.config import DEFAULT_TEXT_MIME_TYPES
 from mangum.types import LambdaEvent
 
-HttpSourceName: TypeAlias = Literal["rest", "http", "alb", "url"]
-"""The ``--source`` choices of ``serve``."""
+HttpSourceName: TypeAlias = Literal["api_gateway_v1", "api_gateway_v2", "alb", "function_url"]
+"""The sources ``serve`` can put in front of a function, by their registry names
+(:data:`~mangum._sources.registry.SourceName`); ``--source`` also takes the aliases ``rest``,
+``http`` and ``url`` (:data:`mangum._cli.ALIASES`)."""
 
-DEFAULT_STAGE = "$default"
 _FORM = "application/x-www-form-urlencoded"
 
 
@@ -91,6 +86,25 @@ class GatewayRequest:
             ("x-forwarded-proto", self.scheme),
         ]
 
+    def event_request(self) -> builders.EventRequest:
+        """The request as the event builders take it: the proxy's headers added, the body as the
+        event carries it (``None`` for none)."""
+        text, base64 = body_field(self)
+        return builders.EventRequest(
+            method=self.method,
+            path=self.path,
+            raw_path=self.raw_path,
+            query=self.query,
+            headers=self.forwarded_headers(),
+            body=text if self.body else None,
+            base64=base64,
+            source_ip=self.source_ip,
+            user_agent=self.user_agent,
+            protocol=self.protocol,
+            request_id=self.request_id,
+            now=self.now,
+        )
+
 
 def body_field(request: GatewayRequest) -> tuple[str, bool]:
     """The body as the event carries it: ``(text, isBase64Encoded)``."""
@@ -100,147 +114,37 @@ def body_field(request: GatewayRequest) -> tuple[str, bool]:
     return encoded.text, encoded.base64
 
 
-def single_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """A single-value map: the last value of each name."""
-    return dict(pairs)
-
-
-def multi_values(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """A multi-value map: every value of each name, in order."""
-    values: dict[str, list[str]] = {}
-    for name, value in pairs:
-        values.setdefault(name, []).append(value)
-    return values
-
-
-def joined_values(pairs: list[tuple[str, str]], separator: str = ",") -> dict[str, str]:
-    """Repeated names joined with ``separator`` (payload 2.0's maps)."""
-    return {name: separator.join(values) for name, values in multi_values(pairs).items()}
-
-
-def stage_path(stage: str, path: str) -> str:
-    """The path under a stage, as the default ``execute-api`` domain has it."""
-    return path if stage == DEFAULT_STAGE else f"/{stage}{path}"
-
-
 def rest_event(request: GatewayRequest, stage: str, api_id: str) -> LambdaEvent:
     """The REST API event (``request.path`` without the stage)."""
-    headers = request.forwarded_headers()
-    single, multi = samples.query_parameter_maps(request.query)
-    body, base64 = body_field(request)
-    proxy = request.path.lstrip("/")
-    resource = "/{proxy+}" if proxy else "/"
-    return {
-        "resource": resource,
-        "path": request.path,
-        "httpMethod": request.method,
-        "headers": single_values(headers) or None,
-        "multiValueHeaders": multi_values(headers) or None,
-        "queryStringParameters": single or None,
-        "multiValueQueryStringParameters": multi or None,
-        "pathParameters": {"proxy": proxy} if proxy else None,
-        "stageVariables": None,
-        "requestContext": {
-            "accountId": samples.ACCOUNT_ID,
-            "apiId": api_id,
-            "domainName": request.host,
-            "domainPrefix": api_id,
-            "extendedRequestId": samples.connection_id(),
-            "httpMethod": request.method,
-            "identity": {"sourceIp": request.source_ip, "userAgent": request.user_agent},
-            "path": stage_path(stage, request.path),
-            "protocol": request.protocol,
-            "requestId": request.request_id,
-            "requestTime": samples.clf_time(request.now),
-            "requestTimeEpoch": samples.epoch_ms(request.now),
-            "resourceId": samples.token(6),
-            "resourcePath": resource,
-            "stage": stage,
-        },
-        "body": body if request.body else None,
-        "isBase64Encoded": base64,
-    }
-
-
-def payload_v2_event(request: GatewayRequest, stage: str, api_id: str, domain: str) -> LambdaEvent:
-    """A payload 2.0 event (HTTP API, Function URL) for a request whose ``path`` includes the stage."""
-    headers = request.forwarded_headers()
-    cookies = [cookie.strip() for name, value in headers if name == "cookie" for cookie in value.split(";")]
-    others = [(name, value) for name, value in headers if name != "cookie"]
-    body, base64 = body_field(request)
-    event: LambdaEvent = {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": request.raw_path,
-        "rawQueryString": request.query,
-        "headers": joined_values(others),
-        "requestContext": {
-            "accountId": samples.ACCOUNT_ID,
-            "apiId": api_id,
-            "domainName": domain,
-            "domainPrefix": domain.partition(".")[0],
-            "http": {
-                "method": request.method,
-                "path": request.path,
-                "protocol": request.protocol,
-                "sourceIp": request.source_ip,
-                "userAgent": request.user_agent,
-            },
-            "requestId": request.request_id,
-            "routeKey": "$default",
-            "stage": stage,
-            "time": samples.clf_time(request.now),
-            "timeEpoch": samples.epoch_ms(request.now),
-        },
-        "isBase64Encoded": base64,
-    }
-    if cookies := [cookie for cookie in cookies if cookie]:
-        event["cookies"] = cookies
-    if parameters := samples.joined_query_parameters(request.query):
-        event["queryStringParameters"] = parameters
-    if request.body:
-        event["body"] = body
-    return event
+    return builders.api_gateway_v1_event(
+        request.event_request(), host=request.host, stage=stage, api_id=api_id
+    )
 
 
 def http_api_event(request: GatewayRequest, stage: str, api_id: str) -> LambdaEvent:
-    """The HTTP API event."""
-    return payload_v2_event(request, stage, api_id, request.host)
+    """The HTTP API event (``request.raw_path`` with the stage)."""
+    return builders.api_gateway_v2_event(
+        request.event_request(), host=request.host, stage=stage, api_id=api_id
+    )
 
 
 def function_url_event(request: GatewayRequest, stage: str, api_id: str) -> LambdaEvent:
-    """The Function URL event: the payload 2.0 layout on the function's ``lambda-url`` domain
-    (what tells a Function URL event apart), with no stage."""
-    domain = f"{api_id}.lambda-url.{samples.REGION}.on.aws"
-    return payload_v2_event(request, DEFAULT_STAGE, api_id, domain)
+    """The Function URL event, on the function's ``lambda-url`` domain named after ``api_id``."""
+    return builders.function_url_event(request.event_request(), url_id=api_id)
 
 
 def alb_event(request: GatewayRequest, stage: str, api_id: str) -> LambdaEvent:
-    """The ALB event of a target group without multi-value headers."""
-    body, base64 = body_field(request)
-    pairs = [pair.partition("=") for pair in request.query.split("&") if pair]
-    return {
-        "requestContext": {
-            "elb": {
-                "targetGroupArn": f"arn:aws:elasticloadbalancing:{samples.REGION}:{samples.ACCOUNT_ID}:"
-                f"targetgroup/lambda-{api_id}/{api_id.encode().hex()[:16]}"
-            }
-        },
-        "httpMethod": request.method,
-        "path": request.raw_path,
-        "queryStringParameters": {name: value for name, _, value in pairs},
-        "headers": single_values(request.forwarded_headers()),
-        "body": body,
-        "isBase64Encoded": base64,
-    }
+    """The ALB event of a target group without multi-value headers, named after ``api_id``."""
+    target_group = f"lambda-{api_id}/{api_id.encode().hex()[:16]}"
+    return builders.alb_event(request.event_request(), target_group=target_group, multi_value=False)
 
 
 EventBuilder: TypeAlias = Callable[[GatewayRequest, str, str], LambdaEvent]
 
 BUILDERS: Mapping[HttpSourceName, EventBuilder] = {
-    "rest": rest_event,
-    "http": http_api_event,
+    "api_gateway_v1": rest_event,
+    "api_gateway_v2": http_api_event,
     "alb": alb_event,
-    "url": function_url_event,
+    "function_url": function_url_event,
 }
-"""The event builder of each ``--source``: ``builder(request, stage, api_id)``."""
+"""The event builder of each source: ``builder(request, stage, api_id)``."""

@@ -152,7 +152,7 @@ class Gateway:
                 raw,
                 f"?{scope['query_string'].decode('latin-1')}" if scope.get("query_string") else "",
                 "use --source http for URLs without a stage"
-                if config.source == "rest"
+                if config.source == "api_gateway_v1"
                 else "leave out --stage for URLs without one",
             )
             await respond(send, answer)
@@ -208,13 +208,17 @@ class Gateway:
 
     def _service_headers(self, request_id: str) -> list[tuple[bytes, bytes]]:
         """The request id header the service adds to every answer."""
-        name = {"rest": b"x-amzn-requestid", "http": b"apigw-requestid", "url": b"x-amzn-requestid"}
+        name = {
+            "api_gateway_v1": b"x-amzn-requestid",
+            "api_gateway_v2": b"apigw-requestid",
+            "function_url": b"x-amzn-requestid",
+        }
         found = name.get(self.config.source)
         return [] if found is None else [(found, request_id.encode())]
 
     def _outside_stage(self) -> HttpAnswer:
         # API Gateway answers a path outside every stage as a route that does not exist.
-        status, message = (403, "Forbidden") if self.config.source == "rest" else (404, "Not Found")
+        status, message = (403, "Forbidden") if self.config.source == "api_gateway_v1" else (404, "Not Found")
         return HttpAnswer(
             status, [(b"content-type", b"application/json")], json.dumps({"message": message}).encode()
         )
@@ -224,7 +228,7 @@ class Gateway:
         headers = tuple(
             (name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in scope["headers"]
         )
-        if config.source == "rest":
+        if config.source == "api_gateway_v1":
             raw = raw.removeprefix(config.http_prefix) or "/"
         client = scope.get("client") or ("127.0.0.1", 0)
         host = next((value for name, value in headers if name == "host"), config.authority)

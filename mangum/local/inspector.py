@@ -75,7 +75,8 @@ class InvocationRecord:
     """One invocation as the inspector shows it."""
 
     source: str
-    """``rest``, ``http``, ``alb``, ``url`` or ``websocket``."""
+    """The registry name of the source: ``api_gateway_v1``, ``api_gateway_v2``, ``alb``, ``function_url`` or
+    ``websocket``."""
     method: str
     """The HTTP method, or the WebSocket route (``$connect``, ``$default``...)."""
     path: str

@@ -1,8 +1,9 @@
 """One invocation as the Runtime API server sees it: what was sent to the runtime, and what came back.
 
-An :class:`Invocation` is created by :meth:`RuntimeApiServer.invoke
-<mangum.local.runtime_api.RuntimeApiServer.invoke>` and completed by the server's request threads;
-the code that enqueued it reads it from any thread: :meth:`Invocation.chunks` yields the response
+An :class:`Invocation` is created by :meth:`LoopRuntimeApi.invoke
+<mangum.local.runtime_api_loop.LoopRuntimeApi.invoke>` and completed on the Runtime API's event loop
+(``serve``'s own, or the thread of a :class:`~mangum.local.runtime_api.RuntimeApiServer`); the code
+that enqueued it reads it from any thread: :meth:`Invocation.chunks` yields the response
 chunks as they arrive, :meth:`Invocation.result` waits for the whole outcome.
 """
 

@@ -130,7 +130,7 @@ def cookie_pairs(result: Mapping[str, object]) -> list[tuple[str, str]]:
 
 def http_answer(source: HttpSourceName, result: object) -> HttpAnswer:
     """The response for a buffered result; raises :class:`MalformedResult`."""
-    payload_v2 = source in ("http", "url")
+    payload_v2 = source in ("api_gateway_v2", "function_url")
     if payload_v2 and (not isinstance(result, dict) or "statusCode" not in result):
         return HttpAnswer(200, [_JSON], json.dumps(result).encode())
     if not isinstance(result, dict):
@@ -146,8 +146,8 @@ def stream_head(
     source: HttpSourceName, prelude: Mapping[str, object]
 ) -> tuple[int, list[tuple[bytes, bytes]]]:
     """Status and headers of a streamed response's prelude; raises :class:`MalformedResult`."""
-    pairs = header_pairs(prelude, multi_value=source not in ("http", "url"))
-    if source in ("http", "url"):
+    pairs = header_pairs(prelude, multi_value=source not in ("api_gateway_v2", "function_url"))
+    if source in ("api_gateway_v2", "function_url"):
         pairs += cookie_pairs(prelude)
     return status_of(prelude), encode_headers(pairs)
 
@@ -186,10 +186,10 @@ def fault(source: HttpSourceName, kind: Fault) -> HttpAnswer:
     413 over 1 MB); Function URL: ``Internal Server Error`` as text with 502 (a timeout is a
     function error there too), 413 for a body over 6 MB.
     """
-    if source in ("rest", "http"):
+    if source in ("api_gateway_v1", "api_gateway_v2"):
         status, message = _API_GATEWAY_FAULTS[kind]
         return HttpAnswer(status, [_JSON], json.dumps({"message": message}).encode())
-    if source == "url":
+    if source == "function_url":
         status, message = (413, "Request Entity Too Large") if kind == "request_too_large" else (502, "")
         text = message or "Internal Server Error"
         return HttpAnswer(status, [(b"content-type", b"text/plain; charset=utf-8")], text.encode())
@@ -202,9 +202,9 @@ def fault(source: HttpSourceName, kind: Fault) -> HttpAnswer:
 
 
 REQUEST_LIMITS: Mapping[HttpSourceName, int] = {
-    "rest": 10 * 1024 * 1024,
-    "http": 10 * 1024 * 1024,
-    "url": 6 * 1024 * 1024,
+    "api_gateway_v1": 10 * 1024 * 1024,
+    "api_gateway_v2": 10 * 1024 * 1024,
+    "function_url": 6 * 1024 * 1024,
     "alb": 1024 * 1024,
 }
 """The largest request body each service takes (bytes): API Gateway 10 MB, Function URLs 6 MB,

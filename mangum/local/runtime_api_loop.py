@@ -1,19 +1,42 @@
-"""The Runtime API of one ``serve`` worker, served on the gateway's own event loop.
+"""The Lambda Runtime API of this emulator: one implementation, on an asyncio event loop.
 
-It speaks the same 2018-06-01 API as :class:`~mangum.local.runtime_api.RuntimeApiServer` (see that
-module for the routes, limits and answers) and records invocations in the same
-:class:`~mangum.local.invocations.Invocation` objects, but with no thread of its own: a request of
-the runtime is read by an asyncio stream on the gateway's loop, ``/next`` waits on a future that
-:meth:`LoopRuntimeApi.invoke` resolves, and the answer wakes the gateway's coroutine directly.
-This is what keeps ``serve``'s cost per request close to one extra loopback hop: the threaded
-server costs two thread wake-ups and two ``email``-package header parses per invocation.
+A runtime connects to :attr:`LoopRuntimeApi.address` (its ``AWS_LAMBDA_RUNTIME_API``) and speaks the
+2018-06-01 API over real HTTP/1.1 with keep-alive:
 
-Made for one runtime process (a worker): invocations queue until it asks for the next one. With
-``max_concurrency`` it is a Lambda Managed Instances environment, as the threaded server is: the
-runtime gets ``AWS_LAMBDA_MAX_CONCURRENCY``, may wait on ``/next`` on several connections, and no
-more than that many invocations are handed out and not yet answered. SnapStart's
-``/restore/next`` and ``/restore/error`` are answered as the threaded server answers them.
-:meth:`invoke` must be called on the loop's thread; :meth:`close` from any thread.
+- ``GET /2018-06-01/runtime/invocation/next`` waits for an invocation and answers with its event
+  and the ``Lambda-Runtime-Aws-Request-Id``, ``-Deadline-Ms``, ``-Invoked-Function-Arn``,
+  ``-Trace-Id`` (and, when given, ``-Client-Context`` / ``-Cognito-Identity``) headers;
+- ``POST .../invocation/{id}/response``: the result, buffered (at most 6,291,556 bytes, else 413)
+  or, with ``Lambda-Runtime-Function-Response-Mode: streaming``, a chunked body whose chunks are
+  recorded as they arrive and whose ``Lambda-Runtime-Function-Error-Type`` /
+  ``Lambda-Runtime-Function-Error-Body`` trailers report an error after the stream started
+  (at most 200 MiB);
+- ``POST .../invocation/{id}/error`` and ``POST /2018-06-01/runtime/init/error``: errors in the
+  managed runtimes' ``{errorType, errorMessage, stackTrace}`` shape;
+- SnapStart's ``GET /2018-06-01/runtime/restore/next`` (a runtime calls it after its before-snapshot
+  hooks; answered at once, as by an environment restored from the snapshot) and
+  ``POST .../restore/error`` (an after-restore hook failed).
+
+Every runtime connected takes invocations from the same queue, one at a time each, as several
+execution environments of one function would. Answers about an unknown request id are 400
+``InvalidRequestID``; an init error after an invocation was delivered is 403. With
+``max_concurrency`` it is one Lambda Managed Instances execution environment: the runtime gets
+``AWS_LAMBDA_MAX_CONCURRENCY``, may wait on ``/next`` on several connections at once, and no more than
+that many invocations are handed out and not yet answered at any time (a ``/next`` beyond that
+waits, as Lambda holds it).
+
+A runtime may pipeline its requests. ``python -m mangum.runtime`` does under ``serve``
+(:data:`~mangum.runtime.client.PIPELINING_VARIABLE`): it sends each buffered answer with the header
+:data:`~mangum.runtime.client.PIPELINED_NEXT_HEADER` and its next ``GET /next`` in one write, and
+the ``202`` is held until that ``/next`` is answered, so that the runtime has asked for the next
+invocation before it comes and is woken up once per invocation.
+
+A request is read by an asyncio stream, ``/next`` waits on a future that :meth:`LoopRuntimeApi.invoke`
+resolves, and an answer finishes its :class:`~mangum.local.invocations.Invocation` on the loop: no
+thread wakes up on the way. ``serve`` runs one per worker on its own loop (the answer wakes the
+gateway's coroutine directly); :class:`~mangum.local.runtime_api.RuntimeApiServer` runs one on a
+loop of its own thread, for code that is not async. :meth:`~LoopRuntimeApi.invoke` and
+:meth:`~LoopRuntimeApi.close` may be called from any thread.
 """
 
 from __future__ import annotations
@@ -28,21 +51,65 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import suppress
+from dataclasses import dataclass
 from http import HTTPStatus
 
 from mangum._http.chunked import MAX_LINE, ChunkedBodyError, chunk_size, trailer_field
 from mangum.local import limits
 from mangum.local.invocations import Chunk, FunctionError, Invocation, StreamedBody, truncated
-from mangum.local.runtime_api import FunctionSettings, runtime_environment
-from mangum.local.runtime_api_http import API_PREFIX, STREAMING
+from mangum.runtime.client import PIPELINED_NEXT_HEADER
 
+API_PREFIX = "/2018-06-01/runtime"
+STREAMING = "streaming"
 _NEXT = f"{API_PREFIX}/invocation/next"
 _INVOCATION = f"{API_PREFIX}/invocation/"
 _INIT_ERROR = f"{API_PREFIX}/init/error"
 _RESTORE_NEXT = f"{API_PREFIX}/restore/next"
 _RESTORE_ERROR = f"{API_PREFIX}/restore/error"
+_PIPELINED_NEXT = PIPELINED_NEXT_HEADER.lower()
 _YIELDS_BEFORE_ACCEPTED = 3
 """Loop turns between recording a result and accepting it: the waiting invocation's callbacks."""
+_ACCEPTED = (
+    b'HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{"status": "OK"}'
+)
+_BROKEN = (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ChunkedBodyError, ConnectionError)
+"""What a runtime's broken or malformed request raises while it is read: its connection is dropped."""
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSettings:
+    """The function the server pretends to run: what Lambda puts in the runtime's environment."""
+
+    name: str = "local-function"
+    version: str = "$LATEST"
+    memory_mb: int = 128
+    timeout_s: float = 30.0
+    region: str = "us-east-1"
+    account: str = "123456789012"
+
+    @property
+    def arn(self) -> str:
+        """The function's ARN."""
+        return f"arn:aws:lambda:{self.region}:{self.account}:function:{self.name}"
+
+
+def runtime_environment(
+    address: str, function: FunctionSettings, handler: str, max_concurrency: int | None = None
+) -> dict[str, str]:
+    """The variables Lambda sets for a runtime: the API ``address``, ``_HANDLER`` and the function's
+    name, version, memory, region and log names, and ``AWS_LAMBDA_MAX_CONCURRENCY`` for a Lambda
+    Managed Instances environment. Merge them into the runtime's environment."""
+    return {
+        "AWS_LAMBDA_RUNTIME_API": address,
+        "_HANDLER": handler,
+        "AWS_LAMBDA_FUNCTION_NAME": function.name,
+        "AWS_LAMBDA_FUNCTION_VERSION": function.version,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": time.strftime("%Y/%m/%d") + f"/[{function.version}]{uuid.uuid4().hex}",
+        "AWS_REGION": function.region,
+        "AWS_DEFAULT_REGION": function.region,
+    } | ({} if max_concurrency is None else {"AWS_LAMBDA_MAX_CONCURRENCY": str(max_concurrency)})
 
 
 class _Request:
@@ -61,62 +128,109 @@ class _Request:
 
 
 class LoopRuntimeApi:
-    """A Runtime API for one runtime, on the running event loop (see the module docs)."""
+    """The Runtime API on an event loop (see the module docs): the running one, or ``loop`` (which
+    then runs it later, on its own thread)."""
 
-    def __init__(self, function: FunctionSettings | None = None, max_concurrency: int | None = None) -> None:
+    def __init__(
+        self,
+        function: FunctionSettings | None = None,
+        max_concurrency: int | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
         self.function = function or FunctionSettings()
         self.max_concurrency = max_concurrency
-        """Invocations in flight at most (``None``: one at a time)."""
+        """Invocations in flight at most (``None``: no limit, each runtime takes one at a time)."""
         self.peak_in_flight = 0
         """The most invocations that were handed out and not yet answered at one time."""
+        self.init_errors: list[FunctionError] = []
+        """Every error posted to ``/runtime/init/error`` (before the first invocation), in order."""
         self.restores = 0
-        """How many times the runtime called SnapStart's ``/runtime/restore/next``."""
+        """How many times runtimes called SnapStart's ``/runtime/restore/next``."""
         self.restore_errors: list[tuple[str | None, FunctionError]] = []
         """Every error posted to ``/runtime/restore/error``, with its error type header."""
-        self._loop = asyncio.get_running_loop()
-        self._loop_thread = threading.get_ident()
+        self.delivered = 0
+        """How many invocations runtimes have received."""
+        self.waiting = 0
+        """How many runtimes are waiting on ``/next`` now (idle execution environments)."""
+        self.first_next_at: float | None = None
+        """When a runtime first asked for an invocation (``time.monotonic()``): the end of its init."""
+        self._init_error = threading.Event()
+        self._loop = loop or asyncio.get_running_loop()
+        self._loop_thread: int | None = threading.get_ident() if loop is None else None
         self._pending: deque[Invocation] = deque()
         self._in_flight: dict[str, Invocation] = {}
         self._waiters: list[asyncio.Future[None]] = []
         self._closing = False
         self._streams: set[asyncio.StreamWriter] = set()
-        self.first_next_at: float | None = None
-        """When the runtime first asked for an invocation (``time.monotonic()``): the end of its init."""
-        self.delivered = 0
-        """How many invocations the runtime has received."""
+        self._waiting_on_next: set[asyncio.StreamWriter] = set()
+        """Connections waiting on ``/next``: closing answers them 500 rather than cutting them."""
+        self._held_answers: dict[asyncio.StreamWriter, bytes] = {}
+        """A ``202`` held for a runtime that pipelined its next ``GET /next``: sent with that answer."""
+        self._connections: set[asyncio.Task[None]] = set()
         # Listening now, accepting once the loop runs: the runtime's connection waits in the backlog.
-        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._socket = socket.create_server((host, port))
         self._server = self._loop.create_task(asyncio.start_server(self._serve, sock=self._socket))
 
     @property
     def address(self) -> str:
-        """``host:port``: ``AWS_LAMBDA_RUNTIME_API`` for the runtime."""
+        """``host:port``: ``AWS_LAMBDA_RUNTIME_API`` for a runtime of this API."""
         host, port = self._socket.getsockname()[:2]
         return f"{host}:{port}"
 
     def environment(self, handler: str) -> dict[str, str]:
-        """The variables Lambda sets for the runtime (see :func:`runtime_environment`)."""
+        """The variables Lambda sets for a runtime of this API (see :func:`runtime_environment`)."""
         return runtime_environment(self.address, self.function, handler, self.max_concurrency)
 
     def invoke(
         self,
-        event: bytes,
+        event: object,
         *,
+        request_id: str | None = None,
+        client_context: Mapping[str, object] | None = None,
+        cognito_identity: Mapping[str, object] | None = None,
         listener: Callable[[Chunk], None] | None = None,
         on_finish: Callable[[], None] | None = None,
     ) -> Invocation:
-        """Queue an invocation of ``event`` (JSON bytes); ``listener`` gets each streamed chunk,
-        ``on_finish`` is called once the outcome is recorded (both on the loop's thread)."""
-        request_id = str(uuid.uuid4())
+        """Queue an invocation: ``event`` as bytes already encoded, or any JSON value. ``listener``
+        gets each streamed chunk as it arrives, ``on_finish`` is called once the outcome is recorded
+        (both on the loop's thread: an asyncio caller on another loop hands them on with
+        ``call_soon_threadsafe``)."""
+        body = event if isinstance(event, bytes) else json.dumps(event).encode()
+        request_id = request_id or str(uuid.uuid4())
         headers = {
             "Lambda-Runtime-Aws-Request-Id": request_id,
             "Lambda-Runtime-Invoked-Function-Arn": self.function.arn,
             "Lambda-Runtime-Trace-Id": f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};Sampled=0",
         }
-        invocation = Invocation(request_id, event, headers, listener, on_finish)
+        if client_context is not None:
+            headers["Lambda-Runtime-Client-Context"] = json.dumps(client_context)
+        if cognito_identity is not None:
+            headers["Lambda-Runtime-Cognito-Identity"] = json.dumps(cognito_identity)
+        invocation = Invocation(request_id, body, headers, listener, on_finish)
+        if threading.get_ident() == self._loop_thread:
+            self._enqueue(invocation)
+        else:
+            self._loop.call_soon_threadsafe(self._enqueue, invocation)
+        return invocation
+
+    def _on_loop(self, action: Callable[[asyncio.StreamWriter], None], writer: asyncio.StreamWriter) -> None:
+        """``action(writer)`` on the loop's thread: now when called there, else as soon as it can."""
+        if threading.get_ident() == self._loop_thread:
+            action(writer)
+        else:
+            self._loop.call_soon_threadsafe(action, writer)
+
+    def _enqueue(self, invocation: Invocation) -> None:
         self._pending.append(invocation)
         self._wake()
-        return invocation
+
+    def wait_init_error(self, timeout: float | None = None) -> FunctionError | None:
+        """The first init error posted, waiting up to ``timeout`` seconds; ``None`` if none came."""
+        self._init_error.wait(timeout)
+        return self.init_errors[0] if self.init_errors else None
 
     def _wake(self) -> None:
         """Every ``/next`` waiting looks again (few wait: one per runtime connection)."""
@@ -129,7 +243,8 @@ class LoopRuntimeApi:
         return self.max_concurrency is not None and len(self._in_flight) >= self.max_concurrency
 
     def close(self) -> None:
-        """Stop serving and drop the runtime's connection (from any thread)."""
+        """Stop serving (from any thread): runtimes waiting on ``/next`` get a 500, the other
+        connections close."""
         if threading.get_ident() == self._loop_thread:
             self._close_now()
         elif not self._loop.is_closed():
@@ -146,25 +261,42 @@ class LoopRuntimeApi:
         else:
             self._server.cancel()
         self._socket.close()
-        for writer in list(self._streams):
+        for writer in self._streams - self._waiting_on_next:
             writer.close()
+
+    async def _drain_connections(self, timeout: float) -> None:
+        """Wait (up to ``timeout`` seconds) for every connection to end, after :meth:`close`."""
+        if self._connections:
+            await asyncio.wait(self._connections, timeout=timeout)
 
     # --- one connection ---------------------------------------------------------------------------
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._loop_thread is None:
+            self._loop_thread = threading.get_ident()
+        task = asyncio.current_task()
+        if task is not None:
+            self._connections.add(task)
         self._streams.add(writer)
         try:
             while not self._closing:
-                try:
-                    head = await reader.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+                head = await reader.readuntil(b"\r\n\r\n")
+                if not await self._route(_Request(head[:-4]), reader, writer):
                     return
-                request = _Request(head[:-4])
-                if not await self._route(request, reader, writer):
-                    return
+        except (*_BROKEN, ValueError, OSError):
+            return  # a runtime that went away, or one that speaks no HTTP this server reads
         finally:
             self._streams.discard(writer)
+            held = self._held_answers.pop(writer, None)
+            if held is not None:
+                writer.write(held)
             writer.close()
+            if task is not None:
+                self._connections.discard(task)
+
+    def _claim(self, request_id: str) -> Invocation | None:
+        """The invocation in flight with ``request_id``, if any."""
+        return self._in_flight.get(request_id)
 
     async def _route(
         self, request: _Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -172,6 +304,8 @@ class LoopRuntimeApi:
         """Answer one request; whether the connection stays open."""
         path = request.path
         if request.method == "GET":
+            if path == _NEXT:
+                return await self._next(reader, writer)
             if path == _RESTORE_NEXT:
                 # Lambda takes the snapshot while this waits; here the environment is restored at once.
                 if self.delivered:
@@ -183,17 +317,15 @@ class LoopRuntimeApi:
                     )
                 self.restores += 1
                 return self._answer(writer, 200, {})
-            if path != _NEXT:
-                return self._refuse(writer, 404, "NotFound", f"no such resource: GET {path}")
-            return await self._next(reader, writer)
+            return self._refuse(writer, 404, "NotFound", f"no such resource: GET {path}")
         if request.method != "POST":
             return self._refuse(writer, 405, "MethodNotAllowed", f"{request.method} {path}")
         if path == _RESTORE_ERROR:
             error = await self._error(request, reader)
             self.restore_errors.append((request.headers.get("lambda-runtime-function-error-type"), error))
-            return self._answer(writer, 202, {"status": "OK"})
+            return self._accepted(writer)
         if path == _INIT_ERROR:
-            await self._error(request, reader)  # the process exits next: the pool reports it
+            error = await self._error(request, reader)  # the process exits next: the pool reports it
             if self.delivered:
                 return self._refuse(
                     writer,
@@ -201,21 +333,23 @@ class LoopRuntimeApi:
                     "InvalidStateTransition",
                     "init errors can be posted only before the first invocation",
                 )
-            return self._answer(writer, 202, {"status": "OK"})
+            self.init_errors.append(error)
+            self._init_error.set()
+            return self._accepted(writer)
         request_id, slash, action = path.removeprefix(_INVOCATION).partition("/")
         if not path.startswith(_INVOCATION) or not slash or action not in ("response", "error"):
-            await _body(request, reader, lambda data: None)
+            await _body(request, reader, _ignore)
             return self._refuse(writer, 404, "NotFound", f"no such resource: POST {path}")
-        invocation = self._in_flight.get(request_id)
+        invocation = self._claim(request_id)
         if invocation is None:
-            await _body(request, reader, lambda data: None)
+            await _body(request, reader, _ignore)
             return self._refuse(
                 writer, 400, "InvalidRequestID", f"no invocation {request_id!r} is waiting for an answer"
             )
         if action == "error":
             error = await self._error(request, reader)
             self._complete(invocation, streamed=False, content_type=None, body=b"", error=error)
-            return self._answer(writer, 202, {"status": "OK"})
+            return self._accepted(writer)
         if request.headers.get("lambda-runtime-function-response-mode", "").lower() == STREAMING:
             return await self._streamed(request, invocation, reader, writer)
         parts: list[bytes] = []
@@ -227,25 +361,41 @@ class LoopRuntimeApi:
             return self._refuse(writer, 413, "RequestEntityTooLarge", message)
         content_type = request.headers.get("content-type")
         self._complete(invocation, streamed=False, content_type=content_type, body=body, error=None)
-        # Let the gateway answer its client before this answer wakes the runtime up: on a machine
-        # with few cores, the runtime's next request would otherwise compete with that answer.
+        if request.headers.get(_PIPELINED_NEXT) == "1":
+            # The runtime's GET /next came with this (mangum.runtime under serve): the 202 goes out
+            # with its answer, in one write that wakes the runtime once. That GET is read after
+            # one turn of the loop, in which the gateway answers its client.
+            self._held_answers[writer] = _ACCEPTED
+            await asyncio.sleep(0)
+            return True
+        # Let whoever waits for the result (serve's gateway) answer its client before this answer
+        # wakes the runtime up: on a machine with few cores, the runtime's next request would
+        # otherwise compete with that answer.
         for _ in range(_YIELDS_BEFORE_ACCEPTED):
             await asyncio.sleep(0)
-        return self._answer(writer, 202, {"status": "OK"})
+        return self._accepted(writer)
 
     async def _next(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
         if self.first_next_at is None:
             self.first_next_at = time.monotonic()
-        while not self._pending or self._full():
-            if self._closing:
-                return self._refuse(
-                    writer, 500, "Runtime.ServerClosed", "the Runtime API server is shutting down"
-                )
-            waiter = self._loop.create_future()
-            self._waiters.append(waiter)
-            await waiter
-        if reader.at_eof():
-            return False  # the runtime closed its end while it waited (its process ended): hand it nothing
+        if not self._pending or self._full():
+            self.waiting += 1
+            self._waiting_on_next.add(writer)
+            try:
+                while not self._pending or self._full():
+                    if self._closing:
+                        return self._refuse(
+                            writer, 500, "Runtime.ServerClosed", "the Runtime API server is shutting down"
+                        )
+                    waiter = self._loop.create_future()
+                    self._waiters.append(waiter)
+                    await waiter
+            finally:
+                self.waiting -= 1
+                self._waiting_on_next.discard(writer)
+            if reader.at_eof():
+                # The runtime closed its end while it waited (its process ended): hand it nothing.
+                return False
         invocation = self._pending.popleft()
         deadline = int((time.time() + self.function.timeout_s) * 1000)
         invocation.headers["Lambda-Runtime-Deadline-Ms"] = str(deadline)
@@ -255,10 +405,11 @@ class LoopRuntimeApi:
         invocation.delivered_at = time.monotonic()
         invocation.delivered.set()
         headers = "".join(f"{name}: {value}\r\n" for name, value in invocation.headers.items())
-        writer.write(
+        self._write(
+            writer,
             b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
             + f"Content-Length: {len(invocation.event)}\r\n{headers}\r\n".encode("latin-1")
-            + invocation.event
+            + invocation.event,
         )
         return True
 
@@ -271,15 +422,10 @@ class LoopRuntimeApi:
     ) -> bool:
         body = StreamedBody(invocation)
         content_type = request.headers.get("content-type")
-        invocation.on_abandon(lambda: _cut(writer))
+        invocation.on_abandon(lambda: self._on_loop(_cut, writer))
         try:
             trailers = await _body(request, reader, body)
-        except (
-            ChunkedBodyError,
-            asyncio.IncompleteReadError,
-            asyncio.LimitOverrunError,
-            ConnectionError,
-        ) as broken:
+        except _BROKEN as broken:
             invocation.on_abandon(None)
             cut = truncated(invocation, broken)
             self._complete(invocation, streamed=True, content_type=content_type, body=None, error=cut)
@@ -291,7 +437,7 @@ class LoopRuntimeApi:
             return self._refuse(
                 writer, 413, "Function.ResponseSizeTooLarge", error.error_message if error else ""
             )
-        return self._answer(writer, 202, {"status": "OK"})
+        return self._accepted(writer)
 
     async def _error(self, request: _Request, reader: asyncio.StreamReader) -> FunctionError:
         parts: list[bytes] = []
@@ -316,18 +462,33 @@ class LoopRuntimeApi:
 
     # --- answers ---------------------------------------------------------------------------------
 
+    def _write(self, writer: asyncio.StreamWriter, answer: bytes) -> None:
+        """Send ``answer``, after the ``202`` held for this connection if there is one."""
+        held = self._held_answers.pop(writer, None)
+        writer.write(answer if held is None else held + answer)
+
+    def _accepted(self, writer: asyncio.StreamWriter) -> bool:
+        self._write(writer, _ACCEPTED)
+        return True
+
     def _answer(self, writer: asyncio.StreamWriter, status: int, payload: Mapping[str, object]) -> bool:
         body = json.dumps(payload).encode()
-        writer.write(
+        self._write(
+            writer,
             f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n".encode()
-            + body
+            + body,
         )
         return True
 
     def _refuse(self, writer: asyncio.StreamWriter, status: int, error_type: str, message: str) -> bool:
+        """Answer an error; the connection stays open unless it is a 500 (the server is closing)."""
         self._answer(writer, status, {"errorType": error_type, "errorMessage": message})
         return status != 500
+
+
+def _ignore(data: bytes) -> None:
+    """A body nobody reads."""
 
 
 async def _body(

@@ -15,20 +15,20 @@ IDLE_TIMEOUT = 600.0
 MAX_CONNECTION_DURATION = 7200.0
 """... and any WebSocket connection after 2 hours."""
 DEFAULT_STAGES: dict[HttpSourceName, str] = {
-    "rest": "prod",
-    "http": DEFAULT_STAGE,
+    "api_gateway_v1": "prod",
+    "api_gateway_v2": DEFAULT_STAGE,
     "alb": DEFAULT_STAGE,
-    "url": DEFAULT_STAGE,
+    "function_url": DEFAULT_STAGE,
 }
 
 SOURCE_NAMES: dict[HttpSourceName, str] = {
-    "rest": "REST API",
-    "http": "HTTP API",
+    "api_gateway_v1": "REST API",
+    "api_gateway_v2": "HTTP API",
     "alb": "Application Load Balancer",
-    "url": "Function URL",
+    "function_url": "Function URL",
 }
 
-STREAMING_SOURCES: tuple[HttpSourceName, ...] = ("rest", "url")
+STREAMING_SOURCES: tuple[HttpSourceName, ...] = ("api_gateway_v1", "function_url")
 """The sources whose answers ``--invoke-mode RESPONSE_STREAM`` streams (an HTTP API and an ALB buffer
 the whole response)."""
 
@@ -41,7 +41,7 @@ class ServeConfig:
     """``module.attribute``, as ``_HANDLER``."""
     host: str = "127.0.0.1"
     port: int = 3000
-    source: HttpSourceName = "rest"
+    source: HttpSourceName = "api_gateway_v1"
     stage: str = "prod"
     timeout: float = API_GATEWAY_TIMEOUT
     invoke_mode: str = "BUFFERED"
@@ -72,7 +72,7 @@ class ServeConfig:
     def http_prefix(self) -> str:
         """The stage prefix of HTTP URLs: API Gateway's (REST and HTTP APIs) only; an ALB or a
         Function URL has no stage (``--stage`` then names the WebSocket API's alone)."""
-        return self.stage_prefix if self.source in ("rest", "http") else ""
+        return self.stage_prefix if self.source in ("api_gateway_v1", "api_gateway_v2") else ""
 
     @property
     def authority(self) -> str:

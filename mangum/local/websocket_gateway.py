@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import unquote
 
 from mangum._http.fields import is_field_name, is_field_value
-from mangum._sources import samples
+from mangum._sources import builders
 from mangum.local.asgi_io import RequestTooLarge, read_body, respond
 from mangum.local.authorizers import LocalAuthorizer
 from mangum.local.results import HttpAnswer
@@ -179,7 +179,7 @@ class WebSocketGateway:
         ]
         agent = next((value for name, value in headers if name == "user-agent"), "")
         client = WebSocketClient(
-            connection_id=samples.connection_id(),
+            connection_id=builders.connection_id(),
             source_ip=(scope.get("client") or ("127.0.0.1", 0))[0],
             user_agent=agent,
             stage=config.stage,

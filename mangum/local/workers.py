@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from typing import Literal, TextIO
 
 from mangum.local.invocations import Chunk, Invocation, InvocationResult
-from mangum.local.runtime_api import FunctionSettings
-from mangum.local.runtime_api_loop import LoopRuntimeApi
+from mangum.local.runtime_api_loop import FunctionSettings, LoopRuntimeApi
+from mangum.runtime.client import PIPELINING_VARIABLE
 
 logger = logging.getLogger("mangum.serve")
 
@@ -87,20 +87,33 @@ class Outcome:
     """Whether the runtime took the invocation (a process that ended first never saw it)."""
 
 
-def peak_memory_mb(pid: int) -> int | None:
-    """A live process's peak resident memory in MB (Linux ``VmHWM``; ``None`` where unknown)."""
-    try:
-        descriptor = os.open(f"/proc/{pid}/status", os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        return _vm_hwm_mb(os.read(descriptor, 16384))
-    finally:
-        os.close(descriptor)
+class PeakMemory:
+    """A live process's peak resident memory in MB (Linux ``VmHWM``), read after every invocation:
+    its ``/proc/PID/status`` is opened once and read again from the start each time (one system call)."""
+
+    def __init__(self, pid: int) -> None:
+        try:
+            self._descriptor: int | None = os.open(f"/proc/{pid}/status", os.O_RDONLY)
+        except OSError:
+            self._descriptor = None
+
+    def read_mb(self) -> int | None:
+        """The peak so far (``None`` where unknown: not Linux, or the process has ended)."""
+        if self._descriptor is None:
+            return None
+        try:
+            return _vm_hwm_mb(os.pread(self._descriptor, 16384, 0))
+        except OSError:
+            return None
+
+    def close(self) -> None:
+        """Let the file go (the process is ending)."""
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None
 
 
 def _vm_hwm_mb(status: bytes) -> int | None:
-    # One read of the raw bytes: this runs after every invocation.
     start = status.find(b"VmHWM:")
     if start < 0:
         return None
@@ -142,6 +155,8 @@ class Worker:
             **self.api.environment(settings.handler),
             "LAMBDA_TASK_ROOT": settings.task_root,
             "PYTHONUNBUFFERED": "1",
+            # This Runtime API reads pipelined requests: each buffered answer brings the next /next.
+            PIPELINING_VARIABLE: "1",
             **settings.environment,
         }
         self.started = time.monotonic()
@@ -164,6 +179,7 @@ class Worker:
             reader = _Lines(lambda line: on_line(self, line))
             self._output = loop.create_task(loop.connect_read_pipe(lambda: reader, self.process.stdout))
         self.served = 0
+        self.peak_memory = PeakMemory(self.process.pid)
         self._closed = False
         logger.info("%s %d: cold start (pid %d)", settings.label, number, self.process.pid)
 
@@ -200,12 +216,39 @@ class Worker:
         if not self._closed:
             self._closed = True
             self.api.close()
+            self.peak_memory.close()
+
+
+class _Alarm:
+    """What wakes the watch of an invocation: its answer (the alarm is the invocation's
+    ``on_finish``) or a timer, whichever comes first."""
+
+    __slots__ = ("_loop", "_ringing")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._ringing: asyncio.Future[None] | None = None
+
+    def __call__(self) -> None:
+        ringing = self._ringing
+        if ringing is not None and not ringing.done():
+            ringing.set_result(None)
+
+    async def sleep(self, seconds: float) -> None:
+        """Until the alarm rings, ``seconds`` at most."""
+        self._ringing = ringing = self._loop.create_future()
+        timer = self._loop.call_later(seconds, self)
+        try:
+            await ringing
+        finally:
+            timer.cancel()
+            self._ringing = None
 
 
 async def _watch(
-    worker: Worker, invocation: Invocation, finished: asyncio.Future[None], handed: float, timeout: float
+    worker: Worker, invocation: Invocation, alarm: _Alarm, handed: float, timeout: float
 ) -> Outcome:
-    """Wait until the invocation is answered (``finished`` is resolved then), its worker's process
+    """Wait until the invocation is answered (the ``alarm`` rings then), its worker's process
     ends, or the deadline passes: ``timeout`` seconds after the runtime took the invocation (its
     init does not count, as on Lambda, up to :data:`INIT_LIMIT_SECONDS`). Nothing but the event
     loop waits: the answer wakes it directly, and the process is checked every
@@ -214,8 +257,8 @@ async def _watch(
         delivered = invocation.delivered_at
         deadline = (handed + INIT_LIMIT_SECONDS if delivered is None else delivered) + timeout
         left = deadline - time.monotonic()
-        if not finished.done():
-            await asyncio.wait((finished,), timeout=max(0.0, min(left, _POLL_SECONDS)))
+        if not invocation.complete:
+            await alarm.sleep(max(0.0, min(left, _POLL_SECONDS)))
         # An answered invocation needs no look at the process (a system call per invocation).
         status = None if invocation.complete else worker.process.poll()
         # Checked after the process: an answer that came just before the process ended counts.
@@ -226,11 +269,6 @@ async def _watch(
             return Outcome("crashed", invocation.request_id, exit_status=status, delivered=delivered)
         if time.monotonic() >= deadline:
             return Outcome("timed_out", invocation.request_id)
-
-
-def _settle(finished: asyncio.Future[None]) -> None:
-    if not finished.done():
-        finished.set_result(None)
 
 
 class WorkerPool:
@@ -367,15 +405,16 @@ class WorkerPool:
         enqueued: Callable[[Invocation], None] | None = None,
     ) -> Outcome:
         loop = asyncio.get_running_loop()
-        finished: asyncio.Future[None] = loop.create_future()
-        # The Runtime API records the outcome on this loop: it resolves the future directly.
-        invocation = worker.api.invoke(event, listener=listener, on_finish=lambda: _settle(finished))
+        alarm = _Alarm(loop)
+        # The Runtime API records the outcome on this loop: it rings the alarm directly.
+        invocation = worker.api.invoke(event, listener=listener, on_finish=alarm)
         if enqueued is not None:
             enqueued(invocation)
         request_id = worker.last_request_id = invocation.request_id
-        self._line(f"START RequestId: {request_id} Version: $LATEST")
+        # Not flushed on its own: the worker's first output line, or END and REPORT, flush it.
+        self._log.write(f"START RequestId: {request_id} Version: $LATEST\n")
         handed = time.monotonic()
-        outcome = await _watch(worker, invocation, finished, handed, timeout)
+        outcome = await _watch(worker, invocation, alarm, handed, timeout)
         init = worker.init_duration_ms()
         started = invocation.delivered_at or handed
         duration = (time.monotonic() - started) * 1000
@@ -384,7 +423,7 @@ class WorkerPool:
             self._report(worker, outcome, duration, init, timeout)
             return outcome
         if outcome.ending == "timed_out":
-            memory = peak_memory_mb(worker.process.pid)
+            memory = worker.peak_memory.read_mb()
             self._line(f"{_now()} {request_id} Task timed out after {timeout:.2f} seconds")
             if self.settings.max_concurrency is None:
                 worker.kill()
@@ -407,7 +446,7 @@ class WorkerPool:
     ) -> None:
         """The ``END`` and ``REPORT`` lines of an invocation."""
         if memory is None and worker.alive:
-            memory = peak_memory_mb(worker.process.pid)
+            memory = worker.peak_memory.read_mb()
         request_id = outcome.request_id
         report = (
             f"END RequestId: {request_id}\n"

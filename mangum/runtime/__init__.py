@@ -25,7 +25,7 @@ import os
 import sys
 
 from mangum.config import snapstart_on
-from mangum.runtime.client import RuntimeApiClient, RuntimeApiError
+from mangum.runtime.client import PIPELINING_VARIABLE, RuntimeApiClient, RuntimeApiError
 from mangum.runtime.concurrent import max_concurrency, serve_concurrently
 from mangum.runtime.errors import error_payload
 from mangum.runtime.handler import load_handler
@@ -45,7 +45,7 @@ def main() -> int:
         print("mangum.runtime: AWS_LAMBDA_RUNTIME_API is not set (run inside Lambda)", file=sys.stderr)
         return 2
     try:
-        client = RuntimeApiClient(address)
+        client = RuntimeApiClient(address, pipelining=os.environ.get(PIPELINING_VARIABLE) == "1")
         try:
             concurrency = max_concurrency()
             handler = load_handler(os.environ.get("_HANDLER", ""))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mangum.runtime.connection import Answer, Connection
@@ -37,6 +38,14 @@ class StreamBroken(RuntimeApiError):
     lost, but the API may still be there for the next one."""
 
 
+PIPELINING_VARIABLE = "MANGUM_RUNTIME_API_PIPELINING"
+"""Set to ``1`` by an emulator whose Runtime API reads pipelined requests (``python -m mangum serve``):
+the runtime then sends its next ``GET /next`` in the same write as each buffered answer (see
+:meth:`RuntimeApiClient.post_response`). Lambda does not set it: there the runtime does not pipeline."""
+PIPELINED_NEXT_HEADER = "Mangum-Pipelined-Next"
+"""Sent with a buffered answer whose ``GET /next`` follows on the same connection: the emulator may
+hold its ``202`` and send it with the next invocation (one wake-up of the runtime instead of two)."""
+
 _REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 """A request id the runtime puts into a request line: Lambda's are UUIDs."""
 
@@ -58,7 +67,7 @@ def _summary(answer: Answer) -> str:
 class RuntimeApiClient:
     """A client of the Runtime API at ``address`` (``host:port``, as in ``AWS_LAMBDA_RUNTIME_API``)."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, *, pipelining: bool = False) -> None:
         host, colon, port = address.rpartition(":")
         if not colon or not port.isdigit():
             raise RuntimeApiError(f"AWS_LAMBDA_RUNTIME_API must be host:port, not {address!r}")
@@ -66,6 +75,9 @@ class RuntimeApiClient:
         self.connection = Connection(host, int(port))
         self.prefix = f"/{API_VERSION}/runtime"
         self._next_path = f"{self.prefix}/invocation/next"
+        self.pipelining = pipelining
+        """Whether buffered answers carry the next ``GET /next`` (:data:`PIPELINING_VARIABLE`)."""
+        self._next_sent = False
 
     def _exchange(self, method: str, path: str, headers: str = "", body: bytes = b"") -> Answer:
         try:
@@ -74,8 +86,15 @@ class RuntimeApiClient:
             raise RuntimeApiError(f"{method} {path} failed: {error!r}") from error
 
     def next_invocation(self) -> NextInvocation:
-        """Wait for the next invocation."""
-        answer = self._exchange("GET", self._next_path)
+        """Wait for the next invocation (asked for already when the last answer carried the request)."""
+        if self._next_sent:
+            self._next_sent = False
+            try:
+                answer = self.connection.answer()
+            except OSError as error:
+                raise RuntimeApiError(f"GET {self._next_path} failed: {error!r}") from error
+        else:
+            answer = self._exchange("GET", self._next_path)
         if answer.status != 200:
             raise RuntimeApiError(f"GET {self._next_path} answered {answer.status}: {_summary(answer)}")
         request_id = answer.headers.get("lambda-runtime-aws-request-id")
@@ -93,17 +112,53 @@ class RuntimeApiClient:
         return NextInvocation(request_id, answer.body, answer.headers)
 
     def _post(self, path: str, headers: str, body: bytes) -> int:
-        answer = self._exchange("POST", path, headers, body)
+        return self._checked(path, self._exchange("POST", path, headers, body))
+
+    def _checked(self, path: str, answer: Answer) -> int:
+        """The status of the answer to a ``POST``: a 5xx raises, anything but 202 is logged."""
         if answer.status >= 500:
             raise RuntimeApiError(f"POST {path} answered {answer.status}: {_summary(answer)}", answer.status)
         if answer.status != 202:
             logger.error("POST %s answered %s: %s", path, answer.status, _summary(answer))
         return answer.status
 
-    def post_response(self, request_id: str, body: bytes, content_type: str = "application/json") -> int:
-        """Post a buffered result; returns the status (202, or 413 for a result too large)."""
+    @property
+    def next_requested(self) -> bool:
+        """Whether the next ``GET /next`` went out with the last answer (:meth:`post_response`)."""
+        return self._next_sent
+
+    def post_response(
+        self,
+        request_id: str,
+        body: bytes,
+        content_type: str = "application/json",
+        *,
+        then_next: Callable[[], bool] | None = None,
+    ) -> int:
+        """Post a buffered result; returns the status (202, or 413 for a result too large).
+
+        With :attr:`pipelining`, when ``then_next()`` says the runtime goes on, a result Lambda
+        accepts goes out in one write with the next ``GET /next``, whose answer
+        :meth:`next_invocation` then reads: the API has that request before the next invocation
+        comes, and the runtime is not woken up in between. (A result over the limit is not
+        pipelined: its 413 is followed by the invocation's error.)"""
         path = f"{self.prefix}/invocation/{request_id}/response"
-        return self._post(path, f"Content-Type: {content_type}\r\n", body)
+        headers = f"Content-Type: {content_type}\r\n"
+        if not self.pipelining or self._next_sent or then_next is None:
+            return self._post(path, headers, body)
+        from mangum._http.response import LAMBDA_RESPONSE_LIMIT  # here: Lambda never pipelines
+
+        if len(body) > LAMBDA_RESPONSE_LIMIT or not then_next():
+            return self._post(path, headers, body)
+        connection = self.connection
+        posted = connection.encode("POST", path, f"{headers}{PIPELINED_NEXT_HEADER}: 1\r\n", body)
+        try:
+            connection.send(posted + connection.encode("GET", self._next_path))
+            answer = connection.answer()
+        except OSError as error:
+            raise RuntimeApiError(f"POST {path} failed: {error!r}") from error
+        self._next_sent = connection.open
+        return self._checked(path, answer)
 
     def post_error(self, request_id: str, payload: dict[str, object]) -> None:
         """Report that the invocation failed."""

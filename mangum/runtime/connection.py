@@ -67,13 +67,22 @@ class Connection:
             self.close()
             raise
 
-    def request(self, method: str, path: str, headers: str = "", body: bytes = b"") -> Answer:
-        """Send a request with a ``Content-Length`` body and read its answer. ``headers`` is
+    @property
+    def open(self) -> bool:
+        """Whether the socket is open (a request sent now goes on the same connection)."""
+        return self._socket is not None
+
+    def encode(self, method: str, path: str, headers: str = "", body: bytes = b"") -> bytes:
+        """A request with a ``Content-Length`` body, as it goes on the wire. ``headers`` is
         ``"Name: value\\r\\n"`` lines."""
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{headers}"
         if body or method == "POST":
             head += f"Content-Length: {len(body)}\r\n"
-        self.send(head.encode("latin-1") + b"\r\n" + body)
+        return head.encode("latin-1") + b"\r\n" + body
+
+    def request(self, method: str, path: str, headers: str = "", body: bytes = b"") -> Answer:
+        """Send a request (see :meth:`encode`) and read its answer."""
+        self.send(self.encode(method, path, headers, body))
         return self.answer()
 
     def answer(self) -> Answer:

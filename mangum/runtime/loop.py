@@ -73,8 +73,13 @@ def handle(
     invocation: NextInvocation,
     *,
     among_many: bool = False,
+    then_next: Callable[[], bool] | None = None,
 ) -> None:
     """Run one invocation and post its answer.
+
+    ``then_next`` tells, once the handler has run, whether a buffered answer may carry the next
+    ``GET /next`` (:meth:`~mangum.runtime.client.RuntimeApiClient.post_response`): not when the loop
+    is about to end.
 
     Its request id (for the log lines) and X-Ray trace header go where the code it runs finds them:
     the process's (``os.environ["_X_AMZN_TRACE_ID"]``) when it is the only invocation in flight;
@@ -85,7 +90,7 @@ def handle(
     if not among_many:
         current_request.id = invocation.request_id
         _set_trace_id(trace)
-        _answer(client, handler, stream, function, invocation)
+        _answer(client, handler, stream, function, invocation, then_next)
         return
     scope = InvocationScope(invocation.request_id, trace)
     token = current_invocation.set(scope)
@@ -102,6 +107,7 @@ def _answer(
     stream: StreamingHandler | None,
     function: FunctionInfo,
     invocation: NextInvocation,
+    then_next: Callable[[], bool] | None = None,
 ) -> None:
     request_id = invocation.request_id
     response = None
@@ -116,7 +122,7 @@ def _answer(
                 return
         else:
             result = handler(event, context)
-        if client.post_response(request_id, _to_json(result)) == 413:
+        if client.post_response(request_id, _to_json(result), then_next=then_next) == 413:
             # Refused: the invocation is still open, and fails as Lambda reports it for other runtimes.
             client.post_error(request_id, _too_large(request_id))
     except RuntimeApiError as error:
@@ -147,11 +153,21 @@ def serve(client: RuntimeApiClient, handler: Handler, invocations: int | None = 
     function = FunctionInfo.from_environment()
     limit = max_leaked_threads()
     served = 0
-    while invocations is None or served < invocations:
-        handle(client, handler, stream, function, client.next_invocation())
-        served += 1
+
+    def too_many_leaked() -> list[str]:
         leaked = leaked_threads() if limit else []
-        if len(leaked) >= limit > 0:
+        return leaked if len(leaked) >= limit > 0 else []
+
+    def goes_on() -> bool:
+        return served + 1 != invocations and not too_many_leaked()
+
+    while invocations is None or served < invocations:
+        handle(client, handler, stream, function, client.next_invocation(), then_next=goes_on)
+        served += 1
+        if client.next_requested:
+            continue  # it was asked for once the handler had run: the loop goes on
+        leaked = too_many_leaked()
+        if leaked:
             logger.error(
                 "%d threads still running after their invocations ended (%s): exiting, so that a fresh "
                 "environment serves the next invocation (%s=%d)",

@@ -19,7 +19,14 @@ any            500 when the app raised, broke the protocol, did not finish befor
                ``mangum.websocket`` logger. An app that ends by raising its framework's
                disconnect exception (Starlette's ``WebSocketDisconnect``) for the
                ``websocket.disconnect`` it received has ended normally (logged at debug level).
+               500 too when the accept's headers or the denial cannot be returned to Lambda (a
+               header HTTP cannot carry, a result over Lambda's 6 MB), logged without values.
 =============  ==========================================================================
+
+The event arrives read by the WebSocket source's home (:func:`read_websocket_event`: the generated
+validator, as for HTTP events) and every answer is laid out by that home's
+:class:`~mangum._http.response.ResponseShape`, through
+:func:`~mangum._http.response.build_result` when the app gave headers or a body.
 
 The deadline is the context's remaining time minus ``config.deadline_margin``
 (:mod:`mangum.deadline`): every DynamoDB and Management API attempt is bounded by it, the app is
@@ -37,32 +44,27 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeAlias
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from mangum._asgi.stuck import where_stuck
-from mangum._http.response import (
-    CollectedResponse,
-    decode_headers,
-    encode_body,
-    is_text_media_type,
-    joined_headers,
-)
+from mangum._http.response import EMPTY_BODY, CollectedResponse, build_result
 from mangum._http.scope import header_bytes
+from mangum._sources import websocket as websocket_source
+from mangum._sources.registry import websocket_home
 from mangum.config import Config
 from mangum.deadline import Deadline, deadline_scope, shielded, stand_down
-from mangum.events.parse import parse_event
 from mangum.events.websocket import WebSocketEvent
-from mangum.exceptions import DeadlineExceeded, InvalidBody
-from mangum.responses import WebSocketResponse
+from mangum.exceptions import DeadlineExceeded, InvalidBody, InvalidResponse, ResponseTooLarge
 from mangum.types import ASGI, LambdaContext, LambdaEvent, Message, Scope, WebSocketScope
 from mangum.websocket.errors import ClientDisconnected, StoreError
 from mangum.websocket.record import StoredConnection
 from mangum.websocket.scope import build_websocket_scope
-from mangum.websocket.session import Handshake, Session, event_message
+from mangum.websocket.session import Handshake, Session
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from mangum._sources.registry import ConnectionEvent
     from mangum.websocket.api import WebSocketConnections
     from mangum.websocket.stores.interface import BaseConnectionStore
 
@@ -77,37 +79,26 @@ CANCEL_GRACE_SECONDS = 0.05
 """How long an app cancelled at the deadline gets to unwind before the invocation answers."""
 
 
-def _status(code: int) -> WebSocketResponse:
-    return WebSocketResponse(status_code=code)
+def read_websocket_event(raw_event: Mapping[str, object]) -> ConnectionEvent:
+    """``raw_event`` validated by the WebSocket source's home (its generated validator), as
+    :func:`run_websocket_event` takes it; raises :class:`~mangum.exceptions.InvalidEvent` naming
+    each failing field, never a value."""
+    return websocket_home().read(raw_event)
 
 
-def parse_websocket_event(event: LambdaEvent) -> WebSocketEvent:
-    """``event`` validated by its model; raises :class:`~mangum.exceptions.InvalidEvent`."""
-    model = parse_event(event)
-    if not isinstance(model, WebSocketEvent):  # pragma: no cover - the registry detected WebSocket
-        raise TypeError(f"not a WebSocket event: {type(model).__name__}")
-    return model
+def status_result(event: ConnectionEvent, status: int) -> dict[str, Any]:
+    """A bare ``status`` (no headers, no body) in the layout of ``event``'s home."""
+    return dict(event.response.build(status, [], EMPTY_BODY))
 
 
-def websocket_response(response: CollectedResponse, config: Config) -> WebSocketResponse:
-    """A handshake answer in Lambda's shape: headers joined per name (``config.exclude_headers``
-    dropped), the body as text when it is textual UTF-8, else base64."""
-    decoded, media_type, content_encoded, _ = decode_headers(response.headers, config.exclude_headers)
-    headers = joined_headers(decoded)
-    if not response.body:
-        return WebSocketResponse(status_code=response.status, headers=headers or None)
-    textual = not content_encoded and is_text_media_type(media_type, config.text_mime_types)
-    body = encode_body(response.body, textual=textual)
-    return WebSocketResponse(
-        status_code=response.status, headers=headers or None, body=body.text, is_base64_encoded=body.base64
-    )
-
-
-def _accepted(session: Session, config: Config) -> WebSocketResponse:
+def _accepted(event: ConnectionEvent, session: Session, config: Config) -> dict[str, Any]:
+    """The accept's answer: 200 with its headers and the chosen subprotocol, laid out by the home
+    and validated (:func:`~mangum._http.response.build_result`); raises :class:`InvalidResponse`
+    for headers HTTP cannot carry."""
     headers = list(session.accept_headers)
     if session.subprotocol is not None:
         headers.append((SUBPROTOCOL_RESPONSE_HEADER.encode(), header_bytes(session.subprotocol)))
-    return websocket_response(CollectedResponse(200, headers), config)
+    return build_result(event.response, event.limit, CollectedResponse(200, headers), config)
 
 
 class AppTimedOut(Exception):
@@ -172,8 +163,8 @@ def _ended_by_disconnect(session: Session, app_error: BaseException) -> bool:
     return False
 
 
-def _failed(session: Session, app_error: BaseException | None) -> bool:
-    """Whether the invocation failed, logging why."""
+def _logged_failure(session: Session, app_error: BaseException | None) -> bool:
+    """Whether the invocation failed, logging why when it did."""
     where = f"{session.kind} of connection {session.connection_id}"
     if session.failure is not None:
         logger.error("WebSocket %s failed: %s", where, session.failure, exc_info=session.failure)
@@ -190,36 +181,45 @@ def _failed(session: Session, app_error: BaseException | None) -> bool:
     return True
 
 
-def _connect_answer(session: Session, app_error: BaseException | None, config: Config) -> WebSocketResponse:
-    failed = _failed(session, app_error)
+def _connect_result_deleting_failed(
+    event: ConnectionEvent, session: Session, app_error: BaseException | None, config: Config
+) -> dict[str, Any]:
+    """The answer to a CONNECT the app ran for; when it failed, the record its accept wrote is
+    deleted first (:func:`_delete_refused_record`)."""
+    failed = _logged_failure(session, app_error)
     if not failed and session.handshake is Handshake.ACCEPTED:
         try:
-            return _accepted(session, config)
-        except ValidationError as error:
-            logger.error("WebSocket accept of %s: unusable headers: %s", session.connection_id, error.title)
+            return _accepted(event, session, config)
+        except (InvalidResponse, ResponseTooLarge) as error:
+            logger.error("WebSocket accept of %s: unusable headers: %s", session.connection_id, error)
             failed = True
-    if session.recorded and failed:
-        try:
-            session.connections.store.delete_connection(session.connection_id)
-        except StoreError as error:
-            logger.error(
-                "could not delete the record of refused connection %s: %s", session.connection_id, error
-            )
     if failed:
-        return _status(500)
+        _delete_refused_record(session)
+        return status_result(event, 500)
     if session.denial is None:
         _log_refusal(session, config)
-        return _status(403)
+        return status_result(event, 403)
     if not session.denial_complete:
         logger.error(
             "ASGI websocket application left its denial response to %s incomplete", session.connection_id
         )
-        return _status(500)
+        return status_result(event, 500)
     try:
-        return websocket_response(session.denial, config)
-    except ValidationError as error:
-        logger.error("WebSocket denial of %s: unusable response: %s", session.connection_id, error.title)
-        return _status(500)
+        # Laid out by the home and validated before the body is serialized, as an HTTP response.
+        return build_result(event.response, event.limit, session.denial, config)
+    except (InvalidResponse, ResponseTooLarge) as error:
+        logger.error("WebSocket denial of %s: unusable response: %s", session.connection_id, error)
+        return status_result(event, 500)
+
+
+def _delete_refused_record(session: Session) -> None:
+    """Delete the record a failed CONNECT's accept wrote, if it wrote one (a failure is logged)."""
+    if not session.recorded:
+        return
+    try:
+        session.connections.store.delete_connection(session.connection_id)
+    except StoreError as error:
+        logger.error("could not delete the record of refused connection %s: %s", session.connection_id, error)
 
 
 def _log_refusal(session: Session, config: Config) -> None:
@@ -243,15 +243,17 @@ def _log_refusal(session: Session, config: Config) -> None:
 
 async def run_websocket_event(
     app: ASGI,
-    event: WebSocketEvent,
+    event: ConnectionEvent,
     raw_event: LambdaEvent,
     context: LambdaContext | None,
     config: Config,
     state: dict[str, object] | None,
     connections_factory: ConnectionsFactory,
-) -> WebSocketResponse:
-    """Run ``app`` for one WebSocket event and give the answer for Lambda (see the module docs).
+) -> dict[str, Any]:
+    """Run ``app`` for one WebSocket event and give the result for Lambda (see the module docs).
 
+    ``event`` is ``raw_event`` as the WebSocket source's home read it (:func:`read_websocket_event`);
+    the result is laid out by that home.
     Never raises for what the app, the store or the Management API do; ``connections_factory`` is
     the container's :class:`~mangum.websocket.runtime.WebSocketRuntime`. Everything is bounded by
     the invocation's deadline (``context``'s remaining time minus ``config.deadline_margin``).
@@ -260,91 +262,97 @@ async def run_websocket_event(
     # The cycle's own steps are never interrupted at the deadline; the app's task is (run_app).
     with deadline_scope(deadline), shielded():
         incoming: Message | None = None
-        if event.event_type != "CONNECT":
+        if event.kind != "CONNECT":
             try:
-                incoming = event_message(event)
+                incoming = websocket_source.message(event.data)
             except InvalidBody as error:
                 logger.error("WebSocket MESSAGE of connection %s: %s", event.connection_id, error)
-                return _status(400)
-        connections = connections_factory(event)
+                return status_result(event, 400)
+        # What the app sees of the event (scope["mangum.event"]) and what the record keeps of a
+        # CONNECT: the event's model, built from the event the home has validated against the
+        # same schema.
+        model = _model(raw_event)
+        connections = connections_factory(model)
         if connections.store.unfinished_deletions:
             _finish_earlier_deletions(connections.store, deadline)
-        stored = None if incoming is None else _stored_connection(event, connections.store)
-        if isinstance(stored, WebSocketResponse):
-            return stored
-        session = Session(event, incoming, connections)
-        connect_event = event if stored is None else stored.record.connect_event
+        stored = None if incoming is None else _read_or_close_record(event, connections.store)
+        if isinstance(stored, int):
+            return status_result(event, stored)
+        session = Session(model, incoming, connections)
+        path = config.websocket_path
+        # A CONNECT's handshake is the event the home read; a later event's is in the record.
+        connect = model if stored is None else stored.record.connect_event
+        handshake = websocket_source.request(event.data, path) if stored is None else None
         scope = build_websocket_scope(
-            connect_event, event, raw_event, context, state, connections, config.websocket_path
+            connect, model, raw_event, context, state, connections, path, handshake=handshake
         )
         app_error = await run_app(app, scope, session, deadline)
         # Cleanup after the app may use half the margin: a record left behind costs more than a late answer.
         with deadline_scope(None if deadline is None else deadline.extended(config.deadline_margin / 2)):
-            if event.event_type == "CONNECT":
-                return _connect_answer(session, app_error, config)
-            return _status(500 if _finish_after_app(session, app_error, stored) else 200)
+            if event.kind == "CONNECT":
+                return _connect_result_deleting_failed(event, session, app_error, config)
+            failed = _logged_failure(session, app_error)
+            _warn_if_replay_refused(session)
+            if event.kind == "DISCONNECT" and not _delete_disconnected(session, stored):
+                failed = True
+            return status_result(event, 500 if failed else 200)
 
 
-def _stored_connection(
-    event: WebSocketEvent, store: BaseConnectionStore
-) -> StoredConnection | WebSocketResponse:
-    """The record a MESSAGE reads, or the one a DISCONNECT marks ``closing``; else the answer."""
+def _model(raw_event: LambdaEvent) -> WebSocketEvent:
+    # The validator itself: ``model_validate`` only adds per-call Python overhead to it.
+    model: WebSocketEvent = WebSocketEvent.__pydantic_validator__.validate_python(raw_event)
+    return model
+
+
+def _read_or_close_record(event: ConnectionEvent, store: BaseConnectionStore) -> StoredConnection | int:
+    """The record a MESSAGE reads, or the one a DISCONNECT marks ``closing`` (a write); else the
+    status to answer with, without running the app."""
     try:
-        if event.event_type == "DISCONNECT":
+        if event.kind == "DISCONNECT":
             stored = store.close_connection(event.connection_id, _closer(event))
         else:
             stored = store.get_connection(event.connection_id)
     except StoreError as error:
-        if event.event_type == "DISCONNECT":
+        if event.kind == "DISCONNECT":
             store.remember_deletion(event.connection_id)
         logger.error(
-            "WebSocket %s of connection %s failed: %s",
-            event.event_type,
-            event.connection_id,
-            error,
-            exc_info=error,
+            "WebSocket %s of connection %s failed: %s", event.kind, event.connection_id, error, exc_info=error
         )
-        return _status(500)
+        return 500
     if stored is None:
         logger.warning(
-            "WebSocket %s for unknown connection %s: the app is not run",
-            event.event_type,
-            event.connection_id,
+            "WebSocket %s for unknown connection %s: the app is not run", event.kind, event.connection_id
         )
-        return _status(410 if event.event_type == "MESSAGE" else 200)
+        return 410 if event.kind == "MESSAGE" else 200
     return stored
 
 
-def _finish_after_app(
-    session: Session, app_error: BaseException | None, stored: StoredConnection | None
-) -> bool:
-    """After a MESSAGE or DISCONNECT ran the app: on DISCONNECT, delete the connection (whatever the
-    app did); then whether the app or that deletion failed (each logged)."""
-    failed = _failed(session, app_error)
+def _warn_if_replay_refused(session: Session) -> None:
     if session.replaying and session.handshake is Handshake.PENDING:
         logger.warning(
             "ASGI websocket application did not accept the replayed connect of %s: the %s was not delivered",
             session.connection_id,
             session.kind,
         )
-    if session.kind == "DISCONNECT":
-        try:
-            session.connections.store.delete_connection(session.connection_id, closed=stored)
-        except StoreError as error:
-            logger.error(
-                "WebSocket DISCONNECT of connection %s failed: %s",
-                session.connection_id,
-                error,
-                exc_info=error,
-            )
-            failed = True
-    return failed
 
 
-def _closer(event: WebSocketEvent) -> str:
+def _delete_disconnected(session: Session, stored: StoredConnection | None) -> bool:
+    """After a DISCONNECT ran the app, delete the connection (whatever the app did): whether it was
+    deleted (a failure is logged)."""
+    try:
+        session.connections.store.delete_connection(session.connection_id, closed=stored)
+    except StoreError as error:
+        logger.error(
+            "WebSocket DISCONNECT of connection %s failed: %s", session.connection_id, error, exc_info=error
+        )
+        return False
+    return True
+
+
+def _closer(event: ConnectionEvent) -> str:
     """What names this DISCONNECT's deletion of the record: its request id when API Gateway gave one."""
-    context = event.request_context
-    return context.request_id or context.extended_request_id or f"disconnect-{uuid.uuid4().hex}"
+    context = event.data["request_context"]
+    return context["request_id"] or context["extended_request_id"] or f"disconnect-{uuid.uuid4().hex}"
 
 
 def _finish_earlier_deletions(store: BaseConnectionStore, deadline: Deadline | None) -> None:

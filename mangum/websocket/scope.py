@@ -32,6 +32,7 @@ from mangum.events.websocket import WebSocketEvent
 from mangum.types import LambdaContext, LambdaEvent, WebSocketScope
 
 if TYPE_CHECKING:
+    from mangum._http.request import Request
     from mangum._validation.generated.websocket import WebSocketEventDict
     from mangum.websocket.api import WebSocketConnections
 
@@ -41,11 +42,13 @@ DENIAL_EXTENSION_KEY = "websocket.http.response"
 SUBPROTOCOL_HEADER = "sec-websocket-protocol"
 
 
-def offered_subprotocols(event: WebSocketEvent) -> list[str]:
-    """The subprotocols the client offered: every ``Sec-WebSocket-Protocol`` value split at commas."""
+def offered_subprotocols(handshake: Request) -> list[str]:
+    """The subprotocols the client offered in the handshake: every ``Sec-WebSocket-Protocol``
+    value split at commas, in order."""
     return [
         protocol
-        for value in event.get_header_values(SUBPROTOCOL_HEADER)
+        for name, value in handshake.headers
+        if name.lower() == SUBPROTOCOL_HEADER
         for protocol in (part.strip() for part in value.split(","))
         if protocol
     ]
@@ -59,17 +62,25 @@ def build_websocket_scope(
     state: dict[str, object] | None,
     connections: WebSocketConnections,
     path: str = "/",
+    *,
+    handshake: Request | None = None,
 ) -> WebSocketScope:
     """The scope of ``connect_event``'s connection while ``event`` (raw: ``raw_event``) is handled;
-    ``path`` is what the app sees after the stage (``Mangum(websocket_path=...)``)."""
-    fields = cast("WebSocketEventDict", connect_event.model_dump(by_alias=False))
-    shared = connection_scope(websocket_source.request(fields, path), "", raw_event, context)
+    ``path`` is what the app sees after the stage (``Mangum(websocket_path=...)``).
+
+    ``handshake`` is the connection's request when the caller read it already (a CONNECT event
+    read by its home, :func:`mangum._sources.websocket.request`, with the same ``path``); otherwise
+    it is read from ``connect_event``'s fields."""
+    if handshake is None:
+        fields = cast("WebSocketEventDict", connect_event.model_dump(by_alias=False))
+        handshake = websocket_source.request(fields, path)
+    shared = connection_scope(handshake, "", raw_event, context)
     scope: WebSocketScope = {
         "type": "websocket",
         "asgi": WEBSOCKET_ASGI.copy(),
         **shared,
         "scheme": "ws" if shared["scheme"] == "http" else "wss",
-        "subprotocols": offered_subprotocols(connect_event),
+        "subprotocols": offered_subprotocols(handshake),
         "extensions": {EXTENSION_KEY: connections, DENIAL_EXTENSION_KEY: {}},
         "mangum.event": event,
         "mangum.connect_event": connect_event,

@@ -63,25 +63,6 @@ class Handshake(enum.Enum):
     CLOSED = enum.auto()
 
 
-def event_message(event: WebSocketEvent) -> Message:
-    """The message a MESSAGE or DISCONNECT event delivers: a frame, or the close code and reason.
-
-    A MESSAGE body flagged ``isBase64Encoded`` is a binary frame (raises
-    :class:`~mangum.exceptions.InvalidBody` when it is not valid base64).
-    """
-    if event.event_type == "DISCONNECT":
-        context = event.request_context
-        code = context.disconnect_status_code
-        return {
-            "type": "websocket.disconnect",
-            "code": 1005 if code is None else code,  # 1005: no status code was received
-            "reason": context.disconnect_reason or "",
-        }
-    if event.is_base64_encoded:
-        return {"type": "websocket.receive", "bytes": event.body_bytes()}
-    return {"type": "websocket.receive", "text": event.body or ""}
-
-
 def _frame(message: Message) -> str | bytes:
     text, data = message.get("text"), message.get("bytes")
     if (text is None) == (data is None):
@@ -111,7 +92,8 @@ class Session:
     """One invocation's exchange with the app for ``event``, through ``connections`` (bound to the
     event's connection).
 
-    ``incoming`` is what the event delivers after the replayed connect (:func:`event_message`);
+    ``incoming`` is what the event delivers after the replayed connect
+    (:func:`mangum._sources.websocket.message`);
     ``None`` on CONNECT, which delivers only ``websocket.connect``.
     """
 
@@ -251,10 +233,11 @@ class Session:
         if self.handshake is Handshake.CLOSED or self.gone:
             raise ClientDisconnected(self.connection_id)
         self.handshake = Handshake.CLOSED
-        self._forget()
+        self._close_and_delete_connection()
 
-    def _forget(self) -> None:
-        """The app closed or refused the connection: close it and delete its record where there is one."""
+    def _close_and_delete_connection(self) -> None:
+        """The app closed or refused the connection: close it through the Management API (on
+        MESSAGE) and delete its record where there is one."""
         if self.kind == "CONNECT":
             if self.recorded:
                 self.connections.store.delete_connection(self.connection_id)
@@ -273,7 +256,7 @@ class Session:
         self.denial = CollectedResponse(status=status, headers=_headers(message))
         self.handshake = Handshake.DENYING
         if self.kind != "CONNECT":
-            self._forget()
+            self._close_and_delete_connection()
 
     def _deny_body(self, message: Message) -> None:
         if self.handshake is not Handshake.DENYING or self.denial is None:

@@ -15,7 +15,7 @@ import pytest
 import mangum
 from examples.app import PIXEL_PNG, handler
 from mangum._cli import main
-from mangum._sources.registry import SAMPLES, sample_event
+from mangum._sources.registry import CLI_ALIASES, SAMPLES, detect, sample_event
 from mangum.events import WebSocketEvent, parse_event
 from tests.support.adapter import CONTEXT, RESPONSE_MODEL, body_of, header_values, json_of, status_of
 
@@ -61,6 +61,28 @@ def test_event_options_shape_the_request(source: str, capsys: pytest.CaptureFixt
     assert model.get_header("content-type") == "application/json"
 
 
+@pytest.mark.parametrize("alias", sorted(CLI_ALIASES))
+def test_event_takes_each_alias_for_the_sample_it_stands_for(
+    alias: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["event", alias]) == 0
+    event = json.loads(capsys.readouterr().out)
+    assert detect(event) is SAMPLES[CLI_ALIASES[alias]]
+    assert type(parse_event(event)).__name__ == model_name(CLI_ALIASES[alias])
+
+
+def test_every_alias_names_a_sample_and_no_sample_is_named_by_an_alias() -> None:
+    assert set(CLI_ALIASES.values()) <= set(SAMPLES)
+    assert not set(CLI_ALIASES) & set(SAMPLES)
+
+
+def test_an_unknown_sample_is_refused_naming_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["event", "api-gateway"]) == 2
+    error = capsys.readouterr().err
+    assert "invalid choice: 'api-gateway'" in error
+    assert "api_gateway_v1" in error
+
+
 def test_event_headers_are_added_and_the_body_content_type_follows_the_body(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -83,7 +105,7 @@ def test_version_is_the_package_version() -> None:
 
 
 def test_samples_are_fresh() -> None:
-    first, second = sample_event("http"), sample_event("http")
+    first, second = sample_event("api_gateway_v2"), sample_event("api_gateway_v2")
     assert first["requestContext"]["requestId"] != second["requestContext"]["requestId"]
     assert first["requestContext"]["apiId"] != second["requestContext"]["apiId"]
 
@@ -107,19 +129,19 @@ def example_result(source: str) -> dict[str, object]:
 
 
 def test_example_app_on_every_example_http_event() -> None:
-    assert json_of(example_result("http")) == {
+    assert json_of(example_result("api_gateway_v2")) == {
         "message": "Hello from mangum",
         "root_path": "",
     }
-    assert json_of(example_result("rest")) == {
+    assert json_of(example_result("api_gateway_v1")) == {
         "id": 1,
         "name": "hammer",
         "q": "rest",
     }
-    assert body_of(example_result("function-url")) == PIXEL_PNG
+    assert body_of(example_result("function_url")) == PIXEL_PNG
     cookies = header_values(example_result("alb"), "set-cookie")
     assert sorted(cookie.split(";")[0] for cookie in cookies) == ["session=abc123", "theme=dark"]
-    assert json_of(example_result("alb-multi")) == {"id": 2, "name": "saw", "q": "b"}
+    assert json_of(example_result("alb_multi_value")) == {"id": 2, "name": "saw", "q": "b"}
     assert json_of(example_result("cloudfront")) == {
         "id": 3,
         "name": "level",
@@ -128,7 +150,7 @@ def test_example_app_on_every_example_http_event() -> None:
 
 
 def test_invoke_prints_the_result_as_indented_json() -> None:
-    done = run_cli("invoke", "examples.app:app", "--event", "examples/events/http.json")
+    done = run_cli("invoke", "examples.app:app", "--event", "examples/events/api_gateway_v2.json")
     assert (done.returncode, done.stderr) == (0, "")
     result = json.loads(done.stdout)
     assert done.stdout.startswith('{\n  "statusCode": 200,')
@@ -136,7 +158,7 @@ def test_invoke_prints_the_result_as_indented_json() -> None:
 
 
 def test_invoke_reads_the_event_from_stdin_and_takes_adapter_options() -> None:
-    event = json.dumps(sample_event("http", path="/api/items/2"))
+    event = json.dumps(sample_event("api_gateway_v2", path="/api/items/2"))
     done = run_cli(
         "invoke", "examples.app:app", "--event", "-", "--base-path", "/api", "--lifespan", "on", stdin=event
     )
@@ -145,7 +167,7 @@ def test_invoke_reads_the_event_from_stdin_and_takes_adapter_options() -> None:
 
 
 def test_invoke_takes_text_mime_types_and_excluded_headers(files: Path) -> None:
-    event = json.dumps(sample_event("http", path="/"))
+    event = json.dumps(sample_event("api_gateway_v2", path="/"))
 
     def invoke(*options: str) -> dict[str, Any]:
         done = run_cli("invoke", "yaml_app:app", "--event", "-", *options, cwd=files, stdin=event)
@@ -187,10 +209,10 @@ def files(tmp_path: Path) -> Path:
     (tmp_path / "bad.json").write_text("{not json")
     (tmp_path / "list.json").write_text("[1, 2]")
     (tmp_path / "unknown.json").write_text('{"detail-type": "Scheduled Event"}')
-    invalid = sample_event("http")
+    invalid = sample_event("api_gateway_v2")
     del invalid["requestContext"]["http"]
     (tmp_path / "invalid.json").write_text(json.dumps(invalid))
-    (tmp_path / "http.json").write_text(json.dumps(sample_event("http")))
+    (tmp_path / "http.json").write_text(json.dumps(sample_event("api_gateway_v2")))
     return tmp_path
 
 

@@ -13,6 +13,7 @@ from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES, HANDLERS
 from mangum.exceptions import ConfigurationError, UnsupportedEvent
 from mangum.handlers import ALB, APIGateway, HTTPGateway, LambdaAtEdge
+from mangum.types import LambdaConfig, LambdaContext, LambdaEvent
 from tests.compat import events
 from tests.compat.apps import Responding
 from tests.support.adapter import CONTEXT
@@ -95,12 +96,56 @@ def test_importing_the_adapter_does_not_import_the_handler_classes() -> None:
     assert loaded_after("import mangum.adapter", ("mangum.handlers",)) == []
 
 
+COMPAT_MODULES = ("mangum.handlers", "mangum.handlers._custom", "mangum.handlers._source")
+
+SERVE_ONE = (
+    "from mangum import Mangum\n"
+    "from mangum._sources.registry import sample_event\n"
+    "async def app(scope, receive, send):\n"
+    "    await send({'type': 'http.response.start', 'status': 204, 'headers': []})\n"
+    "    await send({'type': 'http.response.body', 'body': b''})\n"
+    "class Never:\n"
+    "    @classmethod\n"
+    "    def infer(cls, event, context, config): return False\n"
+    "handler = Mangum(app, lifespan='off'OPTIONS)\n"
+    "assert handler(sample_event('api_gateway_v2'), None)['statusCode'] == 204\n"
+)
+
+
+def test_a_function_imports_the_compatibility_package_only_for_custom_handlers() -> None:
+    # PyPI mangum's compatibility code is all in mangum.handlers: a function without custom
+    # handlers serves without it, and one with them loads the custom handler support alone.
+    assert loaded_after(SERVE_ONE.replace("OPTIONS", ""), COMPAT_MODULES) == []
+    with_custom = SERVE_ONE.replace("OPTIONS", ", custom_handlers=[Never]")
+    assert loaded_after(with_custom, COMPAT_MODULES) == ["mangum.handlers", "mangum.handlers._custom"]
+
+
+def test_custom_handlers_get_pypi_mangums_config_dict_built_once() -> None:
+    seen: list[object] = []
+
+    class Recording(APIGateway):
+        @classmethod
+        def infer(cls, event: LambdaEvent, context: LambdaContext, config: LambdaConfig) -> bool:
+            seen.append(config)
+            return False
+
+    handler = Mangum(Responding(), api_gateway_base_path="/api", custom_handlers=[Recording])
+    handler(events.rest(), CONTEXT)
+    handler(events.rest(), CONTEXT)
+    assert seen[0] is seen[1]
+    assert seen[0] == {
+        "api_gateway_base_path": "/api",
+        "text_mime_types": DEFAULT_TEXT_MIME_TYPES,
+        "exclude_headers": [],
+    }
+
+
 def test_the_handler_classes_serve_without_pydantic() -> None:
     code = (
         "from mangum.handlers import APIGateway\n"
         "from mangum.handlers.utils import handle_base64_response_body\n"
         "from mangum._sources.registry import sample_event\n"
-        "handler = APIGateway(sample_event('rest'), None, {'api_gateway_base_path': '/'})\n"
+        "handler = APIGateway(sample_event('api_gateway_v1'), None, {'api_gateway_base_path': '/'})\n"
         "handler.scope, handler.body\n"
         "handler({'status': 200, 'headers': [], 'body': b''})"
     )

@@ -42,7 +42,12 @@ SENT = '{"itemId": 3, "qty": 2}'
 
 @pytest.mark.parametrize(
     ("model", "source"),
-    [(RestOrder, "rest"), (HttpOrder, "http"), (UrlOrder, "function-url"), (AlbOrder, "alb")],
+    [
+        (RestOrder, "api_gateway_v1"),
+        (HttpOrder, "api_gateway_v2"),
+        (UrlOrder, "function_url"),
+        (AlbOrder, "alb"),
+    ],
     ids=["rest", "http", "function-url", "alb"],
 )
 def test_the_parsed_body_and_the_lookups(model: type[RequestEvent], source: str) -> None:
@@ -58,11 +63,11 @@ def test_the_parsed_body_and_the_lookups(model: type[RequestEvent], source: str)
 
 
 def test_a_body_parsed_into_a_list() -> None:
-    event = HttpNumbers.model_validate(sample_event("http", method="POST", body="[1, 2, 3]"))
+    event = HttpNumbers.model_validate(sample_event("api_gateway_v2", method="POST", body="[1, 2, 3]"))
     assert event.body == [1, 2, 3]
     assert event.body_bytes() == b"[1,2,3]"
 
 
 def test_the_unparsed_model_keeps_the_body_byte_for_byte() -> None:
-    event = ApiGatewayV2Event.model_validate(sample_event("http", method="POST", body=SENT))
+    event = ApiGatewayV2Event.model_validate(sample_event("api_gateway_v2", method="POST", body=SENT))
     assert event.body_bytes() == SENT.encode()

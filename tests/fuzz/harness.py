@@ -103,10 +103,10 @@ class Harness:
             event = json.loads(text)
             if source_of(event) == "websocket":
                 connection_id = event["requestContext"]["connectionId"]
-                disconnect = with_connection_id(sample_event("websocket-disconnect"), connection_id)
+                disconnect = with_connection_id(sample_event("websocket_disconnect"), connection_id)
                 connect = None
                 if event["requestContext"].get("eventType") != "CONNECT":
-                    connect = with_connection_id(sample_event("websocket-connect"), connection_id)
+                    connect = with_connection_id(sample_event("websocket_connect"), connection_id)
                 self._cleaning[origin] = (connection_id, disconnect, connect)
 
     def prepare(self, origin: str, handler: Invoke) -> str | None:

@@ -29,7 +29,7 @@ from mangum.events import (
     parse_authorizer_event,
     typed_handler,
 )
-from mangum.events.authorizers.kinds import AuthorizerEvent
+from mangum.events.handler_models import AuthorizerEvent
 from mangum.local.http_integration import split_integration_response
 from mangum.types import LambdaContext, LambdaEvent
 from tests.fuzz.apps import bare_echo

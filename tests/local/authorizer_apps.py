@@ -36,7 +36,7 @@ from mangum.events import (
     WebSocketAuthorizerEvent,
     parse_authorizer_event,
 )
-from mangum.events.authorizers.kinds import AuthorizerEvent
+from mangum.events.handler_models import AuthorizerEvent
 from mangum.types import LambdaContext
 
 _calls = 0

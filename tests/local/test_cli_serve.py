@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from mangum._cli import main
-from mangum.local.cli import lambda_handler_name
+from mangum.local.cli import lambda_handler_name, parser
 from tests.local.support import REPO_ROOT
 
 
@@ -69,3 +69,27 @@ def test_busy_port_is_an_error() -> None:
     ran = _run(code)
     assert ran.returncode == 1
     assert "cannot listen on" in ran.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "source"),
+    [
+        ("rest", "api_gateway_v1"),
+        ("http", "api_gateway_v2"),
+        ("url", "function_url"),
+        ("function-url", "function_url"),
+        ("alb", "alb"),
+        ("api_gateway_v2", "api_gateway_v2"),
+        ("function_url", "function_url"),
+    ],
+)
+def test_source_takes_the_registry_names_and_their_aliases(given: str, source: str) -> None:
+    assert parser().parse_args(["app:handler", "--source", given]).source == source
+
+
+def test_source_defaults_to_a_rest_api_and_refuses_what_serve_cannot_put_in_front() -> None:
+    assert parser().parse_args(["app:handler"]).source == "api_gateway_v1"
+    for refused in ("cloudfront", "websocket", "alb-multi", "lambda"):
+        with pytest.raises(SystemExit) as exited:
+            parser().parse_args(["app:handler", "--source", refused])
+        assert exited.value.code == 2

@@ -8,7 +8,7 @@ from typing import get_args
 import pytest
 
 from mangum._http.request import request_body
-from mangum._sources.registry import detect
+from mangum._sources.registry import detect, sample_event
 from mangum.events import (
     AlbEvent,
     ApiGatewayV1Event,
@@ -26,9 +26,14 @@ from mangum.local.websocket_events import (
     route_key,
 )
 
-MODELS = {"rest": ApiGatewayV1Event, "http": ApiGatewayV2Event, "alb": AlbEvent, "url": FunctionUrlEvent}
+MODELS = {
+    "api_gateway_v1": ApiGatewayV1Event,
+    "api_gateway_v2": ApiGatewayV2Event,
+    "alb": AlbEvent,
+    "function_url": FunctionUrlEvent,
+}
 BINARY = bytes(range(256))
-REPEATED = {"rest": ["a", "b"], "http": ["a,b"], "url": ["a,b"], "alb": ["b"]}
+REPEATED = {"api_gateway_v1": ["a", "b"], "api_gateway_v2": ["a,b"], "function_url": ["a,b"], "alb": ["b"]}
 """A repeated header as each source carries it (ALB without multi-value headers keeps the last)."""
 
 
@@ -84,13 +89,15 @@ def test_http_events_validate_and_read_back(
 
 
 def test_rest_event_has_the_stage_in_its_context_path() -> None:
-    event = BUILDERS["rest"](_request(b"", "text/plain"), "prod", "abc123")
+    event = BUILDERS["api_gateway_v1"](_request(b"", "text/plain"), "prod", "abc123")
     assert event["requestContext"]["path"] == "/prod/a b/c"
     assert detect(event).read(event).request.mount == "/prod"  # type: ignore[union-attr]  # an HTTP source
 
 
 def test_each_request_has_its_own_id_and_time() -> None:
-    first, second = (BUILDERS["http"](_request(b"", "text/plain"), "$default", "api") for _ in range(2))
+    first, second = (
+        BUILDERS["api_gateway_v2"](_request(b"", "text/plain"), "$default", "api") for _ in range(2)
+    )
     assert first["requestContext"]["requestId"] != second["requestContext"]["requestId"]
     assert first["requestContext"]["timeEpoch"] <= second["requestContext"]["timeEpoch"]
 
@@ -132,3 +139,33 @@ def test_websocket_events_validate_and_share_the_connection() -> None:
 )
 def test_route_selection_by_action(frame: str | bytes, route: str) -> None:
     assert route_key(frame) == route
+
+
+def _layout(value: object) -> object:
+    """The shape of an event: its keys, nested, without the values (nor the header names, which are
+    the request's)."""
+    if isinstance(value, dict):
+        return {
+            key: "headers" if key in ("headers", "multiValueHeaders") else _layout(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_layout(item) for item in value[:1]]
+    return type(value).__name__
+
+
+@pytest.mark.parametrize("source", get_args(HttpSourceName))
+def test_a_served_event_and_a_sample_of_its_source_are_laid_out_alike(source: HttpSourceName) -> None:
+    # One builder per source lays out both: the same keys at every level, for the same request.
+    served = BUILDERS[source](
+        _request(b'{"n": 1}', "application/json", path="/a/b", raw_path="/a/b"), "prod", "api"
+    )
+    sample = sample_event(
+        source,
+        method="POST",
+        path="/a/b?x=1&x=2&y=%C3%A9",
+        body='{"n": 1}',
+        headers=[("Cookie", "one=1")],
+    )
+    assert _layout(served) == _layout(sample)
+    assert type(parse_event(served)) is type(parse_event(sample)) is MODELS[source]

@@ -60,7 +60,7 @@ def _browse(serve: Serve, folder: Path) -> None:
                 newest = page.evaluate(
                     "[...document.querySelector('tr.invocation').cells].map(c => c.textContent)"
                 )
-                assert newest[1:5] == ["rest", "GET", "/items/9", "200"]
+                assert newest[1:5] == ["api_gateway_v1", "GET", "/items/9", "200"]
                 # Opened: the event, the result, the log lines and the authorizer's decision.
                 page.evaluate("document.querySelector('tr.invocation').click()")
                 event = json.loads(page.wait_for("document.querySelector('#detail-event').textContent"))

@@ -16,6 +16,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from mangum._sources.registry import canonical_name
 from mangum.local.cli import startup_notes
 from mangum.local.handler_target import ASGI_HANDLER, Target
 from mangum.local.serve_config import ServeConfig
@@ -67,7 +68,9 @@ def test_what_is_neither_a_handler_nor_an_app_is_refused_at_startup(reference: s
 
 
 def _notes(source: str, stage: str, target: Target, invoke_mode: str = "BUFFERED") -> list[str]:
-    config = ServeConfig(handler=target.handler, source=source, stage=stage, invoke_mode=invoke_mode)  # type: ignore[arg-type]  # source is checked by argparse
+    # ``source`` as the command line takes it (an alias too), mapped as ``--source`` maps it.
+    served = canonical_name(source)
+    config = ServeConfig(handler=target.handler, source=served, stage=stage, invoke_mode=invoke_mode)  # type: ignore[arg-type]  # source is checked by argparse
     return startup_notes(config, "app:handler", target)
 
 

@@ -4,7 +4,9 @@ and the function's result as the client receives it."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import socket
 import time
 from collections.abc import Iterator
 
@@ -170,3 +172,41 @@ def test_request_over_the_limit_is_refused_by_the_service() -> None:
         assert answer.status_code == 413
         assert "413 Request Entity Too Large" in answer.text
         assert "START RequestId" not in serve.output()  # the function never ran
+
+
+def _raw_answer(rest: Serve, *pieces: bytes) -> bytes:
+    """What ``serve`` answers, before it closes the connection, to the request sent as ``pieces``,
+    one write each (a short pause between them, so that they arrive apart)."""
+    host, port = rest.origin.removeprefix("http://").split(":")
+    answer = b""
+    with socket.create_connection((host, int(port)), timeout=WAIT) as sock:
+        try:
+            for piece in pieces:
+                sock.sendall(piece)
+                time.sleep(0.01)
+        except OSError:
+            pass  # refused and closed before the last piece
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(65536):
+                answer += chunk
+    return answer
+
+
+def test_a_header_section_past_16_kb_is_refused_with_431_however_it_arrives(rest: Serve) -> None:
+    head = b"GET /prod/headers HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    whole = _raw_answer(rest, head + b"X-Big: " + b"a" * 17_000 + b"\r\n\r\n")
+    dribbled = _raw_answer(rest, head, *[b"X-Part: " + b"b" * 1_000 + b"\r\n"] * 20)
+    many = _raw_answer(rest, head + b"".join(b"X-%d: %s\r\n" % (n, b"c" * 100) for n in range(200)) + b"\r\n")
+
+    for answer in (whole, dribbled, many):
+        assert answer.startswith(b"HTTP/1.1 431 "), answer[:64]
+        assert b"connection: close" in answer
+    assert len(rest.wait_for("Request header section over 16384 bytes: refused", count=3)) >= 3
+
+
+def test_a_header_section_under_16_kb_is_served(rest: Serve) -> None:
+    answer = httpx.get(f"{rest.base_url}/headers", headers={"X-Big": "a" * 15_000}, timeout=WAIT)
+
+    assert answer.status_code == 200
+    headers = {name.lower(): value for name, value in answer.json()["headers"].items()}
+    assert headers["x-big"] == "a" * 15_000

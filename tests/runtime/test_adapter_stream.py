@@ -68,7 +68,7 @@ def test_the_invoke_mode_comes_from_the_environment(monkeypatch: pytest.MonkeyPa
 
 
 def test_buffered_mode_returns_the_result_and_writes_nothing() -> None:
-    event = sample_event("function-url", path="/items/saw")
+    event = sample_event("function_url", path="/items/saw")
     sink = RecordingSink()
 
     result = apps.handler.stream(event, LocalContext(), sink)
@@ -77,7 +77,7 @@ def test_buffered_mode_returns_the_result_and_writes_nothing() -> None:
     assert sink.writes == []
 
 
-@pytest.mark.parametrize("source", ["http", "alb", "cloudfront", "websocket-connect"])
+@pytest.mark.parametrize("source", ["api_gateway_v2", "alb", "cloudfront", "websocket_connect"])
 def test_sources_that_cannot_stream_get_their_buffered_result(source: str) -> None:
     handler = Mangum(apps.app, lifespan="off", invoke_mode="RESPONSE_STREAM")
     sink = RecordingSink()
@@ -91,7 +91,7 @@ def test_sources_that_cannot_stream_get_their_buffered_result(source: str) -> No
 
 
 def test_the_first_write_carries_the_prelude_and_the_first_chunk() -> None:
-    sink = _stream(apps.streaming, sample_event("function-url", path="/events?count=2"))
+    sink = _stream(apps.streaming, sample_event("function_url", path="/events?count=2"))
 
     assert sink.writes[0].endswith(b"\0" * 8 + b"id: 0\ndata: event 0\n\n")
     assert sink.writes[1:] == [b"id: 1\ndata: event 1\n\n"]
@@ -100,14 +100,14 @@ def test_the_first_write_carries_the_prelude_and_the_first_chunk() -> None:
 
 def test_excluded_headers_stay_out_of_the_prelude() -> None:
     handler = Mangum(apps.app, lifespan="off", invoke_mode="RESPONSE_STREAM", exclude_headers=["x-multi"])
-    prelude, _ = _stream(handler, sample_event("function-url", path="/events?count=1")).split()
+    prelude, _ = _stream(handler, sample_event("function_url", path="/events?count=1")).split()
 
     assert "x-multi" not in prelude["headers"]
     assert prelude["headers"]["cache-control"] == "no-cache"
 
 
 def test_a_body_that_is_not_base64_is_a_400() -> None:
-    event = sample_event("function-url", method="POST", path="/items/x", body="{}")
+    event = sample_event("function_url", method="POST", path="/items/x", body="{}")
     event["isBase64Encoded"] = True
     event["body"] = "%%% not base64"
 
@@ -125,7 +125,7 @@ async def _bad_header(scope: Scope, receive: Receive, send: Send) -> None:
 
 def test_a_header_lambda_would_refuse_gives_a_500_prelude() -> None:
     handler = Mangum(_bad_header, lifespan="off", invoke_mode="RESPONSE_STREAM")
-    prelude, body = _stream(handler, sample_event("function-url")).split()
+    prelude, body = _stream(handler, sample_event("function_url")).split()
 
     assert prelude["statusCode"] == 500
     assert body == b"Internal Server Error"
@@ -139,7 +139,7 @@ async def _with_trailers(scope: Scope, receive: Receive, send: Send) -> None:
 
 def test_trailers_after_the_body_are_dropped() -> None:
     handler = Mangum(_with_trailers, lifespan="off", invoke_mode="RESPONSE_STREAM")
-    sink = _stream(handler, sample_event("function-url"))
+    sink = _stream(handler, sample_event("function_url"))
 
     assert sink.split() == ({"statusCode": 201, "headers": {}, "cookies": []}, b"done")
     assert sink.failure is None
@@ -147,7 +147,7 @@ def test_trailers_after_the_body_are_dropped() -> None:
 
 def test_a_response_over_the_limit_ends_with_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("mangum.streaming.response.STREAM_LIMIT", 600)
-    sink = _stream(apps.streaming, sample_event("function-url", path="/events?count=20&size=20"))
+    sink = _stream(apps.streaming, sample_event("function_url", path="/events?count=20&size=20"))
 
     assert 0 < sum(map(len, sink.writes)) <= 600
     assert type(sink.failure).__name__ == "ResponseTooLarge"
@@ -156,7 +156,7 @@ def test_a_response_over_the_limit_ends_with_an_error(monkeypatch: pytest.Monkey
 def test_a_first_chunk_over_the_limit_gives_a_500(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("mangum.streaming.response.STREAM_LIMIT", 300)
     prelude, body = _stream(
-        apps.streaming, sample_event("function-url", path="/events?count=1&size=400")
+        apps.streaming, sample_event("function_url", path="/events?count=1&size=400")
     ).split()
 
     assert prelude["statusCode"] == 500
@@ -178,7 +178,7 @@ def test_a_broken_sink_stops_the_app_which_then_sees_a_disconnect() -> None:
 
     sink = RecordingSink(broken_after=1)
     Mangum(app, lifespan="off", invoke_mode="RESPONSE_STREAM").stream(
-        sample_event("function-url"), LocalContext(), sink
+        sample_event("function_url"), LocalContext(), sink
     )
 
     assert seen == ["http.disconnect"]
@@ -201,13 +201,13 @@ def _lifespan_app(fail: bool) -> Starlette:
 def test_the_lifespan_state_reaches_a_streamed_request() -> None:
     handler = Mangum(_lifespan_app(fail=False), invoke_mode="RESPONSE_STREAM")
 
-    assert _stream(handler, sample_event("function-url")).split()[1] == b"hello from startup"
+    assert _stream(handler, sample_event("function_url")).split()[1] == b"hello from startup"
 
 
 @pytest.mark.parametrize("mode", ["auto", "on"])
 def test_a_failed_lifespan_raises_before_anything_is_written(mode: LifespanMode) -> None:
     app = _lifespan_app(fail=True)
-    for source in ("function-url", "rest"):
+    for source in ("function_url", "api_gateway_v1"):
         sink = RecordingSink()
         with pytest.raises(LifespanFailure):
             Mangum(app, lifespan=mode, invoke_mode="RESPONSE_STREAM").stream(
@@ -240,7 +240,7 @@ class QueueHandler:
 
 def test_custom_handlers_are_asked_first_and_answer_buffered() -> None:
     handler = Mangum(apps.app, lifespan="off", invoke_mode="RESPONSE_STREAM", custom_handlers=[QueueHandler])
-    event = sample_event("function-url", path="/plain")
+    event = sample_event("function_url", path="/plain")
     event["headers"]["queue"] = "yes"
     sink = RecordingSink()
 
@@ -273,7 +273,7 @@ def test_a_stream_still_running_at_the_deadline_is_ended_in_time(
     handler = Mangum(app, lifespan="off", invoke_mode="RESPONSE_STREAM", deadline_margin=0.6)
     sink = RecordingSink()
     started = time.monotonic()
-    handler.stream(sample_event("function-url"), LocalContext(timeout_ms=1200), sink)
+    handler.stream(sample_event("function_url"), LocalContext(timeout_ms=1200), sink)
     assert time.monotonic() - started < 1.2, "answered after Lambda's deadline"
     prelude, streamed = sink.split()
     assert (prelude["statusCode"], streamed) == (status, body)
@@ -303,7 +303,7 @@ def test_a_chunk_being_written_at_the_deadline_is_written_whole_then_the_stream_
 
     handler = Mangum(app, lifespan="off", invoke_mode="RESPONSE_STREAM", deadline_margin=0.6)
     sink = SlowSink(seconds=0.9)  # the write runs past the point blocking code is interrupted (0.7 s)
-    handler.stream(sample_event("function-url"), LocalContext(timeout_ms=1000), sink)
+    handler.stream(sample_event("function_url"), LocalContext(timeout_ms=1000), sink)
 
     prelude, streamed = sink.split()
     assert (prelude["statusCode"], streamed) == (200, b"first, a slow chunk")

@@ -31,7 +31,7 @@ def _serve(server: RuntimeApiServer, runtime: str, handler: str, events: list[An
 def test_both_runtimes_give_the_same_buffered_answers(server: RuntimeApiServer) -> None:
     events = [
         sample_event(source, method=method, path=path, body=body)
-        for source in ("rest", "http", "function-url", "alb")
+        for source in ("api_gateway_v1", "api_gateway_v2", "function_url", "alb")
         for method, path, body in [
             ("GET", "/items/saw?q=1", None),
             ("POST", "/items/x", "{}"),

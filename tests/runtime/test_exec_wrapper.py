@@ -95,7 +95,7 @@ def test_the_wrapper_serves_the_function_from_the_deployment_package(
     # Lambda runs the wrapper with the managed runtime's own bootstrap as its arguments.
     command = (str(wrapper), "/var/runtime/bootstrap")
     with runtime_process(server, "lambda_function.handler", env=env, command=command, cwd=task):
-        result = server.invoke(sample_event("function-url")).result(timeout=WAIT)
+        result = server.invoke(sample_event("function_url")).result(timeout=WAIT)
 
     assert result.streamed
     assert result.body.split(b"\0" * 8, 1)[1].decode() == str(task / "mangum" / "runtime" / "__init__.py")

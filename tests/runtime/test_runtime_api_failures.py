@@ -45,7 +45,7 @@ def _invocation(request_id: str | None, event: bytes = SECRET_EVENT) -> tuple[di
     return headers, event
 
 
-STREAMED_EVENT = json.dumps(sample_event("function-url", path="/plain")).encode()
+STREAMED_EVENT = json.dumps(sample_event("function_url", path="/plain")).encode()
 
 
 @pytest.mark.parametrize(

@@ -331,3 +331,52 @@ def test_a_chunk_iterator_times_out_when_nothing_comes(server: RuntimeApiServer)
         next(invocation.chunks(timeout=0.05))
     with pytest.raises(TimeoutError):
         invocation.result(timeout=0.05)
+
+
+def test_a_pipelined_next_gets_the_held_202_and_the_event_together(server: RuntimeApiServer) -> None:
+    first = server.invoke({"n": 1})
+    with _raw(server) as sock:
+        _take_next(sock)
+        post = (
+            f"POST /2018-06-01/runtime/invocation/{first.request_id}/response HTTP/1.1\r\n"
+            "Host: localhost\r\nContent-Type: application/json\r\nMangum-Pipelined-Next: 1\r\n"
+            'Content-Length: 4\r\n\r\n"ok"'
+        ).encode()
+        sock.sendall(post + b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert first.result(timeout=WAIT).json() == "ok"
+        _wait_for(lambda: server.waiting == 1)
+        sock.settimeout(0.1)
+        with pytest.raises(TimeoutError):
+            sock.recv(1)  # the 202 waits for the next invocation
+        sock.settimeout(WAIT)
+        second = server.invoke({"n": 2})
+        received = b""
+        while not received.endswith(b'{"n": 2}'):
+            received += sock.recv(65536)
+
+    accepted, event = received.split(b"HTTP/1.1 200 OK\r\n")
+    assert accepted.startswith(b"HTTP/1.1 202 Accepted\r\n")
+    assert accepted.endswith(b'\r\n\r\n{"status": "OK"}')
+    assert f"Lambda-Runtime-Aws-Request-Id: {second.request_id}\r\n".encode() in event
+    assert second.delivered.is_set()
+
+
+def test_a_held_202_goes_out_before_the_500_of_a_closing_server() -> None:
+    server = RuntimeApiServer().start()
+    first = server.invoke({})
+    with _raw(server) as sock:
+        _take_next(sock)
+        post = (
+            f"POST /2018-06-01/runtime/invocation/{first.request_id}/response HTTP/1.1\r\n"
+            "Host: localhost\r\nMangum-Pipelined-Next: 1\r\nContent-Length: 2\r\n\r\n{}"
+        ).encode()
+        sock.sendall(post + b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        _wait_for(lambda: server.waiting == 1)
+        server.close()
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+
+    assert received.startswith(b"HTTP/1.1 202 Accepted\r\n")
+    assert received.index(b"HTTP/1.1 500 Internal Server Error\r\n") > 0
+    assert first.result(timeout=WAIT).ok

@@ -5,16 +5,18 @@ shape without ending the process."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 
 from mangum._sources.registry import sample_event
 from mangum.local.runtime_api import RuntimeApiServer
 from mangum.local_context import LocalContext
+from mangum.runtime.client import PIPELINING_VARIABLE
 from tests.runtime import apps
 from tests.runtime.support import WAIT, runtime_process
 
-SOURCES = ["rest", "http", "function-url", "alb", "alb-multi", "cloudfront"]
+SOURCES = ["api_gateway_v1", "api_gateway_v2", "function_url", "alb", "alb_multi_value", "cloudfront"]
 
 
 def _requests() -> list[tuple[str, str, str, str | None]]:
@@ -46,7 +48,7 @@ def test_answers_equal_the_handler_called_in_process(server: RuntimeApiServer) -
 
 def test_an_app_error_is_a_plain_500_without_details(server: RuntimeApiServer) -> None:
     with runtime_process(server, "tests.runtime.apps.handler"):
-        result = server.invoke(sample_event("http", path="/broken")).result(timeout=WAIT)
+        result = server.invoke(sample_event("api_gateway_v2", path="/broken")).result(timeout=WAIT)
 
     assert result.ok
     answer = result.json()
@@ -142,9 +144,49 @@ def test_a_result_lambda_refuses_as_too_large_fails_the_invocation(server: Runti
 def test_sources_that_cannot_stream_are_answered_buffered_in_either_mode(
     server: RuntimeApiServer, mode: str
 ) -> None:
-    event = sample_event("http", path="/items/saw")
+    event = sample_event("api_gateway_v2", path="/items/saw")
     with runtime_process(server, "tests.runtime.apps.handler", env={"MANGUM_INVOKE_MODE": mode}):
         result = server.invoke(event).result(timeout=WAIT)
 
     assert not result.streamed
     assert result.json() == apps.handler(event, LocalContext())
+
+
+PIPELINING = {PIPELINING_VARIABLE: "1"}
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_a_pipelining_runtime_asks_for_the_next_invocation_with_each_answer(server: RuntimeApiServer) -> None:
+    with runtime_process(server, "tests.runtime.apps.handler", env=PIPELINING):
+        for source, method, path, body in _requests()[:10]:
+            event = sample_event(source, method=method, path=path, body=body)
+            result = server.invoke(event).result(timeout=WAIT)
+            # Its /next arrived with the answer: it is waiting before anything else is invoked.
+            _wait_until(lambda: server.waiting == 1)
+
+            assert result.ok, (source, path, result.error)
+            assert result.json() == apps.handler(event, LocalContext()), (source, path)
+        assert server.delivered == 10
+
+
+def test_a_pipelining_runtime_still_fails_a_result_too_large_and_goes_on(server: RuntimeApiServer) -> None:
+    with runtime_process(server, "tests.runtime.apps.echo", env=PIPELINING) as process:
+        before = server.invoke({"n": 1}).result(timeout=WAIT)
+        result = server.invoke({"big": 7_000_000}).result(timeout=WAIT)
+        failed = server.invoke(b"{not json").result(timeout=WAIT)
+        after = server.invoke({"n": 3}).result(timeout=WAIT)
+        assert process.poll() is None
+
+    assert before.ok
+    assert after.ok
+    assert after.json()["event"] == {"n": 3}
+    assert result.error is not None
+    assert result.error.error_type == "Function.ResponseSizeTooLarge"
+    assert failed.error is not None
+    assert failed.error.error_type == "Runtime.UnmarshalError"

@@ -7,6 +7,7 @@ together (:mod:`tests.runtime.concurrent_apps`), which one invocation at a time 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import signal
@@ -19,6 +20,7 @@ from mangum._sources.registry import sample_event
 from mangum.local.http_integration import split_integration_response
 from mangum.local.invocations import Invocation, InvocationResult
 from mangum.local.runtime_api import FunctionSettings, RuntimeApiServer
+from mangum.local.runtime_api_loop import _body, _Request
 from tests.runtime.support import WAIT, runtime_process
 
 APPS = "tests.runtime.concurrent_apps"
@@ -48,7 +50,7 @@ def log_lines(output: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in output.read_text().splitlines() if line.startswith("{")]
 
 
-def http_event(path: str, source: str = "http") -> dict[str, Any]:
+def http_event(path: str, source: str = "api_gateway_v2") -> dict[str, Any]:
     event = sample_event(source, path=path)
     assert isinstance(event, dict)
     return event
@@ -138,7 +140,7 @@ def test_the_lifespan_starts_once_and_its_state_is_shared_by_every_invocation(tm
 
 def test_streamed_and_buffered_answers_in_flight_together() -> None:
     with environment(8, f"{APPS}.streaming") as server:
-        streamed = [server.invoke(http_event("/chunks?count=5", "function-url")) for _ in range(4)]
+        streamed = [server.invoke(http_event("/chunks?count=5", "function_url")) for _ in range(4)]
         buffered = [server.invoke(http_event("/together?n=4")) for _ in range(4)]  # HTTP APIs cannot stream
         streamed_results, buffered_results = results(streamed), results(buffered)
 
@@ -155,8 +157,8 @@ def test_streamed_and_buffered_answers_in_flight_together() -> None:
 def test_a_late_stream_ends_with_an_error_and_the_others_stream_on() -> None:
     env = {"MANGUM_DEADLINE_MARGIN_MS": "1000"}
     with environment(4, f"{APPS}.streaming", env=env, timeout_s=3.0) as server:
-        late = server.invoke(http_event("/stalls", "function-url"))
-        others = [server.invoke(http_event("/chunks?count=3", "function-url")) for _ in range(3)]
+        late = server.invoke(http_event("/stalls", "function_url"))
+        others = [server.invoke(http_event("/chunks?count=3", "function_url")) for _ in range(3)]
         other_results = results(others)
         late_result = late.result(timeout=WAIT)
 
@@ -216,25 +218,13 @@ class _BrokenEnvironmentServer(RuntimeApiServer):
     """Answers ``500`` to the response and the error of a request id starting with ``fail-``, as
     Lambda's Runtime API answers when the execution environment is broken."""
 
-    def __init__(self, max_concurrency: int) -> None:
-        super().__init__(max_concurrency=max_concurrency)
-        handler: Any = self._http.RequestHandlerClass
-
-        class Refusing(handler):  # type: ignore[misc]  # the server's own handler class
-            def _buffered_response(self, invocation: Invocation) -> None:
-                self._answer_unless_broken(invocation, super()._buffered_response)
-
-            def _invocation_error(self, invocation: Invocation) -> None:
-                self._answer_unless_broken(invocation, super()._invocation_error)
-
-            def _answer_unless_broken(self, invocation: Invocation, answer: Any) -> None:
-                if not invocation.request_id.startswith("fail-"):
-                    answer(invocation)
-                    return
-                self._whole_body()
-                self._refuse(500, "ServiceException", "injected: the environment is broken")
-
-        self._http.RequestHandlerClass = Refusing
+    async def _route(
+        self, request: _Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
+        if not request.path.startswith("/2018-06-01/runtime/invocation/fail-"):
+            return await super()._route(request, reader, writer)
+        await _body(request, reader, lambda data: None)
+        return self._refuse(writer, 500, "ServiceException", "injected: the environment is broken")
 
 
 def test_a_5xx_from_the_runtime_api_ends_the_runtime() -> None:

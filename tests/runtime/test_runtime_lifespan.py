@@ -16,7 +16,7 @@ def test_startup_once_state_shared_and_shutdown_on_sigterm(server: RuntimeApiSer
     log = tmp_path / "lifespan.log"
     env = {"RUNTIME_TEST_LIFESPAN_LOG": str(log)}
     with runtime_process(server, "tests.runtime.apps.with_lifespan", env=env) as process:
-        results = [server.invoke(sample_event("function-url")).result(timeout=WAIT) for _ in range(3)]
+        results = [server.invoke(sample_event("function_url")).result(timeout=WAIT) for _ in range(3)]
         assert log.read_text() == "startup\n"
         process.send_signal(signal.SIGTERM)
         status = process.wait(WAIT)

@@ -18,7 +18,7 @@ GROWTH_LIMIT_KIB = 2048
 def test_a_thousand_invocations_in_one_process_keep_memory_flat(
     server: RuntimeApiServer, handler: str, streamed: bool
 ) -> None:
-    event = sample_event("function-url", path="/events?count=4&size=2000")
+    event = sample_event("function_url", path="/events?count=4&size=2000")
     with runtime_process(server, f"tests.runtime.apps.{handler}") as process:
         for number in range(INVOCATIONS):
             result = server.invoke(event).result(timeout=WAIT)

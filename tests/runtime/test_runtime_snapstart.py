@@ -36,7 +36,7 @@ def test_the_lifespan_starts_before_the_snapshot_and_the_callbacks_run_after_the
     server: RuntimeApiServer, tmp_path: Path, runtime: str
 ) -> None:
     with runtime_process(server, HANDLER, _environment(tmp_path, "starlette"), COMMANDS[runtime]) as process:
-        result = server.invoke(sample_event("http")).result(timeout=WAIT)
+        result = server.invoke(sample_event("api_gateway_v2")).result(timeout=WAIT)
 
     assert result.ok
     body = json.loads(result.json()["body"])
@@ -91,7 +91,7 @@ def test_without_snapstart_the_runtime_never_asks_for_a_restore(
 ) -> None:
     environment = _environment(tmp_path, "starlette", snapstart=False)
     with runtime_process(server, HANDLER, environment) as process:
-        result = server.invoke(sample_event("http")).result(timeout=WAIT)
+        result = server.invoke(sample_event("api_gateway_v2")).result(timeout=WAIT)
 
     assert result.ok
     assert server.restores == 0

@@ -23,7 +23,7 @@ def test_each_event_arrives_before_the_app_is_allowed_to_produce_the_next(server
     received: list[Chunk] = []
     releases: list[float] = []
     with gate() as app_gate, runtime_process(server, STREAMING):
-        event = sample_event("function-url", path=f"/events?count=3&gate={app_gate.port}")
+        event = sample_event("function_url", path=f"/events?count=3&gate={app_gate.port}")
         invocation = server.invoke(event)
         reader = IntegrationResponseReader()
         bodies: list[bytes] = []
@@ -52,8 +52,8 @@ def test_the_function_url_prelude_carries_the_buffered_answers_headers_and_cooki
 ) -> None:
     path = "/events?count=1"
     with runtime_process(server, STREAMING):
-        result = server.invoke(sample_event("function-url", path=path)).result(timeout=WAIT)
-    buffered = apps.handler(sample_event("function-url", path=path), LocalContext())
+        result = server.invoke(sample_event("function_url", path=path)).result(timeout=WAIT)
+    buffered = apps.handler(sample_event("function_url", path=path), LocalContext())
 
     prelude, body = split_integration_response(result.body)
     assert prelude == {
@@ -68,8 +68,8 @@ def test_the_function_url_prelude_carries_the_buffered_answers_headers_and_cooki
 def test_the_rest_api_prelude_uses_multi_value_headers(server: RuntimeApiServer) -> None:
     path = "/events?count=2"
     with runtime_process(server, STREAMING):
-        result = server.invoke(sample_event("rest", path=path)).result(timeout=WAIT)
-    buffered = apps.handler(sample_event("rest", path=path), LocalContext())
+        result = server.invoke(sample_event("api_gateway_v1", path=path)).result(timeout=WAIT)
+    buffered = apps.handler(sample_event("api_gateway_v1", path=path), LocalContext())
 
     prelude, body = split_integration_response(result.body)
     assert prelude == {
@@ -83,7 +83,7 @@ def test_the_rest_api_prelude_uses_multi_value_headers(server: RuntimeApiServer)
 
 def test_a_streamed_body_is_raw_bytes(server: RuntimeApiServer) -> None:
     with runtime_process(server, STREAMING):
-        result = server.invoke(sample_event("function-url", path="/binary")).result(timeout=WAIT)
+        result = server.invoke(sample_event("function_url", path="/binary")).result(timeout=WAIT)
 
     prelude, body = split_integration_response(result.body)
     assert prelude["headers"]["content-type"] == "application/octet-stream"
@@ -91,7 +91,7 @@ def test_a_streamed_body_is_raw_bytes(server: RuntimeApiServer) -> None:
 
 
 def test_a_post_body_reaches_the_app(server: RuntimeApiServer) -> None:
-    event = sample_event("function-url", method="POST", path="/items/nail?x=1", body='{"count": 3}')
+    event = sample_event("function_url", method="POST", path="/items/nail?x=1", body='{"count": 3}')
     with runtime_process(server, STREAMING):
         result = server.invoke(event).result(timeout=WAIT)
 
@@ -103,7 +103,7 @@ def test_an_error_before_the_response_starts_is_a_500_prelude_without_details(
     server: RuntimeApiServer,
 ) -> None:
     with runtime_process(server, "tests.runtime.apps.raising"):
-        result = server.invoke(sample_event("function-url", path="/")).result(timeout=WAIT)
+        result = server.invoke(sample_event("function_url", path="/")).result(timeout=WAIT)
 
     assert result.ok
     prelude, body = split_integration_response(result.body)
@@ -117,7 +117,7 @@ def test_an_error_before_the_response_starts_is_a_500_prelude_without_details(
 
 def test_a_framework_500_is_streamed_as_the_framework_sent_it(server: RuntimeApiServer) -> None:
     with runtime_process(server, STREAMING):
-        result = server.invoke(sample_event("function-url", path="/broken")).result(timeout=WAIT)
+        result = server.invoke(sample_event("function_url", path="/broken")).result(timeout=WAIT)
 
     prelude, body = split_integration_response(result.body)
     assert prelude["statusCode"] == 500
@@ -129,10 +129,10 @@ def test_an_error_after_the_response_started_ends_the_stream_with_error_trailers
     server: RuntimeApiServer,
 ) -> None:
     with runtime_process(server, STREAMING) as process:
-        failed = server.invoke(sample_event("function-url", path="/events?count=4&fail_at=2")).result(
+        failed = server.invoke(sample_event("function_url", path="/events?count=4&fail_at=2")).result(
             timeout=WAIT
         )
-        after = server.invoke(sample_event("function-url", path="/plain")).result(timeout=WAIT)
+        after = server.invoke(sample_event("function_url", path="/plain")).result(timeout=WAIT)
         assert process.poll() is None
 
     prelude, body = split_integration_response(failed.body)
@@ -149,7 +149,7 @@ def test_an_error_after_the_response_started_ends_the_stream_with_error_trailers
 
 def test_an_app_that_returns_mid_body_ends_the_stream_with_an_error(server: RuntimeApiServer) -> None:
     with runtime_process(server, "tests.runtime.apps.incomplete"):
-        result = server.invoke(sample_event("function-url", path="/")).result(timeout=WAIT)
+        result = server.invoke(sample_event("function_url", path="/")).result(timeout=WAIT)
 
     _, body = split_integration_response(result.body)
     assert body == b"half"
@@ -159,7 +159,7 @@ def test_an_app_that_returns_mid_body_ends_the_stream_with_an_error(server: Runt
 
 def test_the_mode_can_come_from_the_environment(server: RuntimeApiServer) -> None:
     with runtime_process(server, "tests.runtime.apps.handler", env={"MANGUM_INVOKE_MODE": "RESPONSE_STREAM"}):
-        result = server.invoke(sample_event("function-url", path="/plain")).result(timeout=WAIT)
+        result = server.invoke(sample_event("function_url", path="/plain")).result(timeout=WAIT)
 
     assert result.streamed
     assert split_integration_response(result.body)[1] == b"plain"

@@ -105,7 +105,7 @@ def test_the_wrapper_streams_the_built_function(built: tuple[Path, str], server:
     # The managed runtime runs the wrapper with its interpreter and its own bootstrap as arguments.
     command = (str(function / wrapper.removeprefix("/var/task/")), str(python), "/var/runtime/bootstrap.py")
     with runtime_process(server, "app.handler", env=env, command=command, cwd=function):
-        invocation = server.invoke(sample_event("function-url", path="/events?count=3&delay=0"))
+        invocation = server.invoke(sample_event("function_url", path="/events?count=3&delay=0"))
         chunks = list(invocation.chunks(timeout=WAIT))
         result = invocation.result(timeout=WAIT)
 

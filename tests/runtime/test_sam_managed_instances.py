@@ -61,7 +61,7 @@ def test_the_example_app_answers_invocations_in_flight_together() -> None:
         RuntimeApiServer(max_concurrency=4) as server,
         runtime_process(server, "app.handler", env=env, command=(str(wrapper),)),
     ):
-        invocations = [server.invoke(sample_event("http", path="/report")) for _ in range(8)]
+        invocations = [server.invoke(sample_event("api_gateway_v2", path="/report")) for _ in range(8)]
         results = [invocation.result(timeout=WAIT) for invocation in invocations]
 
     for result in results:

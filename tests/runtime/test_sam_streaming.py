@@ -77,7 +77,7 @@ def test_the_bootstrap_streams_the_example_apps_events(server: RuntimeApiServer,
         "MANGUM_INVOKE_MODE": "RESPONSE_STREAM",
     }
     with runtime_process(server, "app.handler", env=env, command=(str(EXAMPLE / "bootstrap"),)):
-        invocation = server.invoke(sample_event("function-url", path="/events?count=3&delay=0"))
+        invocation = server.invoke(sample_event("function_url", path="/events?count=3&delay=0"))
         chunks = list(invocation.chunks(timeout=WAIT))
         result = invocation.result(timeout=WAIT)
 

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 from mangum._http.request import request_body
-from mangum._sources import alb
+from mangum._sources import alb, samples
 from mangum._sources.registry import (
     ALB,
     API_GATEWAY_V2,
@@ -22,7 +22,6 @@ from mangum._sources.registry import (
     SOURCES,
     WEBSOCKET,
     HttpSource,
-    SampleBuilder,
     Source,
     WebSocketSource,
     checked_home,
@@ -107,22 +106,21 @@ def _module(**pieces: object) -> ModuleType:
 
 def test_a_home_without_every_piece_is_refused_when_found() -> None:
     with pytest.raises(TypeError, match="defines no read"):
-        checked_home(_module(SAMPLES={"one": sample_builder("rest")}), _entry())
-    with pytest.raises(TypeError, match="defines no SAMPLES"):
-        checked_home(_module(read=API_GATEWAY_V2.read), _entry())
-    # A WebSocket home reads nothing: its samples are every piece.
+        checked_home(_module(), _entry())
+    probe = _module(read=API_GATEWAY_V2.read)
+    assert checked_home(probe, _entry()) is probe
+    # A WebSocket home reads nothing: the WebSocket cycle uses its pieces.
     websocket = WebSocketSource(
         name="websocket", model="m:M", detection="d", matches=WEBSOCKET.matches, sample_names=("one",)
     )
-    probe = _module(SAMPLES={"one": sample_builder("rest")})
-    assert checked_home(probe, websocket) is probe
+    empty = _module()
+    assert checked_home(empty, websocket) is empty
 
 
-def test_a_home_must_build_exactly_the_samples_its_entry_names() -> None:
-    with pytest.raises(TypeError, match="registry names"):
-        checked_home(_module(read=API_GATEWAY_V2.read, SAMPLES={"two": sample_builder("rest")}), _entry())
-    probe = _module(read=API_GATEWAY_V2.read, SAMPLES={"one": sample_builder("rest")})
-    assert checked_home(probe, _entry()) is probe
+def test_the_samples_module_builds_exactly_the_samples_the_registry_names() -> None:
+    assert sorted(samples.SAMPLES) == sorted(SAMPLES)
+    for source in SOURCES:
+        assert list(source.samples) == list(source.sample_names)
 
 
 def test_a_home_is_found_by_the_name_of_its_source_once_and_not_registered() -> None:
@@ -130,7 +128,7 @@ def test_a_home_is_found_by_the_name_of_its_source_once_and_not_registered() -> 
         found = home(source.name)
         assert found is sys.modules[f"mangum._sources.{source.name}"]
         assert home(source.name) is found  # cached: the same module, not imported again
-        assert found.SAMPLES is source.samples
+        assert not hasattr(found, "SAMPLES")  # samples are built by mangum._sources.samples
         assert not hasattr(source, "provide")
     # An entry reads through the home of its name: another entry named "alb" reads as ALB does.
     event = sample_event("alb")
@@ -138,10 +136,6 @@ def test_a_home_is_found_by_the_name_of_its_source_once_and_not_registered() -> 
     assert ours.response is theirs.response is alb.SINGLE_VALUE_RESPONSE
     assert (ours.request.method, ours.request.route) == (theirs.request.method, theirs.request.route)
     assert home.cache_info().currsize == len(SOURCES)
-
-
-def sample_builder(name: str) -> SampleBuilder:
-    return SAMPLES[name].samples[name]
 
 
 HOMES_PROBE = """
@@ -178,7 +172,7 @@ def homes_after_each(*sample_names: str) -> list[list[str]]:
 
 
 def test_a_home_is_imported_with_the_first_event_of_its_source_and_no_other_before() -> None:
-    assert homes_after_each("http", "http", "rest", "alb") == [
+    assert homes_after_each("api_gateway_v2", "api_gateway_v2", "api_gateway_v1", "alb") == [
         ["api_gateway_v2"],
         ["api_gateway_v2"],
         ["api_gateway_v1", "api_gateway_v2"],
@@ -187,7 +181,7 @@ def test_a_home_is_imported_with_the_first_event_of_its_source_and_no_other_befo
 
 
 def test_a_function_url_home_brings_the_payload_v2_home_it_builds_on() -> None:
-    assert homes_after_each("function-url") == [["api_gateway_v2", "function_url"]]
+    assert homes_after_each("function_url") == [["api_gateway_v2", "function_url"]]
 
 
 def test_the_adding_a_source_page_names_every_piece() -> None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from pydantic import BaseModel, ValidationError
 
 from mangum._http.response import EncodedBody, ResponseHeader, ResponseShape, encode_body
-from mangum._sources import alb, api_gateway_v1, api_gateway_v2, cloudfront, function_url
+from mangum._sources import alb, api_gateway_v1, api_gateway_v2, cloudfront, function_url, websocket
 from mangum.exceptions import InvalidResponse
 from mangum.responses import RESPONSE_MODELS
 
@@ -21,6 +21,7 @@ SHAPES: dict[str, ResponseShape] = {
     "alb": alb.SINGLE_VALUE_RESPONSE,
     "alb-multi": alb.MULTI_VALUE_RESPONSE,
     "cloudfront": cloudfront.RESPONSE,
+    "websocket": websocket.RESPONSE,
 }
 MODELS: dict[str, type[BaseModel]] = {model.__name__: model for model in RESPONSE_MODELS}
 

@@ -68,6 +68,14 @@ SAMPLE_MODELS: dict[str, EventModelType] = {
     "custom/lambdaFunctionUrlNoStageRouteKey.json": FunctionUrlEvent,
     "custom/webSocketBinaryMessage.json": WebSocketEvent,
     "custom/webSocketConnectQueryAuthorizer.json": WebSocketEvent,
+    "aws_docs/albElbGuide.json": AlbEvent,
+    "aws_docs/albElbGuideMultiValue.json": AlbEvent,
+    "aws_docs/albHealthCheck.json": AlbEvent,
+    "aws_docs/albLambdaGuide.json": AlbEvent,
+    "aws_docs/apiGatewayHttpLambdaGuideV2.json": ApiGatewayV2Event,
+    "aws_docs/apiGatewayHttpPayloadV1.json": ApiGatewayV1Event,
+    "aws_docs/apiGatewayHttpPayloadV2.json": ApiGatewayV2Event,
+    "aws_docs/apiGatewayRestProxyIntegration.json": ApiGatewayV1Event,
 }
 """Sample path (relative to tests/fixtures/events) -> the model ``parse_event`` must return for it."""
 

@@ -10,9 +10,8 @@ from types import TracebackType
 from pydantic import JsonValue
 
 from mangum.config import Config
-from mangum.events.websocket import WebSocketEvent
 from mangum.types import ASGI, LambdaContext, LambdaEvent
-from mangum.websocket.cycle import run_websocket_event
+from mangum.websocket.cycle import read_websocket_event, run_websocket_event
 from mangum.websocket.runtime import WebSocketRuntime
 from tests.support.servers.management_api import ManagementApiServer
 from tests.websocket.factories import connect_raw, connection_id, disconnect_raw, message_raw
@@ -36,9 +35,9 @@ class Container:
         context: LambdaContext | None = None,
     ) -> dict[str, object]:
         """One invocation with a raw event; returns the result as Lambda gets it."""
-        event = WebSocketEvent.model_validate(raw)
+        event = read_websocket_event(raw)
         cycle = run_websocket_event(self.app, event, raw, context, config or Config(), state, self.runtime)
-        return self.loop.run_until_complete(cycle).to_lambda()
+        return self.loop.run_until_complete(cycle)
 
     def close(self) -> None:
         """Close the event loop."""

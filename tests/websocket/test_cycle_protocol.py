@@ -301,6 +301,36 @@ def test_a_binary_denial_body_is_base64(containers: Containers, management_api: 
     }
 
 
+def test_a_denial_lambda_would_refuse_is_500_and_logged_without_its_values(
+    containers: Containers,
+    runtime: WebSocketRuntime,
+    management_api: ManagementApiServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    denials = iter(
+        [
+            ([(b"x-token", b"secret\r\nvalue")], b"no"),  # a header value HTTP cannot carry
+            ([(b"content-type", b"text/plain")], b"x" * 6_291_556),  # larger than Lambda takes
+        ]
+    )
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        headers, body = next(denials)
+        await send({"type": "websocket.http.response.start", "status": 401, "headers": headers})
+        await send({"type": "websocket.http.response.body", "body": body})
+
+    container = containers(app)
+    assert Client(container.invoke, management_api).connect() == {"statusCode": 500}
+    assert (
+        "unusable response: the app's response does not fit WebSocketResponse: headers.x-token" in caplog.text
+    )
+    assert "secret" not in caplog.text
+    assert Client(container.invoke, management_api).connect() == {"statusCode": 500}
+    assert "unusable response: the response exceeds the 6,291,556-byte limit" in caplog.text
+    assert table_items(runtime.store) == {}
+
+
 def test_accept_headers_are_answered(containers: Containers, management_api: ManagementApiServer) -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()

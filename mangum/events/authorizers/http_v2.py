@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from mangum.events.api_gateway_v2 import PayloadV2Event
-from mangum.events.authorizers.arn import MethodArn
+from mangum.events.authorizers import MethodArn
 
 
 class HttpApiAuthorizerEventV2(PayloadV2Event):

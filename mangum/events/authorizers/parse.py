@@ -22,7 +22,7 @@ from mangum._validation.validators import field_errors
 from mangum.exceptions import InvalidEvent, UnsupportedEvent
 
 if TYPE_CHECKING:
-    from mangum.events.authorizers.kinds import AuthorizerEvent, AuthorizerEventType
+    from mangum.events.handler_models import AuthorizerEvent, AuthorizerEventType
 
 AUTHORIZER_DETECTION_ORDER: tuple[str, ...] = (
     "RestTokenAuthorizerEvent (type TOKEN)",
@@ -44,7 +44,7 @@ def detect_authorizer(event: Mapping[str, object]) -> AuthorizerEventType:
     # re-exports it): a TOKEN authorizer never loads the REST, HTTP or WebSocket request models.
     kind = event.get("type")
     if kind == "TOKEN":
-        from mangum.events.authorizers.token import RestTokenAuthorizerEvent
+        from mangum.events.authorizers import RestTokenAuthorizerEvent
 
         return RestTokenAuthorizerEvent
     if kind != "REQUEST":

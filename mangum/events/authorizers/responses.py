@@ -14,7 +14,7 @@ from pydantic import ConfigDict, JsonValue, model_validator
 from pydantic.alias_generators import to_pascal
 
 from mangum.events._result import HandlerResult
-from mangum.events.authorizers.arn import MethodArn
+from mangum.events.authorizers import MethodArn
 from mangum.exceptions import MangumError
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Literal
 
 from mangum.events.api_gateway_v1 import RestShapedEvent
-from mangum.events.authorizers.arn import MethodArn
+from mangum.events.authorizers import MethodArn
 
 
 class RestRequestAuthorizerEvent(RestShapedEvent):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from mangum.events.authorizers.arn import MethodArn
+from mangum.events.authorizers import MethodArn
 from mangum.events.websocket import WebSocketRequestContext, WebSocketShapedEvent
 
 

@@ -1,5 +1,8 @@
 """Custom event sources: handler classes in the shape PyPI mangum's ``custom_handlers`` take
-(the protocol is :class:`mangum.types.LambdaHandler`).
+(the protocol is :class:`mangum.types.LambdaHandler`), and what ``Mangum`` does with them: checks
+them when it is built, hands them PyPI mangum's config dict (:func:`legacy_config`) and converts
+the response they take (which of them serves an event, ``Mangum.infer``, is
+:func:`mangum.handlers._source.infer_handler`).
 
 A custom handler recognises an event no built-in source does (or overrides one: custom handlers
 are asked first, in the order given), builds the ASGI scope and body for it, and turns the app's
@@ -36,11 +39,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mangum._http.response import CollectedResponse
-from mangum.config import Config, build_config
+from mangum.config import Config, build_config, pypi_form
 from mangum.exceptions import ConfigurationError
 
 if TYPE_CHECKING:
     from mangum.types import LambdaConfig, LambdaHandler, Response
+
+
+def legacy_config(config: Config) -> LambdaConfig:
+    """The configuration as custom handlers are given it: PyPI mangum's ``config`` dict, plain
+    lists and strings (``Mangum`` builds it on the first custom handler it asks)."""
+    return pypi_form(config)
 
 
 def settings_of(config: LambdaConfig) -> Config:
@@ -53,7 +62,7 @@ def settings_of(config: LambdaConfig) -> Config:
     )
 
 
-def checked_handlers(handlers: object) -> tuple[type[LambdaHandler], ...]:
+def checked_custom_handlers(handlers: object) -> tuple[type[LambdaHandler], ...]:
     """``custom_handlers`` validated: a list of classes with an ``infer`` classmethod."""
     if handlers is None:
         return ()
@@ -67,7 +76,7 @@ def checked_handlers(handlers: object) -> tuple[type[LambdaHandler], ...]:
     return tuple(handlers)
 
 
-def handler_response(response: CollectedResponse) -> Response:
+def pypi_response(response: CollectedResponse) -> Response:
     """The collected response in the form a custom handler's ``__call__`` takes."""
     return {
         "status": response.status,

@@ -1,0 +1,109 @@
+"""One cold start in a fresh process, run by ``adapter_vs_mangum.py`` with each side's interpreter.
+
+Usage: ``python benchmarks/cold_start.py {bare|fastapi|floor|interpreter} EVENT_FILE``
+
+- ``bare`` / ``fastapi``: import mangum, wrap a bare ASGI app (or a small FastAPI app, FastAPI
+  imported inside the clock) with ``lifespan="off"``, and make one call with the event;
+- ``floor``: only what any pydantic-core based adapter must load: ``asyncio``, ``json`` and
+  pydantic-core's compiled module, loaded on its own the way ``mangum/_validation/validators.py``
+  does (without the ``pydantic_core`` package's ``__init__``);
+- ``interpreter``: ``asyncio`` and ``json`` alone (what the floor adds to it is pydantic-core).
+
+Prints one JSON object: ``seconds`` (the measured part, on the process's own clock), ``status`` and
+``max_rss_kib`` (the process's peak RSS at the end, :func:`peak_rss_kib`). The script imports as
+little as it can before and around the clock, since the whole process's wall time and peak RSS are
+reported too.
+"""
+
+import sys
+import time
+
+STARTED = time.perf_counter()
+
+import json  # noqa: E402  (the clock starts before any import; every side needs json anyway)
+import os  # noqa: E402  (imported by the interpreter's own start anyway)
+import resource  # noqa: E402
+
+# The checkout last on the path: the app module is found there, mangum still in the environment.
+sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident set size in KiB: ``VmHWM``, which starts afresh with the
+    process's own image. (``ru_maxrss`` does not: Linux carries the forking parent's size over an
+    ``exec``, so every child of a larger parent would report at least the parent's size.)"""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def load_compiled_pydantic_core() -> object:
+    """pydantic-core's compiled module, loaded without the package around it.
+
+    The same steps as ``_compiled_module`` in ``mangum/_validation/validators.py``, written out
+    again on purpose: the floor process must not import mangum, whose cost it stands beneath."""
+    from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
+    from importlib.util import find_spec, module_from_spec, spec_from_loader
+    from pathlib import Path
+
+    name = "pydantic_core._pydantic_core"
+    package = find_spec("pydantic_core")
+    if package is None or package.origin is None:
+        raise SystemExit("pydantic_core is not installed")
+    directory = Path(package.origin).parent
+    path = next(
+        directory / f"_pydantic_core{suffix}"
+        for suffix in EXTENSION_SUFFIXES
+        if (directory / f"_pydantic_core{suffix}").is_file()
+    )
+    loader = ExtensionFileLoader(name, str(path))
+    spec = spec_from_loader(name, loader)
+    if spec is None:
+        raise SystemExit("no spec for pydantic_core's compiled module")
+    module = module_from_spec(spec)
+    loader.exec_module(module)
+    sys.modules[name] = module
+    return module
+
+
+def main() -> None:
+    """Run the cold start named on the command line and print its figures."""
+    kind, event_file = sys.argv[1], sys.argv[2]
+    with open(event_file) as file:
+        event = json.load(file)
+    if kind in ("bare", "fastapi"):  # the function's own module, imported before the clock starts
+        from benchmarks.adapter_apps import Context, bare_app, fastapi_app
+    before = time.perf_counter()
+    status = 0
+    if kind in ("floor", "interpreter"):
+        import asyncio
+
+        if kind == "floor":
+            load_compiled_pydantic_core()
+        status = 200 if asyncio.get_event_loop_policy() is not None else 0
+    else:
+        from mangum import Mangum
+
+        app = fastapi_app() if kind == "fastapi" else bare_app(b'{"ok":true}', b"application/json")
+        result = Mangum(app, lifespan="off")(event, Context())
+        status = result["statusCode"]
+    done = time.perf_counter()
+    print(
+        json.dumps(
+            {
+                "seconds": done - before,
+                "since_start": done - STARTED,
+                "status": status,
+                "max_rss_kib": peak_rss_kib(),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
