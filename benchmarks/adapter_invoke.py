@@ -16,8 +16,7 @@ from typing import Any
 
 from benchmarks.response_build import EVENTS_DIR, SOURCES, median_microseconds, read
 from mangum import Mangum
-from mangum._asgi import loop
-from mangum._asgi.http_cycle import run_http_cycle
+from mangum._asgi import loop, run_http_cycle
 from mangum._http.scope import http_scope
 from mangum.local_context import LocalContext
 from mangum.types import HTTPScope, Receive, Scope, Send

@@ -1,12 +1,13 @@
 """``Mangum``: the Lambda handler that runs an ASGI application for every HTTP and WebSocket source.
 
 Everything that can be done once per container is done in ``__init__`` (validating the
-configuration, finding the application's lifespan); a call only wires the pure conversion to the
-asynchronous core:
+configuration, finding the application's lifespan); a call only dispatches, every HTTP invocation
+the same way (docs/structure.md):
 
-the source's home reads the event (:mod:`mangum._sources`) → :func:`~mangum._http.scope.http_scope`
-→ the body → the lifespan state → :func:`~mangum._asgi.http_cycle.run_http_cycle` on the container
-loop → :func:`~mangum._http.response.build_result`.
+``detect`` (:mod:`mangum._sources.registry`) → the source's home ``read`` → :func:`~mangum._asgi.exchange`
+with the invocation's target (:class:`~mangum._asgi.Buffered`, or the streamed
+:class:`~mangum.streaming.response.HttpStream`) → the result in the home's layout
+(:func:`~mangum._http.response.result_or_error`).
 
 Nothing imported here imports pydantic: events and results are validated by the validators
 generated from the models (:mod:`mangum._validation`).
@@ -19,30 +20,21 @@ from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from mangum._asgi import loop
-from mangum._asgi.http_cycle import log_access, log_deadline, run_http_cycle
-from mangum._asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
-from mangum._http.request import request_body
-from mangum._http.response import (
-    CollectedResponse,
-    build_result,
-    gateway_timeout,
-    plain_text,
-    result_or_error,
-)
-from mangum._http.scope import http_scope, with_state
+from mangum._asgi import Buffered, exchange, loop
+from mangum._http.response import result_or_error
+from mangum._http.scope import http_scope
 from mangum._sources.registry import HttpSource, detect, http_home
 from mangum.config import InvokeMode, LifespanMode, build_config, resolve_invoke_mode, snapstart_on
 from mangum.deadline import Deadline
-from mangum.exceptions import ConfigurationError, DeadlineExceeded, InvalidBody, UnsupportedEvent
+from mangum.exceptions import ConfigurationError, DeadlineExceeded, UnsupportedEvent
 
 if TYPE_CHECKING:
+    from mangum._asgi.lifespan import Lifespan
     from mangum._event_handlers import EventHandlers
-    from mangum._sources.registry import HttpEvent
     from mangum.events.typed_handlers import EventHandler
     from mangum.handlers import DEFAULT_TEXT_MIME_TYPES as DEFAULT_TEXT_MIME_TYPES
     from mangum.streaming import ResponseSink
-    from mangum.types import ASGI, HTTPScope, LambdaConfig, LambdaContext, LambdaEvent, LambdaHandler, Scope
+    from mangum.types import ASGI, LambdaConfig, LambdaContext, LambdaEvent, LambdaHandler
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.settings import WebSocketSettings
 
@@ -129,7 +121,12 @@ class Mangum:
             from mangum.handlers._custom import checked_custom_handlers
 
             self.custom_handlers = checked_custom_handlers(custom_handlers)
-        self._lifespan: Lifespan | None = None if self.config.lifespan == "off" else lifespan_for(app)
+        self._lifespan: Lifespan | None = None
+        if self.config.lifespan != "off":
+            # Imported only by functions that run a lifespan: with lifespan="off" it is never needed.
+            from mangum._asgi.lifespan import lifespan_for
+
+            self._lifespan = lifespan_for(app)
         self._lifespan_required = self.config.lifespan == "on"
         if websocket is not None:
             from mangum.websocket.settings import WebSocketSettings
@@ -193,7 +190,12 @@ class Mangum:
                 raise
             return self._event_handlers.serve(event, context, unsupported)
         if isinstance(source, HttpSource):
-            return self._serve_http(http_home(source.name).read(event), event, context)
+            http_event = http_home(source.name).read(event)
+            answer = Buffered(context, self.config.deadline_margin)
+            scope = http_scope(http_event.request, event, context, self.config)
+            state = None if self._lifespan is None else self._lifespan_state
+            exchange(self.app, scope, http_event.request, answer, state)
+            return result_or_error(http_event.response, http_event.limit, answer.response, self.config)
         return self._serve_websocket(event, context)
 
     def stream(
@@ -207,15 +209,18 @@ class Mangum:
         if self.invoke_mode == "RESPONSE_STREAM" and not any(
             handler.infer(event, context, self._legacy_config) for handler in self.custom_handlers
         ):
-            from mangum.streaming.serve import STREAMING_SOURCES, serve_stream
+            from mangum.streaming.response import STREAMING_SOURCES, HttpStream
 
             try:
                 source = detect(event)
             except UnsupportedEvent:
                 source = None
             if isinstance(source, HttpSource) and source.name in STREAMING_SOURCES:
-                http_event = source.read(event)
-                serve_stream(self.app, http_event, event, context, self.config, self._lifespan_state, sink)
+                http_event = http_home(source.name).read(event)
+                config = self.config
+                answer = HttpStream(context, config.deadline_margin, http_event, config, sink)
+                scope = http_scope(http_event.request, event, context, config)
+                exchange(self.app, scope, http_event.request, answer, self._lifespan_state)
                 return None
         return self(event, context)
 
@@ -225,50 +230,20 @@ class Mangum:
         lifespan = self._lifespan
         if lifespan is None:
             return None
-        if lifespan.status is not LifespanStatus.STARTED:
+        if not lifespan.started:
             # Startup runs the first time, and again after a failure once its backoff has passed,
             # held to the invocation's deadline.
+            from mangum._asgi.lifespan import start  # imported with the lifespan, in __init__
+
             start(lifespan, Deadline.for_invocation(context, self.config.deadline_margin))
         return lifespan.request_state(required=self._lifespan_required)
 
-    def _answer(self, http_event: HttpEvent, status: int, message: str) -> dict[str, Any]:
-        """A plain-text answer of the adapter's own, in the source's layout."""
-        return build_result(http_event.response, http_event.limit, plain_text(status, message), self.config)
-
-    def _serve_http(
-        self, http_event: HttpEvent, event: LambdaEvent, context: LambdaContext
-    ) -> dict[str, Any]:
-        request = http_event.request
-        scope = http_scope(request, event, context, self.config)
-        try:
-            body = request_body(request)
-        except InvalidBody as error:
-            logger.warning("Bad request: %s", error)
-            return self._answer(http_event, 400, "Bad Request")
-        if self._lifespan is not None:
-            with_state(scope, self._lifespan_state(context))
-        collected = self._run_cycle(scope, body, context)
-        log_access(scope, collected.status)
-        return result_or_error(http_event.response, http_event.limit, collected, self.config)
-
-    def _run_cycle(self, scope: HTTPScope | Scope, body: bytes, context: LambdaContext) -> CollectedResponse:
-        """The app's response to one request, or a 504 when the invocation's deadline came first."""
-        try:
-            return loop.run(run_http_cycle(self.app, scope, body), context, self.config.deadline_margin)
-        except DeadlineExceeded as late:
-            log_deadline(scope, late)
-            return gateway_timeout()
-
     def _serve_custom(self, handler: LambdaHandler, context: LambdaContext) -> dict[str, Any]:
-        scope = handler.scope
-        state = self._lifespan_state(context)
-        if state is not None:
-            scope["state"] = state
-        collected = self._run_cycle(scope, handler.body, context)
-        log_access(scope, collected.status)
+        answer = Buffered(context, self.config.deadline_margin)
+        exchange(self.app, handler.scope, handler.body, answer, self._lifespan_state)
         from mangum.handlers._custom import pypi_response  # imported with the custom handlers
 
-        return handler(pypi_response(collected))
+        return handler(pypi_response(answer.response))
 
     # --- WebSocket dispatch point ---------------------------------------------------------------
     # WebSocket events are served by mangum.websocket.cycle, imported here on the first WebSocket

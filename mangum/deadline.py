@@ -33,6 +33,7 @@ import math
 import signal
 import threading
 import time
+from _thread import get_ident
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -318,27 +319,32 @@ class TaskDeadline:
 
 
 # --- the watchdog -------------------------------------------------------------------------------
+# One thread per process, started with the first watched invocation, and one slot: the invocation in
+# progress on the main thread, the only thread ``SIGALRM`` can interrupt. Everything about an
+# invocation (its context, its margin, whether it was signalled) is its :class:`Watch`'s; the slot
+# only points at the one being watched, set and cleared by :func:`watching` around the invocation.
 
 
 class Watch:
-    """One invocation watched on the main thread: its Lambda ``context``, and the seconds before
-    Lambda's deadline (``margin``) at which blocking code is interrupted. A context manager: inside
-    it the watch is :data:`current` (for the watchdog thread) and :data:`WATCHED` (for the
-    invocation's own tasks, which :func:`stand_down` reads), and neither after it."""
+    """One invocation watched on the main thread: its Lambda ``context``, the seconds before
+    Lambda's deadline (``margin``) at which blocking code is interrupted, and whether the watchdog
+    has signalled it (``fired``). A context manager (:func:`watching`): inside it the watch is the
+    watchdog's (for the watchdog thread) and :data:`WATCHED` (for the invocation's own tasks, which
+    :func:`stand_down` reads), and neither after it."""
 
-    __slots__ = ("context", "margin", "token")
+    __slots__ = ("context", "fired", "margin", "token")
 
     def __init__(self, context: object, margin: float) -> None:
         self.context = context
         self.margin = margin
+        self.fired = False
         self.token: Token[Watch | None] | None = None
 
     def __enter__(self) -> Watch:
-        global current
-        if not watchdog_started:
+        if not WATCHDOG.started:
             start_watchdog()
         self.token = WATCHED.set(self)
-        current = self
+        WATCHDOG.watched = self
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -348,30 +354,47 @@ class Watch:
 
     def stand_down(self) -> None:
         """No interruption of this invocation from now on."""
-        global current
-        if current is self:
-            current = None
+        if WATCHDOG.watched is self:
+            WATCHDOG.watched = None
+
+
+def watching(context: object, margin: float) -> Watch | None:
+    """The watch of the invocation of ``context``, to run it in (``with``), when it runs on the main
+    thread: code blocking the thread then is interrupted (:class:`DeadlineExceeded` raised in it)
+    ``margin`` seconds before Lambda's deadline. ``None``, nothing to watch, for a ``None`` context
+    or on any other thread (a signal reaches the main thread only)."""
+    if context is None or get_ident() != MAIN_THREAD:
+        return None
+    return Watch(context, margin)
+
+
+class Watchdog:
+    """The process's watchdog: whether its thread was started (:func:`start_watchdog`, once), and
+    the invocation in progress on the main thread (``watched``), as the thread sees it. The one main
+    thread has one such invocation at a time, and the thread tolerates a stale read for one
+    interval; invocations on other threads, or many at once on a loop shared with them
+    (:class:`TaskDeadline`), are never watched: a signal cannot single one of them out."""
+
+    __slots__ = ("started", "watched")
+
+    def __init__(self) -> None:
+        self.started = False
+        self.watched: Watch | None = None
 
 
 WATCHED: ContextVar[Watch | None] = ContextVar("mangum.watched", default=None)
 """The watch of the invocation whose code is running (tasks inherit it from the invocation)."""
-current: Watch | None = None
-"""The invocation in progress on the main thread, as the watchdog thread sees it (a plain module
-variable: the one main thread has one such invocation at a time, and the watchdog tolerates a
-stale read for one interval). Invocations on other threads, or many at once on a loop shared with
-them (:class:`TaskDeadline`), are never watched: a signal cannot single one of them out."""
-watchdog_started = False
-"""Whether :func:`start_watchdog` has run on the main thread."""
-_fired_for: Watch | None = None
+WATCHDOG = Watchdog()
+"""The one watchdog of the process."""
 _start_lock = threading.Lock()
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    global _fired_for
-    if current is None or current is not _fired_for:
+    watched = WATCHDOG.watched
+    if watched is None or not watched.fired:
         return  # a late signal for an invocation that has ended
     if not _interruptible():
-        _fired_for = None  # not in the application's code right now: the watchdog tries again
+        watched.fired = False  # not in the application's code right now: the watchdog tries again
         return
     if frame is None:
         raise DeadlineExceeded("blocking the thread")
@@ -388,34 +411,32 @@ def _alarm_time(watched: Watch) -> float | None:
 
 
 def _watchdog(main_thread: int) -> None:
-    global _fired_for
     seen: Watch | None = None
     alarm_at: float | None = None
     while True:
         now = time.monotonic()
         pause = WATCH_INTERVAL if alarm_at is None or alarm_at <= now else min(WATCH_INTERVAL, alarm_at - now)
         time.sleep(pause)
-        watched = current
-        if watched is None or watched is _fired_for:
+        watched = WATCHDOG.watched
+        if watched is None or watched.fired:
             continue
         if watched is not seen:
             seen, alarm_at = watched, _alarm_time(watched)
-        if alarm_at is None or time.monotonic() < alarm_at or watched is not current:
+        if alarm_at is None or time.monotonic() < alarm_at or watched is not WATCHDOG.watched:
             continue
         if signal.getsignal(signal.SIGALRM) is not _on_alarm:
             continue  # the application has taken SIGALRM since: it is not ours to send
-        _fired_for = watched
+        watched.fired = True
         signal.pthread_kill(main_thread, signal.SIGALRM)
 
 
 def start_watchdog() -> None:
     """Start the watchdog thread and install its ``SIGALRM`` handler, once; called on the main
     thread, and only if ``SIGALRM`` has no handler of the application's."""
-    global watchdog_started
     with _start_lock:
-        if watchdog_started:
+        if WATCHDOG.started:
             return
-        watchdog_started = True
+        WATCHDOG.started = True
         if signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL:
             logger.debug("SIGALRM has a handler of the application's: blocking code is not interrupted")
             return

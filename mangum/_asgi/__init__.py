@@ -1,5 +1,483 @@
-"""The asynchronous core: one event loop per container, the HTTP cycle and the lifespan protocol.
+"""The exchange: the one place an ASGI HTTP exchange with the application is run.
 
-These modules know nothing about Lambda events; the adapter (:mod:`mangum.adapter`) wires them to
-the event models and the response builders.
+Every HTTP invocation goes ``detect → home.read → exchange → home.result`` (docs/structure.md). The
+adapter reads the event and lays out the result; in between, :func:`exchange` does what every way of
+answering shares, once:
+
+1. the request body decoded (a body that cannot be: a plain-text 400, logged as a warning);
+2. the lifespan ``state`` given to the scope (:mod:`mangum._asgi.lifespan`);
+3. the application run on the container loop (:func:`mangum._asgi.loop.run`), held to the
+   invocation's deadline: when the deadline comes first, an ERROR line naming where the application
+   was, and a 504;
+4. the access log line, ``GET /items/1 200`` at INFO on ``mangum.http``, as PyPI mangum logs it.
+
+Where the answer goes is the :class:`Invocation`'s, the per-invocation object that also holds the
+Lambda context and the deadline margin: :class:`Buffered` collects the response whole (a buffered
+Lambda result, the custom handlers' response), :class:`mangum.streaming.response.HttpStream` writes
+it to the Runtime API as the application produces it.
+
+The cycles (:func:`run_http_cycle`, :func:`run_streaming_cycle`): the application receives the whole
+request body in a single ``http.request`` message, then ``http.disconnect`` once its response is
+complete (a ``receive()`` made earlier waits until then, as a client that stays connected would).
+
+Application errors never escape: an exception before or during the response, returning without a
+complete response, or a message the protocol does not allow at that point all give a plain-text
+500 (a streamed response already started is ended with an error instead) and an error log with the
+traceback on the ``mangum.http`` logger. An exception raised after the response was complete (a
+background task, say) is logged and the complete response is kept, as a server that had already
+sent it would; so is one the invocation's deadline stopped then (:mod:`mangum.deadline`).
+
+Trailers: the scope does not advertise the ``http.response.trailers`` extension, because a Lambda
+response cannot carry trailers. An application that sends ``http.response.trailers`` anyway, after
+its last body chunk, has them discarded; the response is complete at the last body chunk.
+
+These modules know nothing about Lambda events: the adapter (:mod:`mangum.adapter`) wires them to the
+sources' homes and the response builders.
 """
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, Protocol, TypeVar
+
+from mangum._asgi import loop
+from mangum._http.request import Request, request_body
+from mangum._http.response import CollectedResponse, gateway_timeout, internal_server_error, plain_text
+from mangum.deadline import Deadline, shielded, stopped_by_deadline
+from mangum.exceptions import DeadlineExceeded, InvalidBody, UnexpectedMessage
+
+if TYPE_CHECKING:
+    from mangum.types import (
+        ASGI,
+        HTTPDisconnectEvent,
+        HTTPRequestEvent,
+        HTTPScope,
+        LambdaContext,
+        Message,
+        Scope,
+    )
+
+logger = logging.getLogger("mangum.http")
+
+T = TypeVar("T")
+
+StateSource = Callable[["LambdaContext | None"], "dict[str, Any] | None"]
+"""What gives a request the lifespan ``state``: the adapter's, from the invocation's context; it
+starts the lifespan on the first invocation and raises when it failed."""
+
+
+# --- the invocation -------------------------------------------------------------------------------
+
+
+class Invocation(Generic[T]):
+    """One invocation on its way through :func:`exchange`: its Lambda ``context``, the ``margin``
+    (seconds) its deadline keeps back from Lambda's, and where the answer goes, which a subclass
+    says: :meth:`cycle` runs the application, :meth:`answered` takes the cycle's result,
+    :meth:`respond` gives an answer of the adapter's own, :meth:`late` the answer when the deadline
+    came first. ``status`` is the status answered (``None`` until then), for the access log.
+
+    One object per invocation, so that many in flight at once (Lambda Managed Instances,
+    :func:`mangum._asgi.loop.share`) never share any of it.
+    """
+
+    __slots__ = ("context", "margin", "status")
+
+    def __init__(self, context: LambdaContext | None, margin: float) -> None:
+        self.context = context
+        self.margin = margin
+        self.status: int | None = None
+
+    @property
+    def deadline(self) -> Deadline | None:
+        """The invocation's deadline, computed now (``None`` when the context tells no time)."""
+        return Deadline.for_invocation(self.context, self.margin)
+
+    def cycle(self, app: ASGI, scope: HTTPScope | Scope, body: bytes) -> Coroutine[Any, Any, T]:
+        """The coroutine that runs ``app`` on the request, handing its response on."""
+        raise NotImplementedError
+
+    def answered(self, result: T) -> None:
+        """The cycle's result, once it has run."""
+        raise NotImplementedError
+
+    def respond(self, status: int, message: str) -> None:
+        """A whole plain-text answer of the adapter's own (a 400 for a bad body)."""
+        raise NotImplementedError
+
+    def late(self, error: DeadlineExceeded) -> None:
+        """Answer an invocation whose deadline came before the application's answer."""
+        raise NotImplementedError
+
+
+class Buffered(Invocation[CollectedResponse]):
+    """The target of a buffered answer: the application's response collected whole, in
+    ``response`` once :func:`exchange` has returned (a 504 when the deadline came first)."""
+
+    __slots__ = ("response",)
+
+    response: CollectedResponse
+
+    def cycle(
+        self, app: ASGI, scope: HTTPScope | Scope, body: bytes
+    ) -> Coroutine[Any, Any, CollectedResponse]:
+        return run_http_cycle(app, scope, body)
+
+    def answered(self, result: CollectedResponse) -> None:
+        self.response = result
+        self.status = result.status
+
+    def respond(self, status: int, message: str) -> None:
+        self.response = plain_text(status, message)
+
+    def late(self, error: DeadlineExceeded) -> None:
+        self.answered(gateway_timeout())
+
+
+def exchange(
+    app: ASGI,
+    scope: HTTPScope | Scope,
+    request: Request | bytes,
+    invocation: Invocation[T],
+    state: StateSource | None = None,
+) -> None:
+    """Run one ASGI HTTP exchange of ``app``: ``request`` (its body decoded here, or the body
+    already) on ``scope``, the answer to ``invocation`` (see the module docs).
+
+    Raises only what ``state`` raises (:class:`~mangum.exceptions.LifespanFailure`, and
+    :class:`~mangum.exceptions.LifespanUnsupported` with ``lifespan="on"``), and what a streamed
+    target raises while it reports a failure: everything the application does is answered.
+    """
+    if isinstance(request, Request):
+        try:
+            body = request_body(request)
+        except InvalidBody as error:
+            logger.warning("Bad request: %s", error)
+            invocation.respond(400, "Bad Request")
+            return
+    else:  # a custom handler's body, handed to the app as the handler made it
+        body = request
+    if state is not None:
+        lifespan_state = state(invocation.context)
+        if lifespan_state is not None:
+            scope["state"] = lifespan_state
+    try:
+        invocation.answered(
+            loop.run(invocation.cycle(app, scope, body), invocation.context, invocation.margin)
+        )
+    except DeadlineExceeded as late:
+        log_deadline(scope, late)
+        invocation.late(late)
+    if invocation.status is not None:
+        log_access(scope, invocation.status)
+
+
+# --- the cycle: one request, its response collected ----------------------------------------------
+
+# Where the response stands. Plain ints: compared on every message the app sends.
+_AWAITING_START = 0
+_SENDING_BODY = 1
+_COMPLETE = 2
+
+
+class _ResponseCollector:
+    """The receive/send pair handed to the application, collecting what it sends."""
+
+    __slots__ = (
+        "_body",
+        "_chunks",
+        "_complete",
+        "_finished",
+        "_headers",
+        "_phase",
+        "_request_delivered",
+        "_status",
+        "error",
+    )
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+        self._request_delivered = False
+        self._phase = _AWAITING_START
+        self._status = 0
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._chunks: list[bytes] = []
+        self._complete: asyncio.Event | None = None
+        self._finished = False
+        self.error: UnexpectedMessage | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self._phase == _COMPLETE
+
+    async def receive(self) -> HTTPRequestEvent | HTTPDisconnectEvent:
+        if not self._request_delivered:
+            self._request_delivered = True
+            return {"type": "http.request", "body": self._body, "more_body": False}
+        if self._phase != _COMPLETE and not self._finished:
+            # The client stays connected until the response is complete.
+            if self._complete is None:
+                self._complete = asyncio.Event()
+            await self._complete.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(self, message: Message) -> None:
+        kind = message.get("type")
+        phase = self._phase
+        if phase == _SENDING_BODY and kind == "http.response.body":
+            self._append(message)
+        elif phase == _AWAITING_START and kind == "http.response.start":
+            self._start(message)
+        elif phase == _COMPLETE and kind == "http.response.trailers":
+            logger.debug("discarding http.response.trailers: Lambda responses cannot carry trailers")
+        else:
+            self._violate(f"unexpected ASGI message {kind!r} {self._where()}")
+
+    def _where(self) -> str:
+        if self._phase == _AWAITING_START:
+            return "before 'http.response.start'"
+        if self._phase == _SENDING_BODY:
+            return "while sending the response body"
+        return "after the response was complete"
+
+    def _violate(self, problem: str) -> NoReturn:
+        error = UnexpectedMessage(problem)
+        if self.error is None:
+            self.error = error
+        raise error
+
+    def _start(self, message: Message) -> None:
+        status = message.get("status")
+        if type(status) is not int:
+            self._violate("'http.response.start' needs an int 'status'")
+        try:
+            headers = [(name, value) for name, value in message.get("headers", ())]
+        except (TypeError, ValueError):
+            self._violate("'http.response.start' headers must be an iterable of (name, value) pairs")
+        for name, value in headers:
+            if not isinstance(name, bytes) or not isinstance(value, bytes):
+                self._violate("'http.response.start' headers must be pairs of bytes")
+        self._status = status
+        self._headers = headers
+        self._phase = _SENDING_BODY
+
+    def _append(self, message: Message) -> None:
+        chunk = message.get("body", b"")
+        if type(chunk) is not bytes:
+            if not isinstance(chunk, bytes | bytearray | memoryview):
+                self._violate("'http.response.body' needs a bytes 'body'")
+            chunk = bytes(chunk)
+        if chunk:
+            self._chunks.append(chunk)
+        if not message.get("more_body", False):
+            self._phase = _COMPLETE
+            if self._complete is not None:
+                self._complete.set()
+
+    def release_waiters(self) -> None:
+        """Answer any ``receive()`` pending or to come with ``http.disconnect``: the exchange is over."""
+        self._finished = True
+        if self._complete is not None:
+            self._complete.set()
+
+    def response(self) -> CollectedResponse:
+        chunks = self._chunks
+        return CollectedResponse(
+            self._status, self._headers, chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        )
+
+
+def log_access(scope: HTTPScope | Scope, status: int) -> None:
+    """The access log line of one answered request, ``METHOD PATH STATUS``, at INFO on
+    ``mangum.http``: PyPI mangum's line, with the path it routed (``path`` without ``root_path``,
+    the stage or base path); nothing is formatted unless INFO is enabled for it."""
+    if logger.isEnabledFor(logging.INFO):
+        path: str = scope.get("path", "")
+        root: str = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :] or "/"
+        logger.info("%s %s %s", scope.get("method"), path, status)
+
+
+def _describe(scope: HTTPScope | Scope) -> str:
+    return f"{scope.get('method', '?')} {scope.get('path', '?')}"
+
+
+def log_deadline(scope: HTTPScope | Scope, late: DeadlineExceeded) -> None:
+    """The ERROR line of a request the invocation's deadline cut short, naming where the
+    application was (it is answered 504, or its stream ended with an error)."""
+    logger.error(
+        "No answer to %s before the invocation's deadline: the application was %s",
+        _describe(scope),
+        late.where,
+        exc_info=late,
+    )
+
+
+def log_stopped_after_response(scope: HTTPScope | Scope) -> None:
+    """The WARNING line of an application the deadline stopped after its response was complete
+    (a background task, say): the response stands."""
+    logger.warning(
+        "ASGI application still running after its response to %s: stopped at the invocation's deadline",
+        _describe(scope),
+    )
+
+
+async def run_http_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes) -> CollectedResponse:
+    """Run ``app`` on one request and collect its response; application failures give a 500.
+
+    Never raises for anything the application does (see the module docs); only ``BaseException``
+    subclasses that are not ``Exception`` (cancellation, ``SystemExit``) propagate.
+    """
+    exchange = _ResponseCollector(body)
+    try:
+        await app(scope, exchange.receive, exchange.send)
+    except Exception as exc:
+        if exchange.error is not None:
+            logger.error(
+                "ASGI protocol error while handling %s: %s", _describe(scope), exchange.error, exc_info=exc
+            )
+            return internal_server_error()
+        if exchange._phase == _COMPLETE:
+            logger.error(
+                "Exception in ASGI application after its response to %s", _describe(scope), exc_info=exc
+            )
+            return exchange.response()
+        logger.error("Exception in ASGI application while handling %s", _describe(scope), exc_info=exc)
+        return internal_server_error()
+    except BaseException as stopped:
+        if exchange._phase == _COMPLETE and stopped_by_deadline(stopped):
+            log_stopped_after_response(scope)
+            return exchange.response()
+        raise
+    finally:
+        exchange.release_waiters()
+    if exchange.error is not None:
+        # The application swallowed the error raised into it; it still broke the protocol.
+        logger.error(
+            "ASGI protocol error while handling %s: %s",
+            _describe(scope),
+            exchange.error,
+            exc_info=exchange.error,
+        )
+        return internal_server_error()
+    if not exchange.complete:
+        logger.error("ASGI application returned without completing its response to %s", _describe(scope))
+        return internal_server_error()
+    return exchange.response()
+
+
+# --- the streamed cycle: the response passed on as it is produced --------------------------------
+#
+# The request side is the buffered cycle's. On the response side, the first
+# ``http.response.body`` message starts the response (:meth:`StreamTarget.begin` with the status,
+# the headers and that first chunk) and every later non-empty chunk is written at once: a
+# ``send()`` returns after its chunk was handed to the target, so an app that waits between chunks
+# is seen waiting between chunks. A write the target refuses (the connection to Lambda broke, the
+# size limit) is raised into the app's ``send()``, after which ``receive()`` answers
+# ``http.disconnect``; a failure after the response started ends it with :meth:`StreamTarget.abort`
+# (Lambda's error trailers): the status line is already gone.
+
+
+class StreamTarget(Protocol):
+    """Where a streamed response goes (:class:`mangum.streaming.response.HttpStream` for Lambda)."""
+
+    @property
+    def started(self) -> bool:
+        """Whether :meth:`begin` has sent anything."""
+        ...
+
+    def begin(self, status: int, headers: list[tuple[bytes, bytes]], first: bytes) -> None:
+        """Start the response: its status, raw ASGI headers and first body bytes (maybe empty)."""
+        ...
+
+    def write(self, data: bytes) -> None:
+        """Send the next body bytes."""
+        ...
+
+    def abort(self, error: BaseException) -> None:
+        """End a started response with an error."""
+        ...
+
+
+class _StreamingExchange(_ResponseCollector):
+    """The buffered cycle's collector, with each chunk handed to the target instead of kept.
+
+    The parent validates every message and collects chunks into ``_chunks``; this class empties that
+    list into the target after each ``http.response.body``, so nothing accumulates.
+    """
+
+    __slots__ = ("_target", "write_error")
+
+    def __init__(self, body: bytes, target: StreamTarget) -> None:
+        super().__init__(body)
+        self._target = target
+        self.write_error: Exception | None = None
+
+    def _append(self, message: Message) -> None:
+        super()._append(message)
+        chunks = self._chunks
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        chunks.clear()
+        try:
+            with shielded():  # a chunk cut off halfway would break the whole stream
+                if not self._target.started:
+                    self._target.begin(self._status, self._headers, data)
+                elif data:
+                    self._target.write(data)
+        except Exception as error:
+            self.write_error = error
+            self.release_waiters()
+            raise
+
+
+def _fail(target: StreamTarget, problem: BaseException) -> None:
+    if target.started:
+        target.abort(problem)
+    else:
+        answer = internal_server_error()
+        target.begin(answer.status, answer.headers, answer.body)
+
+
+async def run_streaming_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes, target: StreamTarget) -> None:
+    """Run ``app`` on one request, passing its response to ``target`` as it comes (see the module docs).
+
+    Never raises for anything the application does; a ``target`` that fails again while the failure
+    is being reported raises that error.
+    """
+    exchange = _StreamingExchange(body, target)
+    raised: Exception | None = None
+    try:
+        await app(scope, exchange.receive, exchange.send)
+    except Exception as exc:
+        raised = exc
+    except BaseException as stopped:
+        if not (exchange.complete and stopped_by_deadline(stopped)):
+            raise
+        logger.warning(
+            "ASGI application still running after its response to %s: stopped at the deadline",
+            _describe(scope),
+        )
+        return
+    finally:
+        exchange.release_waiters()
+    where = _describe(scope)
+    problem: BaseException
+    if exchange.write_error is not None:
+        problem = exchange.write_error
+        logger.error("The response to %s could not be sent on: %s", where, problem, exc_info=problem)
+    elif exchange.error is not None:
+        problem = exchange.error
+        logger.error("ASGI protocol error while handling %s: %s", where, problem, exc_info=raised or problem)
+    elif exchange.complete:
+        if raised is not None:
+            logger.error("Exception in ASGI application after its response to %s", where, exc_info=raised)
+        return
+    elif raised is not None:
+        problem = raised
+        logger.error("Exception in ASGI application while handling %s", where, exc_info=raised)
+    else:
+        problem = UnexpectedMessage("the application returned without completing its response")
+        logger.error("ASGI application returned without completing its response to %s", where)
+    _fail(target, problem)

@@ -102,6 +102,11 @@ class Lifespan:
         self._shutdown_settled = asyncio.Event()
 
     @property
+    def started(self) -> bool:
+        """Whether startup completed (``STARTED``)."""
+        return self.status is LifespanStatus.STARTED
+
+    @property
     def retry_due(self) -> bool:
         """Whether startup failed and its backoff has passed: :func:`start` will run it again."""
         return self.status is LifespanStatus.FAILED and self._clock() >= self.retry_at

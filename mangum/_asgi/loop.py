@@ -38,7 +38,7 @@ from concurrent.futures import Future
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mangum.deadline import MAIN_THREAD, TaskDeadline, Watch, contains_deadline, finish, remaining_time
+from mangum.deadline import TaskDeadline, contains_deadline, finish, remaining_time, watching
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
@@ -98,48 +98,60 @@ def is_idle(loop: Any) -> bool:
 def stepped_task(loop: Any, coroutine: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
     """A task of ``coroutine`` on ``loop``, stepped until done or waiting when the loop is idle
     (:func:`is_idle`, :func:`step_until_done`); created only, for the loop to run, otherwise."""
-    # The Task itself, not loop.create_task(): the container loop has no task factory.
-    task = asyncio.Task(coroutine, loop=loop)
-    if is_idle(loop):
-        step_until_done(loop, task)
-    return task
+    if not is_idle(loop):
+        # The Task itself, not loop.create_task(): the container loop has no task factory.
+        return asyncio.Task(coroutine, loop=loop)
+    return step_until_done(loop, coroutine)
 
 
 _RUN_FOREVER_SETUP = hasattr(asyncio.BaseEventLoop, "_run_forever_setup")
 """Python 3.13+ has what run_forever does before and after its iterations as two methods."""
+_EAGER_START = sys.version_info >= (3, 12)
+"""Python 3.12+ can run a task's first step as it is created (``eager_start``), when its loop runs."""
 
 
-def step_until_done(loop: Any, task: asyncio.Task[Any]) -> bool:
-    """Run ``loop``'s ready callbacks until ``task`` is done, then the callbacks its completion
-    scheduled (as the last iteration of ``run_until_complete`` does). Returns whether it is done;
-    when not, the task waits on I/O or a timer and ``run_until_complete`` must finish it."""
+def step_until_done(loop: Any, coroutine: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+    """A task of ``coroutine`` run on ``loop``'s ready queue, the loop marked running, until it is
+    done, then the callbacks its completion scheduled (as the last iteration of
+    ``run_until_complete`` does). The task is returned done, or waiting on I/O or a timer, for
+    ``run_until_complete`` to finish.
+
+    With nothing queued before it, on Python 3.12+, the task's first step runs as it is created
+    (``eager_start``): a request answered without waiting is done then, without a trip through the
+    ready queue. Otherwise it waits its turn behind what was queued, as a task always has.
+    """
     ready: deque[asyncio.Handle] = loop._ready
     if _RUN_FOREVER_SETUP:
         loop._run_forever_setup()
     else:  # Python 3.10-3.12: the same, as their run_forever writes it out
         old_hooks = sys.get_asyncgen_hooks()
-        loop._thread_id = threading.get_ident()
-        sys.set_asyncgen_hooks(
-            firstiter=loop._asyncgen_firstiter_hook, finalizer=loop._asyncgen_finalizer_hook
+        loop._thread_id = get_ident()
+        # The loop's hooks, looked up once per loop: two bound methods are a measurable part of a call.
+        hooks = (
+            _asyncgen_hooks if loop is _steppable_loop and _asyncgen_hooks is not None else _hooks_of(loop)
         )
+        sys.set_asyncgen_hooks(*hooks)
         events._set_running_loop(loop)
     try:
-        while True:
+        if _EAGER_START and not ready:
+            # eager_start is Python 3.12's, which _EAGER_START checked; mypy reads 3.10's stubs.
+            task: asyncio.Task[T] = asyncio.Task(coroutine, loop=loop, eager_start=True)  # type: ignore[call-arg,unused-ignore]
+        else:
+            task = asyncio.Task(coroutine, loop=loop)
+        while not task.done():
+            if not ready:
+                return task  # waiting on I/O or a timer
             # One iteration's worth, as _run_once: the callbacks queued now, not those they queue.
             for _ in range(len(ready)):
                 handle = ready.popleft()
                 if not handle._cancelled:  # what _run_once reads
                     handle._run()  # what _run_once calls
-            if task.done():
-                break
-            if not ready:
-                return False
         # The iteration run_until_complete ends with: the callbacks the task's completion queued.
         for _ in range(len(ready)):
             handle = ready.popleft()
             if not handle._cancelled:
                 handle._run()
-        return True
+        return task
     finally:
         if _RUN_FOREVER_SETUP:
             loop._run_forever_cleanup()
@@ -148,6 +160,14 @@ def step_until_done(loop: Any, task: asyncio.Task[Any]) -> bool:
             loop._thread_id = None
             events._set_running_loop(None)
             sys.set_asyncgen_hooks(*old_hooks)
+
+
+AsyncgenHooks = tuple[Callable[[Any], None], Callable[[Any], None]]
+
+
+def _hooks_of(loop: Any) -> AsyncgenHooks:
+    """The asynchronous generator hooks ``loop`` installs while it runs (``firstiter``, ``finalizer``)."""
+    return (loop._asyncgen_firstiter_hook, loop._asyncgen_finalizer_hook)
 
 
 # --- the container's exit ------------------------------------------------------------------------
@@ -293,6 +313,8 @@ def _chained_handler(previous: _Handler) -> Callable[[int, FrameType | None], No
 _loop: asyncio.AbstractEventLoop | None = None
 _steppable_loop: asyncio.AbstractEventLoop | None = None
 """The container loop, when its ready queue can be stepped (:func:`supports`)."""
+_asyncgen_hooks: AsyncgenHooks | None = None
+"""The stepped loop's asynchronous generator hooks (:func:`step_until_done` installs them)."""
 _shared: asyncio.AbstractEventLoop | None = None
 """The container loop while it serves many invocations at once (:func:`share`)."""
 _worker: ThreadPoolExecutor | None = None  # created (and its module imported) on first use
@@ -304,13 +326,14 @@ _run_lock = threading.Lock()
 
 def container_loop() -> asyncio.AbstractEventLoop:
     """The container's event loop, created on first use."""
-    global _loop, _steppable_loop
+    global _loop, _steppable_loop, _asyncgen_hooks
     loop = _loop
     if loop is None:
         with _setup_lock:
             if _loop is None:
                 _loop = asyncio.new_event_loop()
                 _steppable_loop = _loop if supports(_loop) else None
+                _asyncgen_hooks = _hooks_of(_loop)
                 on_exit(_close)
             loop = _loop
     return loop
@@ -331,9 +354,14 @@ def _run_here(
 ) -> T:
     loop = _loop or container_loop()
     with _run_lock:
-        watch = None
-        if context is not None and get_ident() == MAIN_THREAD:
-            watch = Watch(context, margin / 2 if alarm_margin is None else alarm_margin)
+        # watching(), entered and left by hand: most calls are not watched, and a with statement
+        # on a stand-in would cost them two calls.
+        watch = (
+            None
+            if context is None
+            else watching(context, margin / 2 if alarm_margin is None else alarm_margin)
+        )
+        if watch is not None:
             watch.__enter__()
         try:
             if loop is _steppable_loop:
@@ -456,7 +484,7 @@ def _run_shared(
 
 
 def _close() -> None:
-    global _loop, _steppable_loop
+    global _loop, _steppable_loop, _asyncgen_hooks
     loop = _loop
     if loop is None or loop.is_closed():
         return
@@ -477,3 +505,4 @@ def _close() -> None:
         loop.close()
         _loop = None
         _steppable_loop = None
+        _asyncgen_hooks = None

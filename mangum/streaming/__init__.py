@@ -3,9 +3,10 @@
 A streamed HTTP answer is Lambda's *HTTP integration response*: a JSON prelude (``statusCode``,
 ``headers``, ``cookies`` or ``multiValueHeaders``), eight NUL bytes, then the body as it comes.
 Function URLs with ``InvokeMode: RESPONSE_STREAM`` and API Gateway REST APIs whose integration uses
-``ResponseTransferMode: STREAM`` read it; :meth:`mangum.Mangum.stream` writes it. Only the
-constants and the sink protocol live here, so that the Runtime API server and client can name them
-without importing the adapter.
+``ResponseTransferMode: STREAM`` read it; :meth:`mangum.Mangum.stream` writes it through the
+exchange's streamed target (:class:`mangum.streaming.response.HttpStream`). Only the constants and
+the sink protocol live here, so that the Runtime API server and client can name them without
+importing the adapter.
 """
 
 from typing import Protocol

@@ -1,41 +1,80 @@
-"""The streamed HTTP answer of one invocation: the prelude once, then each body chunk, to a sink."""
+"""The streamed HTTP answer of one invocation: the JSON prelude once, then each body chunk, to a sink.
+
+:class:`HttpStream` is the streamed target of :func:`mangum._asgi.exchange`: the invocation whose
+answer is written to the Runtime API as the application produces it (:meth:`mangum.Mangum.stream`).
+
+The prelude is the buffered result of the same status and headers with an empty body, less the body
+fields, so a streamed answer carries exactly the headers its buffered twin would (``exclude_headers``,
+repeated names, ``Set-Cookie``), validated the same way:
+
+- Function URL: ``statusCode``, ``headers`` (repeated names joined with ``", "``), ``cookies``;
+- API Gateway REST API: ``statusCode``, ``headers`` and ``multiValueHeaders`` (repeated names,
+  ``Set-Cookie`` among them), the payload 1.0 layout API Gateway's streaming format also takes.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
-from mangum._http.response import plain_text
-from mangum.exceptions import ResponseTooLarge
+from mangum._asgi import Invocation, run_streaming_cycle
+from mangum._http.response import CollectedResponse, build_result, plain_text
+from mangum.exceptions import DeadlineExceeded, ResponseTooLarge
 from mangum.streaming import PRELUDE_DELIMITER, STREAM_LIMIT, ResponseSink
-from mangum.streaming.prelude import encode_prelude
 
 if TYPE_CHECKING:
-    from mangum._sources.registry import HttpEvent
+    from mangum._sources.registry import HttpEvent, SourceName
     from mangum.config import Config
+    from mangum.types import ASGI, HTTPScope, LambdaContext, Scope
+
+STREAMING_SOURCES: frozenset[SourceName] = frozenset({"function_url", "api_gateway_v1"})
+"""The sources that can read a streamed answer: Function URLs and REST APIs. HTTP APIs, ALB,
+Lambda@Edge and WebSocket APIs invoke functions for one buffered result only."""
 
 _SEPARATE_FIRST_CHUNK = 64 * 1024
 """A first chunk at least this large is written on its own rather than copied behind the prelude."""
 
+_BODY_FIELDS = ("body", "isBase64Encoded")
 
-class HttpStream:
-    """A :class:`~mangum._asgi.streaming_cycle.StreamTarget` writing Lambda's HTTP integration
-    response to ``sink``, refusing to go past ``limit`` bytes in all (Lambda's 200 MiB by default)."""
+
+def encode_prelude(
+    http_event: HttpEvent, status: int, headers: list[tuple[bytes, bytes]], config: Config
+) -> bytes:
+    """The prelude for a response to ``http_event``, as compact JSON bytes.
+
+    Raises :class:`~mangum.exceptions.InvalidResponse` for a status outside 100-599 or a header
+    with CR or LF, as the buffered path does.
+    """
+    fields = build_result(http_event.response, http_event.limit, CollectedResponse(status, headers), config)
+    for name in _BODY_FIELDS:
+        fields.pop(name, None)
+    return json.dumps(fields, separators=(",", ":")).encode()
+
+
+class HttpStream(Invocation[None]):
+    """The streamed target of one invocation (a :class:`~mangum._asgi.StreamTarget`): Lambda's HTTP
+    integration response written to ``sink``, refusing to go past ``limit`` bytes in all (Lambda's
+    200 MiB by default)."""
+
+    __slots__ = ("_config", "_event", "_limit", "_sent", "_sink", "_started")
 
     def __init__(
         self,
+        context: LambdaContext | None,
+        margin: float,
         http_event: HttpEvent,
         config: Config,
         sink: ResponseSink,
         limit: int | None = None,
     ) -> None:
+        super().__init__(context, margin)
         self._event = http_event
         self._config = config
         self._sink = sink
         self._limit = STREAM_LIMIT if limit is None else limit
         self._sent = 0
         self._started = False
-        self.status: int | None = None
-        """The status written, once the response began."""
 
     @property
     def started(self) -> bool:
@@ -63,12 +102,27 @@ class HttpStream:
         """End the stream with the error trailers for ``error``."""
         self._sink.fail(error)
 
-    def respond(self, status: int, message: str) -> None:
-        """A whole plain-text answer of the adapter's own (a 400 for a bad body, a 500)."""
-        answer = plain_text(status, message)
-        self.begin(answer.status, answer.headers, answer.body)
-
     def _reserve(self, size: int) -> None:
         if self._sent + size > self._limit:
             raise ResponseTooLarge(f"the streamed response would exceed Lambda's {self._limit:,}-byte limit")
         self._sent += size
+
+    # --- as the exchange's target ---------------------------------------------------------------
+
+    def cycle(self, app: ASGI, scope: HTTPScope | Scope, body: bytes) -> Coroutine[Any, Any, None]:
+        return run_streaming_cycle(app, scope, body, self)
+
+    def answered(self, result: None) -> None:
+        """Nothing to keep: the response went to the sink as it came."""
+
+    def respond(self, status: int, message: str) -> None:
+        """A whole plain-text answer of the adapter's own (a 400 for a bad body, a 504)."""
+        answer = plain_text(status, message)
+        self.begin(answer.status, answer.headers, answer.body)
+
+    def late(self, error: DeadlineExceeded) -> None:
+        """The error trailers when the response has begun, else a 504."""
+        if self._started:
+            self.abort(error)
+        else:
+            self.respond(504, "Gateway Timeout")

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from mangum._asgi.http_cycle import run_http_cycle
+from mangum._asgi import run_http_cycle
 from mangum._http.response import CollectedResponse
 from mangum.exceptions import UnexpectedMessage
 from mangum.types import ASGI, Message, Receive, Scope, Send

@@ -15,8 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mangum._asgi import lifespan as lifespan_module, loop
-from mangum._asgi.http_cycle import run_http_cycle
+from mangum._asgi import lifespan as lifespan_module, loop, run_http_cycle
 from mangum._asgi.lifespan import Lifespan, LifespanStatus, lifespan_for, start
 from mangum._http.response import CollectedResponse
 from mangum.exceptions import LifespanFailure, LifespanUnsupported

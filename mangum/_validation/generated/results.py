@@ -70,7 +70,8 @@ ApiGatewayV1Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
+                                                                                    'regex_engine': 'python-re'},
                                                                          'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
                                                                                                  'names must '
@@ -88,7 +89,8 @@ ApiGatewayV1Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                 'steps': [{'type': 'str'},
                                                                           {'type': 'custom-error',
                                                                            'schema': {'type': 'str',
-                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                                      'regex_engine': 'python-re'},
                                                                            'custom_error_type': 'header_field',
                                                                            'custom_error_message': 'header '
                                                                                                    'values '
@@ -107,7 +109,8 @@ ApiGatewayV1Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                         'steps': [{'type': 'str'},
                                                                                   {'type': 'custom-error',
                                                                                    'schema': {'type': 'str',
-                                                                                              'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                              'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
+                                                                                              'regex_engine': 'python-re'},
                                                                                    'custom_error_type': 'header_field',
                                                                                    'custom_error_message': 'header '
                                                                                                            'names '
@@ -131,7 +134,8 @@ ApiGatewayV1Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                            'steps': [{'type': 'str'},
                                                                                                      {'type': 'custom-error',
                                                                                                       'schema': {'type': 'str',
-                                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                                                                 'regex_engine': 'python-re'},
                                                                                                       'custom_error_type': 'header_field',
                                                                                                       'custom_error_message': 'header '
                                                                                                                               'values '
@@ -173,7 +177,8 @@ ApiGatewayV2Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
+                                                                                    'regex_engine': 'python-re'},
                                                                          'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
                                                                                                  'names must '
@@ -191,7 +196,8 @@ ApiGatewayV2Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                 'steps': [{'type': 'str'},
                                                                           {'type': 'custom-error',
                                                                            'schema': {'type': 'str',
-                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                                      'regex_engine': 'python-re'},
                                                                            'custom_error_type': 'header_field',
                                                                            'custom_error_message': 'header '
                                                                                                    'values '
@@ -210,7 +216,8 @@ ApiGatewayV2Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                'steps': [{'type': 'str'},
                                                                          {'type': 'custom-error',
                                                                           'schema': {'type': 'str',
-                                                                                     'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                     'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                                     'regex_engine': 'python-re'},
                                                                           'custom_error_type': 'header_field',
                                                                           'custom_error_message': 'header '
                                                                                                   'values '
@@ -248,7 +255,8 @@ FunctionUrlResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
+                                                                                    'regex_engine': 'python-re'},
                                                                          'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
                                                                                                  'names must '
@@ -266,7 +274,8 @@ FunctionUrlResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                 'steps': [{'type': 'str'},
                                                                           {'type': 'custom-error',
                                                                            'schema': {'type': 'str',
-                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                                      'regex_engine': 'python-re'},
                                                                            'custom_error_type': 'header_field',
                                                                            'custom_error_message': 'header '
                                                                                                    'values '
@@ -285,7 +294,8 @@ FunctionUrlResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                'steps': [{'type': 'str'},
                                                                          {'type': 'custom-error',
                                                                           'schema': {'type': 'str',
-                                                                                     'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                     'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                                     'regex_engine': 'python-re'},
                                                                           'custom_error_type': 'header_field',
                                                                           'custom_error_message': 'header '
                                                                                                   'values '
@@ -321,7 +331,8 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                              'steps': [{'type': 'str'},
                                                        {'type': 'custom-error',
                                                         'schema': {'type': 'str',
-                                                                   'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                   'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                   'regex_engine': 'python-re'},
                                                         'custom_error_type': 'header_field',
                                                         'custom_error_message': 'header values must not '
                                                                                 'contain CR or LF or other '
@@ -335,7 +346,8 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                          'steps': [{'type': 'str'},
                                                                                    {'type': 'custom-error',
                                                                                     'schema': {'type': 'str',
-                                                                                               'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                               'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
+                                                                                               'regex_engine': 'python-re'},
                                                                                     'custom_error_type': 'header_field',
                                                                                     'custom_error_message': 'header '
                                                                                                             'names '
@@ -358,7 +370,8 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                            'steps': [{'type': 'str'},
                                                                                      {'type': 'custom-error',
                                                                                       'schema': {'type': 'str',
-                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                                                 'regex_engine': 'python-re'},
                                                                                       'custom_error_type': 'header_field',
                                                                                       'custom_error_message': 'header '
                                                                                                               'values '
@@ -382,7 +395,8 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                    'steps': [{'type': 'str'},
                                                                                              {'type': 'custom-error',
                                                                                               'schema': {'type': 'str',
-                                                                                                         'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                                         'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
+                                                                                                         'regex_engine': 'python-re'},
                                                                                               'custom_error_type': 'header_field',
                                                                                               'custom_error_message': 'header '
                                                                                                                       'names '
@@ -406,7 +420,8 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                                       'steps': [{'type': 'str'},
                                                                                                                 {'type': 'custom-error',
                                                                                                                  'schema': {'type': 'str',
-                                                                                                                            'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                                                            'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                                                                            'regex_engine': 'python-re'},
                                                                                                                  'custom_error_type': 'header_field',
                                                                                                                  'custom_error_message': 'header '
                                                                                                                                          'values '
@@ -448,7 +463,8 @@ CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                    'steps': [{'type': 'str'},
                                                                              {'type': 'custom-error',
                                                                               'schema': {'type': 'str',
-                                                                                         'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                         'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                                         'regex_engine': 'python-re'},
                                                                               'custom_error_type': 'header_field',
                                                                               'custom_error_message': 'header '
                                                                                                       'values '
@@ -469,7 +485,8 @@ CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
+                                                                                    'regex_engine': 'python-re'},
                                                                          'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
                                                                                                  'names must '
@@ -490,7 +507,8 @@ CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                                                'steps': [{'type': 'str'},
                                                                                                                          {'type': 'custom-error',
                                                                                                                           'schema': {'type': 'str',
-                                                                                                                                     'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                                                                     'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
+                                                                                                                                     'regex_engine': 'python-re'},
                                                                                                                           'custom_error_type': 'header_field',
                                                                                                                           'custom_error_message': 'header '
                                                                                                                                                   'names '
@@ -515,7 +533,8 @@ CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                                                  'steps': [{'type': 'str'},
                                                                                                                            {'type': 'custom-error',
                                                                                                                             'schema': {'type': 'str',
-                                                                                                                                       'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                                                                       'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                                                                                       'regex_engine': 'python-re'},
                                                                                                                             'custom_error_type': 'header_field',
                                                                                                                             'custom_error_message': 'header '
                                                                                                                                                     'values '
@@ -568,7 +587,8 @@ WebSocketResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                          'steps': [{'type': 'str'},
                                                                                    {'type': 'custom-error',
                                                                                     'schema': {'type': 'str',
-                                                                                               'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
+                                                                                               'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
+                                                                                               'regex_engine': 'python-re'},
                                                                                     'custom_error_type': 'header_field',
                                                                                     'custom_error_message': 'header '
                                                                                                             'names '
@@ -591,7 +611,8 @@ WebSocketResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                            'steps': [{'type': 'str'},
                                                                                      {'type': 'custom-error',
                                                                                       'schema': {'type': 'str',
-                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
+                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
+                                                                                                 'regex_engine': 'python-re'},
                                                                                       'custom_error_type': 'header_field',
                                                                                       'custom_error_message': 'header '
                                                                                                               'values '
