@@ -21,9 +21,9 @@ from mangum._http.request import (
     Request,
     decode_pairs,
     first_value,
-    header_items,
     join_encoded_pairs,
     query_pairs,
+    value_map_pairs,
 )
 from mangum._http.response import (
     LAMBDA_RESPONSE_LIMIT,
@@ -63,7 +63,8 @@ def encoded_query(data: ValueMaps) -> str:
 
 def request(data: AlbEventDict) -> Request:
     """The request of a validated ALB event."""
-    headers = header_items(data)
+    # A list of pairs, not the multi-value view: x-forwarded-for is looked up among them first.
+    headers = value_map_pairs(data["headers"], data["multi_value_headers"])
     # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
     return Request(
         data["http_method"],  # method

@@ -13,7 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.request import HeaderPairs, Request, encode_query, header_items, query_pairs
+from mangum._http.request import (
+    HeaderPairs,
+    Request,
+    encode_query,
+    header_items,
+    query_pairs,
+    single_values_unread,
+)
 from mangum._http.response import (
     LAMBDA_RESPONSE_LIMIT,
     EncodedBody,
@@ -93,4 +100,8 @@ RESPONSE = ResponseShape("ApiGatewayV1Response", result)
 
 def read(event: Mapping[str, object]) -> HttpEvent:
     """Validate a REST API event and reduce it."""
+    if single_values_unread(event):
+        # Most REST events carry both header maps: only the one read is validated (see
+        # single_values_unread for why the verdict stays the same).
+        event = {**event, "headers": None}
     return HttpEvent(request(validated(VALIDATOR, event)), RESPONSE, LAMBDA_RESPONSE_LIMIT)

@@ -1,0 +1,75 @@
+"""Events that carry both header maps (REST, as API Gateway sends them): the headers come from
+``multiValueHeaders``, whose every value is read, and only that map is validated; a ``headers`` of
+the wrong type is refused as before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mangum._http.request import MultiValueItems, single_values_unread
+from mangum._http.scope import asgi_headers
+from mangum._sources import api_gateway_v1
+from mangum.events import ApiGatewayV1Event
+from mangum.exceptions import InvalidEvent
+from tests.support.samples import read_sample
+
+REST = "powertools/apiGatewayProxyEvent.json"
+
+
+def rest_event(**fields: Any) -> dict[str, Any]:
+    event = read_sample(REST)
+    event.update(fields)
+    return event
+
+
+def test_headers_come_from_the_multi_value_map_with_every_value() -> None:
+    event = rest_event(
+        headers={"X-Tag": "two", "Host": "h"},
+        multiValueHeaders={"X-Tag": ["one", "two"], "Host": ["h"]},
+    )
+    assert single_values_unread(event)
+    request = api_gateway_v1.read(event).request
+    assert list(request.headers) == [("X-Tag", "one"), ("X-Tag", "two"), ("Host", "h")]
+    assert asgi_headers(request.headers) == [(b"x-tag", b"one"), (b"x-tag", b"two"), (b"host", b"h")]
+    assert ApiGatewayV1Event.model_validate(event).header_items() == list(request.headers)
+
+
+@pytest.mark.parametrize("headers", [["not", "a", "map"], "text", 3])
+def test_a_headers_field_of_the_wrong_type_is_refused_beside_multi_value_headers(headers: object) -> None:
+    event = rest_event(headers=headers, multiValueHeaders={"Host": ["h"]})
+    assert not single_values_unread(event)
+    with pytest.raises(InvalidEvent) as raised:
+        api_gateway_v1.read(event)
+    assert [error.path for error in raised.value.errors] == ["headers"]
+
+
+def test_a_wrong_multi_value_map_is_refused_whatever_headers_holds() -> None:
+    event = rest_event(headers={"Host": "h"}, multiValueHeaders={"Host": "h"})
+    with pytest.raises(InvalidEvent) as raised:
+        api_gateway_v1.read(event)
+    assert [error.path for error in raised.value.errors] == ["multiValueHeaders.Host"]
+
+
+@pytest.mark.parametrize("multi", [None, {}])
+def test_without_multi_value_headers_the_headers_map_is_validated_and_read(multi: object) -> None:
+    event = rest_event(headers={"Host": "h"}, multiValueHeaders=multi)
+    assert not single_values_unread(event)
+    assert list(api_gateway_v1.read(event).request.headers) == [("Host", "h")]
+    with pytest.raises(InvalidEvent) as raised:
+        api_gateway_v1.read(rest_event(headers={"Host": 1}, multiValueHeaders=multi))
+    assert [error.path for error in raised.value.errors] == ["headers.Host"]
+
+
+def test_the_multi_value_view_is_a_collection_of_its_pairs() -> None:
+    view = MultiValueItems({"a": ["1", "2"], "b": [], "c": ["3"]})
+    assert list(view) == [("a", "1"), ("a", "2"), ("c", "3")]
+    assert len(view) == 3
+    assert ("a", "2") in view
+    assert ("b", "") not in view
+
+
+def test_non_latin1_multi_value_headers_are_encoded_as_utf8() -> None:
+    view = MultiValueItems({"X-Name": ["café", "日本"]})
+    assert asgi_headers(view) == [(b"x-name", "café".encode("latin-1")), (b"x-name", "日本".encode())]
