@@ -17,11 +17,9 @@ TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 FIELD_VALUE = r"[^\x00-\x08\x0a-\x1f\x7f]*"
 """Text without control characters other than horizontal tab."""
 
-# ``\Z``, not ``$``: the response models check these with Python's ``re``, where ``$`` also matches
-# before a final line feed ("a\n" would pass).
-NAME_PATTERN = rf"^{TOKEN}\Z"
-"""A whole field name (the pattern the response models' schemas carry, for Python's ``re``)."""
-VALUE_PATTERN = rf"^{FIELD_VALUE}\Z"
+NAME_PATTERN = f"^{TOKEN}$"
+"""A whole field name (the pattern the response models' schemas carry)."""
+VALUE_PATTERN = f"^{FIELD_VALUE}$"
 """A whole field value."""
 
 NAME_ERROR = (

@@ -70,8 +70,7 @@ ApiGatewayV1Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
-                                                                                    'regex_engine': 'python-re'},
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
                                                                          'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
                                                                                                  'names must '
@@ -89,8 +88,7 @@ ApiGatewayV1Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                 'steps': [{'type': 'str'},
                                                                           {'type': 'custom-error',
                                                                            'schema': {'type': 'str',
-                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                                      'regex_engine': 'python-re'},
+                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                                            'custom_error_type': 'header_field',
                                                                            'custom_error_message': 'header '
                                                                                                    'values '
@@ -109,8 +107,7 @@ ApiGatewayV1Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                         'steps': [{'type': 'str'},
                                                                                   {'type': 'custom-error',
                                                                                    'schema': {'type': 'str',
-                                                                                              'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
-                                                                                              'regex_engine': 'python-re'},
+                                                                                              'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
                                                                                    'custom_error_type': 'header_field',
                                                                                    'custom_error_message': 'header '
                                                                                                            'names '
@@ -134,8 +131,7 @@ ApiGatewayV1Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                            'steps': [{'type': 'str'},
                                                                                                      {'type': 'custom-error',
                                                                                                       'schema': {'type': 'str',
-                                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                                                                 'regex_engine': 'python-re'},
+                                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                                                                       'custom_error_type': 'header_field',
                                                                                                       'custom_error_message': 'header '
                                                                                                                               'values '
@@ -177,8 +173,7 @@ ApiGatewayV2Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
-                                                                                    'regex_engine': 'python-re'},
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
                                                                          'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
                                                                                                  'names must '
@@ -196,8 +191,7 @@ ApiGatewayV2Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                 'steps': [{'type': 'str'},
                                                                           {'type': 'custom-error',
                                                                            'schema': {'type': 'str',
-                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                                      'regex_engine': 'python-re'},
+                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                                            'custom_error_type': 'header_field',
                                                                            'custom_error_message': 'header '
                                                                                                    'values '
@@ -216,8 +210,7 @@ ApiGatewayV2Response_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                'steps': [{'type': 'str'},
                                                                          {'type': 'custom-error',
                                                                           'schema': {'type': 'str',
-                                                                                     'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                                     'regex_engine': 'python-re'},
+                                                                                     'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                                           'custom_error_type': 'header_field',
                                                                           'custom_error_message': 'header '
                                                                                                   'values '
@@ -255,8 +248,7 @@ FunctionUrlResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
-                                                                                    'regex_engine': 'python-re'},
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
                                                                          'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
                                                                                                  'names must '
@@ -274,8 +266,7 @@ FunctionUrlResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                 'steps': [{'type': 'str'},
                                                                           {'type': 'custom-error',
                                                                            'schema': {'type': 'str',
-                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                                      'regex_engine': 'python-re'},
+                                                                                      'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                                            'custom_error_type': 'header_field',
                                                                            'custom_error_message': 'header '
                                                                                                    'values '
@@ -294,8 +285,7 @@ FunctionUrlResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                'steps': [{'type': 'str'},
                                                                          {'type': 'custom-error',
                                                                           'schema': {'type': 'str',
-                                                                                     'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                                     'regex_engine': 'python-re'},
+                                                                                     'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                                           'custom_error_type': 'header_field',
                                                                           'custom_error_message': 'header '
                                                                                                   'values '
@@ -331,8 +321,7 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                              'steps': [{'type': 'str'},
                                                        {'type': 'custom-error',
                                                         'schema': {'type': 'str',
-                                                                   'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                   'regex_engine': 'python-re'},
+                                                                   'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                         'custom_error_type': 'header_field',
                                                         'custom_error_message': 'header values must not '
                                                                                 'contain CR or LF or other '
@@ -346,8 +335,7 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                          'steps': [{'type': 'str'},
                                                                                    {'type': 'custom-error',
                                                                                     'schema': {'type': 'str',
-                                                                                               'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
-                                                                                               'regex_engine': 'python-re'},
+                                                                                               'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
                                                                                     'custom_error_type': 'header_field',
                                                                                     'custom_error_message': 'header '
                                                                                                             'names '
@@ -370,8 +358,7 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                            'steps': [{'type': 'str'},
                                                                                      {'type': 'custom-error',
                                                                                       'schema': {'type': 'str',
-                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                                                 'regex_engine': 'python-re'},
+                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                                                       'custom_error_type': 'header_field',
                                                                                       'custom_error_message': 'header '
                                                                                                               'values '
@@ -395,8 +382,7 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                    'steps': [{'type': 'str'},
                                                                                              {'type': 'custom-error',
                                                                                               'schema': {'type': 'str',
-                                                                                                         'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
-                                                                                                         'regex_engine': 'python-re'},
+                                                                                                         'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
                                                                                               'custom_error_type': 'header_field',
                                                                                               'custom_error_message': 'header '
                                                                                                                       'names '
@@ -420,8 +406,7 @@ AlbResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                                       'steps': [{'type': 'str'},
                                                                                                                 {'type': 'custom-error',
                                                                                                                  'schema': {'type': 'str',
-                                                                                                                            'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                                                                            'regex_engine': 'python-re'},
+                                                                                                                            'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                                                                                  'custom_error_type': 'header_field',
                                                                                                                  'custom_error_message': 'header '
                                                                                                                                          'values '
@@ -463,8 +448,7 @@ CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                    'steps': [{'type': 'str'},
                                                                              {'type': 'custom-error',
                                                                               'schema': {'type': 'str',
-                                                                                         'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                                         'regex_engine': 'python-re'},
+                                                                                         'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                                               'custom_error_type': 'header_field',
                                                                               'custom_error_message': 'header '
                                                                                                       'values '
@@ -485,8 +469,7 @@ CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                               'steps': [{'type': 'str'},
                                                                         {'type': 'custom-error',
                                                                          'schema': {'type': 'str',
-                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
-                                                                                    'regex_engine': 'python-re'},
+                                                                                    'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
                                                                          'custom_error_type': 'header_field',
                                                                          'custom_error_message': 'header '
                                                                                                  'names must '
@@ -507,8 +490,7 @@ CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                                                'steps': [{'type': 'str'},
                                                                                                                          {'type': 'custom-error',
                                                                                                                           'schema': {'type': 'str',
-                                                                                                                                     'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
-                                                                                                                                     'regex_engine': 'python-re'},
+                                                                                                                                     'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
                                                                                                                           'custom_error_type': 'header_field',
                                                                                                                           'custom_error_message': 'header '
                                                                                                                                                   'names '
@@ -533,8 +515,7 @@ CloudFrontResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                                                                  'steps': [{'type': 'str'},
                                                                                                                            {'type': 'custom-error',
                                                                                                                             'schema': {'type': 'str',
-                                                                                                                                       'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                                                                                       'regex_engine': 'python-re'},
+                                                                                                                                       'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                                                                                             'custom_error_type': 'header_field',
                                                                                                                             'custom_error_message': 'header '
                                                                                                                                                     'values '
@@ -587,8 +568,7 @@ WebSocketResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                          'steps': [{'type': 'str'},
                                                                                    {'type': 'custom-error',
                                                                                     'schema': {'type': 'str',
-                                                                                               'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+\\Z",
-                                                                                               'regex_engine': 'python-re'},
+                                                                                               'pattern': "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"},
                                                                                     'custom_error_type': 'header_field',
                                                                                     'custom_error_message': 'header '
                                                                                                             'names '
@@ -611,8 +591,7 @@ WebSocketResponse_SCHEMA: dict[str, object] = {'type': 'typed-dict',
                                                                            'steps': [{'type': 'str'},
                                                                                      {'type': 'custom-error',
                                                                                       'schema': {'type': 'str',
-                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*\\Z',
-                                                                                                 'regex_engine': 'python-re'},
+                                                                                                 'pattern': '^[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$'},
                                                                                       'custom_error_type': 'header_field',
                                                                                       'custom_error_message': 'header '
                                                                                                               'values '
