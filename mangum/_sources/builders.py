@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 from typing import TYPE_CHECKING, Protocol
 
@@ -47,9 +48,24 @@ def epoch_ms(now: datetime) -> int:
     return int(now.timestamp() * 1000)
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def clf_time(now: datetime) -> str:
     """A UTC time as API Gateway writes it: ``12/Mar/2020:19:03:58 +0000``."""
-    return now.strftime("%d/%b/%Y:%H:%M:%S +0000")
+    # Formatted by hand: half the time of strftime on serve's path, and English whatever the locale.
+    return (
+        f"{now.day:02d}/{_MONTHS[now.month - 1]}/{now.year}:"
+        f"{now.hour:02d}:{now.minute:02d}:{now.second:02d} +0000"
+    )
+
+
+def random_uuid() -> str:
+    """A random (version 4) UUID as text, as ``str(uuid.uuid4())`` writes it, in a quarter of its time
+    (request ids: ``serve`` makes two per request)."""
+    digits = os.urandom(16).hex()
+    variant = "89ab"[int(digits[16], 16) & 3]
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
 
 
 _TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"

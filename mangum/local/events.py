@@ -16,7 +16,6 @@ The proxies' ``X-Forwarded-For`` / ``-Port`` / ``-Proto`` headers are added, fro
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -59,7 +58,7 @@ class GatewayRequest:
     scheme: str = "http"
     protocol: str = "HTTP/1.1"
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    request_id: str = field(default_factory=builders.random_uuid)
 
     def header(self, name: str) -> str | None:
         """The last value of a header (by lower-case name)."""

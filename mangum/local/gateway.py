@@ -56,6 +56,14 @@ MISSING_TOKEN = HttpAnswer(
 """API Gateway's answer to a request without the credentials it needs."""
 
 
+_REQUEST_ID_HEADERS = {
+    "api_gateway_v1": b"x-amzn-requestid",
+    "api_gateway_v2": b"apigw-requestid",
+    "function_url": b"x-amzn-requestid",
+}
+"""The header each service names its request id in, on every answer (ALB has none)."""
+
+
 class Gateway:
     """The ASGI application of ``serve`` (see the module docs)."""
 
@@ -208,12 +216,7 @@ class Gateway:
 
     def _service_headers(self, request_id: str) -> list[tuple[bytes, bytes]]:
         """The request id header the service adds to every answer."""
-        name = {
-            "api_gateway_v1": b"x-amzn-requestid",
-            "api_gateway_v2": b"apigw-requestid",
-            "function_url": b"x-amzn-requestid",
-        }
-        found = name.get(self.config.source)
+        found = _REQUEST_ID_HEADERS.get(self.config.source)
         return [] if found is None else [(found, request_id.encode())]
 
     def _outside_stage(self) -> HttpAnswer:

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import struct
 import threading
@@ -55,6 +56,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from mangum._http.chunked import MAX_LINE, ChunkedBodyError, chunk_size, trailer_field
+from mangum._sources.builders import random_uuid
 from mangum.local import limits
 from mangum.local.invocations import Chunk, FunctionError, Invocation, StreamedBody, truncated
 from mangum.runtime.client import PIPELINED_NEXT_HEADER
@@ -199,11 +201,11 @@ class LoopRuntimeApi:
         (both on the loop's thread: an asyncio caller on another loop hands them on with
         ``call_soon_threadsafe``)."""
         body = event if isinstance(event, bytes) else json.dumps(event).encode()
-        request_id = request_id or str(uuid.uuid4())
+        request_id = request_id or random_uuid()
         headers = {
             "Lambda-Runtime-Aws-Request-Id": request_id,
             "Lambda-Runtime-Invoked-Function-Arn": self.function.arn,
-            "Lambda-Runtime-Trace-Id": f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};Sampled=0",
+            "Lambda-Runtime-Trace-Id": f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()};Sampled=0",
         }
         if client_context is not None:
             headers["Lambda-Runtime-Client-Context"] = json.dumps(client_context)

@@ -420,7 +420,8 @@ class WorkerPool:
         duration = (time.monotonic() - started) * 1000
         worker.served += 1
         if outcome.ending == "answered":
-            self._report(worker, outcome, duration, init, timeout)
+            # No look at the process (a system call): an ended one has no peak left to read.
+            self._report(worker, outcome, duration, init, timeout, worker.peak_memory.read_mb())
             return outcome
         if outcome.ending == "timed_out":
             memory = worker.peak_memory.read_mb()
@@ -442,11 +443,9 @@ class WorkerPool:
         duration: float,
         init: float | None,
         timeout: float,
-        memory: int | None = None,
+        memory: int | None,
     ) -> None:
-        """The ``END`` and ``REPORT`` lines of an invocation."""
-        if memory is None and worker.alive:
-            memory = worker.peak_memory.read_mb()
+        """The ``END`` and ``REPORT`` lines of an invocation (``memory``: its peak, if known)."""
         request_id = outcome.request_id
         report = (
             f"END RequestId: {request_id}\n"
