@@ -29,8 +29,10 @@ from mangum.deadline import Deadline
 from mangum.exceptions import ConfigurationError, DeadlineExceeded, UnsupportedEvent
 
 if TYPE_CHECKING:
+    from mangum._asgi import Invocation
     from mangum._asgi.lifespan import Lifespan
     from mangum._event_handlers import EventHandlers
+    from mangum._sources.registry import HttpEvent
     from mangum.events.typed_handlers import EventHandler
     from mangum.handlers import DEFAULT_TEXT_MIME_TYPES as DEFAULT_TEXT_MIME_TYPES
     from mangum.streaming import ResponseSink
@@ -128,6 +130,8 @@ class Mangum:
 
             self._lifespan = lifespan_for(app)
         self._lifespan_required = self.config.lifespan == "on"
+        # Chosen once per container: an app without a lifespan has no state to look up per call.
+        self._state_source = None if self._lifespan is None else self._lifespan_state
         if websocket is not None:
             from mangum.websocket.settings import WebSocketSettings
 
@@ -192,9 +196,7 @@ class Mangum:
         if isinstance(source, HttpSource):
             http_event = http_home(source.name).read(event)
             answer = Buffered(context, self.config.deadline_margin)
-            scope = http_scope(http_event.request, event, context, self.config)
-            state = None if self._lifespan is None else self._lifespan_state
-            exchange(self.app, scope, http_event.request, answer, state)
+            self._exchange(http_event, event, context, answer)
             return result_or_error(http_event.response, http_event.limit, answer.response, self.config)
         return self._serve_websocket(event, context)
 
@@ -218,11 +220,17 @@ class Mangum:
             if isinstance(source, HttpSource) and source.name in STREAMING_SOURCES:
                 http_event = http_home(source.name).read(event)
                 config = self.config
-                answer = HttpStream(context, config.deadline_margin, http_event, config, sink)
-                scope = http_scope(http_event.request, event, context, config)
-                exchange(self.app, scope, http_event.request, answer, self._lifespan_state)
+                stream = HttpStream(context, config.deadline_margin, http_event, config, sink)
+                self._exchange(http_event, event, context, stream)
                 return None
         return self(event, context)
+
+    def _exchange(
+        self, http_event: HttpEvent, event: LambdaEvent, context: LambdaContext, answer: Invocation[Any]
+    ) -> None:
+        """Run the app on a read HTTP event, its answer to ``answer`` (buffered or streamed)."""
+        scope = http_scope(http_event.request, event, context, self.config)
+        exchange(self.app, scope, http_event.request, answer, self._state_source)
 
     def _lifespan_state(self, context: LambdaContext | None) -> dict[str, Any] | None:
         """The request's ``state``; raises :class:`LifespanFailure` after a failed startup, in every
@@ -240,7 +248,7 @@ class Mangum:
 
     def _serve_custom(self, handler: LambdaHandler, context: LambdaContext) -> dict[str, Any]:
         answer = Buffered(context, self.config.deadline_margin)
-        exchange(self.app, handler.scope, handler.body, answer, self._lifespan_state)
+        exchange(self.app, handler.scope, handler.body, answer, self._state_source)
         from mangum.handlers._custom import pypi_response  # imported with the custom handlers
 
         return handler(pypi_response(answer.response))
