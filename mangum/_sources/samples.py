@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TypeAlias
@@ -51,7 +50,7 @@ class SampleRequest:
         self.body = body
         self.extra_headers = extra_headers
         self.now = now or datetime.now(timezone.utc)
-        self.request_id = request_id or str(uuid.uuid4())
+        self.request_id = request_id or builders.random_uuid()
         self.api_id = api_id or builders.token(10)
 
     def headers(self, host: str) -> dict[str, str]:
