@@ -292,8 +292,6 @@ SOURCES: tuple[HttpSource | WebSocketSource, ...] = (
 )
 """Every source, in the order detection tries them."""
 
-_DETECTORS = tuple((source.matches, source) for source in SOURCES)
-
 BY_NAME: Mapping[SourceName, HttpSource | WebSocketSource] = MappingProxyType(
     {source.name: source for source in SOURCES}
 )
@@ -313,9 +311,21 @@ def detect(event: object) -> HttpSource | WebSocketSource:
         raise UnsupportedEvent(f"the event is a {type(event).__name__}, not a JSON object", DETECTION_ORDER)
     found = event.get("requestContext")
     context = found if _is_mapping(found) else _NO_CONTEXT
-    for matches, source in _DETECTORS:
-        if matches(event, context):
-            return source
+    # The sources' own tests, in their order, each behind the one key it cannot match without:
+    # a call per source tried cost about 1.2K instructions each, 6K on an HTTP API event.
+    if "Records" in event and _is_cloudfront(event, context):
+        return CLOUDFRONT
+    if "elb" in context:
+        return ALB
+    if "eventType" in context or "connectionId" in context:
+        return WEBSOCKET
+    if "version" in event:
+        if _is_function_url(event, context):
+            return FUNCTION_URL
+        if _is_payload_v2(event, context):
+            return API_GATEWAY_V2
+    if "httpMethod" in event:
+        return API_GATEWAY_V1
     raise UnsupportedEvent("the event matches no known Lambda event source", DETECTION_ORDER)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from mangum._http import scope
 from mangum._http.request import MultiValueItems, single_values_unread
 from mangum._http.scope import asgi_headers
 from mangum._sources import api_gateway_v1
@@ -73,3 +74,27 @@ def test_the_multi_value_view_is_a_collection_of_its_pairs() -> None:
 def test_non_latin1_multi_value_headers_are_encoded_as_utf8() -> None:
     view = MultiValueItems({"X-Name": ["café", "日本"]})
     assert asgi_headers(view) == [(b"x-name", "café".encode("latin-1")), (b"x-name", "日本".encode())]
+
+
+def test_header_names_are_remembered_lower_cased_and_only_up_to_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    remembered: dict[str, bytes] = {}
+    monkeypatch.setattr(scope, "_NAME_BYTES", remembered)
+    assert asgi_headers([("X-Tag", "a"), ("Host", "h")]) == [(b"x-tag", b"a"), (b"host", b"h")]
+    assert remembered == {"X-Tag": b"x-tag", "Host": b"host"}
+    # Remembered names give the same bytes; a name met again is not lowered again.
+    remembered["X-Tag"] = b"x-tag"
+    assert asgi_headers(MultiValueItems({"X-Tag": ["1", "2"]})) == [(b"x-tag", b"1"), (b"x-tag", b"2")]
+    monkeypatch.setattr(scope, "_NAME_BYTES_LIMIT", 3)
+    assert asgi_headers([("A", "1"), ("B", "2"), ("C", "3")]) == [(b"a", b"1"), (b"b", b"2"), (b"c", b"3")]
+    assert list(remembered) == ["X-Tag", "Host", "A"]
+
+
+def test_a_name_latin1_cannot_hold_is_encoded_as_utf8_and_not_remembered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    remembered: dict[str, bytes] = {}
+    monkeypatch.setattr(scope, "_NAME_BYTES", remembered)
+    assert asgi_headers([("X-日本", "v"), ("Host", "h")]) == [("x-日本".encode(), b"v"), (b"host", b"h")]
+    assert "X-日本" not in remembered
