@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
     class ValueMaps(TypedDict):
         """The single- and multi-value header and query maps (with the body beside them) that REST,
-        WebSocket and ALB events carry, as its generated validator outputs them."""
+        WebSocket and ALB events carry, as its generated validator outputs them (a sparse one leaves
+        the absent ones out: read with ``.get()``)."""
 
         headers: dict[str, str] | None
         multi_value_headers: dict[str, list[str]] | None
@@ -135,16 +136,18 @@ def single_values_unread(event: Mapping[str, object]) -> bool:
 def header_items(data: ValueMaps) -> HeaderItems:
     """Headers from ``multiValueHeaders`` (every value) or, without it, ``headers`` (the choice of
     :func:`value_map_pairs`; the multi-value map as a view of it)."""
-    multi = data["multi_value_headers"]
+    multi = data.get("multi_value_headers")
     if multi:
         return MultiValueItems(multi)
-    single = data["headers"]
+    single = data.get("headers")
     return list(single.items()) if single else []
 
 
 def query_pairs(data: ValueMaps) -> HeaderPairs:
     """Query pairs as the event carries them (each source says whether still percent-encoded)."""
-    return value_map_pairs(data["query_string_parameters"], data["multi_value_query_string_parameters"])
+    return value_map_pairs(
+        data.get("query_string_parameters"), data.get("multi_value_query_string_parameters")
+    )
 
 
 def with_cookies(headers: Mapping[str, str] | None, cookies: Sequence[str] | None) -> HeaderItems:

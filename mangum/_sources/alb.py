@@ -43,12 +43,15 @@ if TYPE_CHECKING:
     from mangum._validation.generated.alb import AlbEventDict
     from mangum._validation.generated.results import AlbResponseDict
 
-VALIDATOR: LazyValidator[AlbEventDict] = LazyValidator(event_schema("alb"), ALB.model, "name")
+VALIDATOR: LazyValidator[AlbEventDict] = LazyValidator(event_schema("alb"), ALB.model, "name", sparse=True)
 
 
 def multi_value(data: ValueMaps) -> bool:
     """Whether the target group has multi-value headers enabled (the result must match)."""
-    return data["multi_value_headers"] is not None or data["multi_value_query_string_parameters"] is not None
+    return (
+        data.get("multi_value_headers") is not None
+        or data.get("multi_value_query_string_parameters") is not None
+    )
 
 
 def query_items(data: ValueMaps) -> HeaderPairs:
@@ -64,7 +67,7 @@ def encoded_query(data: ValueMaps) -> str:
 def request(data: AlbEventDict) -> Request:
     """The request of a validated ALB event."""
     # A list of pairs, not the multi-value view: x-forwarded-for is looked up among them first.
-    headers = value_map_pairs(data["headers"], data["multi_value_headers"])
+    headers = value_map_pairs(data.get("headers"), data.get("multi_value_headers"))
     # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
     return Request(
         data["http_method"],  # method
@@ -74,7 +77,7 @@ def request(data: AlbEventDict) -> Request:
         forwarded_client_ip(first_value(headers, "x-forwarded-for")),  # caller
         headers,  # headers
         encoded_query(data),  # query
-        data["body"],  # body
+        data.get("body"),  # body
         data["is_base64_encoded"],  # body_base64
     )
 

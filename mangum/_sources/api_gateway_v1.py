@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from mangum._validation.generated.results import ApiGatewayV1ResponseDict
 
 VALIDATOR: LazyValidator[ApiGatewayV1EventDict] = LazyValidator(
-    event_schema("api_gateway_v1"), API_GATEWAY_V1.model, "name"
+    event_schema("api_gateway_v1"), API_GATEWAY_V1.model, "name", sparse=True
 )
 
 
@@ -54,19 +54,20 @@ def encoded_query(data: ValueMaps) -> str:
 
 
 def request(data: ApiGatewayV1EventDict) -> Request:
-    """The request of a validated REST API event."""
+    """The request of a validated REST API event (optional fields read with ``.get()``: a sparse
+    validator leaves them out, see :class:`~mangum._validation.validators.LazyValidator`)."""
     context = data["request_context"]
-    identity = context["identity"]
+    identity = context.get("identity")
     # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
     return Request(
         data["http_method"],  # method
-        context["protocol"],  # protocol
-        stage_prefix(context["path"], data["path"]),  # mount
+        context.get("protocol"),  # protocol
+        stage_prefix(context.get("path"), data["path"]),  # mount
         data["path"],  # route
-        identity["source_ip"] if identity else None,  # caller
+        identity.get("source_ip") if identity else None,  # caller
         header_items(data),  # headers
         encoded_query(data),  # query
-        data["body"],  # body
+        data.get("body"),  # body
         data["is_base64_encoded"],  # body_base64
     )
 

@@ -48,13 +48,13 @@ if TYPE_CHECKING:
 
 
 VALIDATOR: LazyValidator[ApiGatewayV2EventDict] = LazyValidator(
-    event_schema("api_gateway_v2"), API_GATEWAY_V2.model, "name"
+    event_schema("api_gateway_v2"), API_GATEWAY_V2.model, "name", sparse=True
 )
 
 
 def header_items(data: PayloadV2) -> HeaderItems:
     """Headers as sent, plus ``cookies`` as one ``cookie`` header."""
-    return with_cookies(data["headers"], data["cookies"])
+    return with_cookies(data.get("headers"), data.get("cookies"))
 
 
 def query_items(data: PayloadV2) -> HeaderPairs:
@@ -68,18 +68,19 @@ def encoded_query(data: PayloadV2) -> str:
 
 
 def request(data: PayloadV2) -> Request:
-    """The request of a validated payload 2.0 event."""
+    """The request of a validated payload 2.0 event (optional fields read with ``.get()``: a sparse
+    validator leaves them out, see :class:`~mangum._validation.validators.LazyValidator`)."""
     http = data["request_context"]["http"]
     # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
     return Request(
         http["method"],  # method
-        http["protocol"],  # protocol
+        http.get("protocol"),  # protocol
         "",  # mount
         data["raw_path"],  # route
-        http["source_ip"],  # caller
+        http.get("source_ip"),  # caller
         header_items(data),  # headers
         data["raw_query_string"],  # query
-        data["body"],  # body
+        data.get("body"),  # body
         data["is_base64_encoded"],  # body_base64
     )
 
