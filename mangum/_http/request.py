@@ -189,7 +189,7 @@ def _fullmatcher(pattern: str) -> Callable[[str], bool]:
 
 
 _NEEDS_NO_QUOTING = _fullmatcher(r"[A-Za-z0-9_.~-]*")
-_PLAIN_QUERY = _fullmatcher(r"[A-Za-z0-9_.~=&-]*")
+_PLAIN_PAIRS = _fullmatcher(r"[A-Za-z0-9_.~-]*=[A-Za-z0-9_.~-]*(?:&[A-Za-z0-9_.~-]*=[A-Za-z0-9_.~-]*)*")
 
 
 def _quote_component(text: str) -> str:
@@ -200,16 +200,36 @@ def _quote_component(text: str) -> str:
     return quote(text, safe="", errors="replace")
 
 
+def _plain_query(parts: list[str]) -> str | None:
+    """``parts`` (``name=value`` texts of decoded pairs) joined with ``&`` when no component needs
+    quoting, else ``None``. Nearly every query is plain, and one check over the joined text settles
+    it: every ``&``-separated segment is ``name=value`` of unreserved characters, and there are as
+    many ``=`` as parts (a component holding an ``=`` or an ``&`` of its own would add one)."""
+    query = "&".join(parts)
+    return query if _PLAIN_PAIRS(query) and query.count("=") == len(parts) else None
+
+
 def encode_query(items: Sequence[tuple[str, str]]) -> str:
     """Percent-encode decoded (name, value) pairs into a query string (``%20`` for spaces)."""
     if not items:  # most requests: no query at all
         return ""
-    # Nearly every query is plain: one check over the joined text settles that nothing needs quoting
-    # (no component holds a character to quote, nor an "=" or "&" of its own).
-    query = "&".join([f"{name}={value}" for name, value in items])
-    if _PLAIN_QUERY(query) and query.count("=") == len(items) and query.count("&") == len(items) - 1:
-        return query
+    plain = _plain_query([f"{name}={value}" for name, value in items])
+    if plain is not None:
+        return plain
     return "&".join(f"{_quote_component(name)}={_quote_component(value)}" for name, value in items)
+
+
+def encode_value_maps(single: Mapping[str, str] | None, multi: Mapping[str, list[str]] | None) -> str:
+    """:func:`encode_query` of :func:`value_map_pairs`, the plain case joined straight from the map
+    (the pairs list cost about 6K instructions on a REST event's two-parameter query)."""
+    if multi:
+        parts = [f"{name}={value}" for name, values in multi.items() for value in values]
+    elif single:
+        parts = [f"{name}={value}" for name, value in single.items()]
+    else:  # most requests: no query at all
+        return ""
+    plain = _plain_query(parts)
+    return encode_query(value_map_pairs(single, multi)) if plain is None else plain
 
 
 def decode_query(query: str) -> HeaderPairs:

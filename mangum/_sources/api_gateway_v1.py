@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from mangum._http.request import (
     HeaderPairs,
     Request,
-    encode_query,
+    encode_value_maps,
     header_items,
     query_pairs,
     single_values_unread,
@@ -50,7 +50,9 @@ def query_items(data: ValueMaps) -> HeaderPairs:
 
 def encoded_query(data: ValueMaps) -> str:
     """The query re-encoded from the decoded parameters (API Gateway does not send it raw)."""
-    return encode_query(query_pairs(data))
+    return encode_value_maps(
+        data.get("query_string_parameters"), data.get("multi_value_query_string_parameters")
+    )
 
 
 def request(data: ApiGatewayV1EventDict) -> Request:

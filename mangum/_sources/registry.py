@@ -319,11 +319,8 @@ def detect(event: object) -> HttpSource | WebSocketSource:
         return ALB
     if "eventType" in context or "connectionId" in context:
         return WEBSOCKET
-    if "version" in event:
-        if _is_function_url(event, context):
-            return FUNCTION_URL
-        if _is_payload_v2(event, context):
-            return API_GATEWAY_V2
+    if event.get("version") == "2.0":  # _is_payload_v2
+        return FUNCTION_URL if _is_function_url(event, context) else API_GATEWAY_V2
     if "httpMethod" in event:
         return API_GATEWAY_V1
     raise UnsupportedEvent("the event matches no known Lambda event source", DETECTION_ORDER)
