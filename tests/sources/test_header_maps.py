@@ -98,3 +98,19 @@ def test_a_name_latin1_cannot_hold_is_encoded_as_utf8_and_not_remembered(
     monkeypatch.setattr(scope, "_NAME_BYTES", remembered)
     assert asgi_headers([("X-日本", "v"), ("Host", "h")]) == [("x-日本".encode(), b"v"), (b"host", b"h")]
     assert "X-日本" not in remembered
+
+
+def test_a_small_unread_headers_map_is_still_validated() -> None:
+    # Below the threshold the copy would cost more than the validation it saves.
+    small = {f"X-{index}": "v" for index in range(api_gateway_v1._UNREAD_WORTH_LEAVING - 1)}
+    event = rest_event(headers={**small, "Host": 1}, multiValueHeaders={"Host": ["h"]})
+    assert single_values_unread(event)
+    with pytest.raises(InvalidEvent) as raised:
+        api_gateway_v1.read(event)
+    assert [error.path for error in raised.value.errors] == ["headers.Host"]
+
+
+def test_a_large_unread_headers_map_is_left_out_of_the_validation() -> None:
+    large = {f"X-{index}": "v" for index in range(api_gateway_v1._UNREAD_WORTH_LEAVING)}
+    event = rest_event(headers={**large, "Host": 1}, multiValueHeaders={"Host": ["h"]})
+    assert list(api_gateway_v1.read(event).request.headers) == [("Host", "h")]
