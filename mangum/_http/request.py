@@ -11,6 +11,7 @@ import binascii
 import re
 from base64 import b64decode
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from itertools import product
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, unquote_plus
 
@@ -155,12 +156,19 @@ def with_cookies(headers: Mapping[str, str] | None, cookies: Sequence[str] | Non
     header joined with ``"; "``, as a browser would have sent it."""
     if not cookies:
         return headers.items() if headers else ()
-    # The length first: lower() only for the names that could be "cookie".
-    items = [
-        (name, value) for name, value in (headers or {}).items() if len(name) != 6 or name.lower() != "cookie"
-    ]
+    if not headers:
+        items = []
+    elif _COOKIE_SPELLINGS.isdisjoint(headers):  # nearly always: one C loop over the names
+        items = list(headers.items())
+    else:
+        items = [(name, value) for name, value in headers.items() if name not in _COOKIE_SPELLINGS]
     items.append(("cookie", "; ".join(cookies)))
     return items
+
+
+_COOKIE_SPELLINGS = frozenset(map("".join, product("cC", "oO", "oO", "kK\u212a", "iI", "eE")))
+"""Every name whose ``lower()`` is ``"cookie"``: each letter in either case, and the Kelvin sign,
+which lower-cases to ``k`` (no other character lower-cases to one of these letters)."""
 
 
 def first_value(pairs: Iterable[tuple[str, str]], name: str) -> str | None:

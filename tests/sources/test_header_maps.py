@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings, strategies as st
 
 from mangum._http import scope
-from mangum._http.request import MultiValueItems, single_values_unread
+from mangum._http.request import MultiValueItems, single_values_unread, with_cookies
 from mangum._http.scope import asgi_headers
 from mangum._sources import api_gateway_v1
 from mangum.events import ApiGatewayV1Event
@@ -114,3 +115,16 @@ def test_a_large_unread_headers_map_is_left_out_of_the_validation() -> None:
     large = {f"X-{index}": "v" for index in range(api_gateway_v1._UNREAD_WORTH_LEAVING)}
     event = rest_event(headers={**large, "Host": 1}, multiValueHeaders={"Host": ["h"]})
     assert list(api_gateway_v1.read(event).request.headers) == [("Host", "h")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.text(alphabet="cCoOkKiIeEx\u212a-", min_size=5, max_size=7), st.just("v"), max_size=4)
+)
+@example({"Host": "h", "Cookie": "c", "COOKIE": "c", "coo\u212aie": "c", "cookies": "v", "x-cookie": "v"})
+@example({"cookie": "c"})
+def test_payload_v2_cookies_replace_every_spelling_of_a_cookie_header(headers: dict[str, str]) -> None:
+    items = list(with_cookies(headers, ["a=1", "b=2"]))
+    kept = [(name, value) for name, value in headers.items() if name.lower() != "cookie"]
+    assert items == [*kept, ("cookie", "a=1; b=2")]
+    assert list(with_cookies(headers, None)) == list(headers.items())
