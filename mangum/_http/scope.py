@@ -250,6 +250,9 @@ def http_version(protocol: str | None) -> str:
     return _HTTP_VERSIONS.get(protocol) or _HTTP_VERSIONS.get(protocol.strip().upper(), DEFAULT_HTTP_VERSION)
 
 
+_SCHEMES: dict[bytes, str] = {b"https": "https", b"http": "http"}
+
+
 def request_scheme(forwarded_proto: bytes | None) -> str:
     """``"http"`` or ``"https"`` from ``X-Forwarded-Proto`` (its first entry); ``"https"`` otherwise.
 
@@ -328,7 +331,12 @@ def connection_scope(
     first = dict(reversed(headers)) if len(headers) > 1 else dict(headers)
     root_path, path, raw_path = scope_path(request.mount, request.route, base_path)
     forwarded_proto = first.get(b"x-forwarded-proto")
-    scheme = "https" if forwarded_proto is None else request_scheme(forwarded_proto)
+    # The two usual values from a table: request_scheme's call costs about 1.5K instructions.
+    scheme = (
+        "https"
+        if forwarded_proto is None
+        else _SCHEMES.get(forwarded_proto) or request_scheme(forwarded_proto)
+    )
     protocol = request.protocol
     query = request.query
     return {
