@@ -101,7 +101,8 @@ def stage_prefix(requested_path: str | None, routed_path: str) -> str:
     Both are compared decoded since API Gateway does not encode the two fields alike. A request for
     the bare stage (``/prod`` with event path ``/``) has the whole requested path as its prefix.
     """
-    if not requested_path:
+    if not requested_path or requested_path == routed_path:
+        # Nothing requested, or nothing before the route (a custom domain without a base path).
         return ""
     requested = decode_path(requested_path)
     routed = decode_path(routed_path if routed_path[:1] == "/" else "/" + routed_path)
