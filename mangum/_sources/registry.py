@@ -307,10 +307,11 @@ _NO_CONTEXT: Mapping[str, object] = MappingProxyType({})
 def detect(event: object) -> HttpSource | WebSocketSource:
     """The source of an event, by shape alone (see the module docs for the order); raises
     :class:`~mangum.exceptions.UnsupportedEvent` when it is not a JSON object or no source matches."""
-    if not _is_mapping(event):
+    # _is_mapping written out (a call costs about 0.7K instructions): dicts first.
+    if type(event) is not dict and not isinstance(event, Mapping):
         raise UnsupportedEvent(f"the event is a {type(event).__name__}, not a JSON object", DETECTION_ORDER)
     found = event.get("requestContext")
-    context = found if _is_mapping(found) else _NO_CONTEXT
+    context = found if type(found) is dict or isinstance(found, Mapping) else _NO_CONTEXT
     # The sources' own tests, in their order, each behind the one key it cannot match without:
     # a call per source tried cost about 1.2K instructions each, 6K on an HTTP API event.
     if "Records" in event and _is_cloudfront(event, context):
