@@ -21,9 +21,9 @@ from mangum._http.request import (
     Request,
     decode_pairs,
     first_value,
-    join_encoded_pairs,
     query_pairs,
     value_map_pairs,
+    value_map_parts,
 )
 from mangum._http.response import (
     LAMBDA_RESPONSE_LIMIT,
@@ -61,20 +61,23 @@ def query_items(data: ValueMaps) -> HeaderPairs:
 
 def encoded_query(data: ValueMaps) -> str:
     """The query string as the client sent it (ALB does not decode it, so it is not re-encoded)."""
-    return join_encoded_pairs(query_pairs(data))
+    return "&".join(
+        value_map_parts(data.get("query_string_parameters"), data.get("multi_value_query_string_parameters"))
+    )
 
 
 def request(data: AlbEventDict) -> Request:
     """The request of a validated ALB event."""
     # A list of pairs, not the multi-value view: x-forwarded-for is looked up among them first.
     headers = value_map_pairs(data.get("headers"), data.get("multi_value_headers"))
+    forwarded_for = first_value(headers, "x-forwarded-for")
     # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
     return Request(
         data["http_method"],  # method
         None,  # protocol
         "",  # mount
         data["path"],  # route
-        forwarded_client_ip(first_value(headers, "x-forwarded-for")),  # caller
+        forwarded_client_ip(forwarded_for) if forwarded_for else None,  # caller (a health check has none)
         headers,  # headers
         encoded_query(data),  # query
         data.get("body"),  # body
