@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.request import HeaderItems, HeaderPairs, Request, decode_query, with_cookies
+from mangum._http.request import HeaderPairs, Request, decode_query, with_cookies
 from mangum._http.response import (
     LAMBDA_RESPONSE_LIMIT,
     EncodedBody,
@@ -52,11 +52,6 @@ VALIDATOR: LazyValidator[ApiGatewayV2EventDict] = LazyValidator(
 )
 
 
-def header_items(data: PayloadV2) -> HeaderItems:
-    """Headers as sent, plus ``cookies`` as one ``cookie`` header."""
-    return with_cookies(data.get("headers"), data.get("cookies"))
-
-
 def query_items(data: PayloadV2) -> HeaderPairs:
     """Query parameters decoded from ``rawQueryString``, every repeated value kept."""
     return decode_query(data["raw_query_string"])
@@ -78,7 +73,7 @@ def request(data: PayloadV2) -> Request:
         "",  # mount
         data["raw_path"],  # route
         http.get("source_ip"),  # caller
-        header_items(data),  # headers
+        with_cookies(data.get("headers"), data.get("cookies")),  # headers, cookies as one cookie header
         data["raw_query_string"],  # query
         data.get("body"),  # body
         data["is_base64_encoded"],  # body_base64
