@@ -16,20 +16,12 @@ from mangum._http.response import (
     decode_headers,
     invalid_response,
 )
-from mangum._sources import alb, api_gateway_v1, api_gateway_v2, cloudfront, function_url, websocket
 from mangum._validation.validators import ValidationError
 from mangum.config import Config, build_config
 from mangum.exceptions import InvalidResponse, ResponseTooLarge
+from tests.support.responses import RESPONSE_SHAPES
 
-SHAPES: dict[str, ResponseShape] = {
-    "rest": api_gateway_v1.RESPONSE,
-    "http": api_gateway_v2.RESPONSE,
-    "url": function_url.RESPONSE,
-    "alb": alb.SINGLE_VALUE_RESPONSE,
-    "alb-multi": alb.MULTI_VALUE_RESPONSE,
-    "cloudfront": cloudfront.RESPONSE,
-    "websocket": websocket.RESPONSE,
-}
+SHAPES = RESPONSE_SHAPES
 LIMIT = 6_291_556
 
 
