@@ -200,6 +200,22 @@ def _is_content_coding(value: str) -> bool:
     return any(token.strip().lower() not in ("", "identity") for token in value.split(","))
 
 
+_NAMES: dict[bytes, tuple[str, str, bool]] = {}
+"""Header names decoded before: ``(name, lower-cased name, plainly sendable)`` by the name's bytes.
+An app sends the same few names on every call; the first :data:`_NAMES_KEPT` are kept, so that an
+app inventing names cannot make it grow without bound."""
+_NAMES_KEPT = 512
+
+
+def _decoded_name(raw_name: bytes) -> tuple[str, str, bool]:
+    name = raw_name.decode("latin-1")
+    # bytes.isalnum() is ASCII-only, and false when empty.
+    decoded = (name, name.lower(), raw_name.replace(b"-", b"").isalnum())
+    if len(_NAMES) < _NAMES_KEPT:
+        _NAMES[bytes(raw_name)] = decoded
+    return decoded
+
+
 def decode_headers(raw: Iterable[tuple[bytes, bytes]], exclude: frozenset[str]) -> DecodedHeaders:
     """Decode ASGI header pairs as latin-1 (names keep the app's spelling), dropping excluded names.
 
@@ -214,10 +230,10 @@ def decode_headers(raw: Iterable[tuple[bytes, bytes]], exclude: frozenset[str]) 
     content_encoded = False
     chars = 0
     plain = True
+    known = _NAMES.get
     for raw_name, raw_value in raw:
-        name = raw_name.decode("latin-1")
+        name, key, plain_name = known(raw_name) or _decoded_name(raw_name)
         value = raw_value.decode("latin-1")
-        key = name.lower()
         if key == "content-type":
             if content_type is None:
                 content_type = value
@@ -227,9 +243,8 @@ def decode_headers(raw: Iterable[tuple[bytes, bytes]], exclude: frozenset[str]) 
             continue
         headers.append((name, key, value))
         chars += len(name) + len(value)
-        # bytes.isalnum() is ASCII-only (and false when empty); str.isprintable() is false for
-        # every control character, tab included.
-        if plain and not (value.isprintable() and raw_name.replace(b"-", b"").isalnum()):
+        # str.isprintable() is false for every control character, tab included.
+        if plain and not (plain_name and value.isprintable()):
             plain = False
     return headers, content_type, content_encoded, chars, plain
 
@@ -262,9 +277,8 @@ def joined_headers(headers: Iterable[ResponseHeader]) -> dict[str, str]:
     joined: dict[str, str] = {}
     spelling: dict[str, str] = {}
     for name, key, value in headers:
-        first = spelling.get(key)
-        if first is None:
-            spelling[key] = name
+        first = spelling.setdefault(key, name)
+        if first is name:
             joined[name] = value
         else:
             joined[first] = f"{joined[first]},{value}"

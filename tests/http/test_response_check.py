@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from mangum._http.response import (
+    _NAMES,
+    _NAMES_KEPT,
     EMPTY_BODY,
     CollectedResponse,
     ResponseShape,
@@ -129,3 +131,15 @@ def test_an_oversized_body_is_refused_before_the_headers_are_judged(name: str) -
     response = CollectedResponse(200, [(b"X-Trace", b"\r\n")], b"x" * 100)
     with pytest.raises(ResponseTooLarge):
         build_result(SHAPES[name], 50, response, Config())
+
+
+def test_the_header_names_kept_decoded_are_bounded() -> None:
+    # An app that invents a name per call must not grow the memo of decoded names without bound.
+    invented = [(f"X-Call-{number}".encode(), b"1") for number in range(2 * _NAMES_KEPT)]
+    decoded = decode_headers(invented, frozenset())[0]
+    assert [name for name, _, _ in decoded] == [f"X-Call-{number}" for number in range(2 * _NAMES_KEPT)]
+    assert len(_NAMES) <= _NAMES_KEPT
+    # A name kept decoded is decoded as the first time, whatever bytes object carries it.
+    again = decode_headers([(b"x_" + b"trace", b"1"), (b"X-Call-" + b"0", b"2")], frozenset())
+    assert again[0] == [("x_trace", "x_trace", "1"), ("X-Call-0", "x-call-0", "2")]
+    assert again[4] is False
