@@ -271,30 +271,25 @@ def group_values(headers: Iterable[ResponseHeader]) -> dict[str, list[str]]:
     return groups
 
 
-def joined_headers(headers: Iterable[ResponseHeader]) -> dict[str, str]:
+def joined_headers(headers: Iterable[ResponseHeader], cookies: list[str] | None = None) -> dict[str, str]:
     """One value per header name, names compared case-insensitively and spelled as first sent,
-    repeated values joined with ``","`` (RFC 9110's list syntax, as PyPI mangum joins them)."""
+    repeated values joined with ``","`` (RFC 9110's list syntax, as PyPI mangum joins them).
+
+    Given ``cookies``, every ``Set-Cookie`` value is appended to it instead (a cookie's
+    ``Expires`` date holds a comma: cookies cannot be joined)."""
     joined: dict[str, str] = {}
     spelling: dict[str, str] = {}
     for name, key, value in headers:
-        first = spelling.setdefault(key, name)
-        if first is name:
+        if cookies is not None and key == "set-cookie":
+            cookies.append(value)
+            continue
+        first = spelling.get(key)
+        if first is None:
+            spelling[key] = name
             joined[name] = value
         else:
             joined[first] = f"{joined[first]},{value}"
     return joined
-
-
-def split_cookies(headers: Iterable[ResponseHeader]) -> tuple[list[str], list[ResponseHeader]]:
-    """The ``Set-Cookie`` values, and every other header."""
-    cookies: list[str] = []
-    others: list[ResponseHeader] = []
-    for header in headers:
-        if header[1] == "set-cookie":
-            cookies.append(header[2])
-        else:
-            others.append(header)
-    return cookies, others
 
 
 # --- the result ----------------------------------------------------------------------------------
