@@ -271,3 +271,14 @@ def test_build_response_does_not_change_the_collected_response() -> None:
         event = event_for(source)
         build_result(event.response, event.limit, response, build_config())
     assert (response.status, response.headers, response.body) == before
+
+
+def test_rest_maps_keep_the_order_names_were_first_sent() -> None:
+    # Two names repeated, the second coming again first: both maps in the order first sent.
+    headers = [(b"X-A", b"1"), (b"X-B", b"2"), (b"X-C", b"3"), (b"x-b", b"4"), (b"x-a", b"5"), (b"X-D", b"6")]
+    got = result("rest", 200, headers)
+    single, multi = got["headers"], got["multiValueHeaders"]
+    assert isinstance(single, dict)
+    assert isinstance(multi, dict)
+    assert list(single) == ["X-C", "X-D"]
+    assert list(multi.items()) == [("X-A", ["1", "5"]), ("X-B", ["2", "4"])]
