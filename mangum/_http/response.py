@@ -374,12 +374,12 @@ def build_result(
         raise _too_large(limit)
     # Every layout builds a plain dict (typed as its source's TypedDict): the handler's result.
     result: dict[str, Any] = shape.build(status, headers, EMPTY_BODY)  # type: ignore[assignment]
-    # The result is validated against its response model's schema before the body is serialized:
-    # an invalid response costs no encoding. What the app controls is the status and the headers
-    # (the layout adds only what it derives from them); a status of 100-599 and plainly sendable
-    # headers (decode_headers) fit every model, as tests/sources/test_response_shapes.py checks
-    # against the schemas. Anything else goes through the schema's validator, which refuses it
-    # with the error naming each field, or finds it sendable after all (a tab, an underscore).
+    # The result is checked against its response model before the body is serialized: an invalid
+    # response costs no encoding. What the app controls is the status and the headers (the layout
+    # adds only what it derives from them); a status of 100-599 and plainly sendable headers
+    # (decode_headers) fit every model, as tests/http/test_response_check.py checks against the
+    # schemas. Anything else goes through the model's generated validator, which refuses it with
+    # the error naming each field, or finds it sendable after all (a tab, an underscore).
     if not (plain and type(status) is int and 100 <= status <= 599):
         try:
             shape.validator.validate(result)
