@@ -1,9 +1,11 @@
 """The app's collected response turned into the result Lambda expects from the event's source.
 
-Pure: no I/O, no state. What every source shares is written here once: decoding the app's headers,
-choosing text or base64 for the body, grouping repeated headers and cookies, the plain-text answers
-of the adapter's own, validating the result against its response model's schema, and checking its
-size against Lambda's and CloudFront's limits. What differs, the layout, is each source's
+Pure: no I/O, and no state but a bounded map of the header names already decoded. What every
+source shares is written here once: decoding the app's headers, choosing text or base64 for the
+body, grouping repeated headers and cookies, the plain-text answers of the adapter's own, checking
+the result against its response model (in the pass that decodes the headers, and with the model's
+generated validator for what that pass does not settle), and checking its size against Lambda's and
+CloudFront's limits. What differs, the layout, is each source's
 :class:`ResponseShape` (in its home, :mod:`mangum._sources`).
 """
 
@@ -300,9 +302,10 @@ ShapeBuilder: TypeAlias = Callable[[int, list[ResponseHeader], EncodedBody], Map
 
 class ResponseShape:
     """One source's result layout, and the response model (:mod:`mangum.responses`) whose schema
-    validates it (through its generated validator, built on first use).
+    validates it (through its generated validator, built on the first result the check of
+    :func:`build_result` leaves to it).
 
-    The result is laid out and validated with an empty body, then the body is serialized into it:
+    The result is laid out and checked with an empty body, then the body is serialized into it:
     ``body`` takes the text or base64, and ``encoding_key`` says which, as ``encodings``
     ``(as text, as base64)``."""
 
