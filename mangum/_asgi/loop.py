@@ -95,15 +95,6 @@ def is_idle(loop: Any) -> bool:
     return len(loop._selector._fd_to_key) <= 1
 
 
-def stepped_task(loop: Any, coroutine: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
-    """A task of ``coroutine`` on ``loop``, stepped until done or waiting when the loop is idle
-    (:func:`is_idle`, :func:`step_until_done`); created only, for the loop to run, otherwise."""
-    if not is_idle(loop):
-        # The Task itself, not loop.create_task(): the container loop has no task factory.
-        return asyncio.Task(coroutine, loop=loop)
-    return step_until_done(loop, coroutine)
-
-
 _RUN_FOREVER_SETUP = hasattr(asyncio.BaseEventLoop, "_run_forever_setup")
 """Python 3.13+ has what run_forever does before and after its iterations as two methods."""
 _EAGER_START = sys.version_info >= (3, 12)
@@ -353,9 +344,10 @@ def _run_here(
     coroutine: Coroutine[Any, Any, T], context: object, margin: float, alarm_margin: float | None
 ) -> T:
     loop = _loop or container_loop()
-    with _run_lock:
-        # watching(), entered and left by hand: most calls are not watched, and a with statement
-        # on a stand-in would cost them two calls.
+    # The lock and the watch entered and left by hand, not by with statements: this runs on every
+    # invocation, and each with statement costs two calls.
+    _run_lock.acquire()
+    try:
         watch = (
             None
             if context is None
@@ -365,9 +357,16 @@ def _run_here(
             watch.__enter__()
         try:
             if loop is _steppable_loop:
-                task = stepped_task(loop, coroutine)
-                if task.done():
-                    return task.result()
+                # Stepped until done or waiting when the loop is idle (is_idle(), its common case
+                # written out); otherwise created only, for the loop to run (the Task itself, not
+                # loop.create_task(): the container loop has no task factory).
+                stepped: Any = loop  # a standard library loop, whose internals supports() checked
+                if (stepped._scheduled and not is_idle(stepped)) or len(stepped._selector._fd_to_key) > 1:
+                    task = asyncio.Task(coroutine, loop=loop)
+                else:
+                    task = step_until_done(loop, coroutine)
+                    if task.done():
+                        return task.result()
             else:
                 task = loop.create_task(coroutine)
             # Waiting on I/O or a timer (or the loop was not idle): the loop itself finishes it.
@@ -386,6 +385,8 @@ def _run_here(
         finally:
             if watch is not None:
                 watch.__exit__()
+    finally:
+        _run_lock.release()
 
 
 def run(
