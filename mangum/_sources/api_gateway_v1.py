@@ -26,7 +26,6 @@ from mangum._http.response import (
     EncodedBody,
     ResponseHeader,
     ResponseShape,
-    group_values,
 )
 from mangum._http.scope import stage_prefix
 from mangum._sources.registry import API_GATEWAY_V1, HttpEvent, event_schema, validated
@@ -72,14 +71,24 @@ def request(data: ApiGatewayV1EventDict) -> Request:
 
 
 def single_and_multi_value(headers: list[ResponseHeader]) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """The names sent once with their value, and the repeated names with every value."""
+    """The names sent once with their value, and the repeated names with every value (names
+    compared case-insensitively and spelled as first sent, both maps in the order first sent)."""
     single: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
-    for name, values in group_values(headers).items():
-        if len(values) == 1:
-            single[name] = values[0]
+    spelling: dict[str, str] = {}
+    # One pass: a name moves from ``single`` to ``multi`` when it comes again.
+    for name, key, value in headers:
+        first = spelling.get(key)
+        if first is None:
+            spelling[key] = name
+            single[name] = value
+        elif first in multi:
+            multi[first].append(value)
         else:
-            multi[name] = values
+            multi[first] = [single.pop(first), value]
+    if len(multi) > 1:
+        # Moved in the order each came again: put back in the order first sent.
+        multi = {name: multi[name] for name in spelling.values() if name in multi}
     return single, multi
 
 

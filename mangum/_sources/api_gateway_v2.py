@@ -20,7 +20,6 @@ from mangum._http.response import (
     ResponseHeader,
     ResponseShape,
     joined_headers,
-    split_cookies,
 )
 from mangum._sources.registry import API_GATEWAY_V2, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
@@ -86,10 +85,11 @@ def request(data: PayloadV2) -> Request:
 
 def result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> ApiGatewayV2ResponseDict:
     """The payload 2.0 result layout (see the module docs)."""
-    cookies, others = split_cookies(headers)
+    cookies: list[str] = []
+    joined = joined_headers(headers, cookies)
     return {
         "statusCode": status,
-        "headers": joined_headers(others),
+        "headers": joined,
         "cookies": cookies,
         "body": body.text,
         "isBase64Encoded": body.base64,
