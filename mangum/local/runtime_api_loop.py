@@ -421,8 +421,7 @@ class LoopRuntimeApi:
         self._in_flight[invocation.request_id] = invocation
         self.peak_in_flight = max(self.peak_in_flight, len(self._in_flight))
         self.delivered += 1
-        invocation.delivered_at = time.monotonic()
-        invocation.delivered.set()
+        invocation.deliver()
         headers = "".join(f"{name}: {value}\r\n" for name, value in invocation.headers.items())
         connection.write(
             b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
