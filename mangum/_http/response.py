@@ -1,9 +1,11 @@
 """The app's collected response turned into the result Lambda expects from the event's source.
 
-Pure: no I/O, no state. What every source shares is written here once: decoding the app's headers,
-choosing text or base64 for the body, grouping repeated headers and cookies, the plain-text answers
-of the adapter's own, validating the result against its response model's schema, and checking its
-size against Lambda's and CloudFront's limits. What differs, the layout, is each source's
+Pure: no I/O, and no state but a bounded map of the header names already decoded. What every
+source shares is written here once: decoding the app's headers, choosing text or base64 for the
+body, grouping repeated headers and cookies, the plain-text answers of the adapter's own, checking
+the result against its response model (in the pass that decodes the headers, and with the model's
+generated validator for what that pass does not settle), and checking its size against Lambda's and
+CloudFront's limits. What differs, the layout, is each source's
 :class:`ResponseShape` (in its home, :mod:`mangum._sources`).
 """
 
@@ -13,9 +15,9 @@ import json
 import logging
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from json.encoder import encode_basestring_ascii
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from mangum._validation.validators import LazyValidator, ValidationError
 from mangum.exceptions import InvalidResponse, ResponseTooLarge
@@ -110,6 +112,17 @@ def is_text_media_type(media_type: str | None, text_mime_types: frozenset[str]) 
     )
 
 
+def text_or_base64(body: bytes, textual: bool) -> tuple[str, bool]:
+    """``(text, is base64)`` of a non-empty body: text when ``textual`` and valid UTF-8, otherwise
+    base64 (what :func:`encode_body` wraps, without the wrapper the result does not need)."""
+    if textual:
+        try:
+            return body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            pass
+    return b64encode(body).decode("ascii"), True
+
+
 def encode_body(body: bytes, *, textual: bool) -> EncodedBody:
     """The body as text when ``textual`` and valid UTF-8, otherwise base64; empty stays empty text.
 
@@ -118,12 +131,7 @@ def encode_body(body: bytes, *, textual: bool) -> EncodedBody:
     """
     if not body:
         return EMPTY_BODY
-    if textual:
-        try:
-            return EncodedBody(body.decode("utf-8"), base64=False)
-        except UnicodeDecodeError:
-            pass
-    return EncodedBody(b64encode(body).decode("ascii"), base64=True)
+    return EncodedBody(*text_or_base64(body, textual))
 
 
 # --- the size ------------------------------------------------------------------------------------
@@ -158,39 +166,18 @@ def _too_large(limit: int) -> ResponseTooLarge:
     return ResponseTooLarge(f"the response exceeds the {limit:,}-byte limit of its event source")
 
 
-def reject_oversized_body(body_length: int, limit: int) -> None:
-    """Fail before encoding a body that alone cannot fit: its JSON form is never shorter than its
-    bytes (escaping and base64 only grow it)."""
-    if body_length + 2 > limit:
-        raise _too_large(limit)
-
-
-def _escaped_body_length(body: EncodedBody) -> int:
-    if body.base64:
+def _escaped_length(text: str, base64: bool) -> int:
+    if base64:
         # base64 is plain ASCII with nothing to escape: only the two quotes are added.
-        return len(body.text) + 2
-    return len(encode_basestring_ascii(body.text))
+        return len(text) + 2
+    return len(encode_basestring_ascii(text))
 
 
-def check_result_size(
-    result: Mapping[str, object],
-    body: EncodedBody,
-    body_length: int,
-    header_chars: int,
-    header_count: int,
-    limit: int,
-) -> None:
-    """Raise :class:`ResponseTooLarge` when the serialized ``result`` would exceed ``limit`` bytes.
-
-    A bound computed from lengths alone settles almost every response; only when it does not is the
-    result measured exactly: the JSON of everything but the body, plus the body's escaped length.
-    """
-    body_bound = len(body.text) + 2 if body.base64 else body_length * _TEXT_BYTE_BOUND + 2
-    headers_bound = header_chars * _HEADER_CHAR_BOUND + header_count * _PER_HEADER_BOUND
-    if body_bound + headers_bound + _ENVELOPE_BOUND <= limit:
-        return
-    payload = {**result, "body": ""}
-    size = len(json.dumps(payload)) - 2 + _escaped_body_length(body)
+def _measure(result: Mapping[str, object], text: str, base64: bool, limit: int) -> None:
+    """Raise :class:`ResponseTooLarge` when ``result`` (carrying the body ``text``) serializes to
+    more than ``limit`` bytes, measured exactly: the JSON of everything but the body, plus the
+    body's escaped length. Only called when the bound of :func:`build_result` does not settle it."""
+    size = len(json.dumps({**result, "body": ""})) - 2 + _escaped_length(text, base64)
     if size > limit:
         raise _too_large(limit)
 
@@ -202,10 +189,12 @@ ResponseHeader: TypeAlias = tuple[str, str, str]
 builds one per header, and a named tuple costs twice as much to create."""
 
 
-DecodedHeaders: TypeAlias = "tuple[list[ResponseHeader], str | None, bool, int]"
-"""The app's headers after ``exclude_headers``, with what the body encoding needs to know: the
-headers, the body's media type and whether a content coding compresses it (both read before any
-header is excluded), and the characters of every kept name and value (for the size estimate)."""
+DecodedHeaders: TypeAlias = "tuple[list[ResponseHeader], str | None, bool, int, bool]"
+"""The app's headers after ``exclude_headers``, with what the body encoding and the result's check
+need to know: the headers; the first ``Content-Type`` as sent and whether a content coding
+compresses the body (both read before any header is excluded); the characters of every kept name
+and value (for the size estimate); and whether every kept name and value is *plainly sendable*
+(see :func:`decode_headers`)."""
 
 
 def _is_content_coding(value: str) -> bool:
@@ -213,26 +202,66 @@ def _is_content_coding(value: str) -> bool:
     return any(token.strip().lower() not in ("", "identity") for token in value.split(","))
 
 
+_NAMES: dict[bytes, tuple[str, str, bool]] = {}
+"""Header names decoded before: ``(name, lower-cased name, plainly sendable)`` by the name's bytes.
+An app sends the same few names on every call; the first :data:`_NAMES_KEPT` are kept, so that an
+app inventing names cannot make it grow without bound."""
+_NAMES_KEPT = 512
+
+
+def _decoded_name(raw_name: bytes) -> tuple[str, str, bool]:
+    name = raw_name.decode("latin-1")
+    # bytes.isalnum() is ASCII-only, and false when empty.
+    decoded = (name, name.lower(), raw_name.replace(b"-", b"").isalnum())
+    if len(_NAMES) < _NAMES_KEPT:
+        _NAMES[bytes(raw_name)] = decoded
+    return decoded
+
+
 def decode_headers(raw: Iterable[tuple[bytes, bytes]], exclude: frozenset[str]) -> DecodedHeaders:
-    """Decode ASGI header pairs as latin-1 (names keep the app's spelling), dropping excluded names."""
+    """Decode ASGI header pairs as latin-1 (names keep the app's spelling), dropping excluded names.
+
+    The same pass tells whether every kept header is plainly sendable: a name of ASCII letters,
+    digits and ``-`` only, a value of printable characters only. That is a narrower rule than
+    HTTP's (RFC 9110 tokens for names, any text without control characters but tab for values,
+    :mod:`mangum._http.fields`), so a header it accepts is one the result models accept; a header
+    it does not accept is not necessarily wrong, and is left to the models' schema to judge.
+    """
     headers: list[ResponseHeader] = []
-    media_type: str | None = None
+    content_type: str | None = None
     content_encoded = False
     chars = 0
+    plain = True
+    known = _NAMES.get
     for raw_name, raw_value in raw:
-        name = raw_name.decode("latin-1")
+        name, key, plain_name = known(raw_name) or _decoded_name(raw_name)
         value = raw_value.decode("latin-1")
-        key = name.lower()
         if key == "content-type":
-            if media_type is None:
-                media_type = value.partition(";")[0].strip().lower()
+            if content_type is None:
+                content_type = value
         elif key == "content-encoding":
             content_encoded = content_encoded or _is_content_coding(value)
         if exclude and key in exclude:
             continue
         headers.append((name, key, value))
         chars += len(name) + len(value)
-    return headers, media_type, content_encoded, chars
+        # str.isprintable() is false for every control character, tab included.
+        if plain and not (plain_name and value.isprintable()):
+            plain = False
+    return headers, content_type, content_encoded, chars, plain
+
+
+def media_type(content_type: str) -> str:
+    """The media type of a ``Content-Type`` value: lower-cased, without parameters."""
+    return content_type.partition(";")[0].strip().lower()
+
+
+@lru_cache(maxsize=64)
+def is_text_content_type(content_type: str, text_mime_types: frozenset[str]) -> bool:
+    """Whether a ``Content-Type`` value (as sent, parameters and all) names a text media type
+    (:func:`is_text_media_type`). Cached: an app sends a handful of content types, and the same
+    ones on every call."""
+    return is_text_media_type(media_type(content_type), text_mime_types)
 
 
 def group_values(headers: Iterable[ResponseHeader]) -> dict[str, list[str]]:
@@ -244,12 +273,18 @@ def group_values(headers: Iterable[ResponseHeader]) -> dict[str, list[str]]:
     return groups
 
 
-def joined_headers(headers: Iterable[ResponseHeader]) -> dict[str, str]:
+def joined_headers(headers: Iterable[ResponseHeader], cookies: list[str] | None = None) -> dict[str, str]:
     """One value per header name, names compared case-insensitively and spelled as first sent,
-    repeated values joined with ``","`` (RFC 9110's list syntax, as PyPI mangum joins them)."""
+    repeated values joined with ``","`` (RFC 9110's list syntax, as PyPI mangum joins them).
+
+    Given ``cookies``, every ``Set-Cookie`` value is appended to it instead (a cookie's
+    ``Expires`` date holds a comma: cookies cannot be joined)."""
     joined: dict[str, str] = {}
     spelling: dict[str, str] = {}
     for name, key, value in headers:
+        if cookies is not None and key == "set-cookie":
+            cookies.append(value)
+            continue
         first = spelling.get(key)
         if first is None:
             spelling[key] = name
@@ -257,18 +292,6 @@ def joined_headers(headers: Iterable[ResponseHeader]) -> dict[str, str]:
         else:
             joined[first] = f"{joined[first]},{value}"
     return joined
-
-
-def split_cookies(headers: Iterable[ResponseHeader]) -> tuple[list[str], list[ResponseHeader]]:
-    """The ``Set-Cookie`` values, and every other header."""
-    cookies: list[str] = []
-    others: list[ResponseHeader] = []
-    for header in headers:
-        if header[1] == "set-cookie":
-            cookies.append(header[2])
-        else:
-            others.append(header)
-    return cookies, others
 
 
 # --- the result ----------------------------------------------------------------------------------
@@ -279,9 +302,10 @@ ShapeBuilder: TypeAlias = Callable[[int, list[ResponseHeader], EncodedBody], Map
 
 class ResponseShape:
     """One source's result layout, and the response model (:mod:`mangum.responses`) whose schema
-    validates it (through its generated validator, built on first use).
+    validates it (through its generated validator, built on the first result the check of
+    :func:`build_result` leaves to it).
 
-    The result is laid out and validated with an empty body, then the body is serialized into it:
+    The result is laid out and checked with an empty body, then the body is serialized into it:
     ``body`` takes the text or base64, and ``encoding_key`` says which, as ``encodings``
     ``(as text, as base64)``."""
 
@@ -341,25 +365,46 @@ def build_result(
     a control character such as CR or LF in a header value), and
     :class:`~mangum.exceptions.ResponseTooLarge` when the result would exceed ``limit`` bytes.
     """
-    headers, media_type, content_encoded, chars = decode_headers(response.headers, config.exclude_headers)
-    reject_oversized_body(len(response.body), limit)
-    # The result model is validated before the body is serialized to text or base64: an invalid
-    # response costs no encoding, and what is validated is the app's response, not its encoding.
-    result = shape.build(response.status, headers, EMPTY_BODY)
-    try:
-        shape.validator.validate(result)
-    except ValidationError as error:
-        raise invalid_response(error) from None
-    textual = not content_encoded and is_text_media_type(media_type, config.text_mime_types)
-    body = encode_body(response.body, textual=textual)
-    if body is not EMPTY_BODY:
-        # Every shape builds a plain dict (typed as its source's TypedDict).
-        laid_out = cast("dict[str, object]", result)
-        laid_out["body"] = body.text
-        laid_out[shape.encoding_key] = shape.encodings[body.base64]
-    check_result_size(result, body, len(response.body), chars, len(headers), limit)
-    # Every shape builds a plain dict (typed as its source's TypedDict): the handler's result.
-    return cast("dict[str, Any]", result)
+    headers, content_type, content_encoded, chars, plain = decode_headers(
+        response.headers, config.exclude_headers
+    )
+    status = response.status
+    body = response.body
+    body_length = len(body)
+    # A body that alone cannot fit fails before it is encoded: its JSON form is never shorter
+    # than its bytes (escaping and base64 only grow it).
+    if body_length + 2 > limit:
+        raise _too_large(limit)
+    # Every layout builds a plain dict (typed as its source's TypedDict): the handler's result.
+    result: dict[str, Any] = shape.build(status, headers, EMPTY_BODY)  # type: ignore[assignment]
+    # The result is checked against its response model before the body is serialized: an invalid
+    # response costs no encoding. What the app controls is the status and the headers (the layout
+    # adds only what it derives from them); a status of 100-599 and plainly sendable headers
+    # (decode_headers) fit every model, as tests/http/test_response_check.py checks against the
+    # schemas. Anything else goes through the model's generated validator, which refuses it with
+    # the error naming each field, or finds it sendable after all (a tab, an underscore).
+    if not (plain and type(status) is int and 100 <= status <= 599):
+        try:
+            shape.validator.validate(result)
+        except ValidationError as error:
+            raise invalid_response(error) from None
+    if body_length:
+        textual = (
+            content_type is not None
+            and not content_encoded
+            and is_text_content_type(content_type, config.text_mime_types)
+        )
+        text, base64 = text_or_base64(body, textual)
+        result["body"] = text
+        result[shape.encoding_key] = shape.encodings[base64]
+    else:
+        text, base64 = "", False
+    # The size: a bound from lengths alone settles almost every result; the rest are measured.
+    body_bound = len(text) + 2 if base64 else body_length * _TEXT_BYTE_BOUND + 2
+    headers_bound = chars * _HEADER_CHAR_BOUND + len(headers) * _PER_HEADER_BOUND
+    if body_bound + headers_bound + _ENVELOPE_BOUND > limit:
+        _measure(result, text, base64, limit)
+    return result
 
 
 def result_or_error(

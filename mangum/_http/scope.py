@@ -101,7 +101,8 @@ def stage_prefix(requested_path: str | None, routed_path: str) -> str:
     Both are compared decoded since API Gateway does not encode the two fields alike. A request for
     the bare stage (``/prod`` with event path ``/``) has the whole requested path as its prefix.
     """
-    if not requested_path:
+    if not requested_path or requested_path == routed_path:
+        # Nothing requested, or nothing before the route (a custom domain without a base path).
         return ""
     requested = decode_path(requested_path)
     routed = decode_path(routed_path if routed_path[:1] == "/" else "/" + routed_path)
@@ -118,9 +119,9 @@ def scope_path(mount: str, route: str, base_path: str) -> ScopePath:
     if route[:1] != "/":
         route = "/" + route
     if not mount and not base_path and "%" not in route:
-        # Most requests: nothing to move into root_path, nothing to decode (and, nearly always,
-        # nothing to encode).
-        return "", route, encode_path(route).encode("ascii")
+        # Most requests: nothing to move into root_path, nothing to decode and, nearly always,
+        # nothing to encode (the pattern passes ASCII only, whose UTF-8 is the ASCII).
+        return "", route, (route if _ALREADY_ENCODED(route) else encode_path(route)).encode()
     base, rest = split_base_path(route, base_path)
     root = mount + base
     full = root + (rest or "/")
@@ -230,7 +231,7 @@ HTTP_ASGI: ASGIVersions = {"version": "3.0", "spec_version": "2.3"}
 WEBSOCKET_ASGI: ASGIVersions = {"version": "3.0", "spec_version": "2.5"}
 DEFAULT_HTTP_VERSION = "1.1"
 
-_HTTP_VERSIONS: dict[str, str] = {
+_HTTP_VERSIONS: dict[str | None, str] = {
     "HTTP/1.0": "1.0",
     "HTTP/1.1": "1.1",
     "HTTP/2": "2",
@@ -248,6 +249,9 @@ def http_version(protocol: str | None) -> str:
     if not protocol:
         return DEFAULT_HTTP_VERSION
     return _HTTP_VERSIONS.get(protocol) or _HTTP_VERSIONS.get(protocol.strip().upper(), DEFAULT_HTTP_VERSION)
+
+
+_SCHEMES: dict[bytes, str] = {b"https": "https", b"http": "http"}
 
 
 def request_scheme(forwarded_proto: bytes | None) -> str:
@@ -277,18 +281,33 @@ def header_bytes(text: str) -> bytes:
         return text.encode("utf-8", errors="replace")
 
 
+_NAME_BYTES: dict[str, bytes] = {}
+"""Header names as received, each with its lower-cased latin-1 bytes: the same few dozen names
+arrive with every request, and a lookup costs about a third of lowering and encoding one."""
+_NAME_BYTES_LIMIT = 512  # names beyond this many (a client inventing names) are not remembered
+
+
+def name_bytes(name: str) -> bytes:
+    """A header name lower-cased and latin-1 encoded, remembered (see :data:`_NAME_BYTES`)."""
+    encoded = name.lower().encode("latin-1")
+    if len(_NAME_BYTES) < _NAME_BYTES_LIMIT:
+        _NAME_BYTES[name] = encoded
+    return encoded
+
+
 def asgi_headers(items: Collection[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     """ASGI ``headers``: names lower-cased, every value kept as its own entry, in order."""
+    remembered = _NAME_BYTES.get
     try:
         # Nearly every request is plain latin-1: encode it without a call per header.
         if type(items) is MultiValueItems:
             # A multi-value map, encoded as it is walked (see MultiValueItems).
             return [
-                (name.lower().encode("latin-1"), value.encode("latin-1"))
+                (remembered(name) or name_bytes(name), value.encode("latin-1"))
                 for name, values in items.values_by_name.items()
                 for value in values
             ]
-        return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in items]
+        return [(remembered(name) or name_bytes(name), value.encode("latin-1")) for name, value in items]
     except UnicodeEncodeError:
         return [(header_bytes(name.lower()), header_bytes(value)) for name, value in items]
 
@@ -313,14 +332,22 @@ def connection_scope(
     first = dict(reversed(headers)) if len(headers) > 1 else dict(headers)
     root_path, path, raw_path = scope_path(request.mount, request.route, base_path)
     forwarded_proto = first.get(b"x-forwarded-proto")
-    scheme = "https" if forwarded_proto is None else request_scheme(forwarded_proto)
+    # The two usual values from a table: request_scheme's call costs about 1.5K instructions.
+    scheme = (
+        "https"
+        if forwarded_proto is None
+        else _SCHEMES.get(forwarded_proto) or request_scheme(forwarded_proto)
+    )
+    protocol = request.protocol
+    query = request.query
     return {
-        "http_version": http_version(request.protocol),
+        # The table first: a call of http_version for the usual protocols costs 1K instructions.
+        "http_version": _HTTP_VERSIONS.get(protocol) or http_version(protocol),
         "scheme": scheme,
         "path": path,
         "raw_path": raw_path,
         "root_path": root_path,
-        "query_string": request.query.encode("utf-8", errors="replace"),
+        "query_string": query.encode() if query.isascii() else query.encode("utf-8", errors="replace"),
         "headers": headers,
         "client": client_address(request.caller),
         "server": _server(first.get(b"host"), first.get(b"x-forwarded-port"), scheme),

@@ -21,9 +21,9 @@ from mangum._http.request import (
     Request,
     decode_pairs,
     first_value,
-    join_encoded_pairs,
     query_pairs,
     value_map_pairs,
+    value_map_parts,
 )
 from mangum._http.response import (
     LAMBDA_RESPONSE_LIMIT,
@@ -43,12 +43,15 @@ if TYPE_CHECKING:
     from mangum._validation.generated.alb import AlbEventDict
     from mangum._validation.generated.results import AlbResponseDict
 
-VALIDATOR: LazyValidator[AlbEventDict] = LazyValidator(event_schema("alb"), ALB.model, "name")
+VALIDATOR: LazyValidator[AlbEventDict] = LazyValidator(event_schema("alb"), ALB.model, "name", sparse=True)
 
 
 def multi_value(data: ValueMaps) -> bool:
     """Whether the target group has multi-value headers enabled (the result must match)."""
-    return data["multi_value_headers"] is not None or data["multi_value_query_string_parameters"] is not None
+    return (
+        data.get("multi_value_headers") is not None
+        or data.get("multi_value_query_string_parameters") is not None
+    )
 
 
 def query_items(data: ValueMaps) -> HeaderPairs:
@@ -58,23 +61,26 @@ def query_items(data: ValueMaps) -> HeaderPairs:
 
 def encoded_query(data: ValueMaps) -> str:
     """The query string as the client sent it (ALB does not decode it, so it is not re-encoded)."""
-    return join_encoded_pairs(query_pairs(data))
+    return "&".join(
+        value_map_parts(data.get("query_string_parameters"), data.get("multi_value_query_string_parameters"))
+    )
 
 
 def request(data: AlbEventDict) -> Request:
     """The request of a validated ALB event."""
     # A list of pairs, not the multi-value view: x-forwarded-for is looked up among them first.
-    headers = value_map_pairs(data["headers"], data["multi_value_headers"])
+    headers = value_map_pairs(data.get("headers"), data.get("multi_value_headers"))
+    forwarded_for = first_value(headers, "x-forwarded-for")
     # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
     return Request(
         data["http_method"],  # method
         None,  # protocol
         "",  # mount
         data["path"],  # route
-        forwarded_client_ip(first_value(headers, "x-forwarded-for")),  # caller
+        forwarded_client_ip(forwarded_for) if forwarded_for else None,  # caller (a health check has none)
         headers,  # headers
         encoded_query(data),  # query
-        data["body"],  # body
+        data.get("body"),  # body
         data["is_base64_encoded"],  # body_base64
     )
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.request import HeaderItems, HeaderPairs, Request, decode_query, with_cookies
+from mangum._http.request import HeaderPairs, Request, decode_query, with_cookies
 from mangum._http.response import (
     LAMBDA_RESPONSE_LIMIT,
     EncodedBody,
     ResponseHeader,
     ResponseShape,
     joined_headers,
-    split_cookies,
 )
 from mangum._sources.registry import API_GATEWAY_V2, HttpEvent, event_schema, validated
 from mangum._validation.validators import LazyValidator
@@ -48,13 +47,8 @@ if TYPE_CHECKING:
 
 
 VALIDATOR: LazyValidator[ApiGatewayV2EventDict] = LazyValidator(
-    event_schema("api_gateway_v2"), API_GATEWAY_V2.model, "name"
+    event_schema("api_gateway_v2"), API_GATEWAY_V2.model, "name", sparse=True
 )
-
-
-def header_items(data: PayloadV2) -> HeaderItems:
-    """Headers as sent, plus ``cookies`` as one ``cookie`` header."""
-    return with_cookies(data["headers"], data["cookies"])
 
 
 def query_items(data: PayloadV2) -> HeaderPairs:
@@ -68,28 +62,30 @@ def encoded_query(data: PayloadV2) -> str:
 
 
 def request(data: PayloadV2) -> Request:
-    """The request of a validated payload 2.0 event."""
+    """The request of a validated payload 2.0 event (optional fields read with ``.get()``: a sparse
+    validator leaves them out, see :class:`~mangum._validation.validators.LazyValidator`)."""
     http = data["request_context"]["http"]
     # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
     return Request(
         http["method"],  # method
-        http["protocol"],  # protocol
+        http.get("protocol"),  # protocol
         "",  # mount
         data["raw_path"],  # route
-        http["source_ip"],  # caller
-        header_items(data),  # headers
+        http.get("source_ip"),  # caller
+        with_cookies(data.get("headers"), data.get("cookies")),  # headers, cookies as one cookie header
         data["raw_query_string"],  # query
-        data["body"],  # body
+        data.get("body"),  # body
         data["is_base64_encoded"],  # body_base64
     )
 
 
 def result(status: int, headers: list[ResponseHeader], body: EncodedBody) -> ApiGatewayV2ResponseDict:
     """The payload 2.0 result layout (see the module docs)."""
-    cookies, others = split_cookies(headers)
+    cookies: list[str] = []
+    joined = joined_headers(headers, cookies)
     return {
         "statusCode": status,
-        "headers": joined_headers(others),
+        "headers": joined,
         "cookies": cookies,
         "body": body.text,
         "isBase64Encoded": body.base64,

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from mangum._validation.generated.function_url import FunctionUrlEventDict
 
 VALIDATOR: LazyValidator[FunctionUrlEventDict] = LazyValidator(
-    event_schema("function_url"), FUNCTION_URL.model, "name"
+    event_schema("function_url"), FUNCTION_URL.model, "name", sparse=True
 )
 RESPONSE = ResponseShape("FunctionUrlResponse", api_gateway_v2.result)
 

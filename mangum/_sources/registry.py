@@ -292,8 +292,6 @@ SOURCES: tuple[HttpSource | WebSocketSource, ...] = (
 )
 """Every source, in the order detection tries them."""
 
-_DETECTORS = tuple((source.matches, source) for source in SOURCES)
-
 BY_NAME: Mapping[SourceName, HttpSource | WebSocketSource] = MappingProxyType(
     {source.name: source for source in SOURCES}
 )
@@ -309,13 +307,23 @@ _NO_CONTEXT: Mapping[str, object] = MappingProxyType({})
 def detect(event: object) -> HttpSource | WebSocketSource:
     """The source of an event, by shape alone (see the module docs for the order); raises
     :class:`~mangum.exceptions.UnsupportedEvent` when it is not a JSON object or no source matches."""
-    if not _is_mapping(event):
+    # _is_mapping written out (a call costs about 0.7K instructions): dicts first.
+    if type(event) is not dict and not isinstance(event, Mapping):
         raise UnsupportedEvent(f"the event is a {type(event).__name__}, not a JSON object", DETECTION_ORDER)
     found = event.get("requestContext")
-    context = found if _is_mapping(found) else _NO_CONTEXT
-    for matches, source in _DETECTORS:
-        if matches(event, context):
-            return source
+    context = found if type(found) is dict or isinstance(found, Mapping) else _NO_CONTEXT
+    # The sources' own tests, in their order, each behind the one key it cannot match without:
+    # a call per source tried cost about 1.2K instructions each, 6K on an HTTP API event.
+    if "Records" in event and _is_cloudfront(event, context):
+        return CLOUDFRONT
+    if "elb" in context:
+        return ALB
+    if "eventType" in context or "connectionId" in context:
+        return WEBSOCKET
+    if event.get("version") == "2.0":  # _is_payload_v2
+        return FUNCTION_URL if _is_function_url(event, context) else API_GATEWAY_V2
+    if "httpMethod" in event:
+        return API_GATEWAY_V1
     raise UnsupportedEvent("the event matches no known Lambda event source", DETECTION_ORDER)
 
 

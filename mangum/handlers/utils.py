@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from mangum._http.request import decode_body
-from mangum._http.response import decode_headers, encode_body, is_text_media_type
+from mangum._http.response import decode_headers, encode_body, is_text_content_type
 from mangum._http.scope import request_scheme, scope_path, server_address
 from mangum._sources.api_gateway_v1 import single_and_multi_value
 from mangum.config import build_config
@@ -60,7 +60,7 @@ def strip_api_gateway_path(path: str, *, api_gateway_base_path: str) -> str:
 def handle_multi_value_headers(response_headers: Headers) -> tuple[dict[str, str], dict[str, list[str]]]:
     """The app's headers as a REST API result holds them: names sent once with their value, and
     repeated names (compared case-insensitively) with every value."""
-    decoded, _, _, _ = decode_headers(
+    decoded, _, _, _, _ = decode_headers(
         ((bytes(name), bytes(value)) for name, value in response_headers), frozenset()
     )
     return single_and_multi_value(decoded)
@@ -76,9 +76,10 @@ def handle_base64_response_body(
         (name.encode("latin-1", "replace"), value.encode("latin-1", "replace"))
         for name, value in headers.items()
     ]
-    _, media_type, content_encoded, _ = decode_headers(pairs, frozenset())
+    _, content_type, content_encoded, _, _ = decode_headers(pairs, frozenset())
     text_types = frozenset(kind.lower() for kind in text_mime_types)
-    encoded = encode_body(body, textual=not content_encoded and is_text_media_type(media_type, text_types))
+    textual = content_type is not None and is_text_content_type(content_type, text_types)
+    encoded = encode_body(body, textual=textual and not content_encoded)
     return encoded.text, encoded.base64
 
 

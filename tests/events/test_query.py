@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, quote
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mangum._http.request import encode_query
+from mangum._http.request import encode_query, encode_value_maps, value_map_pairs
 
 PLAIN_AND_DELIMITERS = st.text(alphabet="ab9_.~-=&% +/é", max_size=6)
 
@@ -39,3 +39,16 @@ def test_plain_and_quoted_paths_agree_and_round_trip(items: list[tuple[str, str]
     encoded = encode_query(items)
     assert encoded == quoted_one_by_one(items)
     assert parse_qsl(encoded, keep_blank_values=True) == items
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.none() | st.dictionaries(PLAIN_AND_DELIMITERS, PLAIN_AND_DELIMITERS, max_size=4),
+    st.none() | st.dictionaries(PLAIN_AND_DELIMITERS, st.lists(PLAIN_AND_DELIMITERS, max_size=3), max_size=4),
+)
+def test_value_maps_are_encoded_as_their_pairs(
+    single: dict[str, str] | None, multi: dict[str, list[str]] | None
+) -> None:
+    encoded = encode_value_maps(single, multi)
+    assert encoded == encode_query(value_map_pairs(single, multi))
+    assert encoded == quoted_one_by_one(value_map_pairs(single, multi))

@@ -111,11 +111,18 @@ def test_the_result_model_is_validated_before_the_body_is_serialized(source: str
         return validate(data)
 
     shape.validator.validate = watched
+    # A status of 100-599 and plainly sendable headers fit the model without asking its validator.
     png = CollectedResponse(200, [(b"content-type", b"image/png")], PNG)
     built = build_result(shape, LAMBDA_LIMIT, png, Config())
-    assert [entry["body"] for entry in validated] == [""]
+    assert validated == []
     assert b64decode(str(built["body"])) == PNG
     assert built[shape.encoding_key] == shape.encodings[True]
+
+    # A tab in a value is sendable, but not plainly: the validator judges it, with the body unset.
+    tabbed = CollectedResponse(200, [*png.headers, (b"x-note", b"a\tb")], PNG)
+    built = build_result(shape, LAMBDA_LIMIT, tabbed, Config())
+    assert [entry["body"] for entry in validated] == [""]
+    assert b64decode(str(built["body"])) == PNG
 
     with pytest.raises(InvalidResponse, match="status"):
         build_result(shape, LAMBDA_LIMIT, CollectedResponse(600, png.headers, PNG), Config())

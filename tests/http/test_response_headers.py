@@ -121,6 +121,27 @@ def test_repeated_header_names_compare_case_insensitively(source: str) -> None:
     assert result(source, 204, REPEATED_HEADERS) == REPEATED_RESULTS[source]
 
 
+SAME_NAME_TWICE = [(b"vary", b"Accept"), (b"vary", b"Origin")]
+SAME_NAME_TWICE_HEADERS: dict[str, dict[str, object]] = {
+    "rest": {"headers": {}, "multiValueHeaders": {"vary": ["Accept", "Origin"]}},
+    "http": {"headers": {"vary": "Accept,Origin"}},
+    "url": {"headers": {"vary": "Accept,Origin"}},
+    "alb": {"headers": {"vary": "Accept", "Vary": "Origin"}},
+    "alb-multi": {"multiValueHeaders": {"vary": ["Accept", "Origin"]}},
+    "cloudfront-viewer": {
+        "headers": {"vary": [{"key": "vary", "value": "Accept"}, {"key": "vary", "value": "Origin"}]}
+    },
+}
+SAME_NAME_TWICE_HEADERS["cloudfront-origin"] = SAME_NAME_TWICE_HEADERS["cloudfront-viewer"]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_name_repeated_with_the_same_spelling_keeps_every_value(source: str) -> None:
+    # The very same bytes twice (an app's constant): decoded to the very same name.
+    got = result(source, 200, SAME_NAME_TWICE)
+    assert {key: got[key] for key in SAME_NAME_TWICE_HEADERS[source]} == SAME_NAME_TWICE_HEADERS[source]
+
+
 @pytest.mark.parametrize("source", SOURCES)
 def test_excluded_headers_are_dropped_whatever_their_case(source: str) -> None:
     config = build_config(exclude_headers=["X-Secret", "server"])
@@ -250,3 +271,14 @@ def test_build_response_does_not_change_the_collected_response() -> None:
         event = event_for(source)
         build_result(event.response, event.limit, response, build_config())
     assert (response.status, response.headers, response.body) == before
+
+
+def test_rest_maps_keep_the_order_names_were_first_sent() -> None:
+    # Two names repeated, the second coming again first: both maps in the order first sent.
+    headers = [(b"X-A", b"1"), (b"X-B", b"2"), (b"X-C", b"3"), (b"x-b", b"4"), (b"x-a", b"5"), (b"X-D", b"6")]
+    got = result("rest", 200, headers)
+    single, multi = got["headers"], got["multiValueHeaders"]
+    assert isinstance(single, dict)
+    assert isinstance(multi, dict)
+    assert list(single) == ["X-C", "X-D"]
+    assert list(multi.items()) == [("X-A", ["1", "5"]), ("X-B", ["2", "4"])]

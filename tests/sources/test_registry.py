@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 from mangum._http.request import request_body
 from mangum._sources import alb, samples
@@ -30,8 +32,11 @@ from mangum._sources.registry import (
     sample_event,
 )
 from mangum.events import EVENT_MODELS, parse_event
+from mangum.exceptions import UnsupportedEvent
 from mangum.responses import RESPONSE_MODELS
 from mangum.schemas import GENERATED_PACKAGE, schema_documents
+from tests.events.test_properties import mutated_samples
+from tests.support.samples import SAMPLE_MODELS, read_sample
 
 IDS = [source.name for source in SOURCES]
 
@@ -188,3 +193,45 @@ def test_the_adding_a_source_page_names_every_piece() -> None:
     page = (Path(__file__).parents[2] / "docs" / "adding-a-source.md").read_text()
     for piece in ("matches", "read", "samples", "ResponseShape", "python -m mangum.schemas", "registry"):
         assert piece in page
+
+
+def first_matching(event: dict[str, Any]) -> Source | None:
+    """The first source whose own test (``matches``) takes ``event``: what detection must return."""
+    found = event.get("requestContext")
+    context = found if isinstance(found, dict) else {}
+    return next((source for source in SOURCES if source.matches(event, context)), None)
+
+
+def detected(event: dict[str, Any]) -> Source | None:
+    try:
+        return detect(event)
+    except UnsupportedEvent:
+        return None
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_MODELS))
+def test_detection_is_the_first_source_whose_test_takes_the_event(name: str) -> None:
+    event = read_sample(name)
+    assert detected(event) is first_matching(event) is not None
+
+
+@settings(max_examples=400, deadline=None)
+@given(mutated_samples())
+def test_detection_agrees_with_the_sources_tests_on_mutated_events(event: dict[str, Any]) -> None:
+    assert detected(event) is first_matching(event)
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"Records": [{"cf": {}}], "version": "2.0", "httpMethod": "GET"},
+        {"Records": [], "version": "2.0", "requestContext": {"domainName": "a.lambda-url.b"}},
+        {"Records": "x", "httpMethod": "GET", "requestContext": {"elb": {}}},
+        {"version": "1.0", "httpMethod": "GET", "requestContext": {"domainName": 3}},
+        {"version": "2.0", "requestContext": {"domainName": 3, "connectionId": "c"}},
+        {"version": 2.0, "requestContext": "not a map"},
+        {"requestContext": {}},
+    ],
+)
+def test_detection_agrees_with_the_sources_tests_on_mixed_markers(event: dict[str, Any]) -> None:
+    assert detected(event) is first_matching(event)

@@ -10,19 +10,11 @@ from hypothesis import given, settings, strategies as st
 from pydantic import BaseModel, ValidationError
 
 from mangum._http.response import EncodedBody, ResponseHeader, ResponseShape, encode_body
-from mangum._sources import alb, api_gateway_v1, api_gateway_v2, cloudfront, function_url, websocket
 from mangum.exceptions import InvalidResponse
 from mangum.responses import RESPONSE_MODELS
+from tests.support.responses import RESPONSE_SHAPES
 
-SHAPES: dict[str, ResponseShape] = {
-    "rest": api_gateway_v1.RESPONSE,
-    "http": api_gateway_v2.RESPONSE,
-    "url": function_url.RESPONSE,
-    "alb": alb.SINGLE_VALUE_RESPONSE,
-    "alb-multi": alb.MULTI_VALUE_RESPONSE,
-    "cloudfront": cloudfront.RESPONSE,
-    "websocket": websocket.RESPONSE,
-}
+SHAPES = RESPONSE_SHAPES
 MODELS: dict[str, type[BaseModel]] = {model.__name__: model for model in RESPONSE_MODELS}
 
 HEADER_TEXT = st.text(st.sampled_from("aZ-_ \t\r\n;=,é\u2028"), max_size=6)

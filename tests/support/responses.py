@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 
-from mangum._http.response import CollectedResponse, build_result
+from mangum._http.response import CollectedResponse, ResponseShape, build_result
+from mangum._sources import alb, api_gateway_v1, api_gateway_v2, cloudfront, function_url, websocket
 from mangum._sources.registry import HttpEvent
 from mangum.config import Config
 from tests.support.event_files import load_event
@@ -22,6 +23,17 @@ SOURCE_EVENTS: dict[str, str] = {
     "cloudfront-origin": "cloudFrontOriginRequestEvent.json",
 }
 SOURCES = list(SOURCE_EVENTS)
+
+RESPONSE_SHAPES: dict[str, ResponseShape] = {
+    "rest": api_gateway_v1.RESPONSE,
+    "http": api_gateway_v2.RESPONSE,
+    "url": function_url.RESPONSE,
+    "alb": alb.SINGLE_VALUE_RESPONSE,
+    "alb-multi": alb.MULTI_VALUE_RESPONSE,
+    "cloudfront": cloudfront.RESPONSE,
+    "websocket": websocket.RESPONSE,
+}
+"""Every result layout, by a short name."""
 
 LAMBDA_LIMIT = 6_291_556
 LIMITS: dict[str, int] = {
