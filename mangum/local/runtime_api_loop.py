@@ -215,7 +215,10 @@ class LoopRuntimeApi:
         if threading.get_ident() == self._loop_thread:
             self._enqueue(invocation)
         else:
-            self._loop.call_soon_threadsafe(self._enqueue, invocation)
+            # Enqueued one loop turn after the loop wakes up: what its sockets had to say by then
+            # (a runtime that closed its end while waiting) is heard first, and that one is
+            # handed nothing.
+            self._loop.call_soon_threadsafe(self._loop.call_soon, self._enqueue, invocation)
         return invocation
 
     def _on_loop(self, action: Callable[[RuntimeConnection], None], connection: RuntimeConnection) -> None:
@@ -242,6 +245,8 @@ class LoopRuntimeApi:
         while waiting and (self._closing or (self._pending and not self._full())):
             connection = waiting.popleft()
             self.waiting -= 1
+            if connection.closing:
+                continue  # its runtime closed its end while it waited: hand it nothing
             if self._closing:
                 self._closed(connection)
             else:
