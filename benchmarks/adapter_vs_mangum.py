@@ -233,10 +233,13 @@ def valgrind_available() -> bool:
     return shutil.which("valgrind") is not None
 
 
-def callgrind_counts(processes: Sequence[tuple[Path, list[str]]], calls: int) -> list[dict[str, float]]:
-    """Run ``adapter_worker.py count`` under callgrind with each (interpreter, extra arguments), all
-    at once (instruction counts do not depend on the machine's load); per process, the instructions
-    per call of each measurement it names: (N calls - no call) / N, both dumped in a row."""
+def callgrind_counts(
+    processes: Sequence[tuple[Path, list[str]]], calls: int, worker: Path = WORKER
+) -> list[dict[str, float]]:
+    """Run ``worker count`` (``adapter_worker.py``, or any script that marks its measurements the
+    same way) under callgrind with each (interpreter, extra arguments), all at once (instruction
+    counts do not depend on the machine's load); per process, the instructions per call of each
+    measurement it names: (N calls - no call) / N, both dumped in a row."""
     with tempfile.TemporaryDirectory(prefix="mangum-callgrind-") as directory:
         running = []
         for number, (python, extra) in enumerate(processes):
@@ -248,7 +251,7 @@ def callgrind_counts(processes: Sequence[tuple[Path, list[str]]], calls: int) ->
                 "--dump-before=getppid",
                 f"--callgrind-out-file={out}",
                 str(python),
-                str(WORKER),
+                str(worker),
                 "count",
                 "--calls",
                 str(calls),

@@ -47,26 +47,21 @@ def load_compiled_pydantic_core() -> object:
 
     The same steps as ``_compiled_module`` in ``mangum/_validation/validators.py``, written out
     again on purpose: the floor process must not import mangum, whose cost it stands beneath."""
-    from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
-    from importlib.util import find_spec, module_from_spec, spec_from_loader
-    from pathlib import Path
+    from importlib.machinery import ExtensionFileLoader, PathFinder
 
     name = "pydantic_core._pydantic_core"
-    package = find_spec("pydantic_core")
-    if package is None or package.origin is None:
+    package = PathFinder.find_spec("pydantic_core")
+    if package is None or not package.submodule_search_locations:
         raise SystemExit("pydantic_core is not installed")
-    directory = Path(package.origin).parent
-    path = next(
-        directory / f"_pydantic_core{suffix}"
-        for suffix in EXTENSION_SUFFIXES
-        if (directory / f"_pydantic_core{suffix}").is_file()
-    )
-    loader = ExtensionFileLoader(name, str(path))
-    spec = spec_from_loader(name, loader)
-    if spec is None:
+    spec = PathFinder.find_spec(name, package.submodule_search_locations)
+    if spec is None or not isinstance(spec.loader, ExtensionFileLoader):
         raise SystemExit("no spec for pydantic_core's compiled module")
-    module = module_from_spec(spec)
-    loader.exec_module(module)
+    module = spec.loader.create_module(spec)
+    module.__spec__ = spec
+    module.__loader__ = spec.loader
+    module.__package__ = spec.parent
+    module.__file__ = spec.origin
+    spec.loader.exec_module(module)
     sys.modules[name] = module
     return module
 

@@ -9,8 +9,10 @@ pydantic version as this environment, installed from PyPI. For every real sample
 (:mod:`benchmarks.real_events`: the Powertools fixtures and AWS's documented examples, WebSocket
 events included) it times ``Model.model_validate(event)`` of mangum's public model for the event's
 source against the Powertools model of that source on the same event (in a worker process of that
-virtualenv, batches alternating), and prints each event's ratio and each source's median ratio.
-Events that one side's model rejects are listed, not timed. Then median import times over fresh
+virtualenv, batches alternating), and prints each event's ratio and each source's median ratio, by
+time and (when valgrind is installed; ``--no-callgrind`` skips it) by instructions: callgrind runs
+both sides' workers at once, ``PYTHONHASHSEED=0``, and one call is (N calls - none) / N in a warmed
+process. Events that one side's model rejects are listed, not timed. Then median import times over fresh
 interpreters, as ratios to ``import pydantic``. It asserts nothing: the figures are for reading.
 """
 
@@ -20,6 +22,7 @@ import argparse
 import importlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -56,6 +59,7 @@ FLOOR_LABEL = "ALB validators alone: powertools/albEvent"
 models check the same fields with the same pydantic-core, which puts a floor under the ratio."""
 
 TARGET_RATIO = 1.0
+COUNTED_CALLS = 200
 REPEATS = 15
 BATCH_SECONDS = 0.02
 IMPORT_RUNS = 15
@@ -139,6 +143,34 @@ def powertools_parsers() -> dict[str, Parser]:
         models.AlbModel.__pydantic_validator__.validate_python, real_event("powertools/albEvent.json").load()
     )
     return parsers
+
+
+def count_marked(parsers: dict[str, Parser], number: int) -> None:
+    """Worker of one side under callgrind (``--dump-before=getppid``): warm every validation its
+    model accepts, then run each between ``os.getppid()`` marks, none and then ``number`` calls, as
+    ``adapter_worker.py count`` does; print the labels, in order, as JSON."""
+    passing, _ = accepted(parsers)
+    for call in passing.values():
+        batch_size(call)
+    os.getppid()  # the end of start-up and warm-up
+    for call in passing.values():
+        os.getppid()  # a dump of nothing but the marks
+        for _ in range(number):
+            call()
+        os.getppid()  # a dump of ``number`` calls
+    print(json.dumps(list(passing)))
+
+
+def count_instructions() -> tuple[dict[str, float], dict[str, float]]:
+    """Instructions per call, mangum's and Powertools', per label each side's model accepts."""
+    from benchmarks.adapter_vs_mangum import callgrind_counts
+
+    ours, theirs = callgrind_counts(
+        [(Path(sys.executable), []), (POWERTOOLS_PYTHON, ["--powertools"])],
+        COUNTED_CALLS,
+        worker=Path(__file__),
+    )
+    return ours, theirs
 
 
 def serve_batches(parsers: dict[str, Parser]) -> None:
@@ -236,27 +268,46 @@ def fresh_import_seconds(
     return median(runs[1:])
 
 
-def print_parse_table(ours: dict[str, float], theirs: dict[str, float], left_out: dict[str, str]) -> None:
-    """Per-event medians and ratios, then each source's median ratio."""
+def print_parse_table(
+    ours: dict[str, float],
+    theirs: dict[str, float],
+    left_out: dict[str, str],
+    instructions: tuple[dict[str, float], dict[str, float]] | None,
+) -> None:
+    """Per-event medians and ratios (with instructions per call when counted), then per source the
+    median ratio by time and the median and worst ratio by instructions."""
     print(
-        "Model.model_validate(event): median µs per call "
+        "Model.model_validate(event): median µs per call, instructions per call in thousands "
         f"(ratio = mangum / Powertools; target <= {TARGET_RATIO})"
     )
-    print(f"{'event':<72}{'mangum':>9}{'Powertools':>11}{'ratio':>7}")
-    by_source: dict[str, list[float]] = {}
+    print(f"{'event':<72}{'mangum':>9}{'Powertools':>11}{'ratio':>7}{'mangum':>9}{'Powert.':>9}{'ratio':>7}")
+    by_time: dict[str, list[float]] = {}
+    by_count: dict[str, list[float]] = {}
     for label in ours:
         ratio = ours[label] / theirs[label]
+        line = f"{label:<72}{ours[label] * 1e6:>9.2f}{theirs[label] * 1e6:>11.2f}{ratio:>7.2f}"
+        source = label.split(": ")[0]
         if label != FLOOR_LABEL:
-            by_source.setdefault(label.split(": ")[0], []).append(ratio)
-        print(f"{label:<72}{ours[label] * 1e6:>9.2f}{theirs[label] * 1e6:>11.2f}{ratio:>7.2f}")
+            by_time.setdefault(source, []).append(ratio)
+        if instructions is not None:
+            mine, other = instructions[0][label], instructions[1][label]
+            line += f"{mine / 1e3:>8.1f}K{other / 1e3:>8.1f}K{mine / other:>7.3f}"
+            if label != FLOOR_LABEL:
+                by_count.setdefault(source, []).append(mine / other)
+        print(line)
     for label, reason in left_out.items():
         print(f"left out {label}: {reason}")
-    print(f"\n{'source':<18}{'events':>7}{'median ratio':>14}")
+    print(f"\n{'source':<18}{'events':>7}{'time, median':>14}{'instr., median':>16}{'instr., worst':>15}")
     for source in SOURCES:
-        ratios = by_source.get(source)
-        if ratios:
-            flag = "" if median(ratios) <= TARGET_RATIO else "  above target"
-            print(f"{source:<18}{len(ratios):>7}{median(ratios):>14.2f}{flag}")
+        ratios = by_time.get(source)
+        if not ratios:
+            continue
+        counted = by_count.get(source, [])
+        worst = max(counted, default=median(ratios))
+        flag = "" if max(median(ratios), worst) <= TARGET_RATIO else "  above target"
+        line = f"{source:<18}{len(ratios):>7}{median(ratios):>14.2f}"
+        line += f"{median(counted):>16.3f}{max(counted):>15.3f}" if counted else f"{'-':>16}{'-':>15}"
+        print(line + flag)
 
 
 def installed_python() -> Path:
@@ -294,15 +345,23 @@ def print_import_table() -> None:
 def main() -> None:
     """Run the benchmark, or (``--powertools``) serve timed Powertools batches to it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenario", nargs="?", choices=["count"], help=argparse.SUPPRESS)
+    parser.add_argument("--calls", type=int, default=COUNTED_CALLS, help=argparse.SUPPRESS)
     parser.add_argument("--powertools", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-imports", action="store_true", help="skip the import times")
+    parser.add_argument("--no-callgrind", action="store_true", help="skip the instruction counts")
     args = parser.parse_args()
+    if args.scenario == "count":
+        count_marked(powertools_parsers() if args.powertools else mangum_parsers(), args.calls)
+        return
     if args.powertools:
         serve_batches(powertools_parsers())
         return
     ensure_powertools_venv()
     print(f"Python {sys.version.split()[0]}, pydantic {version('pydantic')}, {POWERTOOLS_REQUIREMENT}\n")
-    print_parse_table(*compare_parsing())
+    counted = not args.no_callgrind and shutil.which("valgrind") is not None
+    instructions = count_instructions() if counted else None
+    print_parse_table(*compare_parsing(), instructions)
     if not args.no_imports:
         print_import_table()
 

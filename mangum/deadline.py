@@ -348,7 +348,8 @@ class Watch:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.stand_down()
+        if WATCHDOG.watched is self:  # stand_down(), written out: this runs on every invocation
+            WATCHDOG.watched = None
         if self.token is not None:
             WATCHED.reset(self.token)
 

@@ -169,7 +169,8 @@ def exchange(
     except DeadlineExceeded as late:
         log_deadline(scope, late)
         invocation.late(late)
-    if invocation.status is not None:
+    # log_access()'s own check, made here: most invocations do not log at INFO, and skip a call.
+    if invocation.status is not None and logger.isEnabledFor(logging.INFO):
         log_access(scope, invocation.status)
 
 
@@ -184,24 +185,15 @@ _COMPLETE = 2
 class _ResponseCollector:
     """The receive/send pair handed to the application, collecting what it sends."""
 
-    __slots__ = (
-        "_body",
-        "_chunks",
-        "_complete",
-        "_finished",
-        "_headers",
-        "_phase",
-        "_request_delivered",
-        "_status",
-        "error",
-    )
+    __slots__ = ("_body", "_chunks", "_complete", "_finished", "_headers", "_phase", "_status", "error")
+
+    _status: int
+    _headers: list[tuple[bytes, bytes]]
+    # Both set by 'http.response.start', and read only once the response has started.
 
     def __init__(self, body: bytes) -> None:
-        self._body = body
-        self._request_delivered = False
+        self._body: bytes | None = body  # None once delivered
         self._phase = _AWAITING_START
-        self._status = 0
-        self._headers: list[tuple[bytes, bytes]] = []
         self._chunks: list[bytes] = []
         self._complete: asyncio.Event | None = None
         self._finished = False
@@ -212,9 +204,10 @@ class _ResponseCollector:
         return self._phase == _COMPLETE
 
     async def receive(self) -> HTTPRequestEvent | HTTPDisconnectEvent:
-        if not self._request_delivered:
-            self._request_delivered = True
-            return {"type": "http.request", "body": self._body, "more_body": False}
+        body = self._body
+        if body is not None:
+            self._body = None
+            return {"type": "http.request", "body": body, "more_body": False}
         if self._phase != _COMPLETE and not self._finished:
             # The client stays connected until the response is complete.
             if self._complete is None:
@@ -223,12 +216,40 @@ class _ResponseCollector:
         return {"type": "http.disconnect"}
 
     async def send(self, message: Message) -> None:
+        # Both kinds of message every response sends are handled here, written out rather than in
+        # methods of their own: this runs on every invocation.
         kind = message.get("type")
         phase = self._phase
         if phase == _SENDING_BODY and kind == "http.response.body":
-            self._append(message)
+            chunk = message.get("body", b"")
+            if type(chunk) is not bytes:
+                if not isinstance(chunk, bytes | bytearray | memoryview):
+                    self._violate("'http.response.body' needs a bytes 'body'")
+                chunk = bytes(chunk)
+            if chunk:
+                self._chunks.append(chunk)
+            if not message.get("more_body", False):
+                self._phase = _COMPLETE
+                if self._complete is not None:
+                    self._complete.set()
         elif phase == _AWAITING_START and kind == "http.response.start":
-            self._start(message)
+            status = message.get("status")
+            if type(status) is not int:
+                self._violate("'http.response.start' needs an int 'status'")
+            headers: list[tuple[bytes, bytes]] = []
+            all_bytes = True
+            try:
+                for name, value in message.get("headers", ()):
+                    headers.append((name, value))
+                    if type(name) is not bytes or type(value) is not bytes:
+                        all_bytes = all_bytes and isinstance(name, bytes) and isinstance(value, bytes)
+            except (TypeError, ValueError):
+                self._violate("'http.response.start' headers must be an iterable of (name, value) pairs")
+            if not all_bytes:
+                self._violate("'http.response.start' headers must be pairs of bytes")
+            self._status = status
+            self._headers = headers
+            self._phase = _SENDING_BODY
         elif phase == _COMPLETE and kind == "http.response.trailers":
             logger.debug("discarding http.response.trailers: Lambda responses cannot carry trailers")
         else:
@@ -247,34 +268,6 @@ class _ResponseCollector:
             self.error = error
         raise error
 
-    def _start(self, message: Message) -> None:
-        status = message.get("status")
-        if type(status) is not int:
-            self._violate("'http.response.start' needs an int 'status'")
-        try:
-            headers = [(name, value) for name, value in message.get("headers", ())]
-        except (TypeError, ValueError):
-            self._violate("'http.response.start' headers must be an iterable of (name, value) pairs")
-        for name, value in headers:
-            if not isinstance(name, bytes) or not isinstance(value, bytes):
-                self._violate("'http.response.start' headers must be pairs of bytes")
-        self._status = status
-        self._headers = headers
-        self._phase = _SENDING_BODY
-
-    def _append(self, message: Message) -> None:
-        chunk = message.get("body", b"")
-        if type(chunk) is not bytes:
-            if not isinstance(chunk, bytes | bytearray | memoryview):
-                self._violate("'http.response.body' needs a bytes 'body'")
-            chunk = bytes(chunk)
-        if chunk:
-            self._chunks.append(chunk)
-        if not message.get("more_body", False):
-            self._phase = _COMPLETE
-            if self._complete is not None:
-                self._complete.set()
-
     def release_waiters(self) -> None:
         """Answer any ``receive()`` pending or to come with ``http.disconnect``: the exchange is over."""
         self._finished = True
@@ -291,13 +284,13 @@ class _ResponseCollector:
 def log_access(scope: HTTPScope | Scope, status: int) -> None:
     """The access log line of one answered request, ``METHOD PATH STATUS``, at INFO on
     ``mangum.http``: PyPI mangum's line, with the path it routed (``path`` without ``root_path``,
-    the stage or base path); nothing is formatted unless INFO is enabled for it."""
-    if logger.isEnabledFor(logging.INFO):
-        path: str = scope.get("path", "")
-        root: str = scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root) :] or "/"
-        logger.info("%s %s %s", scope.get("method"), path, status)
+    the stage or base path). Its caller checks that INFO is enabled for it: nothing is formatted
+    otherwise."""
+    path: str = scope.get("path", "")
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :] or "/"
+    logger.info("%s %s %s", scope.get("method"), path, status)
 
 
 def _describe(scope: HTTPScope | Scope) -> str:
@@ -362,7 +355,7 @@ async def run_http_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes) -> Co
             exc_info=exchange.error,
         )
         return internal_server_error()
-    if not exchange.complete:
+    if exchange._phase != _COMPLETE:
         logger.error("ASGI application returned without completing its response to %s", _describe(scope))
         return internal_server_error()
     return exchange.response()
@@ -405,7 +398,7 @@ class _StreamingExchange(_ResponseCollector):
     """The buffered cycle's collector, with each chunk handed to the target instead of kept.
 
     The parent validates every message and collects chunks into ``_chunks``; this class empties that
-    list into the target after each ``http.response.body``, so nothing accumulates.
+    list into the target after each ``http.response.body`` it took, so nothing accumulates.
     """
 
     __slots__ = ("_target", "write_error")
@@ -415,8 +408,12 @@ class _StreamingExchange(_ResponseCollector):
         self._target = target
         self.write_error: Exception | None = None
 
-    def _append(self, message: Message) -> None:
-        super()._append(message)
+    async def send(self, message: Message) -> None:
+        await super().send(message)  # validated and collected, or raised
+        if message.get("type") == "http.response.body":
+            self._pass_on()
+
+    def _pass_on(self) -> None:
         chunks = self._chunks
         data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         chunks.clear()

@@ -63,13 +63,26 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+_RUN_FOREVER_STEPS = tuple(
+    name
+    for name in ("run_forever", "_run_forever_setup", "_run_forever_cleanup")
+    if hasattr(asyncio.BaseEventLoop, name)
+)
+"""``run_forever`` and, on Python 3.13+, the setup and clean-up it is made of: a loop that
+overrides any of them does more than :func:`step_until_done` writes out, and is not stepped."""
+
+
 def supports(loop: asyncio.AbstractEventLoop) -> bool:
-    """Whether ``loop`` is a standard library loop with the internals this module steps."""
+    """Whether ``loop`` is a standard library loop with the internals this module steps, and
+    runs them as the standard library writes them (:func:`step_until_done` writes out what
+    ``run_forever`` does before and after its iterations)."""
+    kind = type(loop)
     return (
         isinstance(loop, asyncio.BaseEventLoop)
         and isinstance(getattr(loop, "_ready", None), deque)
         and isinstance(getattr(loop, "_scheduled", None), list)
         and isinstance(getattr(getattr(loop, "_selector", None), "_fd_to_key", None), dict)
+        and all(getattr(kind, name) is getattr(asyncio.BaseEventLoop, name) for name in _RUN_FOREVER_STEPS)
         and not loop.get_debug()
     )
 
@@ -95,17 +108,6 @@ def is_idle(loop: Any) -> bool:
     return len(loop._selector._fd_to_key) <= 1
 
 
-def stepped_task(loop: Any, coroutine: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
-    """A task of ``coroutine`` on ``loop``, stepped until done or waiting when the loop is idle
-    (:func:`is_idle`, :func:`step_until_done`); created only, for the loop to run, otherwise."""
-    if not is_idle(loop):
-        # The Task itself, not loop.create_task(): the container loop has no task factory.
-        return asyncio.Task(coroutine, loop=loop)
-    return step_until_done(loop, coroutine)
-
-
-_RUN_FOREVER_SETUP = hasattr(asyncio.BaseEventLoop, "_run_forever_setup")
-"""Python 3.13+ has what run_forever does before and after its iterations as two methods."""
 _EAGER_START = sys.version_info >= (3, 12)
 """Python 3.12+ can run a task's first step as it is created (``eager_start``), when its loop runs."""
 
@@ -121,17 +123,17 @@ def step_until_done(loop: Any, coroutine: Coroutine[Any, Any, T]) -> asyncio.Tas
     ready queue. Otherwise it waits its turn behind what was queued, as a task always has.
     """
     ready: deque[asyncio.Handle] = loop._ready
-    if _RUN_FOREVER_SETUP:
-        loop._run_forever_setup()
-    else:  # Python 3.10-3.12: the same, as their run_forever writes it out
-        old_hooks = sys.get_asyncgen_hooks()
-        loop._thread_id = get_ident()
-        # The loop's hooks, looked up once per loop: two bound methods are a measurable part of a call.
-        hooks = (
-            _asyncgen_hooks if loop is _steppable_loop and _asyncgen_hooks is not None else _hooks_of(loop)
-        )
-        sys.set_asyncgen_hooks(*hooks)
-        events._set_running_loop(loop)
+    # What run_forever does before its iterations (on Python 3.13+, _run_forever_setup), written out
+    # without what cannot apply here, each a call on every invocation: the checks that the loop is
+    # neither closed nor running (the container loop is closed only at exit, and run() found no
+    # loop running on this thread), and coroutine origin tracking (on only in debug mode, which
+    # supports() excludes). Its clean-up below is the same.
+    old_hooks = sys.get_asyncgen_hooks()
+    loop._thread_id = get_ident()
+    # The loop's hooks, looked up once per loop: two bound methods are a measurable part of a call.
+    hooks = _asyncgen_hooks if loop is _steppable_loop and _asyncgen_hooks is not None else _hooks_of(loop)
+    sys.set_asyncgen_hooks(*hooks)
+    events._set_running_loop(loop)
     try:
         if _EAGER_START and not ready:
             # eager_start is Python 3.12's, which _EAGER_START checked; mypy reads 3.10's stubs.
@@ -153,13 +155,10 @@ def step_until_done(loop: Any, coroutine: Coroutine[Any, Any, T]) -> asyncio.Tas
                 handle._run()
         return task
     finally:
-        if _RUN_FOREVER_SETUP:
-            loop._run_forever_cleanup()
-        else:
-            loop._stopping = False
-            loop._thread_id = None
-            events._set_running_loop(None)
-            sys.set_asyncgen_hooks(*old_hooks)
+        loop._stopping = False
+        loop._thread_id = None
+        events._set_running_loop(None)
+        sys.set_asyncgen_hooks(*old_hooks)
 
 
 AsyncgenHooks = tuple[Callable[[Any], None], Callable[[Any], None]]
@@ -353,9 +352,10 @@ def _run_here(
     coroutine: Coroutine[Any, Any, T], context: object, margin: float, alarm_margin: float | None
 ) -> T:
     loop = _loop or container_loop()
-    with _run_lock:
-        # watching(), entered and left by hand: most calls are not watched, and a with statement
-        # on a stand-in would cost them two calls.
+    # The lock and the watch entered and left by hand, not by with statements: this runs on every
+    # invocation, and each with statement costs two calls.
+    _run_lock.acquire()
+    try:
         watch = (
             None
             if context is None
@@ -365,9 +365,16 @@ def _run_here(
             watch.__enter__()
         try:
             if loop is _steppable_loop:
-                task = stepped_task(loop, coroutine)
-                if task.done():
-                    return task.result()
+                # Stepped until done or waiting when the loop is idle (is_idle(), its common case
+                # written out); otherwise created only, for the loop to run (the Task itself, not
+                # loop.create_task(): the container loop has no task factory).
+                stepped: Any = loop  # a standard library loop, whose internals supports() checked
+                if (stepped._scheduled and not is_idle(stepped)) or len(stepped._selector._fd_to_key) > 1:
+                    task = asyncio.Task(coroutine, loop=loop)
+                else:
+                    task = step_until_done(loop, coroutine)
+                    if task.done():
+                        return task.result()
             else:
                 task = loop.create_task(coroutine)
             # Waiting on I/O or a timer (or the loop was not idle): the loop itself finishes it.
@@ -386,6 +393,8 @@ def _run_here(
         finally:
             if watch is not None:
                 watch.__exit__()
+    finally:
+        _run_lock.release()
 
 
 def run(

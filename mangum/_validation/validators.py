@@ -51,25 +51,24 @@ else:
         if loaded is not None:
             return loaded
         try:
-            from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
-            from importlib.util import find_spec, module_from_spec, spec_from_loader
-            from pathlib import Path
+            # The path finder alone, not importlib.util and pathlib: importing those two cost about
+            # 7M instructions, a quarter of what the adapter added to a cold start (see
+            # docs/performance.md), for two lookups the path finder makes as well.
+            from importlib.machinery import ExtensionFileLoader, PathFinder
 
-            package = find_spec("pydantic_core")  # finds the package without running it
-            if package is None or package.origin is None:
+            package = PathFinder.find_spec("pydantic_core")  # finds the package without running it
+            if package is None or not package.submodule_search_locations:
                 raise ImportError("pydantic_core not found")
-            directory = Path(package.origin).parent
-            path = next(
-                directory / f"_pydantic_core{suffix}"
-                for suffix in EXTENSION_SUFFIXES
-                if (directory / f"_pydantic_core{suffix}").is_file()
-            )
-            loader = ExtensionFileLoader(_NAME, str(path))
-            spec = spec_from_loader(_NAME, loader)
-            if spec is None:
-                raise ImportError("no spec for pydantic_core's compiled module")
-            module = module_from_spec(spec)
-            loader.exec_module(module)
+            spec = PathFinder.find_spec(_NAME, package.submodule_search_locations)
+            if spec is None or not isinstance(spec.loader, ExtensionFileLoader):
+                raise ImportError("pydantic_core's compiled module not found")
+            module = spec.loader.create_module(spec)
+            # What importlib.util.module_from_spec sets on an extension module.
+            module.__spec__ = spec
+            module.__loader__ = spec.loader
+            module.__package__ = spec.parent
+            module.__file__ = spec.origin
+            spec.loader.exec_module(module)
         except Exception:  # any layout this does not know: the package's own import
             import pydantic_core._pydantic_core as module
         else:

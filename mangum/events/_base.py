@@ -16,7 +16,10 @@ from mangum._validation.validators import field_errors
 from mangum.exceptions import InvalidBody
 
 if TYPE_CHECKING:
-    from typing_extensions import Self  # typing.Self is Python 3.11+
+    from typing import TypedDict
+
+    from pydantic.config import ExtraValues
+    from typing_extensions import Self, Unpack  # typing.Self and Unpack are Python 3.11+
 
     from mangum._sources.registry import SourceName
 
@@ -29,6 +32,19 @@ Typed as :data:`~pydantic.JsonValue` but not checked item by item: the event cam
 ``json.loads``, so it is JSON already, and walking it on every invocation costs more than the rest
 of the block it sits in. Its JSON Schema is that of ``JsonValue``.
 """
+
+
+if TYPE_CHECKING:
+
+    class ValidateOptions(TypedDict, total=False):
+        """The keyword arguments of :meth:`pydantic.BaseModel.model_validate`."""
+
+        strict: bool | None
+        extra: ExtraValues | None
+        from_attributes: bool | None
+        context: Any | None  # pydantic's own type: whatever the caller's validators read
+        by_alias: bool | None
+        by_name: bool | None
 
 
 @cache
@@ -55,6 +71,18 @@ class AwsModel(BaseModel):
         # Errors name the field, never its value: headers and bodies can hold credentials.
         hide_input_in_errors=True,
     )
+
+    @classmethod
+    def model_validate(cls, obj: Any, **options: Unpack[ValidateOptions]) -> Self:
+        """Validate ``obj`` into the model, as :meth:`pydantic.BaseModel.model_validate` does.
+
+        Without options it calls the compiled validator directly: pydantic's method hands its six
+        keyword arguments through, which costs more than validating a small event's few fields
+        (about 1.6K instructions per call on an ALB event, measured with callgrind)."""
+        if options:
+            return super().model_validate(obj, **options)
+        validated: Self = cls.__pydantic_validator__.validate_python(obj)
+        return validated
 
 
 class RequestEvent(AwsModel):

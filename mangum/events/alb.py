@@ -1,8 +1,18 @@
-"""Application Load Balancer events, in single-value and multi-value header mode."""
+"""Application Load Balancer events, in single-value and multi-value header mode.
+
+Unlike the other sources' models, these do not keep fields they do not model (``extra="ignore"``):
+an ALB event is the fixed set of fields the Elastic Load Balancing guide documents ("Lambda
+functions as targets"), every one of them modelled here, and no other field has ever been added to
+it. Keeping unknown fields is what made ``model_validate`` slower than Powertools' ALB model:
+pydantic-core checks every key of the event against the model's fields to keep the others, whether
+there are any or not (about 4.7K instructions per event, more than the rest of the difference).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal, cast
+
+from pydantic import ConfigDict
 
 from mangum._sources import alb
 from mangum.events._base import AwsModel
@@ -13,14 +23,22 @@ if TYPE_CHECKING:
     from mangum._validation.generated.alb import AlbEventDict
 
 
+_FIXED_FIELDS = ConfigDict(extra="ignore")
+"""The ALB models' configuration over :class:`AwsModel`'s: unknown fields are dropped (see above)."""
+
+
 class ElbContext(AwsModel):
     """``requestContext.elb``: the target group that routed the request."""
+
+    model_config = _FIXED_FIELDS
 
     target_group_arn: str
 
 
 class AlbRequestContext(AwsModel):
     """``requestContext`` of an ALB event."""
+
+    model_config = _FIXED_FIELDS
 
     elb: ElbContext
 
@@ -34,6 +52,7 @@ class AlbEvent(MultiValueMapsEvent):
     still percent-encoded, as the client sent them.
     """
 
+    model_config = _FIXED_FIELDS
     SOURCE: ClassVar[Literal["alb"]] = "alb"
 
     request_context: AlbRequestContext

@@ -183,3 +183,18 @@ def test_a_loop_that_is_not_the_standard_librarys_is_never_stepped() -> None:
         assert loop.supports(debug)
     finally:
         debug.close()
+
+
+def test_a_loop_that_runs_differently_from_the_standard_librarys_is_never_stepped() -> None:
+    # Stepping writes out what run_forever does around its iterations: a loop class that does more
+    # there (a GUI loop's, say) must be run by its own run_forever.
+    class Integrated(asyncio.SelectorEventLoop):
+        def run_forever(self) -> None:
+            super().run_forever()
+
+    plain, integrated = asyncio.new_event_loop(), Integrated()
+    try:
+        assert (loop.supports(plain), loop.supports(integrated)) == (True, False)
+    finally:
+        plain.close()
+        integrated.close()

@@ -72,8 +72,10 @@ def test_arbitrary_json_parses_as_an_authorizer_event_or_fails_with_typed_errors
 @settings(max_examples=150, deadline=None)
 @given(mutated_handler_samples(sorted(EVENT_SAMPLES)), st.sampled_from(HANDLERS))
 def test_typed_handlers_answer_or_refuse_with_typed_errors(event: dict[str, Any], handler: Any) -> None:
-    # Only the authorizers' own Unauthorized may come out of the functions, on unknown tokens.
-    with suppress(InvalidEvent, UnsupportedEvent, Unauthorized):
+    # Only typed errors may come out of the functions: the authorizers' own Unauthorized on unknown
+    # tokens, and InvalidArn where a usage reads ``event.arn`` of a mutated ``methodArn`` (a valid
+    # TOKEN event may carry any text there: see the test below).
+    with suppress(InvalidEvent, UnsupportedEvent, Unauthorized, InvalidArn):
         handler(event, CONTEXT)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, PydanticUserError
 
 from mangum.events import (
     AlbEvent,
@@ -369,6 +369,52 @@ def test_unknown_fields_are_kept_at_every_level() -> None:
     assert authorizer.model_extra == {"newAuthorizerKind": {"x": 1}}
     assert authorizer.jwt is not None
     assert authorizer.jwt.model_extra == {"newJwtField": "kept"}
+
+
+def test_alb_events_drop_unknown_fields_and_read_the_same() -> None:
+    # ALB's event is a fixed set of fields: its models ignore any other (see mangum/events/alb.py).
+    raw = read_sample("powertools/albEvent.json")
+    padded = {
+        **raw,
+        "futureTopLevel": 1,
+        "requestContext": {"elb": {**raw["requestContext"]["elb"], "new": 2}, "x": 3},
+    }
+    event = parse_raw(padded, AlbEvent)
+    assert event.model_extra is None
+    assert event.model_dump(by_alias=True, exclude_unset=True) == raw
+    assert event.request_context.elb.target_group_arn == raw["requestContext"]["elb"]["targetGroupArn"]
+    assert event.header_items() == parse_raw(raw, AlbEvent).header_items()
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_MODELS))
+def test_model_validate_without_options_matches_pydantics(name: str) -> None:
+    # The fast path of AwsModel.model_validate gives what pydantic's own method gives.
+    model, raw = SAMPLE_MODELS[name], read_sample(name)
+    fast = model.model_validate(raw)
+    assert type(fast) is model
+    assert fast == BaseModel.model_validate.__func__(model, raw)  # type: ignore[attr-defined]  # classmethod's function
+    assert fast == model.model_validate(raw, strict=False)
+
+
+def test_model_validate_passes_options_and_validates_subclasses() -> None:
+    class Tagged(AlbEvent):
+        tag: str = "none"
+
+    raw = read_sample("powertools/albEvent.json")
+    assert type(Tagged.model_validate(raw)) is Tagged
+    assert Tagged.model_validate({**raw, "tag": "t"}).tag == "t"
+    assert (
+        AlbEvent.model_validate(
+            {"request_context": {"elb": {"target_group_arn": "a"}}, "http_method": "GET", "path": "/"}
+        ).path
+        == "/"
+    )
+    with pytest.raises(PydanticUserError, match="by_alias"):
+        AlbEvent.model_validate(raw, by_alias=False)  # pydantic's own check, the options path
+    with pytest.raises(ValueError, match="requestContext"):
+        AlbEvent.model_validate({**raw, "requestContext": None})
+    with pytest.raises(ValueError, match="httpMethod"):
+        AlbEvent.model_validate({**raw, "httpMethod": None}, strict=True)
 
 
 def test_header_lookups_of_a_copy_see_its_updated_headers() -> None:

@@ -4,8 +4,10 @@ shares that very module."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import sysconfig
 import textwrap
 from pathlib import Path
 
@@ -52,6 +54,31 @@ def test_serving_an_event_loads_neither_the_package_nor_typing_extensions() -> N
         " if m in sys.modules), 'refused': refused}"
     )
     assert report == {"loaded": [], "refused": ["rawPath: Field required [missing]"]}
+
+
+def test_serving_an_event_imports_neither_pathlib_nor_importlib_util() -> None:
+    """The compiled module is found with the path finder alone: ``pathlib`` and ``importlib.util``,
+    which nothing else on the handler's path imports, stay off the cold start. (Run without
+    ``site``, whose editable-install hook imports both at start-up.)"""
+    paths = dict.fromkeys([str(ROOT), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    script = (
+        SERVE.format(path=str(POWERTOOLS_DIR / "apiGatewayProxyV2Event.json"))
+        + "report = {'loaded': sorted(m for m in ('pathlib', 'importlib.util') if m in sys.modules),"
+        " 'core': sys.modules['pydantic_core._pydantic_core'].__file__, 'refused': refused}"
+        + "\nprint(json.dumps(report))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["loaded"] == []
+    assert report["refused"] == ["rawPath: Field required [missing]"]
+    assert os.path.basename(report["core"]).startswith("_pydantic_core.")
 
 
 def test_pydantic_imported_afterwards_shares_the_compiled_module() -> None:
