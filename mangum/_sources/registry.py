@@ -24,11 +24,11 @@ from importlib import import_module
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias, TypeGuard, TypeVar, cast
 
+from mangum._http.request import HttpEvent as HttpEvent  # the homes build it; read as the registry's
 from mangum._validation.validators import LazyValidator, ValidationError, field_errors
 from mangum.exceptions import InvalidEvent, UnsupportedEvent
 
 if TYPE_CHECKING:
-    from mangum._http.request import Request
     from mangum._http.response import ResponseShape
     from mangum._sources.samples import SampleBuilder
     from mangum._validation.generated.websocket import WebSocketEventDict
@@ -44,18 +44,6 @@ SourceName: TypeAlias = Literal[
 """The name of each event source (also each model's ``SOURCE`` and its generated module's name)."""
 
 DataT = TypeVar("DataT")
-
-
-class HttpEvent:
-    """One validated HTTP event, as the source-independent code needs it: the request, how its
-    result is laid out, and the largest result the source accepts (bytes)."""
-
-    __slots__ = ("limit", "request", "response")
-
-    def __init__(self, request: Request, response: ResponseShape, limit: int) -> None:
-        self.request = request
-        self.response = response
-        self.limit = limit
 
 
 class ConnectionEvent:
