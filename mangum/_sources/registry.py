@@ -22,28 +22,47 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from importlib import import_module
 from types import MappingProxyType, ModuleType
-from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias, TypeGuard, TypeVar, cast
+from typing import TYPE_CHECKING, cast
 
 from mangum._http.request import HttpEvent as HttpEvent  # the homes build it; read as the registry's
 from mangum._validation.validators import LazyValidator, ValidationError, field_errors
 from mangum.exceptions import InvalidEvent, UnsupportedEvent
 
 if TYPE_CHECKING:
+    from typing import Literal, Protocol, TypeAlias, TypeGuard, TypeVar
+
     from mangum._http.response import ResponseShape
     from mangum._sources.samples import SampleBuilder
     from mangum._validation.generated.websocket import WebSocketEventDict
     from mangum.types import LambdaEvent
 
+    # Type-only: written out at import time, these would cost a cold start (a ``Literal`` alias, a
+    # ``TypeVar``, and a ``Protocol`` class about 0.2M instructions each) for nothing at run time.
+    SourceName: TypeAlias = Literal[
+        "api_gateway_v1", "api_gateway_v2", "function_url", "alb", "cloudfront", "websocket"
+    ]
+    """The name of each event source (also each model's ``SOURCE`` and its generated module's name)."""
+
+    DataT = TypeVar("DataT")
+
+    class HttpHome(Protocol):
+        """What the home of an HTTP source (:mod:`mangum._sources` ``.<name>``) defines at module level:
+        the reader of its events. Sample events are not a home's: :mod:`mangum._sources.samples` builds
+        them."""
+
+        def read(self, event: Mapping[str, object]) -> HttpEvent:
+            """Validate an event of the source and reduce it (raising :class:`InvalidEvent`)."""
+
+    class WebSocketHome(Protocol):
+        """What the home of the WebSocket source defines at module level: the reader of its events,
+        which the WebSocket cycle serves (:func:`websocket_home`)."""
+
+        def read(self, event: Mapping[str, object]) -> ConnectionEvent:
+            """Validate a WebSocket event (raising :class:`InvalidEvent`)."""
+
 
 # --- what every source's home defines -------------------------------------------------------------
 # A source's entry (:class:`Source`), what its home defines, and the lookup that finds the home.
-
-SourceName: TypeAlias = Literal[
-    "api_gateway_v1", "api_gateway_v2", "function_url", "alb", "cloudfront", "websocket"
-]
-"""The name of each event source (also each model's ``SOURCE`` and its generated module's name)."""
-
-DataT = TypeVar("DataT")
 
 
 class ConnectionEvent:
@@ -60,23 +79,6 @@ class ConnectionEvent:
         self.connection_id = context["connection_id"]
         self.response = response
         self.limit = limit
-
-
-class HttpHome(Protocol):
-    """What the home of an HTTP source (:mod:`mangum._sources` ``.<name>``) defines at module level:
-    the reader of its events. Sample events are not a home's: :mod:`mangum._sources.samples` builds
-    them."""
-
-    def read(self, event: Mapping[str, object]) -> HttpEvent:
-        """Validate an event of the source and reduce it (raising :class:`InvalidEvent`)."""
-
-
-class WebSocketHome(Protocol):
-    """What the home of the WebSocket source defines at module level: the reader of its events,
-    which the WebSocket cycle serves (:func:`websocket_home`)."""
-
-    def read(self, event: Mapping[str, object]) -> ConnectionEvent:
-        """Validate a WebSocket event (raising :class:`InvalidEvent`)."""
 
 
 def checked_home(module: ModuleType, source: Source) -> ModuleType:
@@ -101,7 +103,7 @@ def http_home(name: SourceName) -> HttpHome:
     The adapter's hot path calls ``http_home(source.name).read(event)``: two C calls (this cache and
     the module's attribute) and straight into the home, without a frame of the entry's own."""
     # checked_home has seen ``read`` in the home of every HTTP source.
-    return cast(HttpHome, home(name))
+    return cast("HttpHome", home(name))
 
 
 @cache
@@ -111,7 +113,7 @@ def websocket_home() -> WebSocketHome:
     found = home("websocket")
     if not callable(getattr(found, "read", None)):
         raise TypeError(f"{found.__name__} defines no read for {WEBSOCKET!r}")
-    return cast(WebSocketHome, found)
+    return cast("WebSocketHome", found)
 
 
 class Source:

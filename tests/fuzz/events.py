@@ -37,9 +37,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from mangum._sources.registry import SourceName
 from mangum.exceptions import DeadlineExceeded, MangumError
 from mangum.local_context import LocalContext
 from mangum.types import LambdaEvent
@@ -47,6 +46,9 @@ from tests.fuzz.harness import TIMEOUT_MS, Harness, beside_verdict, running_harn
 from tests.fuzz.mutations import mutate
 from tests.fuzz.tree import Subject
 from tests.support.adapter import status_of
+
+if TYPE_CHECKING:
+    from mangum._sources.registry import SourceName
 
 OUTCOMES = ("ok", "rejected", "escape", "hang", "invalid")
 DEFECTS = ("escape", "hang", "invalid")

@@ -22,11 +22,12 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import JsonValue, ValidationError
 
 from mangum import Mangum
-from mangum._sources.registry import BY_NAME, SAMPLES, SourceName, detect, sample_event
+from mangum._sources.registry import BY_NAME, SAMPLES, detect, sample_event
 from mangum.config import InvokeMode
 from mangum.exceptions import UnsupportedEvent
 from mangum.local_context import LocalContext
@@ -38,6 +39,9 @@ from tests.fuzz.kinds import Invoke, beside_events, beside_handlers, streamed
 from tests.support.adapter import RESPONSE_MODEL, body_of, status_of
 from tests.support.event_files import EVENTS_DIR, all_sample_paths
 from tests.support.servers.management_api import ManagementApiServer, running_management_api
+
+if TYPE_CHECKING:
+    from mangum._sources.registry import SourceName
 
 TIMEOUT_MS = 3000
 """The Lambda timeout of every invocation's context: a real deadline, 2.5 s for the app after
