@@ -1,7 +1,7 @@
 """Benchmark ``python -m mangum serve`` against the same app under uvicorn, and against calling the
 handler in process, in the same run.
 
-Usage: ``PYTHONPATH=. .venv/bin/python -m benchmarks.serve [--quick | --interleaved TURNS]``
+Usage: ``PYTHONPATH=. .venv/bin/python -m benchmarks.serve [--quick | --interleaved TURNS [--baseline TREE]]``
 
 The app is ``benchmarks/serve_app.py``: a Starlette app, served as ``Mangum`` handler by ``serve``
 and as the plain ASGI app by uvicorn (with the same HTTP stack: httptools on uvloop, as ``serve``
@@ -35,7 +35,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -63,9 +63,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(server: str, workers: int) -> Iterator[tuple[str, int]]:
-    """``serve`` or ``uvicorn`` on a free port with ``workers`` workers; yields the base URL
-    (``http://host:port/prod`` for ``serve``) and the server's process id."""
+def serving(server: str, workers: int, tree: Path = ROOT) -> Iterator[tuple[str, int]]:
+    """``serve`` or ``uvicorn`` on a free port with ``workers`` workers, run from the source tree
+    ``tree`` (this checkout by default); yields the base URL (``http://host:port/prod`` for
+    ``serve``) and the server's process id."""
     port = _free_port()
     if server == "serve":
         command = ["-m", "mangum", "serve", "benchmarks.serve_app:handler", "--port", str(port)]
@@ -75,7 +76,9 @@ def serving(server: str, workers: int) -> Iterator[tuple[str, int]]:
     # Output to /dev/null: a pipe read by a thread of this process would take CPU from the client.
     process = subprocess.Popen(
         [sys.executable, *command, "--workers", str(workers), "--log-level", "warning"],
-        cwd=ROOT,
+        cwd=tree,
+        # Another tree's mangum (and benchmark app) ahead of this checkout's installed one.
+        env=os.environ if tree == ROOT else {**os.environ, "PYTHONPATH": str(tree)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -202,40 +205,50 @@ def websocket_round_trips(base: str, count: int) -> list[float]:
     return times
 
 
-def interleaved(turns: int, count: int) -> None:
+def interleaved(turns: int, count: int, baseline: Path | None = None) -> None:
     """The 2x target alone, for a noisy machine: ``serve`` and uvicorn, 1 worker each, alive side by
     side and taking turns of ``count`` sequential requests, so that a burst of other work hits both
     alike; prints each turn's medians and ratio, the median ratio, and each process's CPU time per
-    request over its turns."""
-    ratios: list[float] = []
-    cpu: dict[str, float] = {"serve gateway": 0.0, "serve worker": 0.0, "uvicorn": 0.0}
-    with serving("serve", 1) as (serve_base, serve_pid), serving("uvicorn", 1) as (uvicorn_base, uvicorn_pid):
+    request over its turns. With ``baseline`` (another checkout, say of main), a ``serve`` run from
+    that tree takes its turns too: a change measured against the code before it, in the same noise."""
+    servers = [("serve", ROOT), ("uvicorn", ROOT)] + ([] if baseline is None else [("baseline", baseline)])
+    ratios: dict[str, list[float]] = {name: [] for name, _ in servers if name != "uvicorn"}
+    cpu: dict[str, list[float]] = {name: [0.0, 0.0] for name, _ in servers}
+    with ExitStack() as stack:
+        bases = {
+            name: stack.enter_context(serving("uvicorn" if name == "uvicorn" else "serve", 1, tree))
+            for name, tree in servers
+        }
         for turn in range(turns):
             medians: dict[str, float] = {}
-            for server, base, pid in (
-                ("serve", serve_base, serve_pid),
-                ("uvicorn", uvicorn_base, uvicorn_pid),
-            ):
+            # Each turn in the other order: none is always first after the pause between turns.
+            for name, _ in servers if turn % 2 == 0 else servers[::-1]:
+                base, pid = bases[name]
                 before = cpu_seconds(pid)
-                medians[server] = statistics.median(sequential(base, count))
+                medians[name] = statistics.median(sequential(base, count))
                 after = cpu_seconds(pid)
-                if server == "serve":
-                    cpu["serve gateway"] += after[0] - before[0]
-                    cpu["serve worker"] += after[1] - before[1]
-                else:
-                    cpu["uvicorn"] += after[0] - before[0] + after[1] - before[1]
-            ratios.append(medians["serve"] / medians["uvicorn"])
+                cpu[name][0] += after[0] - before[0]
+                cpu[name][1] += after[1] - before[1]
+            for name in ratios:
+                ratios[name].append(medians[name] / medians["uvicorn"])
             print(
-                f"turn {turn + 1}: serve p50 {medians['serve']:.3f} ms, "
-                f"uvicorn p50 {medians['uvicorn']:.3f} ms, x{ratios[-1]:.2f}"
+                f"turn {turn + 1}: "
+                + ", ".join(f"{name} p50 {median:.3f} ms" for name, median in medians.items())
+                + ", "
+                + ", ".join(f"{name} x{values[-1]:.2f}" for name, values in ratios.items())
             )
     requests = turns * (count + SEQUENTIAL_WARM_UP)
-    print(
-        f"median of {turns} turns of {count} requests: serve / uvicorn p50 x{statistics.median(ratios):.2f}"
-    )
+    for name, values in ratios.items():
+        median = statistics.median(values)
+        print(f"median of {turns} turns of {count} requests: {name} / uvicorn p50 x{median:.2f}")
+    per_request = {name: [seconds * 1000 / requests for seconds in used] for name, used in cpu.items()}
     print(
         "CPU ms per request: "
-        + ", ".join(f"{name} {seconds * 1000 / requests:.3f}" for name, seconds in cpu.items())
+        + ", ".join(
+            f"{name} gateway {per_request[name][0]:.3f}, {name} worker {per_request[name][1]:.3f}"
+            for name in ratios
+        )
+        + f", uvicorn {sum(per_request['uvicorn']):.3f}"
     )
 
 
@@ -250,9 +263,15 @@ def main() -> None:
     parser.add_argument(
         "--interleaved", type=int, metavar="TURNS", help="only the 1-worker sequential ratio, in turns of 400"
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="TREE",
+        help="with --interleaved: a serve run from this source tree (a checkout of main) takes turns too",
+    )
     arguments = parser.parse_args()
     if arguments.interleaved:
-        interleaved(arguments.interleaved, 400)
+        interleaved(arguments.interleaved, 400, arguments.baseline)
         return
     quick = arguments.quick
     rounds, count = (2, 100) if quick else (3, 300)

@@ -113,6 +113,21 @@ def multi_values(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     return values
 
 
+def value_maps(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """:func:`single_values` and :func:`multi_values` of ``pairs``, in one pass (the REST event
+    has both maps of its headers and of its query, on every request ``serve`` makes one for)."""
+    single: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for name, value in pairs:
+        single[name] = value
+        found = multi.get(name)
+        if found is None:
+            multi[name] = [value]
+        else:
+            found.append(value)
+    return single, multi
+
+
 def joined_values(pairs: list[tuple[str, str]], separator: str = ",") -> dict[str, str]:
     """Repeated names joined with ``separator`` (payload 2.0's maps)."""
     return {name: separator.join(values) for name, values in multi_values(pairs).items()}
@@ -121,8 +136,7 @@ def joined_values(pairs: list[tuple[str, str]], separator: str = ",") -> dict[st
 def query_parameter_maps(query: str) -> tuple[dict[str, str], dict[str, list[str]]]:
     """A query string as API Gateway's two decoded maps (REST and WebSocket events):
     ``queryStringParameters``, the last value of each name, and ``multiValueQueryStringParameters``."""
-    multi = multi_values(decode_query(query))
-    return {name: values[-1] for name, values in multi.items()}, multi
+    return value_maps(decode_query(query))
 
 
 def stage_path(stage: str, path: str) -> str:
@@ -193,7 +207,7 @@ class EventRequest:
 
 def api_gateway_v1_event(request: EventRequest, *, host: str, stage: str, api_id: str) -> LambdaEvent:
     """The REST API event (payload 1.0) of ``request`` on ``host``, whose ``path`` is without the stage."""
-    headers = request.headers
+    single_headers, multi_headers = value_maps(request.headers)
     single, multi = query_parameter_maps(request.query)
     proxy = request.path.lstrip("/")
     resource = "/{proxy+}" if proxy else "/"
@@ -201,8 +215,8 @@ def api_gateway_v1_event(request: EventRequest, *, host: str, stage: str, api_id
         "resource": resource,
         "path": request.path,
         "httpMethod": request.method,
-        "headers": single_values(headers) or None,
-        "multiValueHeaders": multi_values(headers) or None,
+        "headers": single_headers or None,
+        "multiValueHeaders": multi_headers or None,
         "queryStringParameters": single or None,
         "multiValueQueryStringParameters": multi or None,
         "pathParameters": {"proxy": proxy} if proxy else None,

@@ -33,7 +33,9 @@ async def read_body(receive: Receive, limit: int) -> bytes:
 
 
 async def respond(send: Send, answer: HttpAnswer) -> None:
-    """Send a whole response."""
-    headers = [*answer.headers, (b"content-length", str(len(answer.body)).encode())]
+    """Send a whole response, with one ``Content-Length``: the body's (a function's own is dropped,
+    as API Gateway replaces it; two would make clients check both)."""
+    headers = [pair for pair in answer.headers if pair[0] != b"content-length"]
+    headers.append((b"content-length", b"%d" % len(answer.body)))
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
     await send({"type": "http.response.body", "body": answer.body})

@@ -56,7 +56,7 @@ def _limited_httptools_protocol() -> type[asyncio.Protocol]:
         """Bytes received while a header section was open: a section that arrives a piece at a
         time is refused as soon as they pass the limit, not when it ends."""
         _head_parsed = 0
-        """Bytes of the current request's line and header fields, as parsed."""
+        """Bytes of the current request's target and header fields, once they are parsed."""
 
         def data_received(self, data: bytes) -> None:
             if not self._in_head:
@@ -74,7 +74,11 @@ def _limited_httptools_protocol() -> type[asyncio.Protocol]:
                     self._unsupported_upgrade_warning()
                 return
             except httptools.HttpParserError:
-                if self._head_parsed > MAX_HEADER_SECTION:
+                # Past the limit: counted when the fields were complete, or (the section broke off
+                # before they were) the bytes received since it began.
+                if self._head_parsed > MAX_HEADER_SECTION or (
+                    self._in_head and self._head_received > MAX_HEADER_SECTION
+                ):
                     self._refuse_head()
                 else:
                     logger.warning("Invalid HTTP request received.")
@@ -92,15 +96,12 @@ def _limited_httptools_protocol() -> type[asyncio.Protocol]:
             self._head_parsed = 0
             super().on_message_begin()
 
-        def on_url(self, url: bytes) -> None:
-            self._head_parsed += len(url)
-            super().on_url(url)
-
-        def on_header(self, name: bytes, value: bytes) -> None:
-            self._head_parsed += len(name) + len(value) + 4  # ": " and CRLF
-            super().on_header(name, value)
-
         def on_headers_complete(self) -> None:
+            # The request target and the header fields ("name: value" and CRLF) as uvicorn
+            # collected them, counted once here rather than in a call per field.
+            self._head_parsed = len(self.url) + sum(
+                len(name) + len(value) + 4 for name, value in self.headers
+            )
             if self._head_parsed > MAX_HEADER_SECTION:
                 # Raised through the parser, which stops: data_received answers 431.
                 raise ValueError("header section too large")

@@ -136,7 +136,11 @@ _END = object()
 
 
 class Invocation:
-    """An invocation waiting for, or handed to, a runtime. Thread-safe."""
+    """An invocation waiting for, or handed to, a runtime. Thread-safe.
+
+    What only a reader on another thread needs (the events it waits on, the queue of chunks for
+    :meth:`chunks`) is made when it first asks for it: ``serve`` reads each outcome on the loop that
+    records it, once it is there, and an invocation is made per request."""
 
     def __init__(
         self,
@@ -151,15 +155,14 @@ class Invocation:
         self.headers = headers
         """The ``Lambda-Runtime-*`` headers ``/next`` answers with."""
         self.enqueued = time.monotonic()
-        self.delivered = threading.Event()
-        """Set when a runtime received the invocation from ``/next``."""
         self.delivered_at: float | None = None
-        """When it was (``time.monotonic()``)."""
+        """When a runtime received it from ``/next`` (``time.monotonic()``)."""
+        self._delivered: threading.Event | None = None
         self._listener = listener
         self._on_finish = on_finish
         self._chunks: list[Chunk] = []
-        self._arrivals: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._done = threading.Event()
+        self._arrivals: queue.SimpleQueue[object] | None = None
+        self._done: threading.Event | None = None
         self._result: InvocationResult | None = None
         self._lock = threading.Lock()
         self.abandoned = False
@@ -167,9 +170,27 @@ class Invocation:
         self._on_abandon: Callable[[], None] | None = None
 
     @property
+    def delivered(self) -> threading.Event:
+        """Set when a runtime received the invocation from ``/next``."""
+        with self._lock:
+            if self._delivered is None:
+                self._delivered = threading.Event()
+                if self.delivered_at is not None:
+                    self._delivered.set()
+            return self._delivered
+
+    def deliver(self) -> None:
+        """Record that a runtime received the invocation (server side)."""
+        with self._lock:
+            self.delivered_at = time.monotonic()
+            waiting = self._delivered
+        if waiting is not None:
+            waiting.set()
+
+    @property
     def complete(self) -> bool:
         """Whether the runtime has finished answering."""
-        return self._done.is_set()
+        return self._result is not None
 
     def abandon(self) -> None:
         """Nobody reads the response any more (the client went away): a streamed response's
@@ -194,8 +215,10 @@ class Invocation:
     def add_chunk(self, data: bytes) -> None:
         """Record a piece of a streamed response (server side)."""
         chunk = Chunk(data, time.monotonic())
-        self._chunks.append(chunk)
-        self._arrivals.put(chunk)
+        with self._lock:
+            self._chunks.append(chunk)
+            if self._arrivals is not None:
+                self._arrivals.put(chunk)
         if self._listener is not None:
             self._listener(chunk)
 
@@ -211,11 +234,26 @@ class Invocation:
             whole = b"".join(chunk.data for chunk in chunks) if body is None else body
             self._result = InvocationResult(self.request_id, streamed, content_type, whole, chunks, error)
             self._chunks = []
-        self._done.set()
-        self._arrivals.put(_END)
+            done, arrivals = self._done, self._arrivals
+        if done is not None:
+            done.set()
+        if arrivals is not None:
+            arrivals.put(_END)
         if self._on_finish is not None:
             self._on_finish()
         return True
+
+    def _queue(self) -> queue.SimpleQueue[object]:
+        """The chunks as they arrive, then :data:`_END` (made with what arrived so far)."""
+        with self._lock:
+            if self._arrivals is None:
+                self._arrivals = queue.SimpleQueue()
+                result = self._result
+                for chunk in self._chunks if result is None else result.chunks:
+                    self._arrivals.put(chunk)
+                if result is not None:
+                    self._arrivals.put(_END)
+            return self._arrivals
 
     def chunks(self, timeout: float | None = None) -> Iterator[Chunk]:
         """Each chunk of a streamed response as it arrives, until the response is complete.
@@ -223,9 +261,10 @@ class Invocation:
         Raises :class:`TimeoutError` when no chunk or completion comes within ``timeout`` seconds of
         the previous one. A buffered response yields nothing. Meant for one reader.
         """
+        arrivals = self._queue()
         while True:
             try:
-                item = self._arrivals.get(timeout=timeout)
+                item = arrivals.get(timeout=timeout)
             except queue.Empty:
                 raise TimeoutError(f"invocation {self.request_id}: nothing arrived in {timeout} s") from None
             if item is _END:
@@ -235,7 +274,14 @@ class Invocation:
 
     def result(self, timeout: float | None = None) -> InvocationResult:
         """Wait for the outcome; raises :class:`TimeoutError` if it is not there within ``timeout`` s."""
-        if not self._done.wait(timeout):
+        result = self._result
+        if result is not None:
+            return result
+        with self._lock:
+            if self._result is None and self._done is None:
+                self._done = threading.Event()
+            done = self._done
+        if done is not None and not done.wait(timeout):
             raise TimeoutError(f"invocation {self.request_id} did not complete within {timeout} s")
         assert self._result is not None
         return self._result

@@ -31,11 +31,13 @@ A runtime may pipeline its requests. ``python -m mangum.runtime`` does under ``s
 the ``202`` is held until that ``/next`` is answered, so that the runtime has asked for the next
 invocation before it comes and is woken up once per invocation.
 
-A request is read by an asyncio stream, ``/next`` waits on a future that :meth:`LoopRuntimeApi.invoke`
-resolves, and an answer finishes its :class:`~mangum.local.invocations.Invocation` on the loop: no
-thread wakes up on the way. ``serve`` runs one per worker on its own loop (the answer wakes the
-gateway's coroutine directly); :class:`~mangum.local.runtime_api.RuntimeApiServer` runs one on a
-loop of its own thread, for code that is not async. :meth:`~LoopRuntimeApi.invoke` and
+Each connection is an asyncio protocol that parses the runtime's requests as their bytes arrive
+(:mod:`mangum.local.runtime_api_wire`) and answers them from there: a ``/next`` with nothing
+pending is parked, and :meth:`LoopRuntimeApi.invoke` writes the invocation to a parked ``/next``
+at once; an answer finishes its :class:`~mangum.local.invocations.Invocation` on the loop. No
+thread, and no coroutine, wakes up on the way. ``serve`` runs one per worker on its own loop (the
+answer wakes the gateway's coroutine directly); :class:`~mangum.local.runtime_api.RuntimeApiServer`
+runs one on a loop of its own thread, for code that is not async. :meth:`~LoopRuntimeApi.invoke` and
 :meth:`~LoopRuntimeApi.close` may be called from any thread.
 """
 
@@ -55,10 +57,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from mangum._http.chunked import MAX_LINE, ChunkedBodyError, chunk_size, trailer_field
 from mangum._sources.builders import random_uuid
 from mangum.local import limits
 from mangum.local.invocations import Chunk, FunctionError, Invocation, StreamedBody, truncated
+from mangum.local.runtime_api_wire import Request, RuntimeConnection
 from mangum.runtime.client import PIPELINED_NEXT_HEADER
 
 API_PREFIX = "/2018-06-01/runtime"
@@ -74,8 +76,6 @@ _YIELDS_BEFORE_ACCEPTED = 3
 _ACCEPTED = (
     b'HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{"status": "OK"}'
 )
-_BROKEN = (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ChunkedBodyError, ConnectionError)
-"""What a runtime's broken or malformed request raises while it is read: its connection is dropped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,21 +114,6 @@ def runtime_environment(
     } | ({} if max_concurrency is None else {"AWS_LAMBDA_MAX_CONCURRENCY": str(max_concurrency)})
 
 
-class _Request:
-    """One request of the runtime: its line and headers (names lower-cased)."""
-
-    __slots__ = ("headers", "method", "path")
-
-    def __init__(self, head: bytes) -> None:
-        lines = head.decode("latin-1").split("\r\n")
-        self.method, self.path, _ = ([*lines[0].split(" "), "", ""])[:3]
-        self.headers: dict[str, str] = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            if name:
-                self.headers[name.strip().lower()] = value.strip()
-
-
 class LoopRuntimeApi:
     """The Runtime API on an event loop (see the module docs): the running one, or ``loop`` (which
     then runs it later, on its own thread)."""
@@ -164,17 +149,32 @@ class LoopRuntimeApi:
         self._loop_thread: int | None = threading.get_ident() if loop is None else None
         self._pending: deque[Invocation] = deque()
         self._in_flight: dict[str, Invocation] = {}
-        self._waiters: list[asyncio.Future[None]] = []
+        self._waiting: deque[RuntimeConnection] = deque()
+        """Connections whose ``/next`` waits for an invocation, first come first served: closing
+        answers them 500 rather than cutting them."""
         self._closing = False
-        self._streams: set[asyncio.StreamWriter] = set()
-        self._waiting_on_next: set[asyncio.StreamWriter] = set()
-        """Connections waiting on ``/next``: closing answers them 500 rather than cutting them."""
-        self._held_answers: dict[asyncio.StreamWriter, bytes] = {}
-        """A ``202`` held for a runtime that pipelined its next ``GET /next``: sent with that answer."""
-        self._connections: set[asyncio.Task[None]] = set()
+        self._connections: set[RuntimeConnection] = set()
+        self._drained: asyncio.Event | None = None
+        """Set when the last connection has ended, while :meth:`_drain_connections` waits for it."""
         # Listening now, accepting once the loop runs: the runtime's connection waits in the backlog.
         self._socket = socket.create_server((host, port))
-        self._server = self._loop.create_task(asyncio.start_server(self._serve, sock=self._socket))
+        self._server = self._loop.create_task(self._loop.create_server(self._connected, sock=self._socket))
+
+    def _connected(self) -> RuntimeConnection:
+        if self._loop_thread is None:
+            self._loop_thread = threading.get_ident()
+        connection = RuntimeConnection(self._route, self._lost)
+        self._connections.add(connection)
+        return connection
+
+    def _lost(self, connection: RuntimeConnection) -> None:
+        self._connections.discard(connection)
+        if not self._connections and self._drained is not None:
+            self._drained.set()
+        if connection in self._waiting:
+            # The runtime closed its end while it waited (its process ended): hand it nothing.
+            self._waiting.remove(connection)
+            self.waiting -= 1
 
     @property
     def address(self) -> str:
@@ -215,15 +215,18 @@ class LoopRuntimeApi:
         if threading.get_ident() == self._loop_thread:
             self._enqueue(invocation)
         else:
-            self._loop.call_soon_threadsafe(self._enqueue, invocation)
+            # Enqueued one loop turn after the loop wakes up: what its sockets had to say by then
+            # (a runtime that closed its end while waiting) is heard first, and that one is
+            # handed nothing.
+            self._loop.call_soon_threadsafe(self._loop.call_soon, self._enqueue, invocation)
         return invocation
 
-    def _on_loop(self, action: Callable[[asyncio.StreamWriter], None], writer: asyncio.StreamWriter) -> None:
-        """``action(writer)`` on the loop's thread: now when called there, else as soon as it can."""
+    def _on_loop(self, action: Callable[[RuntimeConnection], None], connection: RuntimeConnection) -> None:
+        """``action(connection)`` on the loop's thread: now when called there, else as soon as it can."""
         if threading.get_ident() == self._loop_thread:
-            action(writer)
+            action(connection)
         else:
-            self._loop.call_soon_threadsafe(action, writer)
+            self._loop.call_soon_threadsafe(action, connection)
 
     def _enqueue(self, invocation: Invocation) -> None:
         self._pending.append(invocation)
@@ -235,11 +238,20 @@ class LoopRuntimeApi:
         return self.init_errors[0] if self.init_errors else None
 
     def _wake(self) -> None:
-        """Every ``/next`` waiting looks again (few wait: one per runtime connection)."""
-        waiters, self._waiters = self._waiters, []
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(None)
+        """Hand the invocations pending to the runtimes waiting on ``/next``, first come first
+        served, as far as the limit allows (each is written at once: nothing else wakes up on the
+        way); when closing, answer them 500."""
+        waiting = self._waiting
+        while waiting and (self._closing or (self._pending and not self._full())):
+            connection = waiting.popleft()
+            self.waiting -= 1
+            if connection.closing:
+                continue  # its runtime closed its end while it waited: hand it nothing
+            if self._closing:
+                self._closed(connection)
+            else:
+                self._deliver(connection)
+                connection.resume()
 
     def _full(self) -> bool:
         return self.max_concurrency is not None and len(self._in_flight) >= self.max_concurrency
@@ -263,189 +275,195 @@ class LoopRuntimeApi:
         else:
             self._server.cancel()
         self._socket.close()
-        for writer in self._streams - self._waiting_on_next:
-            writer.close()
+        for connection in list(self._connections):
+            connection.close()
 
     async def _drain_connections(self, timeout: float) -> None:
         """Wait (up to ``timeout`` seconds) for every connection to end, after :meth:`close`."""
         if self._connections:
-            await asyncio.wait(self._connections, timeout=timeout)
+            self._drained = asyncio.Event()
+            drained = asyncio.ensure_future(self._drained.wait())
+            await asyncio.wait({drained}, timeout=timeout)
+            drained.cancel()
 
-    # --- one connection ---------------------------------------------------------------------------
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if self._loop_thread is None:
-            self._loop_thread = threading.get_ident()
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections.add(task)
-        self._streams.add(writer)
-        try:
-            while not self._closing:
-                head = await reader.readuntil(b"\r\n\r\n")
-                if not await self._route(_Request(head[:-4]), reader, writer):
-                    return
-        except (*_BROKEN, ValueError, OSError):
-            return  # a runtime that went away, or one that speaks no HTTP this server reads
-        finally:
-            self._streams.discard(writer)
-            held = self._held_answers.pop(writer, None)
-            if held is not None:
-                writer.write(held)
-            writer.close()
-            if task is not None:
-                self._connections.discard(task)
+    # --- one request -------------------------------------------------------------------------------
 
     def _claim(self, request_id: str) -> Invocation | None:
         """The invocation in flight with ``request_id``, if any."""
         return self._in_flight.get(request_id)
 
-    async def _route(
-        self, request: _Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> bool:
-        """Answer one request; whether the connection stays open."""
+    def _route(self, connection: RuntimeConnection, request: Request) -> None:
+        """Answer one request whose head has arrived (reading its body first, if it has one)."""
         path = request.path
         if request.method == "GET":
             if path == _NEXT:
-                return await self._next(reader, writer)
-            if path == _RESTORE_NEXT:
+                self._next(connection)
+            elif path == _RESTORE_NEXT:
                 # Lambda takes the snapshot while this waits; here the environment is restored at once.
                 if self.delivered:
-                    return self._refuse(
-                        writer,
+                    self._refuse(
+                        connection,
                         403,
                         "InvalidStateTransition",
                         "/restore/next can be called only before the first invocation",
                     )
-                self.restores += 1
-                return self._answer(writer, 200, {})
-            return self._refuse(writer, 404, "NotFound", f"no such resource: GET {path}")
+                else:
+                    self.restores += 1
+                    self._answer(connection, 200, {})
+            else:
+                self._refuse(connection, 404, "NotFound", f"no such resource: GET {path}")
+            return
         if request.method != "POST":
-            return self._refuse(writer, 405, "MethodNotAllowed", f"{request.method} {path}")
+            self._refuse(connection, 405, "MethodNotAllowed", f"{request.method} {path}")
+            return
         if path == _RESTORE_ERROR:
-            error = await self._error(request, reader)
-            self.restore_errors.append((request.headers.get("lambda-runtime-function-error-type"), error))
-            return self._accepted(writer)
+
+            def restore_error(error: FunctionError) -> None:
+                self.restore_errors.append((request.headers.get("lambda-runtime-function-error-type"), error))
+                self._accepted(connection)
+
+            self._error(connection, request, restore_error)
+            return
         if path == _INIT_ERROR:
-            error = await self._error(request, reader)  # the process exits next: the pool reports it
-            if self.delivered:
-                return self._refuse(
-                    writer,
-                    403,
-                    "InvalidStateTransition",
-                    "init errors can be posted only before the first invocation",
-                )
-            self.init_errors.append(error)
-            self._init_error.set()
-            return self._accepted(writer)
+            self._error(connection, request, lambda error: self._init_failed(connection, error))
+            return
         request_id, slash, action = path.removeprefix(_INVOCATION).partition("/")
         if not path.startswith(_INVOCATION) or not slash or action not in ("response", "error"):
-            await _body(request, reader, _ignore)
-            return self._refuse(writer, 404, "NotFound", f"no such resource: POST {path}")
+            missing = f"no such resource: POST {path}"
+            connection.read_body(
+                request, _ignore, lambda _: self._refuse(connection, 404, "NotFound", missing)
+            )
+            return
         invocation = self._claim(request_id)
         if invocation is None:
-            await _body(request, reader, _ignore)
-            return self._refuse(
-                writer, 400, "InvalidRequestID", f"no invocation {request_id!r} is waiting for an answer"
+            message = f"no invocation {request_id!r} is waiting for an answer"
+            connection.read_body(
+                request, _ignore, lambda _: self._refuse(connection, 400, "InvalidRequestID", message)
             )
+            return
         if action == "error":
-            error = await self._error(request, reader)
-            self._complete(invocation, streamed=False, content_type=None, body=b"", error=error)
-            return self._accepted(writer)
-        if request.headers.get("lambda-runtime-function-response-mode", "").lower() == STREAMING:
-            return await self._streamed(request, invocation, reader, writer)
-        parts: list[bytes] = []
-        await _body(request, reader, parts.append)
-        body = b"".join(parts)
-        if len(body) > limits.BUFFERED_RESPONSE_LIMIT:
-            # The invocation stays open: the runtime may still post an error for it.
-            message = f"Exceeded maximum allowed payload size ({limits.BUFFERED_RESPONSE_LIMIT} bytes)."
-            return self._refuse(writer, 413, "RequestEntityTooLarge", message)
-        content_type = request.headers.get("content-type")
-        self._complete(invocation, streamed=False, content_type=content_type, body=body, error=None)
-        if request.headers.get(_PIPELINED_NEXT) == "1":
-            # The runtime's GET /next came with this (mangum.runtime under serve): the 202 goes out
-            # with its answer, in one write that wakes the runtime once. That GET is read after
-            # one turn of the loop, in which the gateway answers its client.
-            self._held_answers[writer] = _ACCEPTED
-            await asyncio.sleep(0)
-            return True
-        # Let whoever waits for the result (serve's gateway) answer its client before this answer
-        # wakes the runtime up: on a machine with few cores, the runtime's next request would
-        # otherwise compete with that answer.
-        for _ in range(_YIELDS_BEFORE_ACCEPTED):
-            await asyncio.sleep(0)
-        return self._accepted(writer)
 
-    async def _next(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+            def failed(error: FunctionError) -> None:
+                self._complete(invocation, streamed=False, content_type=None, body=b"", error=error)
+                self._accepted(connection)
+
+            self._error(connection, request, failed)
+        elif request.headers.get("lambda-runtime-function-response-mode", "").lower() == STREAMING:
+            self._streamed(connection, request, invocation)
+        else:
+            self._buffered(connection, request, invocation)
+
+    def _init_failed(self, connection: RuntimeConnection, error: FunctionError) -> None:
+        # The process exits next: the pool reports it.
+        if self.delivered:
+            self._refuse(
+                connection,
+                403,
+                "InvalidStateTransition",
+                "init errors can be posted only before the first invocation",
+            )
+            return
+        self.init_errors.append(error)
+        self._init_error.set()
+        self._accepted(connection)
+
+    def _buffered(self, connection: RuntimeConnection, request: Request, invocation: Invocation) -> None:
+        parts: list[bytes] = []
+
+        def answered(trailers: dict[str, str]) -> None:
+            body = b"".join(parts)
+            if len(body) > limits.BUFFERED_RESPONSE_LIMIT:
+                # The invocation stays open: the runtime may still post an error for it.
+                message = f"Exceeded maximum allowed payload size ({limits.BUFFERED_RESPONSE_LIMIT} bytes)."
+                self._refuse(connection, 413, "RequestEntityTooLarge", message)
+                return
+            content_type = request.headers.get("content-type")
+            self._complete(invocation, streamed=False, content_type=content_type, body=body, error=None)
+            connection.pause()
+            if request.headers.get(_PIPELINED_NEXT) == "1":
+                # The runtime's GET /next came with this (mangum.runtime under serve): the 202 goes
+                # out with its answer, in one write that wakes the runtime once. That GET is read
+                # after one turn of the loop, in which the gateway answers its client.
+                connection.held = _ACCEPTED
+                self._loop.call_soon(connection.resume)
+                return
+            # Let whoever waits for the result (serve's gateway) answer its client before this
+            # answer wakes the runtime up: on a machine with few cores, the runtime's next request
+            # would otherwise compete with that answer.
+            self._after_turns(_YIELDS_BEFORE_ACCEPTED, lambda: self._accept_and_resume(connection))
+
+        connection.read_body(request, parts.append, answered)
+
+    def _accept_and_resume(self, connection: RuntimeConnection) -> None:
+        self._accepted(connection)
+        connection.resume()
+
+    def _after_turns(self, turns: int, action: Callable[[], None]) -> None:
+        """``action()`` after ``turns`` turns of the loop."""
+        if turns:
+            self._loop.call_soon(self._after_turns, turns - 1, action)
+        else:
+            action()
+
+    def _next(self, connection: RuntimeConnection) -> None:
         if self.first_next_at is None:
             self.first_next_at = time.monotonic()
-        if not self._pending or self._full():
+        if self._pending and not self._full():
+            self._deliver(connection)
+        elif self._closing:
+            self._closed(connection)
+        else:
+            # The requests after it wait with it; an invocation enqueued is written to it at once.
+            connection.pause()
             self.waiting += 1
-            self._waiting_on_next.add(writer)
-            try:
-                while not self._pending or self._full():
-                    if self._closing:
-                        return self._refuse(
-                            writer, 500, "Runtime.ServerClosed", "the Runtime API server is shutting down"
-                        )
-                    waiter = self._loop.create_future()
-                    self._waiters.append(waiter)
-                    await waiter
-            finally:
-                self.waiting -= 1
-                self._waiting_on_next.discard(writer)
-            if reader.at_eof():
-                # The runtime closed its end while it waited (its process ended): hand it nothing.
-                return False
+            self._waiting.append(connection)
+
+    def _deliver(self, connection: RuntimeConnection) -> None:
+        """Answer the ``/next`` of ``connection`` with the first invocation pending."""
         invocation = self._pending.popleft()
         deadline = int((time.time() + self.function.timeout_s) * 1000)
         invocation.headers["Lambda-Runtime-Deadline-Ms"] = str(deadline)
         self._in_flight[invocation.request_id] = invocation
         self.peak_in_flight = max(self.peak_in_flight, len(self._in_flight))
         self.delivered += 1
-        invocation.delivered_at = time.monotonic()
-        invocation.delivered.set()
+        invocation.deliver()
         headers = "".join(f"{name}: {value}\r\n" for name, value in invocation.headers.items())
-        self._write(
-            writer,
+        connection.write(
             b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
             + f"Content-Length: {len(invocation.event)}\r\n{headers}\r\n".encode("latin-1")
-            + invocation.event,
+            + invocation.event
         )
-        return True
 
-    async def _streamed(
-        self,
-        request: _Request,
-        invocation: Invocation,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-    ) -> bool:
+    def _streamed(self, connection: RuntimeConnection, request: Request, invocation: Invocation) -> None:
         body = StreamedBody(invocation)
         content_type = request.headers.get("content-type")
-        invocation.on_abandon(lambda: self._on_loop(_cut, writer))
-        try:
-            trailers = await _body(request, reader, body)
-        except _BROKEN as broken:
-            invocation.on_abandon(None)
-            cut = truncated(invocation, broken)
-            self._complete(invocation, streamed=True, content_type=content_type, body=None, error=cut)
-            return False
-        invocation.on_abandon(None)  # read whole: the connection is the runtime's again
-        error = body.error(trailers)
-        self._complete(invocation, streamed=True, content_type=content_type, body=None, error=error)
-        if body.oversized:
-            return self._refuse(
-                writer, 413, "Function.ResponseSizeTooLarge", error.error_message if error else ""
-            )
-        return self._accepted(writer)
+        invocation.on_abandon(lambda: self._on_loop(_cut, connection))
 
-    async def _error(self, request: _Request, reader: asyncio.StreamReader) -> FunctionError:
+        def ended(trailers: dict[str, str]) -> None:
+            invocation.on_abandon(None)  # read whole: the connection is the runtime's again
+            error = body.error(trailers)
+            self._complete(invocation, streamed=True, content_type=content_type, body=None, error=error)
+            if body.oversized:
+                message = error.error_message if error else ""
+                self._refuse(connection, 413, "Function.ResponseSizeTooLarge", message)
+            else:
+                self._accepted(connection)
+
+        def broken(error: BaseException) -> None:
+            invocation.on_abandon(None)
+            cut = truncated(invocation, error)
+            self._complete(invocation, streamed=True, content_type=content_type, body=None, error=cut)
+
+        connection.read_body(request, body, ended, broken)
+
+    def _error(
+        self, connection: RuntimeConnection, request: Request, then: Callable[[FunctionError], None]
+    ) -> None:
+        """Read a posted error, then ``then(error)``."""
         parts: list[bytes] = []
-        await _body(request, reader, parts.append)
-        return FunctionError.from_body(
-            b"".join(parts), request.headers.get("lambda-runtime-function-error-type")
+        error_type = request.headers.get("lambda-runtime-function-error-type")
+        connection.read_body(
+            request, parts.append, lambda _: then(FunctionError.from_body(b"".join(parts), error_type))
         )
 
     def _complete(
@@ -464,71 +482,39 @@ class LoopRuntimeApi:
 
     # --- answers ---------------------------------------------------------------------------------
 
-    def _write(self, writer: asyncio.StreamWriter, answer: bytes) -> None:
-        """Send ``answer``, after the ``202`` held for this connection if there is one."""
-        held = self._held_answers.pop(writer, None)
-        writer.write(answer if held is None else held + answer)
+    def _accepted(self, connection: RuntimeConnection) -> None:
+        connection.write(_ACCEPTED)
 
-    def _accepted(self, writer: asyncio.StreamWriter) -> bool:
-        self._write(writer, _ACCEPTED)
-        return True
-
-    def _answer(self, writer: asyncio.StreamWriter, status: int, payload: Mapping[str, object]) -> bool:
+    def _answer(self, connection: RuntimeConnection, status: int, payload: Mapping[str, object]) -> None:
         body = json.dumps(payload).encode()
-        self._write(
-            writer,
+        connection.write(
             f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n".encode()
-            + body,
+            + body
         )
-        return True
 
-    def _refuse(self, writer: asyncio.StreamWriter, status: int, error_type: str, message: str) -> bool:
+    def _closed(self, connection: RuntimeConnection) -> None:
+        self._refuse(connection, 500, "Runtime.ServerClosed", "the Runtime API server is shutting down")
+
+    def _refuse(self, connection: RuntimeConnection, status: int, error_type: str, message: str) -> None:
         """Answer an error; the connection stays open unless it is a 500 (the server is closing)."""
-        self._answer(writer, status, {"errorType": error_type, "errorMessage": message})
-        return status != 500
+        self._answer(connection, status, {"errorType": error_type, "errorMessage": message})
+        if status == 500:
+            connection.close()
 
 
 def _ignore(data: bytes) -> None:
     """A body nobody reads."""
 
 
-async def _body(
-    request: _Request, reader: asyncio.StreamReader, on_chunk: Callable[[bytes], None]
-) -> dict[str, str]:
-    """Read a request's body, chunk by chunk as it arrives; returns the trailers (chunked bodies)."""
-    if "chunked" in request.headers.get("transfer-encoding", "").lower():
-        while True:
-            size = chunk_size(await _line(reader))
-            if size == 0:
-                break
-            data = await reader.readexactly(size)
-            if await reader.readexactly(2) != b"\r\n":
-                raise ChunkedBodyError("a chunk does not end with CRLF")
-            on_chunk(data)
-        trailers: dict[str, str] = {}
-        while line := await _line(reader):
-            name, value = trailer_field(line)
-            trailers[name] = value
-        return trailers
-    length = int(request.headers.get("content-length") or 0)
-    if length:
-        on_chunk(await reader.readexactly(length))
-    return {}
-
-
-def _cut(writer: asyncio.StreamWriter) -> None:
+def _cut(connection: RuntimeConnection) -> None:
     """Cut the runtime's connection (its response stream is abandoned: the client went away): the
     read in progress ends, and the reset makes the runtime's next write fail."""
-    sock = writer.get_extra_info("socket")
+    transport = connection.transport
+    if transport is None:
+        return
+    sock = transport.get_extra_info("socket")
     if sock is not None:
         with suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    writer.transport.abort()
-
-
-async def _line(reader: asyncio.StreamReader) -> bytes:
-    line = await reader.readuntil(b"\n")
-    if len(line) > MAX_LINE:
-        raise ChunkedBodyError("a chunked-body line is too long")
-    return line.rstrip(b"\r\n")
+    transport.abort()

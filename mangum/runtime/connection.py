@@ -9,12 +9,15 @@ first use and after anything broke it.
 
 from __future__ import annotations
 
+import re
 import socket
-from typing import BinaryIO
+from io import BufferedReader
 
 from mangum._http.chunked import ChunkedBodyError, read_chunked
 
-_MAX_LINE = 64 * 1024
+_MAX_HEAD = 256 * 1024
+"""The longest status line and header section read."""
+_HEAD_END = re.compile(rb"\n\r?\n")
 
 
 class ConnectionBroken(OSError):
@@ -40,9 +43,9 @@ class Connection:
         self.port = port
         self.authority = f"{host}:{port}".encode()
         self._socket: socket.socket | None = None
-        self._reader: BinaryIO | None = None
+        self._reader: BufferedReader | None = None
 
-    def _open(self) -> tuple[socket.socket, BinaryIO]:
+    def _open(self) -> tuple[socket.socket, BufferedReader]:
         if self._socket is None or self._reader is None:
             opened = socket.create_connection((self.host, self.port))
             # Small requests must not wait for the API's delayed ACK of the previous one.
@@ -98,24 +101,17 @@ class Connection:
         return answer
 
     @staticmethod
-    def _read(reader: BinaryIO) -> Answer:
-        status_line = reader.readline(_MAX_LINE)
-        if not status_line:
-            raise ConnectionBroken("the Runtime API closed the connection")
-        parts = status_line.split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
-            raise ConnectionBroken(f"not an HTTP/1.1 status line: {status_line[:80]!r}")
+    def _read(reader: BufferedReader) -> Answer:
+        lines = _head(reader).decode("latin-1").split("\n")
+        parts = lines[0].split(None, 2)
+        if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+            raise ConnectionBroken(f"not an HTTP/1.1 status line: {lines[0][:80].encode('latin-1')!r}")
         headers: dict[str, str] = {}
-        while True:
-            line = reader.readline(_MAX_LINE)
-            if line in (b"\r\n", b"\n"):
-                break
-            if not line:
-                raise ConnectionBroken("the connection closed inside the headers")
-            name, colon, value = line.partition(b":")
+        for line in lines[1:]:
+            name, colon, value = line.partition(":")
             if not colon:
-                raise ConnectionBroken(f"not a header line: {line[:80]!r}")
-            headers[name.strip().decode("latin-1").lower()] = value.strip().decode("latin-1")
+                raise ConnectionBroken(f"not a header line: {line[:80].encode('latin-1')!r}")
+            headers[name.strip().lower()] = value.strip()
         if "chunked" in headers.get("transfer-encoding", "").lower():
             parts_read: list[bytes] = []
             try:
@@ -129,3 +125,25 @@ class Connection:
             if len(body) != length:
                 raise ConnectionBroken("the connection closed inside the body")
         return Answer(int(parts[1]), headers, body)
+
+
+def _head(reader: BufferedReader) -> bytes:
+    """The status line and header fields of the next answer, up to the empty line that ends them
+    (consumed, left out); lines end in CRLF or LF. Read as the buffer holds them (one search for
+    the end, not one read per line: an invocation reads two answers)."""
+    head = b""
+    while True:
+        buffered = reader.peek(1)  # what the buffer holds: one read of the socket when empty
+        if not buffered:
+            if not head:
+                raise ConnectionBroken("the Runtime API closed the connection")
+            raise ConnectionBroken("the connection closed inside the headers")
+        data = head + buffered if head else buffered
+        end = _HEAD_END.search(data, max(0, len(head) - 2))
+        if end is not None:
+            reader.read(end.end() - len(head))
+            return data[: end.start()]
+        if len(data) > _MAX_HEAD:
+            raise ConnectionBroken(f"the header section passed {_MAX_HEAD} bytes")
+        reader.read(len(buffered))
+        head = data

@@ -55,14 +55,21 @@ def leaked_threads() -> list[str]:
     """The names of the threads running code between invocations (see the module docs)."""
     if threading.active_count() <= 1:
         return []
-    frames = sys._current_frames()
     mine = threading.get_ident()
-    return [
-        thread.name
-        for thread in threading.enumerate()
-        if thread.ident is not None
-        and thread.ident != mine
-        and thread is not threading.main_thread()
-        and not thread.name.startswith("mangum-")
-        and not _waiting(frames.get(thread.ident))
-    ]
+    main = threading.main_thread()
+    # Checked after every invocation, and mangum's own watchdog thread is nearly always there: the
+    # frames of every thread are only looked at when some thread could be counted.
+    candidates: dict[int, str] = {}
+    for thread in threading.enumerate():
+        ident = thread.ident
+        if (
+            ident is not None
+            and ident != mine
+            and thread is not main
+            and not thread.name.startswith("mangum-")
+        ):
+            candidates[ident] = thread.name
+    if not candidates:
+        return []
+    frames = sys._current_frames()
+    return [name for ident, name in candidates.items() if not _waiting(frames.get(ident))]

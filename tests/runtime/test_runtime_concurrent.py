@@ -7,7 +7,6 @@ together (:mod:`tests.runtime.concurrent_apps`), which one invocation at a time 
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import signal
@@ -20,7 +19,7 @@ from mangum._sources.registry import sample_event
 from mangum.local.http_integration import split_integration_response
 from mangum.local.invocations import Invocation, InvocationResult
 from mangum.local.runtime_api import FunctionSettings, RuntimeApiServer
-from mangum.local.runtime_api_loop import _body, _Request
+from mangum.local.runtime_api_wire import Request, RuntimeConnection
 from tests.runtime.support import WAIT, runtime_process
 
 APPS = "tests.runtime.concurrent_apps"
@@ -218,13 +217,15 @@ class _BrokenEnvironmentServer(RuntimeApiServer):
     """Answers ``500`` to the response and the error of a request id starting with ``fail-``, as
     Lambda's Runtime API answers when the execution environment is broken."""
 
-    async def _route(
-        self, request: _Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> bool:
+    def _route(self, connection: RuntimeConnection, request: Request) -> None:
         if not request.path.startswith("/2018-06-01/runtime/invocation/fail-"):
-            return await super()._route(request, reader, writer)
-        await _body(request, reader, lambda data: None)
-        return self._refuse(writer, 500, "ServiceException", "injected: the environment is broken")
+            super()._route(connection, request)
+            return
+
+        def refuse(trailers: dict[str, str]) -> None:
+            self._refuse(connection, 500, "ServiceException", "injected: the environment is broken")
+
+        connection.read_body(request, lambda data: None, refuse)
 
 
 def test_a_5xx_from_the_runtime_api_ends_the_runtime() -> None:
