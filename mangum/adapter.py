@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from mangum._asgi import Invocation
     from mangum._asgi.lifespan import Lifespan
     from mangum._event_handlers import EventHandlers
-    from mangum._sources.registry import HttpEvent
+    from mangum._http.request import HttpEvent
     from mangum.events.typed_handlers import EventHandler
     from mangum.handlers import DEFAULT_TEXT_MIME_TYPES as DEFAULT_TEXT_MIME_TYPES
     from mangum.streaming import ResponseSink
@@ -229,8 +229,8 @@ class Mangum:
         self, http_event: HttpEvent, event: LambdaEvent, context: LambdaContext, answer: Invocation[Any]
     ) -> None:
         """Run the app on a read HTTP event, its answer to ``answer`` (buffered or streamed)."""
-        scope = http_scope(http_event.request, event, context, self.config)
-        exchange(self.app, scope, http_event.request, answer, self._state_source)
+        scope = http_scope(http_event, event, context, self.config)
+        exchange(self.app, scope, http_event, answer, self._state_source)
 
     def _lifespan_state(self, context: LambdaContext | None) -> dict[str, Any] | None:
         """The request's ``state``; raises :class:`LifespanFailure` after a failed startup, in every

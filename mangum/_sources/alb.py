@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from mangum._http.request import (
     HeaderPairs,
+    HttpEvent,
     Request,
     decode_pairs,
     first_value,
@@ -34,12 +35,12 @@ from mangum._http.response import (
     reason_phrase,
 )
 from mangum._http.scope import forwarded_client_ip
-from mangum._sources.registry import ALB, HttpEvent, event_schema, validated
+from mangum._sources.registry import ALB, event_schema, validated
 from mangum._validation.validators import LazyValidator
 from mangum.exceptions import InvalidResponse
 
 if TYPE_CHECKING:
-    from mangum._http.request import ValueMaps
+    from mangum._http.request import RequestKind, ValueMaps
     from mangum._validation.generated.alb import AlbEventDict
     from mangum._validation.generated.results import AlbResponseDict
 
@@ -68,11 +69,16 @@ def encoded_query(data: ValueMaps) -> str:
 
 def request(data: AlbEventDict) -> Request:
     """The request of a validated ALB event."""
+    return reduced(data, Request)
+
+
+def reduced(data: AlbEventDict, kind: type[RequestKind]) -> RequestKind:
+    """The request of a validated ALB event, as a ``kind``."""
     # A list of pairs, not the multi-value view: x-forwarded-for is looked up among them first.
     headers = value_map_pairs(data.get("headers"), data.get("multi_value_headers"))
     forwarded_for = first_value(headers, "x-forwarded-for")
-    # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
-    return Request(
+    # Positionally: keyword arguments cost more on the hot path.
+    return kind(
         data["http_method"],  # method
         None,  # protocol
         "",  # mount
@@ -152,4 +158,7 @@ def read(event: Mapping[str, object]) -> HttpEvent:
     """Validate an ALB event and reduce it."""
     data = validated(VALIDATOR, event)
     shape = MULTI_VALUE_RESPONSE if multi_value(data) else SINGLE_VALUE_RESPONSE
-    return HttpEvent(request(data), shape, LAMBDA_RESPONSE_LIMIT)
+    http_event = reduced(data, HttpEvent)
+    http_event.response = shape
+    http_event.limit = LAMBDA_RESPONSE_LIMIT
+    return http_event

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from mangum._http.request import (
     HeaderPairs,
+    HttpEvent,
     Request,
     encode_value_maps,
     header_items,
@@ -28,11 +29,11 @@ from mangum._http.response import (
     ResponseShape,
 )
 from mangum._http.scope import stage_prefix
-from mangum._sources.registry import API_GATEWAY_V1, HttpEvent, event_schema, validated
+from mangum._sources.registry import API_GATEWAY_V1, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
-    from mangum._http.request import ValueMaps
+    from mangum._http.request import RequestKind, ValueMaps
     from mangum._validation.generated.api_gateway_v1 import ApiGatewayV1EventDict
     from mangum._validation.generated.results import ApiGatewayV1ResponseDict
 
@@ -55,12 +56,18 @@ def encoded_query(data: ValueMaps) -> str:
 
 
 def request(data: ApiGatewayV1EventDict) -> Request:
-    """The request of a validated REST API event (optional fields read with ``.get()``: a sparse
-    validator leaves them out, see :class:`~mangum._validation.validators.LazyValidator`)."""
+    """The request of a validated REST API event."""
+    return reduced(data, Request)
+
+
+def reduced(data: ApiGatewayV1EventDict, kind: type[RequestKind]) -> RequestKind:
+    """The request of a validated REST API event, as a ``kind`` (optional fields read with
+    ``.get()``: a sparse validator leaves them out, see
+    :class:`~mangum._validation.validators.LazyValidator`)."""
     context = data["request_context"]
     identity = context.get("identity")
-    # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
-    return Request(
+    # Positionally: keyword arguments cost more on the hot path.
+    return kind(
         data["http_method"],  # method
         context.get("protocol"),  # protocol
         stage_prefix(context.get("path"), data["path"]),  # mount
@@ -122,4 +129,7 @@ def read(event: Mapping[str, object]) -> HttpEvent:
         # Most REST events carry both header maps: only the one read is validated (see
         # single_values_unread for why the verdict stays the same).
         event = {**event, "headers": None}
-    return HttpEvent(request(validated(VALIDATOR, event)), RESPONSE, LAMBDA_RESPONSE_LIMIT)
+    http_event = reduced(validated(VALIDATOR, event), HttpEvent)
+    http_event.response = RESPONSE
+    http_event.limit = LAMBDA_RESPONSE_LIMIT
+    return http_event

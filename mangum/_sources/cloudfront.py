@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mangum._http.request import HeaderPairs, Request, decode_query
+from mangum._http.request import HeaderPairs, HttpEvent, Request, decode_query
 from mangum._http.response import (
     LAMBDA_RESPONSE_LIMIT,
     EncodedBody,
@@ -23,10 +23,11 @@ from mangum._http.response import (
     ResponseShape,
     reason_phrase,
 )
-from mangum._sources.registry import CLOUDFRONT, HttpEvent, event_schema, validated
+from mangum._sources.registry import CLOUDFRONT, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
+    from mangum._http.request import RequestKind
     from mangum._validation.generated.cloudfront import CloudFrontEventDict, CloudFrontRequestDict
     from mangum._validation.generated.results import CloudFrontResponseDict, CloudFrontResponseHeaderDict
 
@@ -111,10 +112,15 @@ def encoded_query(data: CloudFrontEventDict) -> str:
 
 def request(data: CloudFrontEventDict) -> Request:
     """The request of a validated Lambda@Edge event."""
+    return reduced(data, Request)
+
+
+def reduced(data: CloudFrontEventDict, kind: type[RequestKind]) -> RequestKind:
+    """The request of a validated Lambda@Edge event, as a ``kind``."""
     cf_request = _request(data)
     body = cf_request["body"]
-    # Positionally: a named tuple's keyword arguments cost twice as much on the hot path.
-    return Request(
+    # Positionally: keyword arguments cost more on the hot path.
+    return kind(
         cf_request["method"],  # method
         None,  # protocol
         "",  # mount
@@ -161,4 +167,7 @@ RESPONSE = ResponseShape("CloudFrontResponse", result, "bodyEncoding", ("text", 
 def read(event: Mapping[str, object]) -> HttpEvent:
     """Validate a Lambda@Edge event and reduce it."""
     data = validated(VALIDATOR, event)
-    return HttpEvent(request(data), RESPONSE, response_limit(data))
+    http_event = reduced(data, HttpEvent)
+    http_event.response = RESPONSE
+    http_event.limit = response_limit(data)
+    return http_event

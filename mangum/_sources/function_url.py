@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from mangum._http.request import HttpEvent
 from mangum._http.response import LAMBDA_RESPONSE_LIMIT, ResponseShape
 from mangum._sources import api_gateway_v2
-from mangum._sources.registry import FUNCTION_URL, HttpEvent, event_schema, validated
+from mangum._sources.registry import FUNCTION_URL, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
@@ -23,4 +24,7 @@ RESPONSE = ResponseShape("FunctionUrlResponse", api_gateway_v2.result)
 
 def read(event: Mapping[str, object]) -> HttpEvent:
     """Validate a Function URL event and reduce it."""
-    return HttpEvent(api_gateway_v2.request(validated(VALIDATOR, event)), RESPONSE, LAMBDA_RESPONSE_LIMIT)
+    http_event = api_gateway_v2.reduced(validated(VALIDATOR, event), HttpEvent)
+    http_event.response = RESPONSE
+    http_event.limit = LAMBDA_RESPONSE_LIMIT
+    return http_event

@@ -24,13 +24,13 @@ from importlib import import_module
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, cast
 
+from mangum._http.request import HttpEvent as HttpEvent  # the homes build it; read as the registry's
 from mangum._validation.validators import LazyValidator, ValidationError, field_errors
 from mangum.exceptions import InvalidEvent, UnsupportedEvent
 
 if TYPE_CHECKING:
     from typing import Literal, Protocol, TypeAlias, TypeGuard, TypeVar
 
-    from mangum._http.request import Request
     from mangum._http.response import ResponseShape
     from mangum._sources.samples import SampleBuilder
     from mangum._validation.generated.websocket import WebSocketEventDict
@@ -63,18 +63,6 @@ if TYPE_CHECKING:
 
 # --- what every source's home defines -------------------------------------------------------------
 # A source's entry (:class:`Source`), what its home defines, and the lookup that finds the home.
-
-
-class HttpEvent:
-    """One validated HTTP event, as the source-independent code needs it: the request, how its
-    result is laid out, and the largest result the source accepts (bytes)."""
-
-    __slots__ = ("limit", "request", "response")
-
-    def __init__(self, request: Request, response: ResponseShape, limit: int) -> None:
-        self.request = request
-        self.response = response
-        self.limit = limit
 
 
 class ConnectionEvent:
