@@ -43,53 +43,7 @@ def http_protocol() -> type[asyncio.Protocol] | HTTPProtocolType:
 
 def _limited_httptools_protocol() -> type[asyncio.Protocol]:
     import httptools
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
-
-    class _HeadWithBody(asyncio.Transport):
-        """The transport one response cycle writes to: a head announcing a body (a ``Content-Length``
-        above zero, not a ``HEAD`` request) is held and written with the body's first bytes, in one
-        write. uvicorn writes them apart; joined, the client is woken once, not twice, per answer,
-        and ``serve``'s every answer has a ``Content-Length`` (:func:`mangum.local.asgi_io.respond`).
-        A head is never held past the cycle's next write or its close; everything else is the
-        connection's transport."""
-
-        def __init__(self, transport: asyncio.Transport, cycle: RequestResponseCycle) -> None:
-            super().__init__()
-            self._transport = transport
-            self._cycle = cycle
-            self._head: bytes | None = None
-            self._head_seen = False
-
-        def write(self, data: bytes | bytearray | memoryview) -> None:
-            head = self._head
-            if head is not None:
-                self._head = None
-                self._transport.write(head + bytes(data))
-                return
-            cycle = self._cycle
-            if not self._head_seen and cycle.response_started:
-                # The first write once the response started is its head (a "100 Continue" comes
-                # before it starts).
-                self._head_seen = True
-                if cycle.expected_content_length > 0 and cycle.scope["method"] != "HEAD":
-                    self._head = bytes(data)
-                    return
-            self._transport.write(data)
-
-        def _flush(self) -> None:
-            head, self._head = self._head, None
-            if head is not None:
-                self._transport.write(head)
-
-        def close(self) -> None:
-            self._flush()
-            self._transport.close()
-
-        def is_closing(self) -> bool:
-            return self._transport.is_closing()
-
-        def get_extra_info(self, name: str, default: object = None) -> object:
-            return self._transport.get_extra_info(name, default)
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     class LimitedHttpToolsProtocol(HttpToolsProtocol):
         """uvicorn's httptools protocol, refusing a header section past :data:`MAX_HEADER_SECTION`
@@ -152,13 +106,7 @@ def _limited_httptools_protocol() -> type[asyncio.Protocol]:
                 # Raised through the parser, which stops: data_received answers 431.
                 raise ValueError("header section too large")
             self._in_head = False
-            earlier = getattr(self, "cycle", None)
             super().on_headers_complete()
-            cycle: RequestResponseCycle | None = getattr(self, "cycle", None)
-            if cycle is not None and cycle is not earlier:
-                # The cycle just made (none for a WebSocket upgrade) writes its response through a
-                # transport that joins the head to the body (_HeadWithBody); its task has not run.
-                cycle.transport = _HeadWithBody(self.transport, cycle)
 
         def on_message_complete(self) -> None:
             self._in_head = True

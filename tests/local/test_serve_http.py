@@ -210,37 +210,3 @@ def test_a_header_section_under_16_kb_is_served(rest: Serve) -> None:
     assert answer.status_code == 200
     headers = {name.lower(): value for name, value in answer.json()["headers"].items()}
     assert headers["x-big"] == "a" * 15_000
-
-
-def _answers_on_one_connection(rest: Serve, requests: list[bytes]) -> list[bytes]:
-    """The first ``recv`` after each of ``requests``, sent one after another on one keep-alive
-    connection: what one write of ``serve``'s put on the wire (loopback delivers it whole)."""
-    host, port = rest.origin.removeprefix("http://").split(":")
-    firsts = []
-    with socket.create_connection((host, int(port)), timeout=WAIT) as sock:
-        for request in requests:
-            sock.sendall(request)
-            firsts.append(sock.recv(65536))
-    return firsts
-
-
-def test_an_answer_head_and_body_are_written_together(rest: Serve) -> None:
-    get = b"GET /prod/headers HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    head = b"HEAD /prod/headers HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-
-    # A HEAD answer has a Content-Length and no body: its head is not held for one, and the
-    # connection goes on.
-    answers = _answers_on_one_connection(rest, [get] * 10 + [head, get])
-
-    for answer in answers[:10] + answers[11:]:
-        status_and_fields, _, body = answer.partition(b"\r\n\r\n")
-        assert status_and_fields.startswith(b"HTTP/1.1 200 "), answer[:64]
-        length = next(
-            int(line.split(b":", 1)[1])
-            for line in status_and_fields.split(b"\r\n")
-            if line.lower().startswith(b"content-length:")
-        )
-        assert length > 0
-        assert len(body) == length  # the whole body came with the head, in one write
-    assert answers[10].startswith(b"HTTP/1.1 200 ")
-    assert answers[10].endswith(b"\r\n\r\n")
