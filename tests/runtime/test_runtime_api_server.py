@@ -9,14 +9,14 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from mangum.local import limits
 from mangum.local.invocations import Chunk, Invocation
 from mangum.local.runtime_api import BUFFERED_RESPONSE_LIMIT, RuntimeApiServer
-from tests.runtime.support import WAIT
+from tests.runtime.support import WAIT, wait_until
 
 NEXT = "/2018-06-01/runtime/invocation/next"
 
@@ -289,17 +289,10 @@ def test_runtimes_sharing_a_server_take_one_invocation_each(server: RuntimeApiSe
     assert set(answers.values()) == sent
 
 
-def _wait_for(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
-
-
 def test_a_runtime_that_went_away_while_waiting_takes_nothing(server: RuntimeApiServer) -> None:
     dead = _raw(server)
     _ask_next(dead)
-    _wait_for(lambda: server.waiting == 1)
+    wait_until(lambda: server.waiting == 1)
     dead.close()
     invocation = server.invoke({"for": "the living"})
     with _raw(server) as alive:
@@ -316,7 +309,7 @@ def test_closing_the_server_answers_a_waiting_next_with_500() -> None:
     statuses: list[int] = []
     waiter = threading.Thread(target=lambda: statuses.append(_call(connection, "GET", NEXT)[0].status))
     waiter.start()
-    _wait_for(lambda: server.waiting == 1)
+    wait_until(lambda: server.waiting == 1)
     server.close()
     waiter.join(WAIT)
     connection.close()
@@ -344,7 +337,7 @@ def test_a_pipelined_next_gets_the_held_202_and_the_event_together(server: Runti
         ).encode()
         sock.sendall(post + b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
         assert first.result(timeout=WAIT).json() == "ok"
-        _wait_for(lambda: server.waiting == 1)
+        wait_until(lambda: server.waiting == 1)
         sock.settimeout(0.1)
         with pytest.raises(TimeoutError):
             sock.recv(1)  # the 202 waits for the next invocation
@@ -371,7 +364,7 @@ def test_a_held_202_goes_out_before_the_500_of_a_closing_server() -> None:
             "Host: localhost\r\nMangum-Pipelined-Next: 1\r\nContent-Length: 2\r\n\r\n{}"
         ).encode()
         sock.sendall(post + b"GET " + NEXT.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        _wait_for(lambda: server.waiting == 1)
+        wait_until(lambda: server.waiting == 1)
         server.close()
         received = b""
         while chunk := sock.recv(65536):

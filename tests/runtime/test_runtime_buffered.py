@@ -5,7 +5,6 @@ shape without ending the process."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import pytest
 
@@ -14,7 +13,7 @@ from mangum.local.runtime_api import RuntimeApiServer
 from mangum.local_context import LocalContext
 from mangum.runtime.client import PIPELINING_VARIABLE
 from tests.runtime import apps
-from tests.runtime.support import WAIT, runtime_process
+from tests.runtime.support import WAIT, runtime_process, wait_until
 
 SOURCES = ["api_gateway_v1", "api_gateway_v2", "function_url", "alb", "alb_multi_value", "cloudfront"]
 
@@ -155,20 +154,13 @@ def test_sources_that_cannot_stream_are_answered_buffered_in_either_mode(
 PIPELINING = {PIPELINING_VARIABLE: "1"}
 
 
-def _wait_until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
-
-
 def test_a_pipelining_runtime_asks_for_the_next_invocation_with_each_answer(server: RuntimeApiServer) -> None:
     with runtime_process(server, "tests.runtime.apps.handler", env=PIPELINING):
         for source, method, path, body in _requests()[:10]:
             event = sample_event(source, method=method, path=path, body=body)
             result = server.invoke(event).result(timeout=WAIT)
             # Its /next arrived with the answer: it is waiting before anything else is invoked.
-            _wait_until(lambda: server.waiting == 1)
+            wait_until(lambda: server.waiting == 1)
 
             assert result.ok, (source, path, result.error)
             assert result.json() == apps.handler(event, LocalContext()), (source, path)
