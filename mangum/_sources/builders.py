@@ -422,9 +422,10 @@ def websocket_connect_event(
 ) -> LambdaEvent:
     """The ``$connect`` event of a handshake with these headers (names lower-cased) and raw query."""
     single, multi = query_parameter_maps(query)
+    single_headers, multi_headers = value_maps(headers)
     event: LambdaEvent = {
-        "headers": single_values(headers),
-        "multiValueHeaders": multi_values(headers),
+        "headers": single_headers,
+        "multiValueHeaders": multi_headers,
         "requestContext": _websocket_context(connection, "$connect", "CONNECT", now),
         "isBase64Encoded": False,
     }
@@ -455,9 +456,10 @@ def websocket_disconnect_event(
         "disconnectStatusCode": code,
         "disconnectReason": reason,
     }
+    single_headers, multi_headers = value_maps(headers)
     return {
-        "headers": single_values(headers),
-        "multiValueHeaders": multi_values(headers),
+        "headers": single_headers,
+        "multiValueHeaders": multi_headers,
         "requestContext": context,
         "isBase64Encoded": False,
     }
