@@ -13,7 +13,6 @@ from base64 import b64decode
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import product
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, quote, unquote_plus
 
 from mangum.exceptions import InvalidBody
 
@@ -232,6 +231,8 @@ _PLAIN_PAIRS = _fullmatcher(r"[A-Za-z0-9_.~-]*=[A-Za-z0-9_.~-]*(?:&[A-Za-z0-9_.~
 def _quote_component(text: str) -> str:
     if _NEEDS_NO_QUOTING(text):
         return text
+    from urllib.parse import quote  # when first needed: see mangum._http.scope
+
     # A lone surrogate (possible in JSON, impossible in UTF-8) becomes "?", as in every other
     # source's query and in header bytes, rather than failing the request.
     return quote(text, safe="", errors="replace")
@@ -276,11 +277,15 @@ def encode_value_maps(single: Mapping[str, str] | None, multi: Mapping[str, list
 
 def decode_query(query: str) -> HeaderPairs:
     """Split a percent-encoded query string into decoded (name, value) pairs, blanks kept."""
+    from urllib.parse import parse_qsl  # when first needed: see mangum._http.scope
+
     return parse_qsl(query, keep_blank_values=True)
 
 
 def decode_pairs(items: Iterable[tuple[str, str]]) -> HeaderPairs:
     """Decode pairs that are still percent-encoded as received (ALB)."""
+    from urllib.parse import unquote_plus  # when first needed: see mangum._http.scope
+
     return [(unquote_plus(name), unquote_plus(value)) for name, value in items]
 
 

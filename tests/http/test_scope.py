@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from mangum._http.scope import _is_ip
 from mangum.types import LambdaEvent
 from tests.support.http_events import (
     alb_event,
@@ -153,6 +156,64 @@ def test_scheme_defaults_to_https() -> None:
 def test_client_from_source_ip(source_ip: str, client: tuple[str, int]) -> None:
     assert scope_of(rest_event(source_ip=source_ip))["client"] == client
     assert scope_of(v2_event(source_ip=source_ip))["client"] == client
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0.0.0.0",
+        "255.255.255.255",
+        "10.0.0.1",
+        "1.2.3",
+        "1.2.3.4.5",
+        "256.1.1.1",
+        "01.2.3.4",
+        "1.2.3.00",
+        "1.2.3.",
+        ".1.2.3",
+        "1..2.3",
+        "1.2.3.4 ",
+        " 1.2.3.4",
+        "1.2.3.+4",
+        "1.2.3.-4",
+        "1.2.3.\u0664",
+        "1.2.3.\u00b2",
+        "1.2.3.0x4",
+        "1_0.2.3.4",
+        "a.b.c.d",
+        "",
+        "1.2.3.4\n",
+        "2001:db8::1",
+        "::ffff:1.2.3.4",
+        "fe80::1%eth0",
+        "1.2.3.4:80",
+        "::",
+        "1:2",
+    ],
+)
+def test_is_ip_is_ipaddress_verdict(text: str) -> None:
+    assert _is_ip(text) is _ipaddress_accepts(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.integers(0, 300).map(str), st.text("0123456789", max_size=4), st.text(max_size=3)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_is_ip_on_random_dotted_texts(parts: list[str]) -> None:
+    text = ".".join(parts)
+    assert _is_ip(text) is _ipaddress_accepts(text)
+
+
+def _ipaddress_accepts(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def test_client_is_none_without_a_source_ip() -> None:
