@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from pydantic import BaseModel, PydanticUserError
+from pydantic import BaseModel, PydanticUserError, ValidationError
 
 from mangum.events import (
     AlbEvent,
@@ -415,6 +417,38 @@ def test_model_validate_passes_options_and_validates_subclasses() -> None:
         AlbEvent.model_validate({**raw, "requestContext": None})
     with pytest.raises(ValueError, match="httpMethod"):
         AlbEvent.model_validate({**raw, "httpMethod": None}, strict=True)
+
+
+if TYPE_CHECKING:
+    Later = Order  # at run time only test_model_rebuild_reads_names_in_its_callers_frame defines it
+
+
+class Deferred(AlbEvent):
+    """An ALB event with a field whose type is not defined when the class is made."""
+
+    later: Later
+
+
+def test_model_rebuild_reads_names_in_its_callers_frame() -> None:
+    # AwsModel.model_rebuild is one frame more between the caller and pydantic's method.
+    Later = Order  # the name Deferred's annotation uses, found in this frame
+    assert Deferred.model_rebuild() is True
+    raw = read_sample("powertools/albEvent.json")
+    assert Deferred.model_validate({**raw, "later": {"item": "a", "qty": 1}}).later == Later(item="a", qty=1)
+
+
+def test_model_validate_uses_the_validator_of_a_forced_rebuild() -> None:
+    # model_validate remembers each class's validator; a forced rebuild makes a new one (here, from a
+    # changed configuration), so the remembered one must be dropped.
+    class Bounded(AlbEvent):
+        pass
+
+    raw = read_sample("powertools/albEvent.json")
+    assert Bounded.model_validate(raw).path == "/lambda"
+    Bounded.model_config["str_max_length"] = 1
+    Bounded.model_rebuild(force=True)
+    with pytest.raises(ValidationError, match="path"):
+        Bounded.model_validate(raw)
 
 
 def test_header_lookups_of_a_copy_see_its_updated_headers() -> None:
