@@ -15,7 +15,7 @@ done, as for any synchronous call. The caller's loop does not make progress in t
 
 Lambda Managed Instances send many events at once: a runtime serving them runs the loop on one
 thread and shares it (:func:`share`) with the threads handling the invocations; each call then
-runs as a task of its own on the running loop, many at a time.
+runs as a task of its own on the running loop, many at a time (:mod:`mangum._asgi.shared`).
 
 The loop is closed at interpreter exit, after the lifespan shutdown.
 """
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import contextvars
 import logging
 import os
 import signal
@@ -34,11 +33,10 @@ from _thread import get_ident
 from asyncio import events
 from collections import deque
 from collections.abc import Callable, Coroutine
-from concurrent.futures import Future
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mangum.deadline import TaskDeadline, contains_deadline, finish, remaining_time, watching
+from mangum.deadline import contains_deadline, finish, remaining_time, watching
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
@@ -418,7 +416,9 @@ def run(
     running = asyncio._get_running_loop()
     if running is None:
         if _shared is not None:
-            return _run_shared(_shared, coroutine, context, margin)
+            from mangum._asgi.shared import run_shared  # only a shared loop needs it
+
+            return run_shared(_shared, coroutine, context, margin)
         return _run_here(coroutine, context, margin, alarm_margin)
     if running is _loop:
         coroutine.close()
@@ -430,15 +430,10 @@ def run(
 
 
 def share() -> asyncio.AbstractEventLoop:
-    """Make the container loop the one every invocation runs on, from any thread, at the same time:
-    for a runtime serving several invocations at once, each handled on a thread of its own while
-    the calling thread runs the loop (``run_until_complete``) until :func:`unshare`.
-
-    From then on :func:`run`, called on any other thread, hands its coroutine to that loop as a task
-    of its own, in the calling thread's context (its context variables: the invocation's request
-    id), and waits for it; the invocation's deadline cancels that task alone
-    (:class:`~mangum.deadline.TaskDeadline`). Blocking code is not interrupted by a signal then: it blocks
-    every invocation in flight, which the runtime's loop-lag watchdog reports.
+    """Make the container loop the one every invocation runs on, from any thread, at the same time,
+    while the calling thread runs it, until :func:`unshare`: :func:`run` then hands each coroutine
+    to it as a task of its own (:mod:`mangum._asgi.shared`). Blocking code is not interrupted by a
+    signal then: it blocks every invocation in flight, which the runtime's loop-lag watchdog reports.
     """
     global _shared
     _shared = container_loop()
@@ -449,47 +444,6 @@ def unshare() -> None:
     """Back to one invocation at a time on the container loop (the loop has stopped running)."""
     global _shared
     _shared = None
-
-
-def _run_shared(
-    loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, T], context: object, margin: float
-) -> T:
-    remaining = None if context is None else remaining_time(context, margin)
-    # A task copies the context current when it is created: create it in the caller's.
-    caller = contextvars.copy_context()
-    outcome: Future[T] = Future()
-
-    def give_up(late: BaseException) -> None:
-        if not outcome.done():
-            outcome.set_exception(late)
-
-    def begin() -> None:
-        task = caller.run(loop.create_task, coroutine)
-        deadline = None if remaining is None else TaskDeadline(task, remaining, give_up)
-
-        def settle(task: asyncio.Task[T]) -> None:
-            if deadline is not None:
-                deadline.cancel()
-            if outcome.done():
-                return  # given up at the deadline already
-            if task.cancelled():
-                if deadline is not None and deadline.where is not None:
-                    outcome.set_exception(deadline.exceeded())
-                else:  # cancelled from outside: the loop is stopping
-                    outcome.set_exception(RuntimeError("the invocation was cancelled: the loop is stopping"))
-            elif (error := task.exception()) is not None:
-                outcome.set_exception(error)
-            else:
-                outcome.set_result(task.result())
-
-        task.add_done_callback(settle)
-
-    try:
-        loop.call_soon_threadsafe(begin)
-    except RuntimeError:  # the loop was closed meanwhile
-        coroutine.close()
-        raise
-    return outcome.result()
 
 
 def _close() -> None:

@@ -18,7 +18,8 @@ import json
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
-from mangum._asgi import Invocation, run_streaming_cycle
+from mangum._asgi import Invocation
+from mangum._asgi.streaming import run_streaming_cycle
 from mangum._http.response import CollectedResponse, build_result, plain_text
 from mangum.exceptions import DeadlineExceeded, ResponseTooLarge
 from mangum.streaming import PRELUDE_DELIMITER, STREAM_LIMIT, ResponseSink
@@ -53,7 +54,7 @@ def encode_prelude(
 
 
 class HttpStream(Invocation[None]):
-    """The streamed target of one invocation (a :class:`~mangum._asgi.StreamTarget`): Lambda's HTTP
+    """The streamed target of one invocation (a :class:`~mangum._asgi.streaming.StreamTarget`): Lambda's HTTP
     integration response written to ``sink``, refusing to go past ``limit`` bytes in all (Lambda's
     200 MiB by default)."""
 
