@@ -23,7 +23,7 @@ from mangum._asgi import Buffered, exchange
 from mangum._http.response import result_or_error
 from mangum._http.scope import http_scope
 from mangum._sources.registry import HttpSource, detect, http_home
-from mangum.config import InvokeMode, LifespanMode, build_config, resolve_invoke_mode, snapstart_on
+from mangum.config import build_config, resolve_invoke_mode, snapstart_on
 from mangum.deadline import Deadline
 from mangum.exceptions import ConfigurationError, UnsupportedEvent
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from mangum._asgi.lifespan import Lifespan
     from mangum._event_handlers import EventHandlers
     from mangum._http.request import HttpEvent
+    from mangum.config import InvokeMode, LifespanMode
     from mangum.events.typed_handlers import EventHandler
     from mangum.handlers import DEFAULT_TEXT_MIME_TYPES as DEFAULT_TEXT_MIME_TYPES
     from mangum.streaming import ResponseSink

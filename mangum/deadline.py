@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from types import FrameType
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 # The margin is part of the configuration (read there, at construction); named here too, where the
 # deadline it shapes is computed.
@@ -49,6 +49,11 @@ from mangum.config import (
     margin_seconds,
 )
 from mangum.exceptions import DeadlineExceeded
+
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 deadline_margin = margin_seconds
 """The safety margin in seconds (:func:`mangum.config.margin_seconds`, under its name here)."""
@@ -200,7 +205,6 @@ def deadline_scope(deadline: Deadline | None) -> Iterator[Deadline | None]:
 
 logger = logging.getLogger("mangum")
 
-T = TypeVar("T")
 
 CANCEL_GRACE = 0.05
 """Seconds a cancelled application gets to unwind before the invocation answers anyway."""

@@ -32,14 +32,16 @@ from _thread import get_ident
 from asyncio import events
 from collections import deque
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from mangum.deadline import contains_deadline, finish, remaining_time, watching
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
     from types import FrameType
+    from typing import TypeVar
 
+    T = TypeVar("T")
     AsyncgenHooks = tuple[Callable[[Any], None], Callable[[Any], None]]
 
 
@@ -58,8 +60,6 @@ if TYPE_CHECKING:
 # when nothing else waits on the loop (:func:`is_idle`), so that no other task's I/O or due timer is
 # left unserved for the invocation's length; and only on the standard library's loops, whose
 # internals it relies on (:func:`supports`), never on uvloop's or in debug mode.
-
-T = TypeVar("T")
 
 
 _RUN_FOREVER_STEPS = tuple(
