@@ -1,39 +1,40 @@
 """The adapter's configuration, validated once at construction into a frozen object, and its form
-as PyPI mangum's ``handler.config`` dict (:class:`LambdaConfig`), for code written against it; and
-how the function answers Lambda, buffered or streamed (:data:`InvokeMode`); and whether it runs with
-SnapStart (:func:`snapstart_on`)."""
+as PyPI mangum's ``handler.config`` dict (:class:`mangum.types.LambdaConfig`), for code written
+against it; and how the function answers Lambda, buffered or streamed (:data:`InvokeMode`); and
+whether it runs with SnapStart (:func:`snapstart_on`)."""
 
 from __future__ import annotations
 
 import math
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Literal, NoReturn, TypedDict, overload
+from typing import TYPE_CHECKING, Literal, NoReturn, overload
 
 from mangum.exceptions import ConfigurationError
 
 if TYPE_CHECKING:
     from typing import TypeAlias
 
-    LifespanMode: TypeAlias = Literal["auto", "on", "off"]
-    """The lifespan modes: ``"auto"``, ``"on"``, ``"off"``."""
+    # Defined among the public types (PyPI mangum's places), and named here, where they are used.
+    from mangum.types import LambdaConfig as LambdaConfig, LifespanMode as LifespanMode
+
     InvokeMode: TypeAlias = Literal["BUFFERED", "RESPONSE_STREAM"]
     """How a function answers Lambda: ``BUFFERED`` (one JSON result) or ``RESPONSE_STREAM`` (chunks
     sent as the application produces them), named as Lambda names a Function URL's ``InvokeMode``."""
 
-LIFESPAN_MODES: tuple[LifespanMode, ...] = ("auto", "on", "off")
-"""The values of :data:`LifespanMode`."""
-
 
 def __getattr__(name: str) -> object:
-    # The two Literal aliases, for code that names them at run time (``mangum.types`` re-exports
-    # LifespanMode), built when first asked for: the first Literal of a process costs about 0.2M
-    # instructions, and the adapter names them only in annotations, never evaluated.
-    modes = {"LifespanMode": LIFESPAN_MODES, "InvokeMode": INVOKE_MODES}.get(name)
-    if modes is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    alias = globals()[name] = Literal[modes]
-    return alias
+    # The typing names, for code that asks this module for them at run time, made when first asked
+    # for: a process's first Literal costs about 0.2M instructions, a TypedDict as much, and the
+    # cold path names them only in annotations, which are never evaluated.
+    if name == "InvokeMode":
+        alias = globals()[name] = Literal[INVOKE_MODES]
+        return alias
+    if name in ("LambdaConfig", "LifespanMode"):
+        import mangum.types
+
+        return getattr(mangum.types, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 MARGIN_VARIABLE = "MANGUM_DEADLINE_MARGIN_MS"
@@ -145,14 +146,6 @@ class Config(Mapping[str, object]):
 # and custom handlers are given that dict. The rest of PyPI mangum's compatibility is in
 # mangum.handlers; this part stays here because it is the configuration object's own face, and every
 # function imports this module.
-
-
-class LambdaConfig(TypedDict):
-    """The configuration a custom handler receives (PyPI mangum's shape: plain lists and strings)."""
-
-    api_gateway_base_path: str
-    text_mime_types: list[str]
-    exclude_headers: list[str]
 
 
 LEGACY_TEXT_MIME_TYPES: tuple[str, ...] = ("text/", *_DEFAULT_TEXT_TYPES)
