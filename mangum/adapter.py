@@ -15,32 +15,30 @@ generated from the models (:mod:`mangum._validation`).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from mangum._asgi import Buffered, exchange, loop
+from mangum._asgi import Buffered, exchange
 from mangum._http.response import result_or_error
 from mangum._http.scope import http_scope
 from mangum._sources.registry import HttpSource, detect, http_home
-from mangum.config import InvokeMode, LifespanMode, build_config, resolve_invoke_mode, snapstart_on
+from mangum.config import build_config, resolve_invoke_mode, snapstart_on
 from mangum.deadline import Deadline
-from mangum.exceptions import ConfigurationError, DeadlineExceeded, UnsupportedEvent
+from mangum.exceptions import ConfigurationError, UnsupportedEvent
 
 if TYPE_CHECKING:
     from mangum._asgi import Invocation
     from mangum._asgi.lifespan import Lifespan
     from mangum._event_handlers import EventHandlers
     from mangum._http.request import HttpEvent
+    from mangum.config import InvokeMode, LifespanMode
     from mangum.events.typed_handlers import EventHandler
     from mangum.handlers import DEFAULT_TEXT_MIME_TYPES as DEFAULT_TEXT_MIME_TYPES
     from mangum.streaming import ResponseSink
     from mangum.types import ASGI, LambdaConfig, LambdaContext, LambdaEvent, LambdaHandler
     from mangum.websocket.runtime import WebSocketRuntime
     from mangum.websocket.settings import WebSocketSettings
-
-logger = logging.getLogger("mangum")
 
 
 def __getattr__(name: str) -> object:
@@ -211,17 +209,9 @@ class Mangum:
         if self.invoke_mode == "RESPONSE_STREAM" and not any(
             handler.infer(event, context, self._legacy_config) for handler in self.custom_handlers
         ):
-            from mangum.streaming.response import STREAMING_SOURCES, HttpStream
+            from mangum.streaming.response import stream_http
 
-            try:
-                source = detect(event)
-            except UnsupportedEvent:
-                source = None
-            if isinstance(source, HttpSource) and source.name in STREAMING_SOURCES:
-                http_event = http_home(source.name).read(event)
-                config = self.config
-                stream = HttpStream(context, config.deadline_margin, http_event, config, sink)
-                self._exchange(http_event, event, context, stream)
+            if stream_http(event, context, sink, self.config, self._exchange):
                 return None
         return self(event, context)
 
@@ -254,13 +244,14 @@ class Mangum:
         return handler(pypi_response(answer.response))
 
     # --- WebSocket dispatch point ---------------------------------------------------------------
-    # WebSocket events are served by mangum.websocket.cycle, imported here on the first WebSocket
-    # event and nowhere else: it needs boto3, which only WebSocket users install. The container's
-    # WebSocketRuntime (settings, store, Management API clients) is built then too, and kept.
+    # WebSocket events are served by mangum.websocket.cycle (serve_websocket_event), imported here on
+    # the first WebSocket event and nowhere else: it needs boto3, which only WebSocket users
+    # install. The container's WebSocketRuntime (settings, store, Management API clients) is built
+    # then too, and kept.
     def _serve_websocket(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
         runtime = self._websocket_runtime
         try:
-            from mangum.websocket.cycle import read_websocket_event, run_websocket_event, status_result
+            from mangum.websocket.cycle import serve_websocket_event
 
             if runtime is None:
                 from mangum.websocket.runtime import WebSocketRuntime
@@ -272,20 +263,4 @@ class Mangum:
             if error.name is not None and error.name.split(".")[0] in {"boto3", "botocore"}:
                 raise ConfigurationError("WebSocket events need boto3: pip install 'mangum[full]'") from None
             raise
-        connection_event = read_websocket_event(event)
-        state = self._lifespan_state(context)
-        cycle = run_websocket_event(self.app, connection_event, event, context, self.config, state, runtime)
-        margin = self.config.deadline_margin
-        try:
-            # The cycle bounds the app by the deadline and its cleanup by half the margin after it;
-            # the loop's bound is a backstop behind both, and blocking app code is interrupted a
-            # quarter of the margin after the app's deadline, leaving its cleanup the rest.
-            return loop.run(cycle, context, margin / 4, alarm_margin=margin * 0.75)
-        except DeadlineExceeded as late:
-            logger.error(
-                "WebSocket %s of connection %s: %s",
-                connection_event.kind,
-                connection_event.connection_id,
-                late,
-            )
-            return status_result(connection_event, 500)
+        return serve_websocket_event(self.app, event, context, self.config, self._lifespan_state, runtime)

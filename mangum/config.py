@@ -1,18 +1,41 @@
 """The adapter's configuration, validated once at construction into a frozen object, and its form
-as PyPI mangum's ``handler.config`` dict (:class:`LambdaConfig`), for code written against it; and
-how the function answers Lambda, buffered or streamed (:data:`InvokeMode`); and whether it runs with
-SnapStart (:func:`snapstart_on`)."""
+as PyPI mangum's ``handler.config`` dict (:class:`mangum.types.LambdaConfig`), for code written
+against it; and how the function answers Lambda, buffered or streamed (:data:`InvokeMode`); and
+whether it runs with SnapStart (:func:`snapstart_on`)."""
 
 from __future__ import annotations
 
 import math
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Literal, NoReturn, TypeAlias, TypedDict, overload
+from typing import TYPE_CHECKING, Literal, NoReturn, overload
 
 from mangum.exceptions import ConfigurationError
 
-LifespanMode: TypeAlias = Literal["auto", "on", "off"]
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    # Defined among the public types (PyPI mangum's places), and named here, where they are used.
+    from mangum.types import LambdaConfig as LambdaConfig, LifespanMode as LifespanMode
+
+    InvokeMode: TypeAlias = Literal["BUFFERED", "RESPONSE_STREAM"]
+    """How a function answers Lambda: ``BUFFERED`` (one JSON result) or ``RESPONSE_STREAM`` (chunks
+    sent as the application produces them), named as Lambda names a Function URL's ``InvokeMode``."""
+
+
+def __getattr__(name: str) -> object:
+    # The typing names, for code that asks this module for them at run time, made when first asked
+    # for: a process's first Literal costs about 0.2M instructions, a TypedDict as much, and the
+    # cold path names them only in annotations, which are never evaluated.
+    if name == "InvokeMode":
+        alias = globals()[name] = Literal[INVOKE_MODES]
+        return alias
+    if name in ("LambdaConfig", "LifespanMode"):
+        import mangum.types
+
+        return getattr(mangum.types, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 MARGIN_VARIABLE = "MANGUM_DEADLINE_MARGIN_MS"
 DEFAULT_MARGIN = 0.5
@@ -123,14 +146,6 @@ class Config(Mapping[str, object]):
 # and custom handlers are given that dict. The rest of PyPI mangum's compatibility is in
 # mangum.handlers; this part stays here because it is the configuration object's own face, and every
 # function imports this module.
-
-
-class LambdaConfig(TypedDict):
-    """The configuration a custom handler receives (PyPI mangum's shape: plain lists and strings)."""
-
-    api_gateway_base_path: str
-    text_mime_types: list[str]
-    exclude_headers: list[str]
 
 
 LEGACY_TEXT_MIME_TYPES: tuple[str, ...] = ("text/", *_DEFAULT_TEXT_TYPES)
@@ -244,14 +259,11 @@ def build_config(
 
 # --- the invoke mode -------------------------------------------------------------------------------
 
-InvokeMode: TypeAlias = Literal["BUFFERED", "RESPONSE_STREAM"]
-"""How a function answers Lambda: ``BUFFERED`` (one JSON result) or ``RESPONSE_STREAM`` (chunks sent as
-the application produces them), named as Lambda names a Function URL's ``InvokeMode``."""
-
 INVOKE_MODE_VARIABLE = "MANGUM_INVOKE_MODE"
 """The environment variable read when ``Mangum(...)`` is given no ``invoke_mode``."""
 
 INVOKE_MODES: tuple[InvokeMode, ...] = ("BUFFERED", "RESPONSE_STREAM")
+"""The values of :data:`InvokeMode`."""
 
 
 def resolve_invoke_mode(value: object) -> InvokeMode:

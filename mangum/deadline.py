@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from types import FrameType
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 # The margin is part of the configuration (read there, at construction); named here too, where the
 # deadline it shapes is computed.
@@ -49,6 +49,11 @@ from mangum.config import (
     margin_seconds,
 )
 from mangum.exceptions import DeadlineExceeded
+
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 deadline_margin = margin_seconds
 """The safety margin in seconds (:func:`mangum.config.margin_seconds`, under its name here)."""
@@ -194,12 +199,12 @@ def deadline_scope(deadline: Deadline | None) -> Iterator[Deadline | None]:
 # thread, or after the application took ``SIGALRM``, has only its waiting bounded.
 #
 # Many invocations at once on one loop (:func:`mangum._asgi.loop.share`, Lambda Managed Instances)
-# each have a :class:`TaskDeadline` on their own task: the deadline cancels that task alone, and no
-# signal is sent (it would interrupt whichever invocation the thread was running, not the late one).
+# each have a :class:`mangum._asgi.shared.TaskDeadline` on their own task: the deadline cancels that
+# task alone, and no signal is sent (it would interrupt whichever invocation the thread was running,
+# not the late one).
 
 logger = logging.getLogger("mangum")
 
-T = TypeVar("T")
 
 CANCEL_GRACE = 0.05
 """Seconds a cancelled application gets to unwind before the invocation answers anyway."""
@@ -268,7 +273,8 @@ class _Expiry:
         self.stopper = self.loop.call_later(CANCEL_GRACE, self.loop.stop)
 
 
-def _log_left_running() -> None:
+def log_left_running() -> None:
+    """The WARNING line of a cancelled application that did not end within :data:`CANCEL_GRACE`."""
     logger.warning("the application did not stop within %ss of being cancelled: left running", CANCEL_GRACE)
 
 
@@ -286,56 +292,12 @@ def finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[T], remaining: fl
         if expiry.where is None or not (isinstance(error, RuntimeError | asyncio.CancelledError)):
             raise
         if not task.done():
-            _log_left_running()
+            log_left_running()
         raise DeadlineExceeded(f"waiting at {expiry.where}") from None
     finally:
         timer.cancel()
         if expiry.stopper is not None:
             expiry.stopper.cancel()
-
-
-class TaskDeadline:
-    """The deadline of one task among many on a loop they share (:func:`mangum._asgi.loop.share`):
-    ``remaining`` seconds on, that task alone is cancelled, as :func:`finish` cancels it; if it has
-    not ended :data:`CANCEL_GRACE` seconds later, ``give_up`` is called with the
-    :class:`DeadlineExceeded` to answer with, and the task is left running. The loop goes on
-    serving the other tasks throughout. Blocking code is not interrupted (no signal can single out
-    one task among many on one thread): the task is cancelled once the loop runs again.
-    """
-
-    __slots__ = ("give_up", "task", "timer", "where")
-
-    def __init__(
-        self,
-        task: asyncio.Task[object],
-        remaining: float,
-        give_up: Callable[[DeadlineExceeded], None],
-    ) -> None:
-        self.task = task
-        self.give_up = give_up
-        self.where: str | None = None
-        """Where the task was waiting when its time was up (``None`` until then)."""
-        self.timer = task.get_loop().call_later(remaining, self._expire)
-
-    def _expire(self) -> None:
-        from mangum._asgi.stuck import where_stuck
-
-        self.where = where_stuck(self.task)
-        self.task.cancel()
-        self.timer = self.task.get_loop().call_later(CANCEL_GRACE, self._abandon)
-
-    def _abandon(self) -> None:
-        if not self.task.done():
-            _log_left_running()
-            self.give_up(self.exceeded())
-
-    def exceeded(self) -> DeadlineExceeded:
-        """The error an invocation stopped by this deadline answers with."""
-        return DeadlineExceeded(f"waiting at {self.where}")
-
-    def cancel(self) -> None:
-        """The task has ended: no more timers."""
-        self.timer.cancel()
 
 
 # --- the watchdog -------------------------------------------------------------------------------
@@ -394,7 +356,8 @@ class Watchdog:
     the invocation in progress on the main thread (``watched``), as the thread sees it. The one main
     thread has one such invocation at a time, and the thread tolerates a stale read for one
     interval; invocations on other threads, or many at once on a loop shared with them
-    (:class:`TaskDeadline`), are never watched: a signal cannot single one of them out."""
+    (:class:`mangum._asgi.shared.TaskDeadline`), are never watched: a signal cannot single one of
+    them out."""
 
     __slots__ = ("started", "watched")
 

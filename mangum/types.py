@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypedDict
 
-# Defined beside the configuration they describe, named here among the public types.
-from mangum.config import LambdaConfig as LambdaConfig, LifespanMode as LifespanMode
-
 if TYPE_CHECKING:
     from typing_extensions import NotRequired  # typing's is Python 3.11+
 
@@ -57,6 +54,9 @@ ASGI: TypeAlias = Callable[[Any, Any, Any], Awaitable[None]]
 
 #: The raw event as Lambda hands it to the handler (decoded JSON).
 LambdaEvent: TypeAlias = dict[str, Any]
+
+LifespanMode: TypeAlias = Literal["auto", "on", "off"]
+"""The ``lifespan`` argument of ``Mangum(...)``: ``"auto"``, ``"on"`` or ``"off"``."""
 
 
 class LambdaCognitoIdentity(Protocol):
@@ -204,6 +204,15 @@ Headers: TypeAlias = list[list[bytes]]
 
 QueryParams: TypeAlias = MutableMapping[str, str | Sequence[str]]
 """Query parameters as single values or sequences of values by name (PyPI mangum's)."""
+
+
+class LambdaConfig(TypedDict):
+    """The configuration a custom handler receives (PyPI mangum's shape: plain lists and strings):
+    :func:`mangum.config.pypi_form` of the adapter's :class:`~mangum.config.Config`."""
+
+    api_gateway_base_path: str
+    text_mime_types: list[str]
+    exclude_headers: list[str]
 
 
 class Response(TypedDict):

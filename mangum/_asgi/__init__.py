@@ -16,9 +16,10 @@ Lambda context and the deadline margin: :class:`Buffered` collects the response 
 Lambda result, the custom handlers' response), :class:`mangum.streaming.response.HttpStream` writes
 it to the Runtime API as the application produces it.
 
-The cycles (:func:`run_http_cycle`, :func:`run_streaming_cycle`): the application receives the whole
-request body in a single ``http.request`` message, then ``http.disconnect`` once its response is
-complete (a ``receive()`` made earlier waits until then, as a client that stays connected would).
+The cycles (:func:`run_http_cycle`, and :func:`mangum._asgi.streaming.run_streaming_cycle`,
+imported only by a streamed answer): the application receives the whole request body in a single
+``http.request`` message, then ``http.disconnect`` once its response is complete (a ``receive()``
+made earlier waits until then, as a client that stays connected would).
 
 Application errors never escape: an exception before or during the response, returning without a
 complete response, or a message the protocol does not allow at that point all give a plain-text
@@ -40,12 +41,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from mangum._asgi import loop
 from mangum._http.request import Request, request_body
 from mangum._http.response import CollectedResponse, gateway_timeout, internal_server_error, plain_text
-from mangum.deadline import Deadline, shielded, stopped_by_deadline
+from mangum.deadline import Deadline, stopped_by_deadline
 from mangum.exceptions import DeadlineExceeded, InvalidBody, UnexpectedMessage
 
 if TYPE_CHECKING:
@@ -59,13 +60,14 @@ if TYPE_CHECKING:
         Scope,
     )
 
+    # Only annotations name it, so it is not built at import.
+    StateSource = Callable[[LambdaContext | None], dict[str, Any] | None]
+    """What gives a request the lifespan ``state``: the adapter's, from the invocation's context;
+    it starts the lifespan on the first invocation and raises when it failed."""
+
 logger = logging.getLogger("mangum.http")
 
 T = TypeVar("T")
-
-StateSource = Callable[["LambdaContext | None"], "dict[str, Any] | None"]
-"""What gives a request the lifespan ``state``: the adapter's, from the invocation's context; it
-starts the lifespan on the first invocation and raises when it failed."""
 
 
 # --- the invocation -------------------------------------------------------------------------------
@@ -182,8 +184,9 @@ _SENDING_BODY = 1
 _COMPLETE = 2
 
 
-class _ResponseCollector:
-    """The receive/send pair handed to the application, collecting what it sends."""
+class ResponseCollector:
+    """The receive/send pair handed to the application, collecting what it sends (the streamed
+    cycle's exchange, :mod:`mangum._asgi.streaming`, passes each chunk on instead)."""
 
     __slots__ = ("_body", "_chunks", "_complete", "_finished", "_headers", "_phase", "_status", "error")
 
@@ -293,7 +296,8 @@ def log_access(scope: HTTPScope | Scope, status: int) -> None:
     logger.info("%s %s %s", scope.get("method"), path, status)
 
 
-def _describe(scope: HTTPScope | Scope) -> str:
+def describe(scope: HTTPScope | Scope) -> str:
+    """The request in a log line: ``METHOD PATH``."""
     return f"{scope.get('method', '?')} {scope.get('path', '?')}"
 
 
@@ -302,7 +306,7 @@ def log_deadline(scope: HTTPScope | Scope, late: DeadlineExceeded) -> None:
     application was (it is answered 504, or its stream ended with an error)."""
     logger.error(
         "No answer to %s before the invocation's deadline: the application was %s",
-        _describe(scope),
+        describe(scope),
         late.where,
         exc_info=late,
     )
@@ -313,7 +317,7 @@ def log_stopped_after_response(scope: HTTPScope | Scope) -> None:
     (a background task, say): the response stands."""
     logger.warning(
         "ASGI application still running after its response to %s: stopped at the invocation's deadline",
-        _describe(scope),
+        describe(scope),
     )
 
 
@@ -323,21 +327,21 @@ async def run_http_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes) -> Co
     Never raises for anything the application does (see the module docs); only ``BaseException``
     subclasses that are not ``Exception`` (cancellation, ``SystemExit``) propagate.
     """
-    exchange = _ResponseCollector(body)
+    exchange = ResponseCollector(body)
     try:
         await app(scope, exchange.receive, exchange.send)
     except Exception as exc:
         if exchange.error is not None:
             logger.error(
-                "ASGI protocol error while handling %s: %s", _describe(scope), exchange.error, exc_info=exc
+                "ASGI protocol error while handling %s: %s", describe(scope), exchange.error, exc_info=exc
             )
             return internal_server_error()
         if exchange._phase == _COMPLETE:
             logger.error(
-                "Exception in ASGI application after its response to %s", _describe(scope), exc_info=exc
+                "Exception in ASGI application after its response to %s", describe(scope), exc_info=exc
             )
             return exchange.response()
-        logger.error("Exception in ASGI application while handling %s", _describe(scope), exc_info=exc)
+        logger.error("Exception in ASGI application while handling %s", describe(scope), exc_info=exc)
         return internal_server_error()
     except BaseException as stopped:
         if exchange._phase == _COMPLETE and stopped_by_deadline(stopped):
@@ -350,131 +354,12 @@ async def run_http_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes) -> Co
         # The application swallowed the error raised into it; it still broke the protocol.
         logger.error(
             "ASGI protocol error while handling %s: %s",
-            _describe(scope),
+            describe(scope),
             exchange.error,
             exc_info=exchange.error,
         )
         return internal_server_error()
     if exchange._phase != _COMPLETE:
-        logger.error("ASGI application returned without completing its response to %s", _describe(scope))
+        logger.error("ASGI application returned without completing its response to %s", describe(scope))
         return internal_server_error()
     return exchange.response()
-
-
-# --- the streamed cycle: the response passed on as it is produced --------------------------------
-#
-# The request side is the buffered cycle's. On the response side, the first
-# ``http.response.body`` message starts the response (:meth:`StreamTarget.begin` with the status,
-# the headers and that first chunk) and every later non-empty chunk is written at once: a
-# ``send()`` returns after its chunk was handed to the target, so an app that waits between chunks
-# is seen waiting between chunks. A write the target refuses (the connection to Lambda broke, the
-# size limit) is raised into the app's ``send()``, after which ``receive()`` answers
-# ``http.disconnect``; a failure after the response started ends it with :meth:`StreamTarget.abort`
-# (Lambda's error trailers): the status line is already gone.
-
-
-class StreamTarget(Protocol):
-    """Where a streamed response goes (:class:`mangum.streaming.response.HttpStream` for Lambda)."""
-
-    @property
-    def started(self) -> bool:
-        """Whether :meth:`begin` has sent anything."""
-        ...
-
-    def begin(self, status: int, headers: list[tuple[bytes, bytes]], first: bytes) -> None:
-        """Start the response: its status, raw ASGI headers and first body bytes (maybe empty)."""
-        ...
-
-    def write(self, data: bytes) -> None:
-        """Send the next body bytes."""
-        ...
-
-    def abort(self, error: BaseException) -> None:
-        """End a started response with an error."""
-        ...
-
-
-class _StreamingExchange(_ResponseCollector):
-    """The buffered cycle's collector, with each chunk handed to the target instead of kept.
-
-    The parent validates every message and collects chunks into ``_chunks``; this class empties that
-    list into the target after each ``http.response.body`` it took, so nothing accumulates.
-    """
-
-    __slots__ = ("_target", "write_error")
-
-    def __init__(self, body: bytes, target: StreamTarget) -> None:
-        super().__init__(body)
-        self._target = target
-        self.write_error: Exception | None = None
-
-    async def send(self, message: Message) -> None:
-        await super().send(message)  # validated and collected, or raised
-        if message.get("type") == "http.response.body":
-            self._pass_on()
-
-    def _pass_on(self) -> None:
-        chunks = self._chunks
-        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        chunks.clear()
-        try:
-            with shielded():  # a chunk cut off halfway would break the whole stream
-                if not self._target.started:
-                    self._target.begin(self._status, self._headers, data)
-                elif data:
-                    self._target.write(data)
-        except Exception as error:
-            self.write_error = error
-            self.release_waiters()
-            raise
-
-
-def _fail(target: StreamTarget, problem: BaseException) -> None:
-    if target.started:
-        target.abort(problem)
-    else:
-        answer = internal_server_error()
-        target.begin(answer.status, answer.headers, answer.body)
-
-
-async def run_streaming_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes, target: StreamTarget) -> None:
-    """Run ``app`` on one request, passing its response to ``target`` as it comes (see the module docs).
-
-    Never raises for anything the application does; a ``target`` that fails again while the failure
-    is being reported raises that error.
-    """
-    exchange = _StreamingExchange(body, target)
-    raised: Exception | None = None
-    try:
-        await app(scope, exchange.receive, exchange.send)
-    except Exception as exc:
-        raised = exc
-    except BaseException as stopped:
-        if not (exchange.complete and stopped_by_deadline(stopped)):
-            raise
-        logger.warning(
-            "ASGI application still running after its response to %s: stopped at the deadline",
-            _describe(scope),
-        )
-        return
-    finally:
-        exchange.release_waiters()
-    where = _describe(scope)
-    problem: BaseException
-    if exchange.write_error is not None:
-        problem = exchange.write_error
-        logger.error("The response to %s could not be sent on: %s", where, problem, exc_info=problem)
-    elif exchange.error is not None:
-        problem = exchange.error
-        logger.error("ASGI protocol error while handling %s: %s", where, problem, exc_info=raised or problem)
-    elif exchange.complete:
-        if raised is not None:
-            logger.error("Exception in ASGI application after its response to %s", where, exc_info=raised)
-        return
-    elif raised is not None:
-        problem = raised
-        logger.error("Exception in ASGI application while handling %s", where, exc_info=raised)
-    else:
-        problem = UnexpectedMessage("the application returned without completing its response")
-        logger.error("ASGI application returned without completing its response to %s", where)
-    _fail(target, problem)

@@ -50,7 +50,7 @@ logger = logging.getLogger("mangum.lifespan")
 
 SHUTDOWN_TIMEOUT = 0.2
 """Seconds the application gets to finish its shutdown before its lifespan task is cancelled:
-Lambda gives the runtime 300 ms after SIGTERM (see :data:`mangum._asgi.loop.SHUTDOWN_WINDOW`)."""
+Lambda gives the runtime 300 ms after SIGTERM (see :data:`mangum._asgi.shutdown.SHUTDOWN_WINDOW`)."""
 RETRY_INITIAL = 1.0
 """Seconds after a failed startup before the next invocation tries again; doubled after each failure."""
 RETRY_MAX = 60.0

@@ -15,7 +15,7 @@ done, as for any synchronous call. The caller's loop does not make progress in t
 
 Lambda Managed Instances send many events at once: a runtime serving them runs the loop on one
 thread and shares it (:func:`share`) with the threads handling the invocations; each call then
-runs as a task of its own on the running loop, many at a time.
+runs as a task of its own on the running loop, many at a time (:mod:`mangum._asgi.shared`).
 
 The loop is closed at interpreter exit, after the lifespan shutdown.
 """
@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import contextvars
 import logging
-import os
 import signal
 import sys
 import threading
@@ -34,14 +32,17 @@ from _thread import get_ident
 from asyncio import events
 from collections import deque
 from collections.abc import Callable, Coroutine
-from concurrent.futures import Future
-from types import FrameType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from mangum.deadline import TaskDeadline, contains_deadline, finish, remaining_time, watching
+from mangum.deadline import contains_deadline, finish, remaining_time, watching
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
+    from types import FrameType
+    from typing import TypeVar
+
+    T = TypeVar("T")
+    AsyncgenHooks = tuple[Callable[[Any], None], Callable[[Any], None]]
 
 
 # --- stepping the ready queue --------------------------------------------------------------------
@@ -59,8 +60,6 @@ if TYPE_CHECKING:
 # when nothing else waits on the loop (:func:`is_idle`), so that no other task's I/O or due timer is
 # left unserved for the invocation's length; and only on the standard library's loops, whose
 # internals it relies on (:func:`supports`), never on uvloop's or in debug mode.
-
-T = TypeVar("T")
 
 
 _RUN_FOREVER_STEPS = tuple(
@@ -161,9 +160,6 @@ def step_until_done(loop: Any, coroutine: Coroutine[Any, Any, T]) -> asyncio.Tas
         sys.set_asyncgen_hooks(*old_hooks)
 
 
-AsyncgenHooks = tuple[Callable[[Any], None], Callable[[Any], None]]
-
-
 def _hooks_of(loop: Any) -> AsyncgenHooks:
     """The asynchronous generator hooks ``loop`` installs while it runs (``firstiter``, ``finalizer``)."""
     return (loop._asyncgen_firstiter_hook, loop._asyncgen_finalizer_hook)
@@ -171,37 +167,22 @@ def _hooks_of(loop: Any) -> AsyncgenHooks:
 
 # --- the container's exit ------------------------------------------------------------------------
 # Run clean-up once when the container ends: on SIGTERM or at interpreter exit, whichever comes first.
-#
-# Lambda sends SIGTERM before it stops an execution environment only when an extension is
-# registered; otherwise the process is frozen and killed without notice, and nothing here runs.
-#
 # Two kinds of callbacks, each run once, most recent first:
 #
-# - *shutdown* callbacks (the ASGI lifespan shutdown) run on SIGTERM or at exit;
+# - *shutdown* callbacks (the ASGI lifespan shutdown) run on SIGTERM or at exit, within the
+# shutdown window (:mod:`mangum._asgi.shutdown`, imported only when there is one to run);
 # - *exit* callbacks (closing the event loop) run only at interpreter exit, after the shutdown
-# ones, so that a process that keeps running after SIGTERM still has a working loop.
-#
-# The SIGTERM handler is installed only from the main thread (Python allows no other), at most once
-# per process. It chains the handler that was there before: a Python handler is called, the default
-# action is restored and the signal raised again so that the process still ends by SIGTERM, and an
-# ignored signal stays ignored.
-#
-# Lambda lets the runtime run for 300 ms after SIGTERM (500 ms with an internal extension), then
-# kills it. The shutdown callbacks therefore run on a helper thread that is given
-# :data:`SHUTDOWN_WINDOW` in all: one that blocks its thread (synchronous clean-up without a
-# timeout) is abandoned when the window closes, and the process goes on ending. After that the exit
-# callbacks are skipped, since the abandoned callback may still hold the event loop.
+# ones, so that a process that keeps running after SIGTERM still has a working loop; they are
+# skipped after a shutdown that was abandoned, since it may still hold the event loop.
 
 logger = logging.getLogger("mangum")
-
-SHUTDOWN_WINDOW = 0.25
-"""Seconds every shutdown callback together may take before they are abandoned."""
 
 _shutdown_callbacks: list[Callable[[], None]] = []
 _exit_callbacks: list[Callable[[], None]] = []
 _state_lock = threading.Lock()
 _atexit_registered = False
 _sigterm_installed = False
+_previous_sigterm: object = None
 _abandoned = False
 
 
@@ -240,27 +221,16 @@ def _drain(callbacks: list[Callable[[], None]]) -> None:
 
 def run_shutdown_callbacks(window: float | None = None) -> bool:
     """Run every pending shutdown callback now (what SIGTERM does), on a helper thread, for at
-    most ``window`` seconds (:data:`SHUTDOWN_WINDOW`). Returns whether they all finished in time."""
+    most ``window`` seconds (:data:`mangum._asgi.shutdown.SHUTDOWN_WINDOW`). Returns whether they
+    all finished in time; at once, without a thread, when none is pending."""
     global _abandoned
-    limit = SHUTDOWN_WINDOW if window is None else window
-    finished = threading.Event()
-
-    def drain() -> None:
-        try:
-            _drain(_shutdown_callbacks)
-        finally:
-            finished.set()
-
-    helper = threading.Thread(target=drain, name="mangum-shutdown", daemon=True)
-    try:
-        helper.start()
-    except RuntimeError:  # interpreter shutdown on some Python versions: no new threads
-        drain()
+    if not _shutdown_callbacks:
         return True
-    if finished.wait(limit):
+    from mangum._asgi.shutdown import run_within
+
+    if run_within(lambda: _drain(_shutdown_callbacks), window):
         return True
     _abandoned = True
-    logger.error("shutdown did not finish within %d ms: abandoned, the process goes on ending", limit * 1000)
     return False
 
 
@@ -272,38 +242,29 @@ def _at_exit() -> None:
 
 
 def install_sigterm_handler() -> bool:
-    """Install the SIGTERM handler if this is the main thread and it is not installed yet.
-
-    Returns whether the handler is installed after the call.
+    """Install the SIGTERM handler if this is the main thread and it is not installed yet: it runs
+    the shutdown callbacks, then the handler that was there before
+    (:func:`mangum._asgi.shutdown.pass_on`). Returns whether the handler is installed after the call.
     """
-    global _sigterm_installed
+    global _sigterm_installed, _previous_sigterm
     if _sigterm_installed:
         return True
     if threading.current_thread() is not threading.main_thread():
         return False
     with _state_lock:
         if not _sigterm_installed:
-            previous = signal.getsignal(signal.SIGTERM)
-            signal.signal(signal.SIGTERM, _chained_handler(previous))
+            _previous_sigterm = signal.getsignal(signal.SIGTERM)
+            signal.signal(signal.SIGTERM, _on_sigterm)
             _sigterm_installed = True
     return True
 
 
-_Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | None
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    from mangum._asgi.shutdown import pass_on
 
-
-def _chained_handler(previous: _Handler) -> Callable[[int, FrameType | None], None]:
-    def handle_sigterm(signum: int, frame: FrameType | None) -> None:
-        logger.info("SIGTERM received: shutting down")
-        run_shutdown_callbacks()
-        if callable(previous):
-            previous(signum, frame)
-        elif previous != signal.SIG_IGN:
-            # SIG_DFL, or a handler installed outside Python: end the process the default way.
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-
-    return handle_sigterm
+    logger.info("SIGTERM received: shutting down")
+    run_shutdown_callbacks()
+    pass_on(_previous_sigterm, signum, frame)
 
 
 # --- the container loop --------------------------------------------------------------------------
@@ -418,7 +379,9 @@ def run(
     running = asyncio._get_running_loop()
     if running is None:
         if _shared is not None:
-            return _run_shared(_shared, coroutine, context, margin)
+            from mangum._asgi.shared import run_shared  # only a shared loop needs it
+
+            return run_shared(_shared, coroutine, context, margin)
         return _run_here(coroutine, context, margin, alarm_margin)
     if running is _loop:
         coroutine.close()
@@ -430,15 +393,10 @@ def run(
 
 
 def share() -> asyncio.AbstractEventLoop:
-    """Make the container loop the one every invocation runs on, from any thread, at the same time:
-    for a runtime serving several invocations at once, each handled on a thread of its own while
-    the calling thread runs the loop (``run_until_complete``) until :func:`unshare`.
-
-    From then on :func:`run`, called on any other thread, hands its coroutine to that loop as a task
-    of its own, in the calling thread's context (its context variables: the invocation's request
-    id), and waits for it; the invocation's deadline cancels that task alone
-    (:class:`~mangum.deadline.TaskDeadline`). Blocking code is not interrupted by a signal then: it blocks
-    every invocation in flight, which the runtime's loop-lag watchdog reports.
+    """Make the container loop the one every invocation runs on, from any thread, at the same time,
+    while the calling thread runs it, until :func:`unshare`: :func:`run` then hands each coroutine
+    to it as a task of its own (:mod:`mangum._asgi.shared`). Blocking code is not interrupted by a
+    signal then: it blocks every invocation in flight, which the runtime's loop-lag watchdog reports.
     """
     global _shared
     _shared = container_loop()
@@ -449,47 +407,6 @@ def unshare() -> None:
     """Back to one invocation at a time on the container loop (the loop has stopped running)."""
     global _shared
     _shared = None
-
-
-def _run_shared(
-    loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, T], context: object, margin: float
-) -> T:
-    remaining = None if context is None else remaining_time(context, margin)
-    # A task copies the context current when it is created: create it in the caller's.
-    caller = contextvars.copy_context()
-    outcome: Future[T] = Future()
-
-    def give_up(late: BaseException) -> None:
-        if not outcome.done():
-            outcome.set_exception(late)
-
-    def begin() -> None:
-        task = caller.run(loop.create_task, coroutine)
-        deadline = None if remaining is None else TaskDeadline(task, remaining, give_up)
-
-        def settle(task: asyncio.Task[T]) -> None:
-            if deadline is not None:
-                deadline.cancel()
-            if outcome.done():
-                return  # given up at the deadline already
-            if task.cancelled():
-                if deadline is not None and deadline.where is not None:
-                    outcome.set_exception(deadline.exceeded())
-                else:  # cancelled from outside: the loop is stopping
-                    outcome.set_exception(RuntimeError("the invocation was cancelled: the loop is stopping"))
-            elif (error := task.exception()) is not None:
-                outcome.set_exception(error)
-            else:
-                outcome.set_result(task.result())
-
-        task.add_done_callback(settle)
-
-    try:
-        loop.call_soon_threadsafe(begin)
-    except RuntimeError:  # the loop was closed meanwhile
-        coroutine.close()
-        raise
-    return outcome.result()
 
 
 def _close() -> None:
@@ -505,12 +422,18 @@ def _close() -> None:
         # must not keep the process from exiting.
         if pending:
             loop.run_until_complete(asyncio.wait(pending, timeout=EXIT_GRACE))
-        loop.run_until_complete(
-            asyncio.wait((loop.create_task(loop.shutdown_asyncgens()),), timeout=EXIT_GRACE)
-        )
-        loop.run_until_complete(
-            asyncio.wait((loop.create_task(loop.shutdown_default_executor()),), timeout=EXIT_GRACE)
-        )
+        # A standard library loop tells whether it has asynchronous generators to finalise and a
+        # default executor to shut down: each step skipped when there is nothing for it to do (most
+        # processes), since running the loop for it is most of an exit's cost.
+        stdlib = loop is _steppable_loop
+        if not stdlib or getattr(loop, "_asyncgens", True):
+            loop.run_until_complete(
+                asyncio.wait((loop.create_task(loop.shutdown_asyncgens()),), timeout=EXIT_GRACE)
+            )
+        if not stdlib or getattr(loop, "_default_executor", True) is not None:
+            loop.run_until_complete(
+                asyncio.wait((loop.create_task(loop.shutdown_default_executor()),), timeout=EXIT_GRACE)
+            )
         loop.close()
         _loop = None
         _steppable_loop = None

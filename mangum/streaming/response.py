@@ -15,18 +15,22 @@ repeated names, ``Set-Cookie``), validated the same way:
 from __future__ import annotations
 
 import json
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from mangum._asgi import Invocation, run_streaming_cycle
+from mangum._asgi import Invocation
+from mangum._asgi.streaming import run_streaming_cycle
 from mangum._http.response import CollectedResponse, build_result, plain_text
-from mangum.exceptions import DeadlineExceeded, ResponseTooLarge
+from mangum._sources.registry import HttpSource, detect, http_home
+from mangum.exceptions import DeadlineExceeded, ResponseTooLarge, UnsupportedEvent
 from mangum.streaming import PRELUDE_DELIMITER, STREAM_LIMIT, ResponseSink
 
 if TYPE_CHECKING:
     from mangum._sources.registry import HttpEvent, SourceName
     from mangum.config import Config
-    from mangum.types import ASGI, HTTPScope, LambdaContext, Scope
+    from mangum.types import ASGI, HTTPScope, LambdaContext, LambdaEvent, Scope
+
+    RunExchange = Callable[[HttpEvent, LambdaEvent, LambdaContext, Invocation[Any]], None]
 
 STREAMING_SOURCES: frozenset[SourceName] = frozenset({"function_url", "api_gateway_v1"})
 """The sources that can read a streamed answer: Function URLs and REST APIs. HTTP APIs, ALB,
@@ -53,7 +57,7 @@ def encode_prelude(
 
 
 class HttpStream(Invocation[None]):
-    """The streamed target of one invocation (a :class:`~mangum._asgi.StreamTarget`): Lambda's HTTP
+    """The streamed target of one invocation (a :class:`~mangum._asgi.streaming.StreamTarget`): Lambda's HTTP
     integration response written to ``sink``, refusing to go past ``limit`` bytes in all (Lambda's
     200 MiB by default)."""
 
@@ -126,3 +130,21 @@ class HttpStream(Invocation[None]):
             self.abort(error)
         else:
             self.respond(504, "Gateway Timeout")
+
+
+def stream_http(
+    event: LambdaEvent, context: LambdaContext, sink: ResponseSink, config: Config, run: RunExchange
+) -> bool:
+    """Answer ``event`` streamed to ``sink`` when its source can read a streamed answer
+    (:data:`STREAMING_SOURCES`): its home reads it and ``run`` (the adapter's exchange) runs the
+    application with an :class:`HttpStream` as the target. Returns whether it did; any other event
+    is left to the buffered path (:meth:`mangum.Mangum.stream`)."""
+    try:
+        source = detect(event)
+    except UnsupportedEvent:
+        return False
+    if not isinstance(source, HttpSource) or source.name not in STREAMING_SOURCES:
+        return False
+    http_event = http_home(source.name).read(event)
+    run(http_event, event, context, HttpStream(context, config.deadline_margin, http_event, config, sink))
+    return True

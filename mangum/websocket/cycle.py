@@ -46,6 +46,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from mangum._asgi import loop
 from mangum._asgi.stuck import where_stuck
 from mangum._http.response import EMPTY_BODY, CollectedResponse, build_result
 from mangum._http.scope import header_bytes
@@ -363,3 +364,34 @@ def _finish_earlier_deletions(store: BaseConnectionStore, deadline: Deadline | N
         left = store.retry_deletions()
     if left:
         logger.warning("%d WebSocket connection deletions are still to be finished", left)
+
+
+def serve_websocket_event(
+    app: ASGI,
+    raw_event: LambdaEvent,
+    context: LambdaContext,
+    config: Config,
+    state_of: Callable[[LambdaContext | None], dict[str, Any] | None],
+    connections_factory: ConnectionsFactory,
+) -> dict[str, Any]:
+    """One WebSocket event served as the adapter serves it: read (:func:`read_websocket_event`), the
+    lifespan ``state`` asked of ``state_of`` (which raises when the lifespan failed), and
+    :func:`run_websocket_event` run on the container loop (:func:`mangum._asgi.loop.run`); 500 when
+    the loop's deadline stopped it, logged on the ``mangum`` logger."""
+    connection_event = read_websocket_event(raw_event)
+    state = state_of(context)
+    cycle = run_websocket_event(app, connection_event, raw_event, context, config, state, connections_factory)
+    margin = config.deadline_margin
+    try:
+        # The cycle bounds the app by the deadline and its cleanup by half the margin after it;
+        # the loop's bound is a backstop behind both, and blocking app code is interrupted a
+        # quarter of the margin after the app's deadline, leaving its cleanup the rest.
+        return loop.run(cycle, context, margin / 4, alarm_margin=margin * 0.75)
+    except DeadlineExceeded as late:
+        logging.getLogger("mangum").error(
+            "WebSocket %s of connection %s: %s",
+            connection_event.kind,
+            connection_event.connection_id,
+            late,
+        )
+        return status_result(connection_event, 500)

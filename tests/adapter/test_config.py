@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -81,3 +81,15 @@ def test_unknown_attributes_of_lazy_modules_are_attribute_errors() -> None:
         mangum.Mangler  # noqa: B018  # the attribute access is the test
     with pytest.raises(AttributeError, match="Handler"):
         getattr(mangum.events, "Handler")  # noqa: B009  # hidden from type checkers by design
+
+
+def test_the_configurations_typing_names_are_there_at_run_time() -> None:
+    import mangum.config
+    import mangum.types
+
+    assert mangum.config.LifespanMode == Literal["auto", "on", "off"]
+    assert mangum.config.InvokeMode == Literal["BUFFERED", "RESPONSE_STREAM"]
+    assert mangum.config.LambdaConfig is mangum.types.LambdaConfig
+    assert mangum.config.LifespanMode is mangum.types.LifespanMode
+    with pytest.raises(AttributeError, match="Unknown"):
+        mangum.config.Unknown  # noqa: B018  # the attribute access is the test

@@ -4,6 +4,9 @@ runs a loop of its own."""
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -80,3 +83,72 @@ def test_a_call_from_inside_the_container_loop_is_refused() -> None:
 
     with pytest.raises(RuntimeError, match="inside one of its own invocations"):
         loop.run(reenter())
+
+
+# Run in a process of its own: in the test session, other tests' lifespans have registered shutdown
+# callbacks of their own, which running the shutdown would run.
+SHUTDOWN_PROBE = """
+import json, sys, threading
+from mangum._asgi import loop
+
+threads = []
+
+def seen(frame, event, arg):
+    threads.append(threading.current_thread().name)
+    sys.setprofile(None)
+
+threading.setprofile(seen)
+nothing_pending = loop.run_shutdown_callbacks()
+report = {"nothing_pending": nothing_pending, "threads": list(threads), "modules": sorted(sys.modules)}
+ran = []
+loop.on_shutdown(lambda: ran.append(threading.current_thread().name))
+report["one_pending"] = loop.run_shutdown_callbacks()
+report["ran_on"] = ran
+print(json.dumps(report))
+"""
+
+
+def test_with_no_shutdown_callback_pending_the_shutdown_returns_at_once_without_a_thread() -> None:
+    probe = subprocess.run([sys.executable, "-c", SHUTDOWN_PROBE], capture_output=True, text=True, check=True)
+    report = json.loads(probe.stdout)
+
+    assert report["nothing_pending"] is True
+    assert report["threads"] == []
+    assert "mangum._asgi.shutdown" not in report["modules"]
+    # A pending callback still runs, on the helper thread, within the window.
+    assert report["one_pending"] is True
+    assert report["ran_on"] == ["mangum-shutdown"]
+
+
+EXIT_PROBE = """
+import asyncio, sys, threading
+from mangum._asgi import loop
+
+async def generator():
+    try:
+        yield 1
+    finally:
+        print("generator finalised", flush=True)
+
+kept = []
+
+async def leave_work_behind(executor):
+    kept.append(generator())
+    await kept[0].__anext__()  # suspended: only the loop's shutdown_asyncgens() finalises it
+    if executor:
+        await asyncio.get_running_loop().run_in_executor(None, lambda: None)
+
+loop.run(leave_work_behind(executor=sys.argv[1] == "executor"))
+"""
+
+
+@pytest.mark.parametrize("executor", ["executor", "none"])
+def test_at_exit_the_container_loop_finalises_suspended_generators(executor: str) -> None:
+    # With and without a default executor: each step of closing the loop is skipped only when
+    # there is nothing for it to do.
+    probe = subprocess.run(
+        [sys.executable, "-c", EXIT_PROBE, executor], capture_output=True, text=True, check=True, timeout=30
+    )
+
+    assert probe.stdout == "generator finalised\n"
+    assert probe.stderr == ""

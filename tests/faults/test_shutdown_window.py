@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from mangum._asgi.loop import SHUTDOWN_WINDOW
+from mangum._asgi.shutdown import SHUTDOWN_WINDOW
 from tests.faults import shutdown_process
 
 BOUND = 3.0
