@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.local.runtime_api import FunctionSettings, RuntimeApiServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.adapter_vs_mangum import our_python, pinned, venv_python
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.local.runtime_api import RuntimeApiServer
 
 ROOT = Path(__file__).resolve().parent.parent

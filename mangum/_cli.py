@@ -5,7 +5,7 @@
 - ``event SAMPLE``: a fresh sample event of a source, named as the source is in the code
   (``api_gateway_v1``, ``api_gateway_v2``, ``function_url``, ``alb``, ``alb_multi_value``,
   ``cloudfront``, ``websocket_connect``, ``websocket_message``, ``websocket_disconnect``) or by one
-  of the short aliases in :data:`~mangum._sources.registry.CLI_ALIASES` (``rest``, ``http``, ``url``...).
+  of the short aliases in :data:`~mangum._sources.samples.CLI_ALIASES` (``rest``, ``http``, ``url``...).
 - ``--version``: the installed version.
 - ``websocket ...``: the WebSocket table commands (:mod:`mangum.websocket.cli`).
 - ``serve MODULE:ATTR ...``: a local API Gateway and Lambda (:mod:`mangum.local.cli`, extra ``local``).
@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from mangum import __version__
-from mangum._sources.registry import SAMPLES, aliases_of, canonical_name, sample_event
+from mangum._sources.registry import SAMPLES
+from mangum._sources.samples import aliases_of, canonical_name, sample_event
 from mangum.exceptions import MangumError
 from mangum.types import ASGI, LambdaEvent
 

@@ -162,7 +162,8 @@ def warm(config: Config) -> None:
     from mangum._http.request import request_body
     from mangum._http.response import build_result, plain_text
     from mangum._http.scope import http_scope
-    from mangum._sources.registry import SOURCES, HttpSource, sample_event
+    from mangum._sources.registry import SOURCES, HttpSource
+    from mangum._sources.samples import sample_event
 
     for source in SOURCES:
         if not isinstance(source, HttpSource):

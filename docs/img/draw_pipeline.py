@@ -174,7 +174,7 @@ def draw(path: Path) -> None:
         13,
         WEBSOCKET,
         "_sources/websocket.read",
-        "found by registry.websocket_home,\nvalidated (_validation)\n→ ConnectionEvent",
+        "found by cycle.websocket_home,\nvalidated (_validation)\n→ ConnectionEvent",
     )
     box(
         axes,

@@ -14,11 +14,15 @@ Detection looks only at a few keys, in this order (the first match wins):
 Each entry knows its home (:mod:`mangum._sources` ``.<name>``) by name only, and :func:`home` finds it
 there (a cached import): the home is imported with the first event of its source, so a function
 imports the homes of the sources it serves, no other. Homes do not register themselves.
+
+What dispatch never runs lives elsewhere, off the cold start: the sample events and the command
+lines' names for them (:mod:`mangum._sources.samples`), the WebSocket source's event and the lookup
+of its home (:mod:`mangum._sources.websocket`, :mod:`mangum.websocket.cycle`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import import_module
 from types import MappingProxyType, ModuleType
@@ -31,10 +35,7 @@ from mangum.exceptions import InvalidEvent, UnsupportedEvent
 if TYPE_CHECKING:
     from typing import Literal, Protocol, TypeAlias, TypeGuard, TypeVar
 
-    from mangum._http.response import ResponseShape
     from mangum._sources.samples import SampleBuilder
-    from mangum._validation.generated.websocket import WebSocketEventDict
-    from mangum.types import LambdaEvent
 
     # Type-only: written out at import time, these would cost a cold start (a ``Literal`` alias, a
     # ``TypeVar``, and a ``Protocol`` class about 0.2M instructions each) for nothing at run time.
@@ -53,32 +54,9 @@ if TYPE_CHECKING:
         def read(self, event: Mapping[str, object]) -> HttpEvent:
             """Validate an event of the source and reduce it (raising :class:`InvalidEvent`)."""
 
-    class WebSocketHome(Protocol):
-        """What the home of the WebSocket source defines at module level: the reader of its events,
-        which the WebSocket cycle serves (:func:`websocket_home`)."""
-
-        def read(self, event: Mapping[str, object]) -> ConnectionEvent:
-            """Validate a WebSocket event (raising :class:`InvalidEvent`)."""
-
 
 # --- what every source's home defines -------------------------------------------------------------
 # A source's entry (:class:`Source`), what its home defines, and the lookup that finds the home.
-
-
-class ConnectionEvent:
-    """One validated WebSocket event, as the WebSocket cycle needs it: the event's fields (the
-    generated validator's output, snake_case keys), which event of which connection it is, how its
-    result is laid out, and the largest result Lambda accepts (bytes)."""
-
-    __slots__ = ("connection_id", "data", "kind", "limit", "response")
-
-    def __init__(self, data: WebSocketEventDict, response: ResponseShape, limit: int) -> None:
-        self.data = data
-        context = data["request_context"]
-        self.kind = context["event_type"]
-        self.connection_id = context["connection_id"]
-        self.response = response
-        self.limit = limit
 
 
 def checked_home(module: ModuleType, source: Source) -> ModuleType:
@@ -104,16 +82,6 @@ def http_home(name: SourceName) -> HttpHome:
     the module's attribute) and straight into the home, without a frame of the entry's own."""
     # checked_home has seen ``read`` in the home of every HTTP source.
     return cast("HttpHome", home(name))
-
-
-@cache
-def websocket_home() -> WebSocketHome:
-    """:func:`home` of the WebSocket source, typed with its ``read`` (checked here: a WebSocket
-    source's entry does not ask its home for one, see :func:`checked_home`)."""
-    found = home("websocket")
-    if not callable(getattr(found, "read", None)):
-        raise TypeError(f"{found.__name__} defines no read for {WEBSOCKET!r}")
-    return cast("WebSocketHome", found)
 
 
 class Source:
@@ -321,57 +289,3 @@ SAMPLES: Mapping[str, HttpSource | WebSocketSource] = MappingProxyType(
     {name: source for source in SOURCES for name in source.sample_names}
 )
 """Every sample event's name (as ``python -m mangum event`` takes it), with its source."""
-
-
-# --- the command lines' aliases --------------------------------------------------------------------
-
-CLI_ALIASES: Mapping[str, str] = MappingProxyType(
-    {
-        "rest": "api_gateway_v1",
-        "http": "api_gateway_v2",
-        "url": "function_url",
-        "function-url": "function_url",
-        "alb-multi": "alb_multi_value",
-        "websocket-connect": "websocket_connect",
-        "websocket-message": "websocket_message",
-        "websocket-disconnect": "websocket_disconnect",
-    }
-)
-"""The short names the command lines take besides the registry's names, each with the name it
-stands for: ``python -m mangum event`` takes every one, ``serve --source`` those of the sources it
-serves (``rest``, ``http``, ``url``). Only the command lines read this table (through
-:func:`canonical_name`, as they parse their arguments): everywhere else a source, and a sample, is
-known by its registry name alone."""
-
-
-def canonical_name(text: str) -> str:
-    """The registry's name for a source or sample given on the command line (an alias mapped)."""
-    return CLI_ALIASES.get(text, text)
-
-
-def aliases_of(names: Iterable[str]) -> str:
-    """``names`` for a help text, each with its aliases: ``api_gateway_v1 (rest), ...``."""
-    described = []
-    for name in names:
-        short = [alias for alias, target in CLI_ALIASES.items() if target == name]
-        described.append(f"{name} ({', '.join(short)})" if short else name)
-    return ", ".join(described)
-
-
-def sample_event(
-    name: str,
-    *,
-    method: str = "GET",
-    path: str = "/",
-    body: str | None = None,
-    headers: Sequence[tuple[str, str]] = (),
-) -> LambdaEvent:
-    """A fresh sample event ``name`` (a key of :data:`SAMPLES`) for ``method`` and ``path`` (which
-    may carry a ``?query``), with ``headers`` added. Raises :class:`KeyError` for an unknown name."""
-    route, _, query = path.partition("?")
-    from mangum._sources.samples import SampleRequest
-
-    request = SampleRequest(
-        method=method.upper(), path=route or "/", query=query, body=body, extra_headers=tuple(headers)
-    )
-    return SAMPLES[name].samples[name](request)

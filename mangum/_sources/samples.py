@@ -1,8 +1,10 @@
 """The sample events of every source: a made-up request, fresh ids and the time, laid out by the
 source's event builder (:mod:`mangum._sources.builders`, which ``serve`` uses too).
 
-``python -m mangum event SOURCE`` prints one. Every sample is shaped like what the service sends and
-validates against the source's model. Reading an event never imports this module.
+``python -m mangum event SOURCE`` prints one (:func:`sample_event`). Every sample is shaped like what
+the service sends and validates against the source's model. The short names the command lines take
+for samples and sources (:data:`CLI_ALIASES`) are here too. Reading an event never imports this
+module.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
+from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeAlias
 
 from mangum._sources import builders
@@ -206,3 +209,56 @@ SAMPLES: Mapping[str, SampleBuilder] = {
     "websocket_disconnect": websocket_disconnect,
 }
 """Every sample's builder, by sample name (the names the registry's entries give)."""
+
+
+# --- the command lines' names ----------------------------------------------------------------------
+
+CLI_ALIASES: Mapping[str, str] = MappingProxyType(
+    {
+        "rest": "api_gateway_v1",
+        "http": "api_gateway_v2",
+        "url": "function_url",
+        "function-url": "function_url",
+        "alb-multi": "alb_multi_value",
+        "websocket-connect": "websocket_connect",
+        "websocket-message": "websocket_message",
+        "websocket-disconnect": "websocket_disconnect",
+    }
+)
+"""The short names the command lines take besides the registry's names, each with the name it
+stands for: ``python -m mangum event`` takes every one, ``serve --source`` those of the sources it
+serves (``rest``, ``http``, ``url``). Only the command lines read this table (through
+:func:`canonical_name`, as they parse their arguments): everywhere else a source, and a sample, is
+known by its registry name alone."""
+
+
+def canonical_name(text: str) -> str:
+    """The registry's name for a source or sample given on the command line (an alias mapped)."""
+    return CLI_ALIASES.get(text, text)
+
+
+def aliases_of(names: Iterable[str]) -> str:
+    """``names`` for a help text, each with its aliases: ``api_gateway_v1 (rest), ...``."""
+    described = []
+    for name in names:
+        short = [alias for alias, target in CLI_ALIASES.items() if target == name]
+        described.append(f"{name} ({', '.join(short)})" if short else name)
+    return ", ".join(described)
+
+
+def sample_event(
+    name: str,
+    *,
+    method: str = "GET",
+    path: str = "/",
+    body: str | None = None,
+    headers: Sequence[tuple[str, str]] = (),
+) -> LambdaEvent:
+    """A fresh sample event ``name`` (a key of :data:`SAMPLES`, and of the registry's) for
+    ``method`` and ``path`` (which may carry a ``?query``), with ``headers`` added. Raises
+    :class:`KeyError` for an unknown name."""
+    route, _, query = path.partition("?")
+    request = SampleRequest(
+        method=method.upper(), path=route or "/", query=query, body=body, extra_headers=tuple(headers)
+    )
+    return SAMPLES[name](request)

@@ -5,7 +5,7 @@ multi-value maps (:mod:`.api_gateway_v1` decodes them the same way); MESSAGE car
 ``body``; DISCONNECT the close status code and reason. A client connects to
 ``wss://{domainName}/{stage}``, so the stage is the mount (none for ``$default``) and the route is
 ``/``. :func:`read` validates an event with the generated validator into a
-:class:`~mangum._sources.registry.ConnectionEvent`, which the WebSocket cycle
+:class:`ConnectionEvent`, which the WebSocket cycle
 (:mod:`mangum.websocket.cycle`) serves.
 
 Result: the status, the headers joined per name (the chosen subprotocol on ``$connect``, a denial
@@ -28,7 +28,7 @@ from mangum._http.response import (
 )
 from mangum._http.scope import encode_path
 from mangum._sources import api_gateway_v1
-from mangum._sources.registry import WEBSOCKET, ConnectionEvent, event_schema, validated
+from mangum._sources.registry import WEBSOCKET, event_schema, validated
 from mangum._validation.validators import LazyValidator
 
 if TYPE_CHECKING:
@@ -37,6 +37,23 @@ if TYPE_CHECKING:
     from mangum._validation.generated.results import WebSocketResponseDict
     from mangum._validation.generated.websocket import WebSocketEventDict
     from mangum.types import Message
+
+
+class ConnectionEvent:
+    """One validated WebSocket event, as the WebSocket cycle needs it: the event's fields (the
+    generated validator's output, snake_case keys), which event of which connection it is, how its
+    result is laid out, and the largest result Lambda accepts (bytes)."""
+
+    __slots__ = ("connection_id", "data", "kind", "limit", "response")
+
+    def __init__(self, data: WebSocketEventDict, response: ResponseShape, limit: int) -> None:
+        self.data = data
+        context = data["request_context"]
+        self.kind = context["event_type"]
+        self.connection_id = context["connection_id"]
+        self.response = response
+        self.limit = limit
+
 
 DEFAULT_STAGE = "$default"
 

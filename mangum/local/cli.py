@@ -22,7 +22,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import NoReturn
 
-from mangum._sources.registry import aliases_of, canonical_name
+from mangum._sources.samples import aliases_of, canonical_name
 from mangum.local import authorizers
 from mangum.local.authorizers import AuthorizerSettings
 from mangum.local.handler_target import NotAHandler, Target, find_target

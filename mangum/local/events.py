@@ -24,7 +24,7 @@ from typing import Literal, TypeAlias
 from mangum._http.response import encode_body, is_text_media_type
 from mangum._sources import builders
 from mangum._sources.builders import DEFAULT_STAGE as DEFAULT_STAGE, stage_path as stage_path
-from mangum._sources.registry import sample_event as sample_event
+from mangum._sources.samples import sample_event as sample_event
 from mangum.config import DEFAULT_TEXT_MIME_TYPES
 from mangum.types import LambdaEvent
 

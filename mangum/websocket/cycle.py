@@ -44,14 +44,15 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from mangum._asgi import loop
 from mangum._asgi.stuck import where_stuck
 from mangum._http.response import EMPTY_BODY, CollectedResponse, build_result
 from mangum._http.scope import header_bytes
 from mangum._sources import websocket as websocket_source
-from mangum._sources.registry import websocket_home
+from mangum._sources.registry import WEBSOCKET, home
 from mangum.config import Config
 from mangum.deadline import Deadline, deadline_scope, shielded, stand_down
 from mangum.events.websocket import WebSocketEvent
@@ -64,10 +65,19 @@ from mangum.websocket.session import Handshake, Session
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Protocol
 
-    from mangum._sources.registry import ConnectionEvent
+    from mangum._sources.websocket import ConnectionEvent
     from mangum.websocket.api import WebSocketConnections
     from mangum.websocket.stores.interface import BaseConnectionStore
+
+    class WebSocketHome(Protocol):
+        """What the home of the WebSocket source defines at module level: the reader of its events,
+        which the WebSocket cycle serves (:func:`websocket_home`)."""
+
+        def read(self, event: Mapping[str, object]) -> ConnectionEvent:
+            """Validate a WebSocket event (raising :class:`InvalidEvent`)."""
+
 
 logger = logging.getLogger("mangum.websocket")
 
@@ -78,6 +88,17 @@ ConnectionsFactory: TypeAlias = Callable[[WebSocketEvent], "WebSocketConnections
 SUBPROTOCOL_RESPONSE_HEADER = "Sec-WebSocket-Protocol"
 CANCEL_GRACE_SECONDS = 0.05
 """How long an app cancelled at the deadline gets to unwind before the invocation answers."""
+
+
+@cache
+def websocket_home() -> WebSocketHome:
+    """The registry's :func:`~mangum._sources.registry.home` of the WebSocket source, typed with its
+    ``read`` (checked here: a WebSocket source's entry does not ask its home for one, see
+    :func:`~mangum._sources.registry.checked_home`)."""
+    found = home("websocket")
+    if not callable(getattr(found, "read", None)):
+        raise TypeError(f"{found.__name__} defines no read for {WEBSOCKET!r}")
+    return cast("WebSocketHome", found)
 
 
 def read_websocket_event(raw_event: Mapping[str, object]) -> ConnectionEvent:

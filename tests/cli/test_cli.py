@@ -15,7 +15,8 @@ import pytest
 import mangum
 from examples.app import PIXEL_PNG, handler
 from mangum._cli import main
-from mangum._sources.registry import CLI_ALIASES, SAMPLES, detect, sample_event
+from mangum._sources.registry import SAMPLES, detect
+from mangum._sources.samples import CLI_ALIASES, sample_event
 from mangum.events import WebSocketEvent, parse_event
 from tests.support.adapter import CONTEXT, RESPONSE_MODEL, body_of, header_values, json_of, status_of
 

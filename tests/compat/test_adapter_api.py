@@ -100,7 +100,7 @@ COMPAT_MODULES = ("mangum.handlers", "mangum.handlers._custom", "mangum.handlers
 
 SERVE_ONE = (
     "from mangum import Mangum\n"
-    "from mangum._sources.registry import sample_event\n"
+    "from mangum._sources.samples import sample_event\n"
     "async def app(scope, receive, send):\n"
     "    await send({'type': 'http.response.start', 'status': 204, 'headers': []})\n"
     "    await send({'type': 'http.response.body', 'body': b''})\n"
@@ -144,7 +144,7 @@ def test_the_handler_classes_serve_without_pydantic() -> None:
     code = (
         "from mangum.handlers import APIGateway\n"
         "from mangum.handlers.utils import handle_base64_response_body\n"
-        "from mangum._sources.registry import sample_event\n"
+        "from mangum._sources.samples import sample_event\n"
         "handler = APIGateway(sample_event('api_gateway_v1'), None, {'api_gateway_base_path': '/'})\n"
         "handler.scope, handler.body\n"
         "handler({'status': 200, 'headers': [], 'body': b''})"

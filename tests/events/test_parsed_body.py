@@ -8,7 +8,7 @@ import json
 import pytest
 from pydantic import BaseModel, Field, Json
 
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.events import AlbEvent, ApiGatewayV1Event, ApiGatewayV2Event, FunctionUrlEvent, RequestEvent
 
 

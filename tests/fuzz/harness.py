@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 from pydantic import JsonValue, ValidationError
 
 from mangum import Mangum
-from mangum._sources.registry import BY_NAME, SAMPLES, detect, sample_event
+from mangum._sources.registry import BY_NAME, SAMPLES, detect
+from mangum._sources.samples import sample_event
 from mangum.config import InvokeMode
 from mangum.exceptions import UnsupportedEvent
 from mangum.local_context import LocalContext

@@ -8,7 +8,8 @@ from typing import get_args
 import pytest
 
 from mangum._http.request import request_body
-from mangum._sources.registry import detect, sample_event
+from mangum._sources.registry import detect
+from mangum._sources.samples import sample_event
 from mangum.events import (
     AlbEvent,
     ApiGatewayV1Event,

@@ -16,7 +16,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from mangum._sources.registry import canonical_name
+from mangum._sources.samples import canonical_name
 from mangum.local.cli import startup_notes
 from mangum.local.handler_target import ASGI_HANDLER, Target
 from mangum.local.serve_config import ServeConfig

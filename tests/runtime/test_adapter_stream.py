@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from mangum import Mangum
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.exceptions import ConfigurationError, DeadlineExceeded, LifespanFailure
 from mangum.local.http_integration import split_integration_response
 from mangum.local_context import LocalContext

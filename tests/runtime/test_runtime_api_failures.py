@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from tests.runtime.scripted_api import Script, scripted_api
 from tests.runtime.support import REPO_ROOT, WAIT
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.local.runtime_api import RuntimeApiServer
 from mangum.local_context import LocalContext
 from mangum.runtime.client import PIPELINING_VARIABLE

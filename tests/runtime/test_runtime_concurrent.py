@@ -15,7 +15,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.local.http_integration import split_integration_response
 from mangum.local.invocations import Invocation, InvocationResult
 from mangum.local.runtime_api import FunctionSettings, RuntimeApiServer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.local.runtime_api import RuntimeApiServer
 from tests.runtime.support import WAIT, rss_kib, runtime_process
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.local.runtime_api import RuntimeApiServer
 from tests.runtime.support import WAIT, runtime_process
 

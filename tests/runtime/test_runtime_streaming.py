@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.local.http_integration import IntegrationResponseReader, split_integration_response
 from mangum.local.invocations import Chunk
 from mangum.local.runtime_api import RuntimeApiServer

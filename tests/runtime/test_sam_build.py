@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.local.http_integration import split_integration_response
 from mangum.local.runtime_api import RuntimeApiServer
 from tests.runtime.support import REPO_ROOT, WAIT, runtime_process

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import Any
 
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.local.runtime_api import RuntimeApiServer
 from tests.runtime.support import REPO_ROOT, WAIT, runtime_process
 from tests.support.sam_templates import SAM_DIR, lint_problems, load_template, resources_of_type

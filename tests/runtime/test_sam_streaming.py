@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from mangum._sources.registry import sample_event
+from mangum._sources.samples import sample_event
 from mangum.local.http_integration import split_integration_response
 from mangum.local.runtime_api import RuntimeApiServer
 from tests.runtime.support import WAIT, runtime_process

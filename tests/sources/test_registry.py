@@ -29,8 +29,8 @@ from mangum._sources.registry import (
     checked_home,
     detect,
     home,
-    sample_event,
 )
+from mangum._sources.samples import sample_event
 from mangum.events import EVENT_MODELS, parse_event
 from mangum.exceptions import UnsupportedEvent
 from mangum.responses import RESPONSE_MODELS

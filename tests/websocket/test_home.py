@@ -9,12 +9,13 @@ import pytest
 
 from mangum._http.response import CollectedResponse, build_result
 from mangum._sources import websocket
-from mangum._sources.registry import ConnectionEvent, websocket_home
+from mangum._sources.websocket import ConnectionEvent
 from mangum.config import Config
 from mangum.events.parse import parse_event
 from mangum.events.websocket import WebSocketEvent
 from mangum.exceptions import InvalidBody, InvalidEvent, InvalidResponse
 from mangum.types import LambdaEvent
+from mangum.websocket.cycle import websocket_home
 from tests.websocket.factories import connect_raw, connection_id, disconnect_raw, message_raw
 
 
