@@ -48,6 +48,14 @@ def __getattr__(name: str) -> object:
         import mangum.handlers
 
         return getattr(mangum.handlers, name)
+    if name == "LifespanMode":  # PyPI mangum's adapter module has it and its logger too
+        import mangum.types
+
+        return mangum.types.LifespanMode
+    if name == "logger":
+        import logging
+
+        return logging.getLogger("mangum")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -23,18 +23,20 @@ if TYPE_CHECKING:
     sent as the application produces them), named as Lambda names a Function URL's ``InvokeMode``."""
 
 
-def __getattr__(name: str) -> object:
-    # The typing names, for code that asks this module for them at run time, made when first asked
-    # for: a process's first Literal costs about 0.2M instructions, a TypedDict as much, and the
-    # cold path names them only in annotations, which are never evaluated.
-    if name == "InvokeMode":
-        alias = globals()[name] = Literal[INVOKE_MODES]
-        return alias
-    if name in ("LambdaConfig", "LifespanMode"):
-        import mangum.types
+if not TYPE_CHECKING:  # hidden from the type checker, so that a misspelt name is an error there
 
-        return getattr(mangum.types, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def __getattr__(name: str) -> object:
+        # The typing names, for code that asks this module for them at run time, made when first asked
+        # for: a process's first Literal costs about 0.2M instructions, a TypedDict as much, and the
+        # cold path names them only in annotations, which are never evaluated.
+        if name == "InvokeMode":
+            alias = globals()[name] = Literal[INVOKE_MODES]
+            return alias
+        if name in ("LambdaConfig", "LifespanMode"):
+            import mangum.types
+
+            return getattr(mangum.types, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 MARGIN_VARIABLE = "MANGUM_DEADLINE_MARGIN_MS"

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
+import os
 import signal
 import sys
 import threading
@@ -244,7 +245,7 @@ def _at_exit() -> None:
 def install_sigterm_handler() -> bool:
     """Install the SIGTERM handler if this is the main thread and it is not installed yet: it runs
     the shutdown callbacks, then the handler that was there before
-    (:func:`mangum._asgi.shutdown.pass_on`). Returns whether the handler is installed after the call.
+    (:func:`pass_on`). Returns whether the handler is installed after the call.
     """
     global _sigterm_installed, _previous_sigterm
     if _sigterm_installed:
@@ -260,11 +261,24 @@ def install_sigterm_handler() -> bool:
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    from mangum._asgi.shutdown import pass_on
-
     logger.info("SIGTERM received: shutting down")
-    run_shutdown_callbacks()
-    pass_on(_previous_sigterm, signum, frame)
+    try:
+        run_shutdown_callbacks()
+    finally:
+        # Whatever became of the callbacks (even an import failing while the interpreter ends), the
+        # signal is handed on: so nothing lazily imported stands between SIGTERM and this step.
+        pass_on(_previous_sigterm, signum, frame)
+
+
+def pass_on(previous: object, signum: int, frame: FrameType | None) -> None:
+    """Hand SIGTERM on to ``previous``, the handler installed before mangum's: call a Python handler,
+    leave an ignored signal ignored, and otherwise (the default action, or a handler installed
+    outside Python) end the process the default way."""
+    if callable(previous):
+        previous(signum, frame)
+    elif previous != signal.SIG_IGN:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
 
 # --- the container loop --------------------------------------------------------------------------

@@ -14,19 +14,17 @@ all: one that blocks its thread (synchronous clean-up without a timeout) is aban
 closes, and the process goes on ending.
 
 The SIGTERM handler is installed only from the main thread (Python allows no other), at most once
-per process. It chains the handler that was there before (:func:`pass_on`): a Python handler is
-called, the default action is restored and the signal raised again so that the process still ends
-by SIGTERM, and an ignored signal stays ignored.
+per process, and hands the signal on to the handler that was there before
+(:func:`mangum._asgi.loop.pass_on`, which needs no import: it runs even if this module cannot be
+imported any more): a Python handler is called, the default action is restored and the signal raised
+again so that the process still ends by SIGTERM, and an ignored signal stays ignored.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import threading
 from collections.abc import Callable
-from types import FrameType
 
 logger = logging.getLogger("mangum")
 
@@ -56,14 +54,3 @@ def run_within(work: Callable[[], None], window: float | None = None) -> bool:
         return True
     logger.error("shutdown did not finish within %d ms: abandoned, the process goes on ending", limit * 1000)
     return False
-
-
-def pass_on(previous: object, signum: int, frame: FrameType | None) -> None:
-    """Hand SIGTERM on to ``previous``, the handler installed before mangum's: call a Python handler,
-    leave an ignored signal ignored, and otherwise (the default action, or a handler installed
-    outside Python) end the process the default way."""
-    if callable(previous):
-        previous(signum, frame)
-    elif previous != signal.SIG_IGN:
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)

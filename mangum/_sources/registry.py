@@ -138,9 +138,10 @@ class HttpSource(Source):
 
 
 class WebSocketSource(Source):
-    """The API Gateway WebSocket source: its events are read by its home (:func:`websocket_home`)
-    and served by the WebSocket cycle (:mod:`mangum.websocket.cycle`), which lays its results out
-    with the home's :class:`~mangum._http.response.ResponseShape`."""
+    """The API Gateway WebSocket source: its events are read by its home
+    (:func:`mangum.websocket.cycle.websocket_home`) and served by the WebSocket cycle
+    (:mod:`mangum.websocket.cycle`), which lays its results out with the home's
+    :class:`~mangum._http.response.ResponseShape`."""
 
     __slots__ = ()
 

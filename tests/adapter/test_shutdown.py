@@ -61,6 +61,16 @@ def test_sigterm_runs_shutdown_then_ends_the_process_by_sigterm(
     assert lines(out) == ["startup", "shutdown"]
 
 
+def test_sigterm_ends_the_process_even_when_the_shutdown_cannot_run(
+    out: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    process = launch(out, "unimportable", processes)
+    process.send_signal(signal.SIGTERM)
+    # The shutdown window's module cannot be imported: no shutdown, but SIGTERM still ends the process.
+    assert process.wait(timeout=60) == -signal.SIGTERM
+    assert lines(out) == ["startup"]
+
+
 def test_sigterm_chains_the_previous_handler(out: Path, processes: list[subprocess.Popen[str]]) -> None:
     process = launch(out, "chain", processes)
     process.send_signal(signal.SIGTERM)

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 
 import pytest
 
+import mangum.types
 from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES, HANDLERS
 from mangum.exceptions import ConfigurationError, UnsupportedEvent
@@ -82,6 +84,13 @@ def test_a_handler_is_not_an_app() -> None:
 
 def test_handlers_is_pypi_mangums_list_in_its_order() -> None:
     assert [ALB, HTTPGateway, APIGateway, LambdaAtEdge] == HANDLERS
+
+
+def test_the_adapter_module_names_pypi_mangums_lifespan_mode_and_logger() -> None:
+    namespace: dict[str, object] = {}
+    exec("from mangum.adapter import LifespanMode, logger", namespace)
+    assert namespace["LifespanMode"] is mangum.types.LifespanMode
+    assert namespace["logger"] is logging.getLogger("mangum")
 
 
 def loaded_after(code: str, modules: tuple[str, ...]) -> list[str]:

@@ -33,7 +33,9 @@ def modules_after(code: str, *, without_site: bool = False) -> set[str]:
     command, env = [sys.executable, "-c", script], None
     if without_site:
         command.insert(1, "-S")
-        env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}
+        paths = sysconfig.get_paths()
+        installed = dict.fromkeys([paths["purelib"], paths["platlib"]])  # once each, in this order
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(installed)}
     result = subprocess.run(
         command,
         capture_output=True,

@@ -6,7 +6,8 @@ Usage: python -m tests.support.lifespan_process OUT_FILE MODE, where MODE is one
 ``default`` (no SIGTERM handler of its own), ``chain`` (a handler of its own installed first,
 which writes "previous handler" and exits 0), ``ignore`` (SIGTERM ignored beforehand; each stdin
 line is then served as a request and its status printed, or the
-LifespanFailure it raised) or ``exit`` (returns at once).
+LifespanFailure it raised), ``exit`` (returns at once) or ``unimportable`` (as ``default``, but the
+shutdown window's module can no longer be imported, as while the interpreter ends).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def main(out: Path, mode: str) -> None:
 
     handler = Mangum(Starlette(routes=[Route("/", home)], lifespan=lifespan))
     result = handler(v2_event("/"), LocalContext())
+    if mode == "unimportable":
+        sys.modules["mangum._asgi.shutdown"] = None  # type: ignore[assignment]  # import now raises
     print("ready" if result["statusCode"] == 200 else "failed", flush=True)
     if mode == "exit":
         return
