@@ -109,23 +109,18 @@ def multi_values(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     """A multi-value map: every value of each name, in order."""
     values: dict[str, list[str]] = {}
     for name, value in pairs:
-        values.setdefault(name, []).append(value)
+        found = values.get(name)  # not setdefault(name, []): that builds a list for every pair
+        if found is None:
+            values[name] = [value]
+        else:
+            found.append(value)
     return values
 
 
 def value_maps(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """:func:`single_values` and :func:`multi_values` of ``pairs``, in one pass (the REST event
-    has both maps of its headers and of its query, on every request ``serve`` makes one for)."""
-    single: dict[str, str] = {}
-    multi: dict[str, list[str]] = {}
-    for name, value in pairs:
-        single[name] = value
-        found = multi.get(name)
-        if found is None:
-            multi[name] = [value]
-        else:
-            found.append(value)
-    return single, multi
+    """:func:`single_values` and :func:`multi_values` of ``pairs``: the REST and WebSocket events
+    carry both maps of their headers and of their query."""
+    return single_values(pairs), multi_values(pairs)
 
 
 def joined_values(pairs: list[tuple[str, str]], separator: str = ",") -> dict[str, str]:
