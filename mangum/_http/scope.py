@@ -15,7 +15,6 @@ received and ``aws.context`` the Lambda context. The event model is built on dem
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -68,18 +67,25 @@ def decode_path(path: str) -> str:
     return unquote(path)
 
 
-_ALREADY_ENCODED = re.compile(r"[A-Za-z0-9/%!$&'()*+,;=:@~._-]*").fullmatch
+_ENCODED_PATH_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/%!$&'()*+,;=:@~._-"
+"""The characters a path may hold as it is sent: unreserved, sub-delimiters, ``/:@`` and ``%``."""
+
+
+def _already_encoded(path: str) -> bool:
+    # Deleting the allowed bytes leaves nothing exactly when the path holds no other character: as
+    # fast as a compiled pattern's fullmatch, without compiling one (0.3M instructions of a cold start).
+    return path.isascii() and not path.encode().translate(None, _ENCODED_PATH_BYTES)
 
 
 def encode_path(path: str) -> str:
     """``path`` percent-encoded as on the wire; already-encoded escapes and delimiters are kept."""
-    if _ALREADY_ENCODED(path):
+    if _already_encoded(path):
         return path
     if " " in path:
         # A space is the character a path most often needs encoded, and quote() costs about 20K
         # instructions: when spaces are all there is to encode, replacing them gives its answer.
         spaced = path.replace(" ", "%20")
-        if _ALREADY_ENCODED(spaced):
+        if _already_encoded(spaced):
             return spaced
     from urllib.parse import quote
 
@@ -144,8 +150,12 @@ def scope_path(mount: str, route: str, base_path: str) -> ScopePath:
         route = "/" + route
     if not mount and not base_path and "%" not in route:
         # Most requests: nothing to move into root_path, nothing to decode and, nearly always,
-        # nothing to encode (the pattern passes ASCII only, whose UTF-8 is the ASCII).
-        return "", route, (route if _ALREADY_ENCODED(route) else encode_path(route)).encode()
+        # nothing to encode (only ASCII passes, whose UTF-8 is the ASCII).
+        if route.isascii():
+            raw = route.encode()
+            if not raw.translate(None, _ENCODED_PATH_BYTES):  # _already_encoded, its bytes kept
+                return "", route, raw
+        return "", route, encode_path(route).encode()
     base, rest = split_base_path(route, base_path)
     root = mount + base
     full = root + (rest or "/")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mangum._http.scope import _is_ip
+from mangum._http.scope import _already_encoded, _is_ip, scope_path
 from mangum.types import LambdaEvent
 from tests.support.http_events import (
     alb_event,
@@ -269,3 +270,27 @@ def test_server_on_every_source() -> None:
     assert scope_of(function_url_event())["server"] == ("abcdefgh.lambda-url.eu-west-1.on.aws", 443)
     assert scope_of(alb_event(headers={"host": "lb.example.com"}))["server"] == ("lb.example.com", 443)
     assert scope_of(cloudfront_event())["server"] == ("d111111abcdef8.cloudfront.net", 443)
+
+
+# RFC 3986's characters of a path as sent: unreserved, sub-delimiters, ":", "@", "/" and "%".
+_SENDABLE_PATH = re.compile(r"[A-Za-z0-9/%!$&'()*+,;=:@~._-]*")
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.text(
+        st.one_of(
+            st.sampled_from("/%!$&'()*+,;=:@~._- ?#[]\"<>^`{|}\\\x00\n\x7f\u00e9\u212a\ud800"),
+            st.characters(),
+        ),
+        max_size=24,
+    )
+)
+def test_a_path_is_sent_as_it_is_exactly_when_rfc_3986_allows_it(path: str) -> None:
+    sendable = _SENDABLE_PATH.fullmatch(path) is not None
+    assert _already_encoded(path) is sendable
+    route = path if path.startswith("/") else "/" + path
+    if sendable and "%" not in route:
+        assert scope_path("", route, "") == ("", route, route.encode("ascii"))
+    else:
+        assert scope_path("", route, "")[2].isascii()
