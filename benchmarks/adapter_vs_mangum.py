@@ -23,6 +23,9 @@ What it measures, ratio = ours / theirs (lower is better), both sides with ``lif
   one call), and the floor: a process that only imports ``asyncio`` and ``json`` and loads
   pydantic-core's compiled module. Whole-process wall time and peak RSS, and (unless
   ``--no-callgrind`` or ``--quick``) whole-process instructions.
+- **The adapter's own part of the FastAPI cold start** (unless ``--no-callgrind`` or ``--quick``):
+  instructions of importing and constructing the adapter, and of its first call, in a process whose
+  FastAPI app is built already and whose garbage collector is paused (``cold_start.py pieces``).
 - **Peak RSS** of a FastAPI app after 600 calls.
 
 ``--plot PATH`` draws the per-event ratios (time and instructions) with the target lines into a PNG;
@@ -371,6 +374,53 @@ def cold_starts(ours: Path, theirs: Path, repeats: int, count: bool) -> ColdStar
     return ColdStarts(runs, instructions)
 
 
+def cold_pieces(ours: Path, theirs: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """Instructions of each piece of ``cold_start.py pieces`` (callgrind, ``--dump-before=getppid``),
+    both sides at once: the adapter's import and construction, and its first call."""
+    with tempfile.TemporaryDirectory(prefix="mangum-pieces-") as directory:
+        running = []
+        for side, python in (("ours", ours), ("theirs", theirs)):
+            out = Path(directory) / side / "cg.out"
+            out.parent.mkdir()
+            command = [
+                "valgrind",
+                "--tool=callgrind",
+                "--dump-before=getppid",
+                f"--callgrind-out-file={out}",
+                str(python),
+                str(COLD_START),
+                "pieces",
+                str(COLD_EVENT),
+            ]
+            process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=VALGRIND_ENV
+            )
+            running.append((process, out))
+        counted = []
+        for process, out in running:
+            stdout, stderr = process.communicate()
+            if process.returncode != 0:
+                raise SystemExit(f"callgrind run failed:\n{stderr[-3000:]}")
+            names: list[str] = json.loads(stdout)
+            # dump 1: start-up and the app built; then one dump per piece
+            counted.append(
+                {name: dump_total(out.with_name(f"cg.out.{index + 2}")) for index, name in enumerate(names)}
+            )
+        return counted[0], counted[1]
+
+
+def print_pieces(mine: dict[str, int], other: dict[str, int]) -> None:
+    """The adapter's own part of the FastAPI cold start, piece by piece, against PyPI's."""
+    print("\nFastAPI cold start, the adapter's own part (instructions, garbage collector paused):")
+    for name in mine:
+        print(
+            f"  {name:<22} ours {mine[name] / 1e6:7.2f}M  PyPI {other[name] / 1e6:7.2f}M  "
+            f"difference {(mine[name] - other[name]) / 1e6:+.2f}M"
+        )
+    total = sum(mine.values()) - sum(other.values())
+    print(f"  {'together':<22} difference {total / 1e6:+.2f}M (the first call holds FastAPI's first request)")
+
+
 def alternate(ours: Path, theirs: Path, repeats: int, *arguments: str) -> tuple[list[Result], list[Result]]:
     """The same worker measurement ``repeats`` times on each side, alternating."""
     mine: list[Result] = []
@@ -703,6 +753,8 @@ def main() -> None:
 
     cold = cold_starts(ours, theirs, cold_repeats, count and not args.quick)
     print_cold(cold)
+    if count and not args.quick:
+        print_pieces(*cold_pieces(ours, theirs))
     mine_rss, other_rss = alternate(
         ours, theirs, rss_repeats, "warm", "--app", "fastapi", "--calls", "200", "--rounds", "3"
     )

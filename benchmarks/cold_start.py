@@ -1,13 +1,18 @@
 """One cold start in a fresh process, run by ``adapter_vs_mangum.py`` with each side's interpreter.
 
-Usage: ``python benchmarks/cold_start.py {bare|fastapi|floor|interpreter} EVENT_FILE``
+Usage: ``python benchmarks/cold_start.py {bare|fastapi|floor|interpreter|pieces} EVENT_FILE``
 
 - ``bare`` / ``fastapi``: import mangum, wrap a bare ASGI app (or a small FastAPI app, FastAPI
   imported inside the clock) with ``lifespan="off"``, and make one call with the event;
 - ``floor``: only what any pydantic-core based adapter must load: ``asyncio``, ``json`` and
   pydantic-core's compiled module, loaded on its own the way ``mangum/_validation/validators.py``
   does (without the ``pydantic_core`` package's ``__init__``);
-- ``interpreter``: ``asyncio`` and ``json`` alone (what the floor adds to it is pydantic-core).
+- ``interpreter``: ``asyncio`` and ``json`` alone (what the floor adds to it is pydantic-core);
+- ``pieces``: for valgrind's callgrind with ``--dump-before=getppid``, with the garbage collector
+  paused from the start (its collections fall wherever the process's allocations happen to reach a
+  threshold, which moves them between pieces and sides): the FastAPI app built, then
+  ``os.getppid()``, the adapter imported and constructed, ``os.getppid()``, the first call,
+  ``os.getppid()``; prints the pieces' names as JSON, one per dump after the first.
 
 Prints one JSON object: ``seconds`` (the measured part, on the process's own clock), ``status`` and
 ``max_rss_kib`` (the process's peak RSS at the end, :func:`peak_rss_kib`). The script imports as
@@ -66,11 +71,32 @@ def load_compiled_pydantic_core() -> object:
     return module
 
 
+def pieces(event: dict[str, object]) -> None:
+    """The ``pieces`` run (see the module's docstring)."""
+    import gc
+
+    gc.disable()
+    from benchmarks.adapter_apps import Context, fastapi_app
+
+    app = fastapi_app()
+    os.getppid()
+    from mangum import Mangum
+
+    handler = Mangum(app, lifespan="off")
+    os.getppid()
+    handler(event, Context())
+    os.getppid()
+    print(json.dumps(["import and construct", "first call"]))
+
+
 def main() -> None:
     """Run the cold start named on the command line and print its figures."""
     kind, event_file = sys.argv[1], sys.argv[2]
     with open(event_file) as file:
         event = json.load(file)
+    if kind == "pieces":
+        pieces(event)
+        return
     if kind in ("bare", "fastapi"):  # the function's own module, imported before the clock starts
         from benchmarks.adapter_apps import Context, bare_app, fastapi_app
     before = time.perf_counter()
