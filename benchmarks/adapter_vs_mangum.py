@@ -236,6 +236,23 @@ def valgrind_available() -> bool:
     return shutil.which("valgrind") is not None
 
 
+def marked_callgrind(python: Path, out: Path, arguments: list[str]) -> subprocess.Popen[str]:
+    """``python arguments`` started under callgrind, which dumps its counts to ``out.N`` before
+    every ``os.getppid()`` call (the scripts' marks); ``out``'s folder is made here."""
+    out.parent.mkdir()
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--dump-before=getppid",
+        f"--callgrind-out-file={out}",
+        str(python),
+        *arguments,
+    ]
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=VALGRIND_ENV
+    )
+
+
 def callgrind_counts(
     processes: Sequence[tuple[Path, list[str]]], calls: int, worker: Path = WORKER
 ) -> list[dict[str, float]]:
@@ -247,22 +264,7 @@ def callgrind_counts(
         running = []
         for number, (python, extra) in enumerate(processes):
             out = Path(directory) / f"run{number}" / "cg.out"
-            out.parent.mkdir()
-            command = [
-                "valgrind",
-                "--tool=callgrind",
-                "--dump-before=getppid",
-                f"--callgrind-out-file={out}",
-                str(python),
-                str(worker),
-                "count",
-                "--calls",
-                str(calls),
-                *extra,
-            ]
-            process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=VALGRIND_ENV
-            )
+            process = marked_callgrind(python, out, [str(worker), "count", "--calls", str(calls), *extra])
             running.append((process, out))
         counts: list[dict[str, float]] = []
         for process, out in running:
@@ -381,20 +383,7 @@ def cold_pieces(ours: Path, theirs: Path) -> tuple[dict[str, int], dict[str, int
         running = []
         for side, python in (("ours", ours), ("theirs", theirs)):
             out = Path(directory) / side / "cg.out"
-            out.parent.mkdir()
-            command = [
-                "valgrind",
-                "--tool=callgrind",
-                "--dump-before=getppid",
-                f"--callgrind-out-file={out}",
-                str(python),
-                str(COLD_START),
-                "pieces",
-                str(COLD_EVENT),
-            ]
-            process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=VALGRIND_ENV
-            )
+            process = marked_callgrind(python, out, [str(COLD_START), "pieces", str(COLD_EVENT)])
             running.append((process, out))
         counted = []
         for process, out in running:
