@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # this module is on every cold start: no Callable subscripted at import
+    from collections.abc import Callable
+    from typing import TypeAlias
+
+    _Reduced: TypeAlias = tuple[
+        Callable[[type[BaseException], tuple[object, ...], dict[str, object]], BaseException],
+        tuple[type[BaseException], tuple[object, ...], dict[str, object]],
+    ]
+
+
+def _restored(cls: type[BaseException], args: tuple[object, ...], state: dict[str, object]) -> BaseException:
+    """An error as it was pickled: its class, ``args`` and attributes (``__notes__`` among them),
+    made without running its ``__init__``, whose parameters are not its ``args``."""
+    error = cls.__new__(cls, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class MangumError(Exception):
     """Base class of every error raised by mangum."""
+
+    def __reduce__(self) -> _Reduced:
+        # BaseException's reduction calls the class with ``args`` (the message): not what the
+        # __init__ of most errors here takes, so they could not cross a process boundary.
+        return _restored, (type(self), self.args, self.__dict__)
 
 
 class FieldError(tuple[str, str, str]):
@@ -130,3 +154,6 @@ class DeadlineExceeded(BaseException):
     def __init__(self, where: str) -> None:
         super().__init__(f"the application was still running at the invocation's deadline ({where})")
         self.where = where
+
+    def __reduce__(self) -> _Reduced:
+        return _restored, (type(self), self.args, self.__dict__)  # as MangumError's

@@ -1,0 +1,57 @@
+"""mangum's errors (every ``MangumError``, and ``DeadlineExceeded``) survive pickling whole, for a
+worker process, a multiprocessing pool, a log handler that ships records: the same class, message,
+attributes and notes."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+import pytest
+
+from mangum.exceptions import (
+    ConfigurationError,
+    DeadlineExceeded,
+    FieldError,
+    InvalidBody,
+    InvalidEvent,
+    UnsupportedEvent,
+)
+from mangum.websocket.errors import (
+    ConnectionExists,
+    ConnectionGone,
+    ManagementApiError,
+    StoreError,
+    TableExists,
+    UnknownConnection,
+)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        UnsupportedEvent("no source matches", ("api_gateway_v1", "alb")),
+        InvalidEvent("ApiGatewayV2Event", (FieldError("rawPath", "Field required", "missing"),)),
+        InvalidBody("the body is not valid base64"),
+        InvalidBody("the body does not parse", (FieldError("name", "Field required", "missing"),)),
+        DeadlineExceeded("blocking the thread"),
+        ConfigurationError("lifespan must be 'auto', 'on' or 'off'"),
+        StoreError("put_connection", "throttled", permanent=True),
+        TableExists("connections", False, "its key is not connection_id"),
+        ConnectionExists("abc="),
+        UnknownConnection("abc="),
+        ConnectionGone("abc="),
+        ManagementApiError("post", "abc=", None, "timed out"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_an_error_crosses_a_process_boundary_whole(error: BaseException) -> None:
+    if sys.version_info >= (3, 11):
+        error.add_note("raised in a worker")
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is type(error)
+    assert str(again) == str(error)
+    assert again.args == error.args
+    assert vars(again) == vars(error)
+    if sys.version_info >= (3, 11):
+        assert again.__notes__ == ["raised in a worker"]
