@@ -12,7 +12,8 @@ Usage: ``python benchmarks/cold_start.py {bare|fastapi|floor|interpreter|pieces}
   paused from the start (its collections fall wherever the process's allocations happen to reach a
   threshold, which moves them between pieces and sides): the FastAPI app built, then
   ``os.getppid()``, the adapter imported and constructed, ``os.getppid()``, the first call,
-  ``os.getppid()``; prints the pieces' names as JSON, one per dump after the first.
+  ``os.getppid()``; prints the pieces' names as JSON, one per dump after the first (and fails
+  unless the call answered 200).
 
 Prints one JSON object: ``seconds`` (the measured part, on the process's own clock), ``status`` and
 ``max_rss_kib`` (the process's peak RSS at the end, :func:`peak_rss_kib`). The script imports as
@@ -84,8 +85,10 @@ def pieces(event: dict[str, object]) -> None:
 
     handler = Mangum(app, lifespan="off")
     os.getppid()
-    handler(event, Context())
+    result = handler(event, Context())
     os.getppid()
+    if result["statusCode"] != 200:  # a failed first call is not the cold start being measured
+        raise SystemExit(f"the first call answered {result['statusCode']}")
     print(json.dumps(["import and construct", "first call"]))
 
 

@@ -9,26 +9,31 @@ if TYPE_CHECKING:  # this module is on every cold start: no Callable subscripted
     from typing import TypeAlias
 
     _Reduced: TypeAlias = tuple[
-        Callable[[type[BaseException], tuple[object, ...], dict[str, object]], BaseException],
-        tuple[type[BaseException], tuple[object, ...], dict[str, object]],
+        Callable[[type[BaseException], tuple[object, ...]], BaseException],
+        tuple[type[BaseException], tuple[object, ...]],
+        dict[str, object],
     ]
 
 
-def _restored(cls: type[BaseException], args: tuple[object, ...], state: dict[str, object]) -> BaseException:
-    """An error as it was pickled: its class, ``args`` and attributes (``__notes__`` among them),
-    made without running its ``__init__``, whose parameters are not its ``args``."""
+def _restored(cls: type[BaseException], args: tuple[object, ...]) -> BaseException:
+    """An error as it was pickled, made without running its ``__init__`` (whose parameters are not
+    its ``args``); pickle then sets its attributes, ``__notes__`` among them."""
     error = cls.__new__(cls, *args)
-    error.__dict__.update(state)
+    error.args = args  # OSError.__new__ keeps no args for a subclass with its own __init__
     return error
+
+
+def _reduced(error: BaseException) -> _Reduced:
+    # BaseException's own reduction calls the class with ``args`` (the message): not what the
+    # __init__ of most errors here takes, so they could not cross a process boundary.
+    return _restored, (type(error), error.args), error.__dict__
 
 
 class MangumError(Exception):
     """Base class of every error raised by mangum."""
 
     def __reduce__(self) -> _Reduced:
-        # BaseException's reduction calls the class with ``args`` (the message): not what the
-        # __init__ of most errors here takes, so they could not cross a process boundary.
-        return _restored, (type(self), self.args, self.__dict__)
+        return _reduced(self)
 
 
 class FieldError(tuple[str, str, str]):
@@ -156,4 +161,4 @@ class DeadlineExceeded(BaseException):
         self.where = where
 
     def __reduce__(self) -> _Reduced:
-        return _restored, (type(self), self.args, self.__dict__)  # as MangumError's
+        return _reduced(self)
