@@ -61,8 +61,14 @@ def _remember_validator(model: type[BaseModel]) -> Callable[[object], Any]:
     """``model``'s ``validate_python``, built first if the model's build was deferred, remembered."""
     if len(_VALIDATE_PYTHON) >= _REMEMBERED_VALIDATORS:
         _VALIDATE_PYTHON.clear()
-    validate: Callable[[object], Any] = model.__pydantic_validator__.validate_python
+    validator = model.__pydantic_validator__
+    validate: Callable[[object], Any] = validator.validate_python
     _VALIDATE_PYTHON[model] = validate
+    if model.__pydantic_validator__ is not validator:
+        # Rebuilt by another thread since it was read: its model_rebuild may have dropped the
+        # class's entry before this stored the old one, so drop it here (the rebuild sets the new
+        # validator before it drops the entry, so one of the two always sees the other).
+        _VALIDATE_PYTHON.pop(model, None)
     return validate
 
 

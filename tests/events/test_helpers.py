@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pydantic import BaseModel, PydanticUserError, ValidationError
@@ -15,6 +16,7 @@ from mangum.events import (
     FunctionUrlEvent,
     RequestEvent,
     WebSocketEvent,
+    _base,
 )
 from mangum.exceptions import InvalidBody
 from tests.support.samples import SAMPLE_MODELS, parse_raw, parse_sample, read_sample
@@ -450,6 +452,27 @@ def test_model_validate_uses_the_validator_of_a_forced_rebuild() -> None:
     Bounded.model_rebuild(force=True)
     with pytest.raises(ValidationError, match="path"):
         Bounded.model_validate(raw)
+
+
+def test_a_rebuild_between_reading_and_remembering_a_validator_is_not_undone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Another thread's forced rebuild, run between model_validate reading a class's validator and
+    # remembering it: the table must not keep the validator the rebuild replaced.
+    class Raced(AlbEvent):
+        pass
+
+    class RebuiltOnStore(dict[type[BaseModel], Callable[[object], Any]]):
+        def __setitem__(self, model: type[BaseModel], validate: Callable[[object], Any]) -> None:
+            Raced.model_config["str_max_length"] = 1
+            Raced.model_rebuild(force=True)
+            super().__setitem__(model, validate)
+
+    monkeypatch.setattr(_base, "_VALIDATE_PYTHON", RebuiltOnStore())
+    raw = read_sample("powertools/albEvent.json")
+    assert Raced.model_validate(raw).path == "/lambda"  # validated as it began, before the rebuild
+    with pytest.raises(ValidationError, match="path"):
+        Raced.model_validate(raw)
 
 
 def test_header_lookups_of_a_copy_see_its_updated_headers() -> None:
