@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from mangum._asgi import ResponseCollector, describe, logger
+from mangum._asgi import ResponseCollector, describe, log_stopped_after_response, logger
 from mangum._http.response import internal_server_error
 from mangum.deadline import shielded, stopped_by_deadline
 from mangum.exceptions import UnexpectedMessage
@@ -106,10 +106,7 @@ async def run_streaming_cycle(app: ASGI, scope: HTTPScope | Scope, body: bytes, 
     except BaseException as stopped:
         if not (exchange.complete and stopped_by_deadline(stopped)):
             raise
-        logger.warning(
-            "ASGI application still running after its response to %s: stopped at the deadline",
-            describe(scope),
-        )
+        log_stopped_after_response(scope)
         return
     finally:
         exchange.release_waiters()

@@ -71,10 +71,18 @@ _ENCODED_PATH_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 """The characters a path may hold as it is sent: unreserved, sub-delimiters, ``/:@`` and ``%``."""
 
 
-def _already_encoded(path: str) -> bool:
+def _as_sent(path: str) -> bytes | None:
+    """``path``'s bytes when it can be sent as it is (only :data:`_ENCODED_PATH_BYTES`), else ``None``."""
     # Deleting the allowed bytes leaves nothing exactly when the path holds no other character: as
     # fast as a compiled pattern's fullmatch, without compiling one (0.3M instructions of a cold start).
-    return path.isascii() and not path.encode().translate(None, _ENCODED_PATH_BYTES)
+    if not path.isascii():
+        return None
+    raw = path.encode()
+    return None if raw.translate(None, _ENCODED_PATH_BYTES) else raw
+
+
+def _already_encoded(path: str) -> bool:
+    return _as_sent(path) is not None
 
 
 def encode_path(path: str) -> str:
@@ -151,11 +159,8 @@ def scope_path(mount: str, route: str, base_path: str) -> ScopePath:
     if not mount and not base_path and "%" not in route:
         # Most requests: nothing to move into root_path, nothing to decode and, nearly always,
         # nothing to encode (only ASCII passes, whose UTF-8 is the ASCII).
-        if route.isascii():
-            raw = route.encode()
-            if not raw.translate(None, _ENCODED_PATH_BYTES):  # _already_encoded, its bytes kept
-                return "", route, raw
-        return "", route, encode_path(route).encode()
+        raw = _as_sent(route)
+        return "", route, encode_path(route).encode() if raw is None else raw
     base, rest = split_base_path(route, base_path)
     root = mount + base
     full = root + (rest or "/")

@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Protocol
 
+    from mangum._asgi import StateSource
     from mangum._sources.websocket import ConnectionEvent
     from mangum.websocket.api import WebSocketConnections
     from mangum.websocket.stores.interface import BaseConnectionStore
@@ -392,7 +393,7 @@ def serve_websocket_event(
     raw_event: LambdaEvent,
     context: LambdaContext,
     config: Config,
-    state_of: Callable[[LambdaContext | None], dict[str, Any] | None],
+    state_of: StateSource,
     connections_factory: ConnectionsFactory,
 ) -> dict[str, Any]:
     """One WebSocket event served as the adapter serves it: read (:func:`read_websocket_event`), the
